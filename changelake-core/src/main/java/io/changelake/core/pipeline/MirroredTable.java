@@ -1,0 +1,275 @@
+package io.changelake.core.pipeline;
+
+import io.changelake.core.model.ChangeEvent;
+import io.changelake.core.model.Operation;
+import io.changelake.core.model.Row;
+import io.changelake.core.model.RowKey;
+import io.changelake.core.model.SourcePosition;
+import io.changelake.core.model.TableId;
+import io.changelake.core.model.TableSchema;
+import io.changelake.core.schema.SchemaChange;
+import io.changelake.core.schema.SchemaEvolution;
+import io.changelake.core.spi.CommitMetadata;
+import io.changelake.core.spi.SinkTable;
+import io.changelake.core.spi.TableWriter;
+import io.changelake.core.spi.WriteMode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One source table mirrored into one lake table: skips what the lake table already holds, follows
+ * schema changes, gathers changes (snapshot rows and append-mode rows stream into an open writer,
+ * upsert-mode changes fold by key) and commits them with a source position.
+ */
+final class MirroredTable {
+  private final TableId source;
+  private final SinkTable lake;
+  private final List<String> keyOverride;
+  private final String pipeline;
+
+  private SourcePosition committed;
+  private boolean snapshotComplete;
+  private String suspendedReason;
+
+  private TableSchema lastEventSchema;
+  private TableSchema lastTargetSchema;
+  private RowProjection lastProjection;
+
+  private TableWriter writer;
+  private KeyedFold fold;
+  private long pendingChanges;
+  private Instant newestSourceTime;
+  private long totalChanges;
+  private Instant lastCommit;
+
+  MirroredTable(TableId source, SinkTable lake, List<String> keyOverride, String pipeline, SourcePosition committed) {
+    this.source = source;
+    this.lake = lake;
+    this.keyOverride = List.copyOf(keyOverride);
+    this.pipeline = pipeline;
+    this.committed = committed;
+    var last = lake.lastCommit();
+    this.snapshotComplete = last.map(CommitMetadata::snapshotComplete).orElse(false);
+    this.lastCommit = last.map(CommitMetadata::committedAt).orElse(null);
+  }
+
+  TableId source() {
+    return source;
+  }
+
+  TableId lakeId() {
+    return lake.id();
+  }
+
+  SourcePosition committed() {
+    return committed;
+  }
+
+  boolean snapshotComplete() {
+    return snapshotComplete;
+  }
+
+  boolean suspended() {
+    return suspendedReason != null;
+  }
+
+  long pendingChanges() {
+    return pendingChanges;
+  }
+
+  Instant newestSourceTime() {
+    return newestSourceTime;
+  }
+
+  /** Whether this event is already in the lake table (so it must be skipped). */
+  boolean alreadyHolds(ChangeEvent event) {
+    if (event.position().inSnapshot()) {
+      return snapshotComplete;
+    }
+    return committed != null && event.position().compareTo(committed) <= 0;
+  }
+
+  /**
+   * Takes one change. Problems a person must fix (incompatible schema, missing key, truncate)
+   * suspend the table by throwing {@link SuspendException}.
+   */
+  void accept(ChangeEvent event) {
+    followSchema(event.schema());
+    newestSourceTime = event.sourceTime();
+    pendingChanges++;
+    if (event.operation() == Operation.TRUNCATE) {
+      throw new SuspendException("The source table " + source + " was truncated; changelake does not yet"
+          + " mirror TRUNCATE. Fix: drop the lake table " + lake.id() + " and restart the sync to re-snapshot it.");
+    }
+    if (lake.mode() == WriteMode.APPEND) {
+      openWriter().insert(lastProjection.apply(ChangeLog.rowFor(event)));
+    } else if (event.operation() == Operation.SNAPSHOT) {
+      openWriter().insert(lastProjection.apply(event.after()));
+    } else {
+      if (fold == null) {
+        fold = new KeyedFold(lake.schema());
+      }
+      try {
+        fold.add(event);
+      } catch (KeyedFold.MissingKeyException e) {
+        throw new SuspendException(e.getMessage() + " of " + source + " (" + event.operation() + "). The source"
+            + " sends no key for this table's updates and deletes. Fix: give the table a primary key, or"
+            + " ALTER TABLE " + source + " REPLICA IDENTITY FULL, then restart.");
+      }
+    }
+  }
+
+  private TableWriter openWriter() {
+    if (writer == null) {
+      writer = lake.newWriter();
+    }
+    return writer;
+  }
+
+  private void followSchema(TableSchema eventSchema) {
+    if (eventSchema == lastEventSchema) {
+      return;
+    }
+    TableSchema target = lake.mode() == WriteMode.APPEND
+        ? ChangeLog.schemaFor(eventSchema)
+        : keyOverride.isEmpty() ? eventSchema : eventSchema.withPrimaryKey(keyOverride);
+    if (!target.equals(lastTargetSchema)) {
+      List<SchemaChange> changes;
+      try {
+        changes = SchemaEvolution.plan(source, lake.schema(), target);
+      } catch (io.changelake.core.schema.IncompatibleSchemaChangeException e) {
+        throw new SuspendException(e.getMessage());
+      }
+      if (!changes.isEmpty()) {
+        if (writer != null) {
+          throw new FlushFirstException();
+        }
+        lake.evolve(changes);
+      }
+      lastTargetSchema = target;
+    }
+    lastEventSchema = eventSchema;
+    lastProjection = new RowProjection(
+        lake.mode() == WriteMode.APPEND ? ChangeLog.rowSchemaFor(eventSchema) : eventSchema, lake.schema());
+  }
+
+  /** Whether a commit has anything to write for this table. */
+  boolean hasPending() {
+    return writer != null || (fold != null && !fold.isEmpty());
+  }
+
+  /**
+   * Writes what is pending and commits it with {@code position}. A table with nothing pending is
+   * committed only when {@code always} (to record its first position).
+   *
+   * @return the number of changes committed, or -1 when nothing was committed
+   */
+  long commit(SourcePosition position, boolean always) {
+    if (!hasPending() && !always) {
+      return -1;
+    }
+    TableWriter out = openWriter();
+    try {
+      if (fold != null) {
+        writeFold(out);
+      }
+      out.commit(new CommitMetadata(position.serialize(), true, pipeline, null));
+    } finally {
+      out.close();
+      writer = null;
+      fold = null;
+    }
+    long changes = pendingChanges;
+    committed = position;
+    snapshotComplete = true;
+    totalChanges += changes;
+    pendingChanges = 0;
+    lastCommit = Instant.now();
+    return changes;
+  }
+
+  private void writeFold(TableWriter out) {
+    TableSchema lakeSchema = lake.schema();
+    List<KeyedFold.Entry> unresolved = new ArrayList<>();
+    for (KeyedFold.Entry entry : fold.entries()) {
+      if (entry.row() != null && entry.row().hasUnavailable()) {
+        unresolved.add(entry);
+      }
+    }
+    if (!unresolved.isEmpty()) {
+      resolveFromTable(unresolved);
+    }
+    RowProjection projection = null;
+    TableSchema projectionSource = null;
+    for (KeyedFold.Entry entry : fold.entries()) {
+      Row row = entry.row();
+      if (row == null) {
+        if (entry.existedBefore()) {
+          out.delete(entry.key());
+        }
+        continue;
+      }
+      if (entry.schema() != projectionSource) {
+        projectionSource = entry.schema();
+        projection = new RowProjection(projectionSource, lakeSchema);
+      }
+      Row projected = projection.apply(row);
+      if (entry.existedBefore()) {
+        out.upsert(projected);
+      } else {
+        out.insert(projected);
+      }
+    }
+  }
+
+  private void resolveFromTable(List<KeyedFold.Entry> entries) {
+    List<RowKey> keys = new ArrayList<>(entries.size());
+    entries.forEach(e -> keys.add(e.key()));
+    Map<RowKey, Row> stored = lake.lookup(keys);
+    for (KeyedFold.Entry entry : entries) {
+      Row current = stored.get(entry.key());
+      if (current == null) {
+        throw new SuspendException("An update of " + source + " key " + entry.key() + " left a large (TOAST) value"
+            + " unchanged, but the lake table holds no row for that key to take it from. Fix: ALTER TABLE "
+            + source + " REPLICA IDENTITY FULL so updates carry every value, then drop the lake table "
+            + lake.id() + " and restart the sync.");
+      }
+      entry.resolve(KeyedFold.fillFrom(entry.row(), entry.schema(), current, lake.schema()), entry.schema());
+    }
+  }
+
+  /** Stops this table; what it had pending is discarded (the source will send it again). */
+  void suspend(String reason) {
+    suspendedReason = reason;
+    if (writer != null) {
+      writer.abort();
+      writer.close();
+      writer = null;
+    }
+    fold = null;
+    pendingChanges = 0;
+  }
+
+  TableReport report(long committedNow) {
+    TableState state = suspended() ? TableState.SUSPENDED
+        : snapshotComplete ? TableState.STREAMING : TableState.SNAPSHOTTING;
+    return new TableReport(source, lake.id(), state, Math.max(committedNow, 0), totalChanges, lastCommit,
+        committed == null ? null : committed.describe(), suspendedReason);
+  }
+
+  /** A problem that stops this table only. */
+  static final class SuspendException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SuspendException(String message) {
+      super(message);
+    }
+  }
+
+  /** The schema changed while rows of the old schema are in an open writer: commit them first. */
+  static final class FlushFirstException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+  }
+}

@@ -1,0 +1,133 @@
+package io.changelake.core.pipeline;
+
+import io.changelake.core.model.SourcePosition;
+import io.changelake.core.model.TableId;
+import io.changelake.core.model.TableSchema;
+import io.changelake.core.spi.Source;
+import io.changelake.core.spi.SourceTable;
+import io.changelake.core.spi.TableSink;
+import io.changelake.core.spi.SinkTable;
+import io.changelake.core.spi.WriteMode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A source mirrored into lake tables: {@link #prepare} checks the source and opens (or creates)
+ * every lake table before anything is captured; {@link #run} captures until {@link #stop}.
+ */
+public final class Pipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+  private final CommitLoop loop;
+  private final Optional<SourcePosition> resumeFrom;
+  private final List<TableMapping> tables;
+
+  /** A source table and the lake table it is mirrored to. */
+  public record TableMapping(TableId source, TableId lake, TableSchema lakeSchema, boolean resumed) { }
+
+  private Pipeline(CommitLoop loop, Optional<SourcePosition> resumeFrom, List<TableMapping> tables) {
+    this.loop = loop;
+    this.resumeFrom = resumeFrom;
+    this.tables = List.copyOf(tables);
+  }
+
+  /**
+   * Discovers the source's tables, checks each can be mirrored in the chosen mode, and opens or
+   * creates its lake table, named by {@code naming}. Writes no data.
+   *
+   * @throws PipelineException when a table cannot be mirrored as asked, naming the fix
+   */
+  public static Pipeline prepare(
+      Source source,
+      TableSink sink,
+      PipelineSettings settings,
+      Function<TableId, TableId> naming,
+      PipelineListener listener) {
+    List<SourceTable> discovered = source.discover();
+    for (SourceTable table : discovered) {
+      checkKey(table, settings);
+    }
+    Map<TableId, MirroredTable> mirrored = new LinkedHashMap<>();
+    Map<TableId, Long> estimates = new LinkedHashMap<>();
+    List<TableMapping> mappings = new ArrayList<>();
+    List<SourcePosition> committed = new ArrayList<>();
+    boolean everyTableCommitted = true;
+    for (SourceTable table : discovered) {
+      TableSchema lakeSchema = lakeSchema(table.schema(), settings);
+      TableId lakeId = naming.apply(table.id());
+      SinkTable lake = sink.open(lakeId, lakeSchema, settings.mode());
+      SourcePosition position = lake.lastCommit().map(c -> source.parsePosition(c.position())).orElse(null);
+      if (position == null) {
+        everyTableCommitted = false;
+      } else {
+        committed.add(position);
+      }
+      mirrored.put(table.id(), new MirroredTable(table.id(), lake, settings.primaryKeys(), settings.name(), position));
+      estimates.put(table.id(), table.estimatedRows());
+      mappings.add(new TableMapping(table.id(), lakeId, lake.schema(), position != null));
+    }
+    Optional<SourcePosition> resume = everyTableCommitted
+        ? committed.stream().min(Comparator.naturalOrder())
+        : Optional.empty();
+    resume.ifPresent(p -> LOG.info("Resuming from {}: every table holds the changes up to there", p.describe()));
+    return new Pipeline(new CommitLoop(source, mirrored, estimates, settings, listener), resume, mappings);
+  }
+
+  private static void checkKey(SourceTable table, PipelineSettings settings) {
+    if (settings.mode() != WriteMode.UPSERT) {
+      return;
+    }
+    if (!settings.primaryKeys().isEmpty()) {
+      for (String column : settings.primaryKeys()) {
+        if (table.schema().indexOf(column) < 0) {
+          throw new PipelineException("--primary-keys names column '" + column + "', which " + table.id()
+              + " does not have. Its columns: " + String.join(", ", table.schema().columnNames()), null);
+        }
+      }
+      return;
+    }
+    if (!table.schema().hasPrimaryKey()) {
+      throw new PipelineException("Table " + table.id() + " has no primary key, so upsert mode cannot tell which"
+          + " row a change replaces. Options: (1) --primary-keys <columns> naming a unique key, together with"
+          + " ALTER TABLE " + table.id() + " REPLICA IDENTITY FULL so updates and deletes carry it;"
+          + " (2) --mode append to record every change as a row; (3) add a primary key to the table.", null);
+    }
+  }
+
+  private static TableSchema lakeSchema(TableSchema source, PipelineSettings settings) {
+    if (settings.mode() == WriteMode.APPEND) {
+      return ChangeLog.schemaFor(source);
+    }
+    return settings.primaryKeys().isEmpty() ? source : source.withPrimaryKey(settings.primaryKeys());
+  }
+
+  public List<TableMapping> tables() {
+    return tables;
+  }
+
+  /** Whether the pipeline continues from positions its tables already hold (no initial snapshot). */
+  public boolean resuming() {
+    return resumeFrom.isPresent();
+  }
+
+  /**
+   * Captures and commits until {@link #stop()}; then commits what is in flight and returns.
+   *
+   * @throws PipelineException when the source fails or a commit's outcome is unknown
+   */
+  public void run() {
+    loop.run(resumeFrom);
+  }
+
+  /** Requests a clean stop; thread-safe. */
+  public void stop() {
+    loop.stop();
+  }
+}

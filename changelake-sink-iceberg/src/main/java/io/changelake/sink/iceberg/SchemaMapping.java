@@ -1,0 +1,138 @@
+package io.changelake.sink.iceberg;
+
+import io.changelake.core.model.Column;
+import io.changelake.core.model.DataType;
+import io.changelake.core.model.TableSchema;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+
+/**
+ * Maps changelake's {@link DataType}s and {@link TableSchema}s to Iceberg types and schemas, and
+ * back, so that reading a table's schema gives exactly what created it.
+ *
+ * <p>A column's {@code sourceType} travels in the Iceberg field's doc. The primary key becomes the
+ * schema's identifier fields; since Iceberg keeps those as an unordered set, the key order is
+ * recorded in the table property {@link #KEY_FIELD_IDS}.
+ */
+final class SchemaMapping {
+
+  /** Table property: the identifier field ids in primary key order, comma separated. */
+  static final String KEY_FIELD_IDS = "changelake.key-field-ids";
+
+  private SchemaMapping() { }
+
+  /** An Iceberg schema for {@code schema}; key columns are required identifier fields. */
+  static Schema toIceberg(TableSchema schema) {
+    AtomicInteger ids = new AtomicInteger(schema.size());
+    List<Types.NestedField> fields = new ArrayList<>(schema.size());
+    Set<Integer> keyIds = new java.util.HashSet<>();
+    for (int i = 0; i < schema.size(); i++) {
+      Column column = schema.column(i);
+      int id = i + 1;
+      boolean key = schema.primaryKey().contains(column.name());
+      boolean optional = column.nullable() && !key;
+      fields.add(Types.NestedField.builder()
+          .withId(id)
+          .withName(column.name())
+          .isOptional(optional)
+          .ofType(toIceberg(column.type(), ids))
+          .withDoc(column.sourceType())
+          .build());
+      if (key) {
+        keyIds.add(id);
+      }
+    }
+    return new Schema(fields, keyIds);
+  }
+
+  /** The Iceberg type of {@code type}; nested ids (list elements) are drawn from {@code ids}. */
+  static Type toIceberg(DataType type, AtomicInteger ids) {
+    if (type instanceof DataType.Decimal d) {
+      return Types.DecimalType.of(d.precision(), d.scale());
+    }
+    if (type instanceof DataType.ListOf l) {
+      int elementId = ids.incrementAndGet();
+      return Types.ListType.ofOptional(elementId, toIceberg(l.element(), ids));
+    }
+    return switch (type.kind()) {
+      case BOOLEAN -> Types.BooleanType.get();
+      case INT -> Types.IntegerType.get();
+      case LONG -> Types.LongType.get();
+      case FLOAT -> Types.FloatType.get();
+      case DOUBLE -> Types.DoubleType.get();
+      case DATE -> Types.DateType.get();
+      case TIME -> Types.TimeType.get();
+      case TIMESTAMP -> Types.TimestampType.withoutZone();
+      case TIMESTAMPTZ -> Types.TimestampType.withZone();
+      case STRING -> Types.StringType.get();
+      case UUID -> Types.UUIDType.get();
+      case BINARY -> Types.BinaryType.get();
+      case DECIMAL, LIST -> throw new IllegalStateException("unreachable: " + type);
+    };
+  }
+
+  /** The changelake type of an Iceberg type. */
+  static DataType toDataType(Type type, String column) {
+    return switch (type.typeId()) {
+      case BOOLEAN -> DataType.BOOLEAN;
+      case INTEGER -> DataType.INT;
+      case LONG -> DataType.LONG;
+      case FLOAT -> DataType.FLOAT;
+      case DOUBLE -> DataType.DOUBLE;
+      case DECIMAL -> {
+        Types.DecimalType d = (Types.DecimalType) type;
+        yield DataType.decimal(d.precision(), d.scale());
+      }
+      case DATE -> DataType.DATE;
+      case TIME -> DataType.TIME;
+      case TIMESTAMP -> ((Types.TimestampType) type).shouldAdjustToUTC() ? DataType.TIMESTAMPTZ : DataType.TIMESTAMP;
+      case STRING -> DataType.STRING;
+      case UUID -> DataType.UUID;
+      case BINARY -> DataType.BINARY;
+      case LIST -> DataType.listOf(toDataType(((Types.ListType) type).elementType(), column));
+      default -> throw new UnsupportedOperationException(
+          "Column '" + column + "' has Iceberg type " + type + ", which changelake does not map");
+    };
+  }
+
+  /**
+   * The changelake schema of an Iceberg schema; the key is ordered by {@code properties}'
+   * {@link #KEY_FIELD_IDS} when present, otherwise by column position.
+   */
+  static TableSchema toTableSchema(Schema schema, Map<String, String> properties) {
+    List<Column> columns = new ArrayList<>();
+    for (Types.NestedField field : schema.columns()) {
+      columns.add(new Column(field.name(), toDataType(field.type(), field.name()), field.isOptional(), field.doc()));
+    }
+    return new TableSchema(columns, keyNames(schema, properties));
+  }
+
+  private static List<String> keyNames(Schema schema, Map<String, String> properties) {
+    Set<Integer> identifiers = schema.identifierFieldIds();
+    List<Integer> ordered = new ArrayList<>();
+    String recorded = properties.get(KEY_FIELD_IDS);
+    if (recorded != null && !recorded.isBlank()) {
+      Arrays.stream(recorded.split(",")).map(String::trim).map(Integer::valueOf)
+          .filter(identifiers::contains).forEach(ordered::add);
+    }
+    for (Types.NestedField field : schema.columns()) {
+      if (identifiers.contains(field.fieldId()) && !ordered.contains(field.fieldId())) {
+        ordered.add(field.fieldId());
+      }
+    }
+    return ordered.stream().map(id -> schema.findField(id).name()).collect(Collectors.toList());
+  }
+
+  /** The value of {@link #KEY_FIELD_IDS} for {@code key} (names, in order) under {@code schema}. */
+  static String keyFieldIds(Schema schema, List<String> key) {
+    return key.stream().map(name -> String.valueOf(schema.findField(name).fieldId())).collect(Collectors.joining(","));
+  }
+}
