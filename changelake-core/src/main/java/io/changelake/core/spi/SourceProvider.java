@@ -1,0 +1,23 @@
+package io.changelake.core.spi;
+
+import io.changelake.core.config.ConfigDef;
+import java.util.Map;
+
+/**
+ * Creates {@link Source}s of one kind (e.g. {@code postgres}); found through
+ * {@link java.util.ServiceLoader} by {@link #id()}.
+ */
+public interface SourceProvider {
+
+  /** The name users give to {@code --source}, e.g. {@code postgres}. */
+  String id();
+
+  /** Every option {@code --source-conf} accepts; drives help text and errors. */
+  ConfigDef configDef();
+
+  /**
+   * Creates a source over {@code options} (validated against {@link #configDef()}), capturing the
+   * tables {@code filter} accepts among those the options select.
+   */
+  Source create(Map<String, String> options, TableFilter filter);
+}

@@ -1,0 +1,138 @@
+package io.changelake.core.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.changelake.core.model.ChangeEvent;
+import io.changelake.core.model.Column;
+import io.changelake.core.model.DataType;
+import io.changelake.core.model.Operation;
+import io.changelake.core.model.Row;
+import io.changelake.core.model.RowKey;
+import io.changelake.core.model.SourcePosition;
+import io.changelake.core.model.TableId;
+import io.changelake.core.model.TableSchema;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class KeyedFoldTest {
+  private static final TableSchema SCHEMA = new TableSchema(
+      List.of(Column.of("id", DataType.LONG, false), Column.of("body", DataType.STRING, true)), List.of("id"));
+  private static final TableId TABLE = new TableId("public", "t");
+
+  private record Pos(long n) implements SourcePosition {
+    @Override
+    public String serialize() {
+      return Long.toString(n);
+    }
+
+    @Override
+    public boolean inSnapshot() {
+      return false;
+    }
+
+    @Override
+    public String describe() {
+      return serialize();
+    }
+
+    @Override
+    public int compareTo(SourcePosition o) {
+      return Long.compare(n, ((Pos) o).n);
+    }
+  }
+
+  private long seq;
+
+  private ChangeEvent event(Operation op, Row before, Row after) {
+    return new ChangeEvent(TABLE, op, SCHEMA, before, after, new Pos(++seq), Instant.EPOCH);
+  }
+
+  private static Map<RowKey, KeyedFold.Entry> byKey(KeyedFold fold) {
+    Map<RowKey, KeyedFold.Entry> map = new HashMap<>();
+    fold.entries().forEach(e -> map.put(e.key(), e));
+    return map;
+  }
+
+  private static RowKey key(long id) {
+    return new RowKey(List.of(id));
+  }
+
+  @Test
+  void insertThenUpdatesWriteOnlyTheFinalRowWithoutDelete() {
+    KeyedFold fold = new KeyedFold(SCHEMA);
+    fold.add(event(Operation.INSERT, null, Row.of(1L, "a")));
+    fold.add(event(Operation.UPDATE, null, Row.of(1L, "b")));
+    fold.add(event(Operation.UPDATE, null, Row.of(1L, "c")));
+    KeyedFold.Entry entry = byKey(fold).get(key(1));
+    assertEquals(Row.of(1L, "c"), entry.row());
+    assertFalse(entry.existedBefore());
+    assertEquals(3, fold.changes());
+    assertEquals(1, fold.entries().size());
+  }
+
+  @Test
+  void insertThenDeleteLeavesNothingToWrite() {
+    KeyedFold fold = new KeyedFold(SCHEMA);
+    fold.add(event(Operation.INSERT, null, Row.of(1L, "a")));
+    fold.add(event(Operation.DELETE, Row.of(1L, null), null));
+    KeyedFold.Entry entry = byKey(fold).get(key(1));
+    assertNull(entry.row());
+    assertFalse(entry.existedBefore());
+  }
+
+  @Test
+  void deleteThenReinsertIsAnUpsertOfAnExistingKey() {
+    KeyedFold fold = new KeyedFold(SCHEMA);
+    fold.add(event(Operation.DELETE, Row.of(1L, null), null));
+    fold.add(event(Operation.INSERT, null, Row.of(1L, "new")));
+    KeyedFold.Entry entry = byKey(fold).get(key(1));
+    assertEquals(Row.of(1L, "new"), entry.row());
+    assertTrue(entry.existedBefore());
+  }
+
+  @Test
+  void keyChangeDeletesTheOldKey() {
+    KeyedFold fold = new KeyedFold(SCHEMA);
+    fold.add(event(Operation.UPDATE, Row.of(1L, "a"), Row.of(2L, "a")));
+    Map<RowKey, KeyedFold.Entry> entries = byKey(fold);
+    assertNull(entries.get(key(1)).row());
+    assertTrue(entries.get(key(1)).existedBefore());
+    assertEquals(Row.of(2L, "a"), entries.get(key(2)).row());
+  }
+
+  @Test
+  void unavailableValueIsTakenFromThePreviousRowOfTheKey() {
+    KeyedFold fold = new KeyedFold(SCHEMA);
+    fold.add(event(Operation.UPDATE, null, Row.of(1L, "big")));
+    fold.add(event(Operation.UPDATE, null, Row.of(1L, Row.UNAVAILABLE)));
+    assertEquals(Row.of(1L, "big"), byKey(fold).get(key(1)).row());
+  }
+
+  @Test
+  void unavailableValueIsTakenFromTheBeforeImage() {
+    KeyedFold fold = new KeyedFold(SCHEMA);
+    fold.add(event(Operation.UPDATE, Row.of(1L, "big"), Row.of(1L, Row.UNAVAILABLE)));
+    assertEquals(Row.of(1L, "big"), byKey(fold).get(key(1)).row());
+  }
+
+  @Test
+  void unresolvedUnavailableValueStaysMarked() {
+    KeyedFold fold = new KeyedFold(SCHEMA);
+    fold.add(event(Operation.UPDATE, null, Row.of(1L, Row.UNAVAILABLE)));
+    assertTrue(byKey(fold).get(key(1)).row().hasUnavailable());
+  }
+
+  @Test
+  void deleteWithoutKeyIsRefused() {
+    KeyedFold fold = new KeyedFold(SCHEMA);
+    assertThrows(KeyedFold.MissingKeyException.class,
+        () -> fold.add(event(Operation.DELETE, Row.of(null, null), null)));
+  }
+}
