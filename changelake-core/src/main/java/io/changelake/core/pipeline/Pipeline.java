@@ -51,8 +51,15 @@ public final class Pipeline {
       Function<TableId, TableId> naming,
       PipelineListener listener) {
     List<SourceTable> discovered = source.discover();
+    Map<TableId, TableId> lakeIds = new LinkedHashMap<>();
     for (SourceTable table : discovered) {
       checkKey(table, settings);
+      TableId lakeId = naming.apply(table.id());
+      lakeIds.entrySet().stream().filter(e -> e.getValue().equals(lakeId)).findFirst().ifPresent(e -> {
+        throw new PipelineException("Source tables " + e.getKey() + " and " + table.id() + " would both be"
+            + " mirrored to lake table " + lakeId + ". Select one source table, or let each keep its own name.", null);
+      });
+      lakeIds.put(table.id(), lakeId);
     }
     Map<TableId, MirroredTable> mirrored = new LinkedHashMap<>();
     Map<TableId, Long> estimates = new LinkedHashMap<>();
@@ -61,7 +68,7 @@ public final class Pipeline {
     boolean everyTableCommitted = true;
     for (SourceTable table : discovered) {
       TableSchema lakeSchema = lakeSchema(table.schema(), settings);
-      TableId lakeId = naming.apply(table.id());
+      TableId lakeId = lakeIds.get(table.id());
       SinkTable lake = sink.open(lakeId, lakeSchema, settings.mode());
       SourcePosition position = lake.lastCommit().map(c -> source.parsePosition(c.position())).orElse(null);
       if (position == null) {

@@ -20,4 +20,10 @@ public interface SourceProvider {
    * tables {@code filter} accepts among those the options select.
    */
   Source create(Map<String, String> options, TableFilter filter);
+
+  /**
+   * The name of the pipeline these options describe, unique per source database (e.g. the
+   * replication slot's name); recorded in table commits and status.
+   */
+  String pipelineName(Map<String, String> options);
 }

@@ -1,0 +1,62 @@
+package io.changelake.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code changelake} command. */
+@Command(
+    name = "changelake",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = {
+        "Keeps database tables continuously mirrored as open lakehouse tables (Apache Iceberg) through change"
+            + " data capture: snapshot, then inserts, updates, deletes and schema changes, exactly once.",
+        ""
+    },
+    subcommands = {
+        DemoCommand.class,
+        SyncTableCommand.class,
+        SyncDatabaseCommand.class,
+        PaimonSyncTableCommand.class,
+        PaimonSyncDatabaseCommand.class,
+        TablesCommand.class,
+        SnapshotsCommand.class,
+        ShowCommand.class,
+        StatusCommand.class,
+        CommandLine.HelpCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:Success; a sync stopped by SIGTERM or Ctrl-C after committing what was in flight.",
+        "1:The pipeline failed while running (the message says why; restart resumes safely).",
+        "2:Invalid command line or option (the message names the flag and the fix).",
+        "3:The source cannot be used: unreachable, authentication, privileges, wal_level, slot in use, unknown table.",
+        "4:A lake table cannot take the sync as asked (mode mismatch, no primary key, unknown table or snapshot)."
+    },
+    footer = {"", "Run 'changelake <command> --help' for a command's flags and examples."})
+public final class Main {
+
+  private Main() { }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns the exit code. */
+  public static int execute(String... args) {
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.setExecutionExceptionHandler(new ErrorHandler());
+    commandLine.setParameterExceptionHandler(new ErrorHandler());
+    HelpFooters.install(commandLine);
+    return commandLine.execute(args);
+  }
+
+  /** Prints the version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"changelake " + (version == null ? "development build" : version)};
+    }
+  }
+}

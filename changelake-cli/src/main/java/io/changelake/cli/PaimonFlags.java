@@ -1,0 +1,63 @@
+package io.changelake.cli;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * The flags of Paimon's {@code postgres_sync_table} / {@code postgres_sync_database} actions, verbatim,
+ * so a command line from the Flink CDC → Paimon guide runs with {@code changelake} in place of
+ * {@code flink run ... paimon-flink-action.jar}.
+ */
+final class PaimonFlags {
+  @Option(names = "--warehouse", required = true, description = "Warehouse path.")
+  String warehouse;
+
+  @Option(names = "--database", required = true, description = "Lake database.")
+  String database;
+
+  @Option(names = "--postgres_conf", paramLabel = "KEY=VALUE", required = true, mapFallbackValue = "",
+      description = "PostgreSQL option (repeatable): hostname, port, username, password, database-name, schema-name,"
+          + " table-name, slot.name, decoding.plugin.name, scan.startup.mode, debezium.*.")
+  Map<String, String> postgresConf = new LinkedHashMap<>();
+
+  @Option(names = "--catalog_conf", paramLabel = "KEY=VALUE",
+      description = "Catalog option (repeatable). metastore=filesystem and warehouse=<the --warehouse path> are"
+          + " accepted as the embedded default.")
+  Map<String, String> catalogConf = new LinkedHashMap<>();
+
+  @Option(names = "--table_conf", paramLabel = "KEY=VALUE", description = "Table property (repeatable).")
+  Map<String, String> tableConf = new LinkedHashMap<>();
+
+  @Option(names = "--primary_keys", split = ",", paramLabel = "COLUMN", description = "Key columns instead of the"
+      + " source's primary key.")
+  List<String> primaryKeys = List.of();
+
+  @Option(names = "--partition_keys", split = ",", paramLabel = "COLUMN", description = "Partition columns.")
+  List<String> partitionKeys = List.of();
+
+  /** The catalog options without the Paimon-only keys that mean "the embedded default". */
+  Map<String, String> icebergCatalogOptions() {
+    Map<String, String> options = new LinkedHashMap<>(catalogConf);
+    String metastore = options.remove("metastore");
+    if (metastore != null && !metastore.equals("filesystem")) {
+      throw new IllegalArgumentException("--catalog_conf metastore=" + metastore + " is not supported; use"
+          + " metastore=filesystem (the embedded warehouse) or changelake sync-table --catalog-conf type=... for"
+          + " another Iceberg catalog.");
+    }
+    String warehouseOption = options.remove("warehouse");
+    if (warehouseOption != null && !warehouseOption.equals(warehouse)) {
+      throw new IllegalArgumentException("--catalog_conf warehouse=" + warehouseOption + " differs from --warehouse "
+          + warehouse + "; give the same path or leave one out.");
+    }
+    return options;
+  }
+
+  void checkSupported() {
+    if (!partitionKeys.isEmpty()) {
+      throw new IllegalArgumentException("--partition_keys is not supported yet: lake tables are written"
+          + " unpartitioned. Leave the flag out.");
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package io.changelake.cli;
+
+import io.changelake.core.spi.TableFilter;
+import io.changelake.core.spi.WriteMode;
+import java.time.Duration;
+
+/** Builds a {@link SyncRequest} from Paimon-style flags. */
+final class PaimonRequests {
+  private PaimonRequests() { }
+
+  static SyncRequest of(PaimonFlags flags, TableFilter filter, String table) {
+    flags.checkSupported();
+    return new SyncRequest("postgres", flags.postgresConf, filter, flags.warehouse, flags.database, table,
+        flags.icebergCatalogOptions(), flags.tableConf, WriteMode.UPSERT, flags.primaryKeys, Duration.ofSeconds(5),
+        SyncOptions.DEFAULT_MAX_PENDING);
+  }
+}

@@ -1,0 +1,37 @@
+package io.changelake.cli;
+
+import io.changelake.core.spi.TableFilter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "postgres_sync_table",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Paimon's postgres_sync_table action with its flags verbatim: every command line of the Flink CDC -> Paimon"
+            + " guide runs with 'changelake' in place of '$FLINK_HOME/bin/flink run .../paimon-flink-action.jar'.",
+        "Until changelake's Paimon format lands, the tables are written as Apache Iceberg tables under --warehouse."
+    },
+    footer = {
+        "",
+        "Example:",
+        "  changelake postgres_sync_table --warehouse /tmp/paimon --database lakehouse --table products \\",
+        "      --postgres_conf hostname=localhost --postgres_conf port=5432 --postgres_conf username=postgres \\",
+        "      --postgres_conf password=postgres --postgres_conf database-name=ecommerce \\",
+        "      --postgres_conf schema-name=public --postgres_conf table-name=products \\",
+        "      --postgres_conf slot.name=flink_products_slot --catalog_conf metastore=filesystem \\",
+        "      --catalog_conf warehouse=/tmp/paimon"
+    })
+final class PaimonSyncTableCommand extends SyncCommand {
+  @Mixin
+  PaimonFlags flags;
+
+  @Option(names = "--table", description = "Lake table name when table-name selects one table.")
+  String table;
+
+  @Override
+  SyncRequest request() {
+    return PaimonRequests.of(flags, TableFilter.ALL, table);
+  }
+}

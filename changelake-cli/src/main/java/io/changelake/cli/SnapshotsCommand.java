@@ -1,0 +1,45 @@
+package io.changelake.cli;
+
+import io.changelake.core.spi.CommitMetadata;
+import io.changelake.core.spi.TableSnapshot;
+import io.changelake.core.spi.TableSink;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "snapshots", mixinStandardHelpOptions = true,
+    description = "Lists the snapshots of a lake table, oldest first, with the source position each one holds.",
+    footer = {"", "Example:", "  changelake snapshots lakehouse.products --warehouse ./lake"})
+final class SnapshotsCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  WarehouseOptions warehouse;
+
+  @Parameters(paramLabel = "DB.TABLE", description = "The lake table.")
+  String table;
+
+  @Override
+  public Integer call() {
+    try (TableSink sink = warehouse.open()) {
+      List<List<String>> rows = new ArrayList<>();
+      for (TableSnapshot snapshot : WarehouseOptions.table(sink, table).snapshots()) {
+        var summary = snapshot.summary();
+        rows.add(List.of(String.valueOf(snapshot.id()), snapshot.committedAt().toString(), snapshot.operation(),
+            summary.getOrDefault("added-records", "0"), summary.getOrDefault("added-equality-deletes",
+                summary.getOrDefault("added-delete-files", "0")),
+            summary.getOrDefault("total-records", "-"), summary.getOrDefault(CommitMetadata.POSITION, "-")));
+      }
+      TextTable.print(spec.commandLine().getOut(),
+          List.of("snapshot", "committed at", "operation", "added rows", "deletes", "total rows", "source position"),
+          rows);
+      return ExitCode.OK;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.changelake.cli;
+
+import io.changelake.core.spi.TableFilter;
+import io.changelake.core.spi.WriteMode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a sync command asks for, whatever flag style it was given in.
+ *
+ * @param source source identifier, e.g. postgres
+ * @param sourceOptions the source's options
+ * @param filter extra table selection (sync-database's include/exclude)
+ * @param warehouse warehouse folder or URI
+ * @param database lake database (namespace) the tables go to
+ * @param table lake table name for a single-table sync, or null to keep source names
+ * @param catalogOptions catalog properties
+ * @param tableProperties properties for new tables
+ * @param mode how tables take changes
+ * @param primaryKeys key columns replacing the source's, or empty
+ * @param commitInterval how often tables are committed
+ * @param maxPendingChanges pending changes that trigger an early commit
+ */
+record SyncRequest(
+    String source,
+    Map<String, String> sourceOptions,
+    TableFilter filter,
+    String warehouse,
+    String database,
+    String table,
+    Map<String, String> catalogOptions,
+    Map<String, String> tableProperties,
+    WriteMode mode,
+    List<String> primaryKeys,
+    Duration commitInterval,
+    int maxPendingChanges) {
+
+  SyncRequest {
+    sourceOptions = Map.copyOf(sourceOptions);
+    catalogOptions = Map.copyOf(catalogOptions);
+    tableProperties = Map.copyOf(tableProperties);
+    primaryKeys = List.copyOf(primaryKeys);
+  }
+}

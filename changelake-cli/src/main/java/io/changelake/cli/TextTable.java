@@ -1,0 +1,36 @@
+package io.changelake.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+
+/** Prints rows as an aligned text table. */
+final class TextTable {
+  private TextTable() { }
+
+  static void print(PrintWriter out, List<String> header, List<List<String>> rows) {
+    int[] widths = new int[header.size()];
+    for (int i = 0; i < widths.length; i++) {
+      widths[i] = header.get(i).length();
+      for (List<String> row : rows) {
+        widths[i] = Math.max(widths[i], row.get(i).length());
+      }
+    }
+    printRow(out, header, widths);
+    StringBuilder rule = new StringBuilder();
+    for (int i = 0; i < widths.length; i++) {
+      rule.append(i == 0 ? "" : "-+-").append("-".repeat(widths[i]));
+    }
+    out.println(rule);
+    rows.forEach(row -> printRow(out, row, widths));
+    out.println("(" + rows.size() + (rows.size() == 1 ? " row)" : " rows)"));
+    out.flush();
+  }
+
+  private static void printRow(PrintWriter out, List<String> cells, int[] widths) {
+    StringBuilder line = new StringBuilder();
+    for (int i = 0; i < widths.length; i++) {
+      line.append(i == 0 ? "" : " | ").append(String.format("%-" + widths[i] + "s", cells.get(i)));
+    }
+    out.println(line.toString().stripTrailing());
+  }
+}

@@ -1,0 +1,83 @@
+package io.changelake.cli;
+
+import io.changelake.core.spi.TableFilter;
+import io.changelake.core.spi.WriteMode;
+import io.changelake.testkit.PostgresServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** A sync running in this JVM, as {@code changelake sync-table} would run it, stopped cleanly on close. */
+final class RunningSync implements AutoCloseable {
+  private final SyncRunner runner;
+  private final ExecutorService executor = Executors.newSingleThreadExecutor();
+  private final Future<Integer> result;
+  final StringWriter output = new StringWriter();
+
+  RunningSync(SyncRequest request) {
+    this.runner = new SyncRunner(new PrintWriter(output, true), new PrintWriter(output, true));
+    this.result = executor.submit(() -> runner.run(request));
+  }
+
+  static Map<String, String> sourceOptions(PostgresServer pg, String db, String slot, String tables) {
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("hostname", pg.host());
+    options.put("port", String.valueOf(pg.port()));
+    options.put("username", pg.username());
+    options.put("password", pg.password());
+    options.put("database-name", db);
+    options.put("slot.name", slot);
+    options.put("publication.name", slot + "_pub");
+    if (tables != null) {
+      options.put("table-name", tables);
+    }
+    return options;
+  }
+
+  static SyncRequest request(Map<String, String> sourceOptions, String warehouse, WriteMode mode, List<String> keys) {
+    return new SyncRequest("postgres", sourceOptions, TableFilter.ALL, warehouse, "lake", null, Map.of(), Map.of(), mode,
+        keys, Duration.ofMillis(300), 100_000);
+  }
+
+  /** Waits until {@code condition} holds, failing if the sync stops or time runs out. */
+  void await(String what, BooleanSupplier condition) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(90);
+    while (Instant.now().isBefore(deadline)) {
+      if (result.isDone()) {
+        throw new AssertionError("The sync stopped (exit " + result.get() + ") while waiting for " + what + ":\n" + output);
+      }
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("Timed out waiting for " + what + "\n" + output);
+  }
+
+  /** Stops the sync cleanly and returns its exit code. */
+  int stop() throws Exception {
+    runner.stop();
+    try {
+      return result.get(60, TimeUnit.SECONDS);
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (!result.isDone()) {
+      stop();
+    }
+    executor.shutdownNow();
+  }
+}

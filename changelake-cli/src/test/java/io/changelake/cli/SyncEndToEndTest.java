@@ -1,0 +1,191 @@
+package io.changelake.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.changelake.core.spi.WriteMode;
+import io.changelake.testkit.PostgresServer;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole path, PostgreSQL to Iceberg, through the sync command's runner, against real servers. */
+class SyncEndToEndTest {
+  private static PostgresServer pg;
+
+  @TempDir
+  Path warehouseDir;
+
+  @BeforeAll
+  static void startPostgres() {
+    pg = PostgresServer.start();
+  }
+
+  @AfterAll
+  static void stopPostgres() {
+    pg.close();
+  }
+
+  private String warehouse() {
+    return warehouseDir.toString();
+  }
+
+  private void same(RunningSync sync, String db, String table, String key) throws Exception {
+    sync.await(table + " to equal the source",
+        () -> TableComparison.same(pg, db, table, warehouse(), "lake", table, key));
+    TableComparison.assertSame(pg, db, table, warehouse(), "lake", table, key);
+  }
+
+  @Test
+  void snapshotThenStreamingAcrossTables() throws Exception {
+    String db = "shop";
+    pg.createDatabase(db);
+    pg.execute(db,
+        "CREATE TABLE products (id int PRIMARY KEY, name text NOT NULL, price numeric(10,2))",
+        "CREATE TABLE orders (region text, order_no bigint, product int, qty int, PRIMARY KEY (region, order_no))",
+        "CREATE TABLE notes (id bigint PRIMARY KEY, body text)",
+        "INSERT INTO products SELECT i, 'p' || i, i * 1.5 FROM generate_series(1, 500) i",
+        "INSERT INTO orders SELECT CASE WHEN i % 2 = 0 THEN 'eu' ELSE 'us' END, i, i % 50, i % 7 FROM generate_series(1, 800) i",
+        "INSERT INTO notes VALUES (1, 'first')");
+    var options = RunningSync.sourceOptions(pg, db, "e2e_slot", "products|orders|notes");
+    try (RunningSync sync = new RunningSync(RunningSync.request(options, warehouse(), WriteMode.UPSERT, List.of()))) {
+      same(sync, db, "products", "id");
+      same(sync, db, "orders", "region,order_no");
+      pg.execute(db,
+          "INSERT INTO products SELECT i, 'p' || i, i FROM generate_series(501, 600) i",
+          "UPDATE products SET price = price + 1 WHERE id % 3 = 0",
+          "DELETE FROM products WHERE id % 10 = 0",
+          // the key itself changes
+          "UPDATE products SET id = 10000 WHERE id = 1",
+          "UPDATE orders SET region = 'apac' WHERE order_no = 7",
+          "DELETE FROM orders WHERE order_no BETWEEN 100 AND 150");
+      // delete and re-insert of one key inside one transaction; one transaction touching three tables
+      pg.execute(db, "BEGIN; DELETE FROM products WHERE id = 2; INSERT INTO products VALUES (2, 'again', 9.99);"
+          + " UPDATE orders SET qty = 99 WHERE order_no = 8; INSERT INTO notes VALUES (2, 'second');"
+          + " UPDATE products SET name = 'in tx' WHERE id = 3; COMMIT;");
+      same(sync, db, "products", "id");
+      same(sync, db, "orders", "region,order_no");
+      same(sync, db, "notes", "id");
+      assertEquals(0, sync.stop());
+    }
+    assertNoTimeTravelBackwards(TableComparison.lakeTable(warehouse(), "lake", "products"));
+  }
+
+  @Test
+  void cleanStopAndRestartResumesWithoutSnapshotAndAdvancesTheSlotOnlyAfterCommits() throws Exception {
+    String db = "resume";
+    pg.createDatabase(db);
+    pg.execute(db, "CREATE TABLE items (id int PRIMARY KEY, v text)",
+        "INSERT INTO items SELECT i, 'v' || i FROM generate_series(1, 300) i");
+    var options = RunningSync.sourceOptions(pg, db, "resume_slot", "items");
+    var request = RunningSync.request(options, warehouse(), WriteMode.UPSERT, List.of());
+    try (RunningSync sync = new RunningSync(request)) {
+      same(sync, db, "items", "id");
+      assertEquals(0, sync.stop());
+    }
+    Table table = TableComparison.lakeTable(warehouse(), "lake", "items");
+    int snapshotsAfterFirstRun = snapshotCount(table);
+    String flushedBefore = confirmedFlush(db, "resume_slot");
+
+    pg.execute(db, "UPDATE items SET v = 'changed' WHERE id <= 10", "INSERT INTO items VALUES (1000, 'new')");
+    assertEquals(flushedBefore, confirmedFlush(db, "resume_slot"), "the slot must not advance while no sync runs");
+    try (RunningSync sync = new RunningSync(request)) {
+      same(sync, db, "items", "id");
+      sync.await("the slot to advance after the commit", () -> !confirmedFlush(db, "resume_slot").equals(flushedBefore));
+      assertEquals(0, sync.stop());
+      assertFalse(sync.output.toString().contains("Snapshot complete"), "a resumed sync must not snapshot again");
+    }
+    table.refresh();
+    long appendedRows = 0;
+    for (Snapshot snapshot : table.snapshots()) {
+      if (snapshotCount(table) > snapshotsAfterFirstRun) {
+        appendedRows += Long.parseLong(snapshot.summary().getOrDefault("added-records", "0"));
+      }
+    }
+    assertTrue(appendedRows < 300 + 300, "no re-snapshot: rows added " + appendedRows);
+    assertNoTimeTravelBackwards(table);
+  }
+
+  @Test
+  void tableWithoutPrimaryKeyIsRefusedInUpsertModeAndMirroredInAppendMode() throws Exception {
+    String db = "nokey";
+    pg.createDatabase(db);
+    pg.execute(db, "CREATE TABLE events (kind text, payload text)", "INSERT INTO events VALUES ('a', 'x'), ('b', 'y')");
+    var options = RunningSync.sourceOptions(pg, db, "nokey_slot", "events");
+    var runner = new SyncRunner(new java.io.PrintWriter(System.out), new java.io.PrintWriter(System.err));
+    var error = org.junit.jupiter.api.Assertions.assertThrows(io.changelake.core.pipeline.PipelineException.class,
+        () -> runner.run(RunningSync.request(options, warehouse(), WriteMode.UPSERT, List.of())));
+    assertTrue(error.getMessage().contains("--primary-keys") && error.getMessage().contains("--mode append")
+        && error.getMessage().contains("REPLICA IDENTITY FULL"), error.getMessage());
+    assertFalse(java.nio.file.Files.exists(warehouseDir.resolve("lake").resolve("events")), "nothing written");
+
+    try (RunningSync sync = new RunningSync(RunningSync.request(options, warehouse(), WriteMode.APPEND, List.of()))) {
+      pg.execute(db, "INSERT INTO events VALUES ('c', 'z')");
+      sync.await("three change rows", () -> {
+        try {
+          return appendRows("events").size() == 3;
+        } catch (Exception e) {
+          return false;
+        }
+      });
+      assertEquals(0, sync.stop());
+    }
+    var rows = appendRows("events");
+    assertEquals(List.of("a|x|r", "b|y|r", "c|z|c"), rows);
+  }
+
+  private List<String> appendRows(String table) throws Exception {
+    Table lake = TableComparison.lakeTable(warehouse(), "lake", table);
+    List<String> rows = new java.util.ArrayList<>();
+    try (var records = org.apache.iceberg.data.IcebergGenerics.read(lake).build()) {
+      for (var r : records) {
+        rows.add(r.getField("kind") + "|" + r.getField("payload") + "|" + r.getField("_change_op"));
+      }
+    }
+    java.util.Collections.sort(rows);
+    return rows;
+  }
+
+  private static int snapshotCount(Table table) {
+    int n = 0;
+    for (Snapshot ignored : table.snapshots()) {
+      n++;
+    }
+    return n;
+  }
+
+  private static String confirmedFlush(String db, String slot) {
+    try (Connection c = pg.connect(db); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
+      return rs.next() ? rs.getString(1) : "none";
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Each pipeline snapshot's position is not older than the one before it. */
+  static void assertNoTimeTravelBackwards(Table table) {
+    table.refresh();
+    String previous = null;
+    for (Snapshot snapshot : table.snapshots()) {
+      String position = snapshot.summary().get("changelake.position");
+      if (position == null) {
+        continue;
+      }
+      if (previous != null) {
+        assertTrue(PositionOrder.compare(previous, position) <= 0,
+            "snapshot " + snapshot.snapshotId() + " holds an older position than its parent: " + previous + " > " + position);
+      }
+      previous = position;
+    }
+  }
+}
