@@ -1,0 +1,292 @@
+package io.changelake.sink.iceberg;
+
+import io.changelake.core.model.DataType;
+import io.changelake.core.model.Row;
+import io.changelake.core.model.RowKey;
+import io.changelake.core.model.TableId;
+import io.changelake.core.model.TableSchema;
+import io.changelake.core.schema.SchemaChange;
+import io.changelake.core.spi.CommitMetadata;
+import io.changelake.core.spi.RowScan;
+import io.changelake.core.spi.SinkException;
+import io.changelake.core.spi.SinkTable;
+import io.changelake.core.spi.TableSnapshot;
+import io.changelake.core.spi.TableWriter;
+import io.changelake.core.spi.WriteMode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.UpdateSchema;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.util.DateTimeUtil;
+
+/**
+ * An Iceberg table as the commit loop sees it. Not thread-safe: one pipeline thread uses it.
+ */
+final class IcebergTable implements SinkTable {
+  /** Keys per lookup scan: large enough to make few scans, small enough to keep the filter cheap. */
+  private static final int LOOKUP_BATCH = 500;
+
+  private final TableId id;
+  private final Table table;
+  private final WriteMode mode;
+  private TableSchema schema;
+
+  IcebergTable(TableId id, Table table, WriteMode mode) {
+    this.id = id;
+    this.table = table;
+    this.mode = mode;
+    this.schema = SchemaMapping.toTableSchema(table.schema(), table.properties());
+  }
+
+  /** The Iceberg table itself, for maintenance and tests. */
+  Table table() {
+    return table;
+  }
+
+  @Override
+  public TableId id() {
+    return id;
+  }
+
+  @Override
+  public TableSchema schema() {
+    return schema;
+  }
+
+  @Override
+  public WriteMode mode() {
+    return mode;
+  }
+
+  @Override
+  public Optional<CommitMetadata> lastCommit() {
+    table.refresh();
+    for (Snapshot snapshot = table.currentSnapshot(); snapshot != null;
+         snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
+      Map<String, String> summary = snapshot.summary();
+      String position = summary.get(CommitMetadata.POSITION);
+      if (position != null) {
+        return Optional.of(new CommitMetadata(position,
+            Boolean.parseBoolean(summary.get(CommitMetadata.SNAPSHOT_COMPLETE)),
+            summary.getOrDefault(CommitMetadata.PIPELINE, ""),
+            Instant.ofEpochMilli(snapshot.timestampMillis())));
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public void evolve(List<SchemaChange> changes) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    table.refresh();
+    UpdateSchema update = table.updateSchema();
+    for (SchemaChange change : changes) {
+      try {
+        if (change instanceof SchemaChange.AddColumn add) {
+          Type type = SchemaMapping.toIceberg(add.added().type(), new AtomicInteger());
+          update.addColumn(null, add.added().name(), type, add.added().sourceType());
+        } else if (change instanceof SchemaChange.WidenColumn widen) {
+          Type type = SchemaMapping.toIceberg(widen.newType(), new AtomicInteger());
+          if (!type.isPrimitiveType()) {
+            throw new IllegalArgumentException("only primitive types widen, not " + widen.newType());
+          }
+          update.updateColumn(widen.column(), type.asPrimitiveType());
+        } else if (change instanceof SchemaChange.MakeNullable nullable) {
+          update.makeColumnOptional(nullable.column());
+        }
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw new SinkException("Cannot apply " + change + " to table " + id + ": " + e.getMessage()
+            + ". Recreate the lake table (drop it and restart the sync) to take the new schema.", e);
+      }
+    }
+    try {
+      update.commit();
+    } catch (RuntimeException e) {
+      throw new SinkException("Schema change of table " + id + " failed: " + e.getMessage(), e);
+    } finally {
+      table.refresh();
+      this.schema = SchemaMapping.toTableSchema(table.schema(), table.properties());
+    }
+  }
+
+  @Override
+  public Map<RowKey, Row> lookup(Collection<RowKey> keys) {
+    Map<RowKey, Row> found = new LinkedHashMap<>();
+    if (keys.isEmpty() || table.currentSnapshot() == null) {
+      return found;
+    }
+    if (!schema.hasPrimaryKey()) {
+      throw new UnsupportedOperationException("Table " + id + " has no primary key to look rows up by");
+    }
+    List<RowKey> all = new ArrayList<>(new HashSet<>(keys));
+    for (int start = 0; start < all.size(); start += LOOKUP_BATCH) {
+      List<RowKey> batch = all.subList(start, Math.min(all.size(), start + LOOKUP_BATCH));
+      Set<RowKey> wanted = new HashSet<>(batch);
+      Schema current = table.schema();
+      try (CloseableIterable<Record> records = IcebergGenerics.read(table).project(current).where(filter(batch)).build()) {
+        for (Record record : records) {
+          Row row = RowConversion.toRow(record, schema.size());
+          RowKey key = row.key(schema);
+          if (wanted.contains(key)) {
+            found.put(key, row);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("Lookup in table " + id + " failed", e);
+      }
+    }
+    return found;
+  }
+
+  /** A pruning filter for {@code keys}; rows are matched exactly afterwards, so it may be loose. */
+  private Expression filter(List<RowKey> keys) {
+    List<String> keyNames = schema.primaryKey();
+    if (keyNames.size() == 1) {
+      DataType type = schema.column(keyNames.get(0)).orElseThrow().type();
+      List<Object> literals = new ArrayList<>(keys.size());
+      for (RowKey key : keys) {
+        Object literal = literal(key.values().get(0), type);
+        if (literal == null) {
+          return Expressions.alwaysTrue();
+        }
+        literals.add(literal);
+      }
+      return Expressions.in(keyNames.get(0), literals);
+    }
+    Expression any = Expressions.alwaysFalse();
+    for (RowKey key : keys) {
+      Expression all = Expressions.alwaysTrue();
+      for (int i = 0; i < keyNames.size(); i++) {
+        Object literal = literal(key.values().get(i), schema.column(keyNames.get(i)).orElseThrow().type());
+        if (literal != null) {
+          all = Expressions.and(all, Expressions.equal(keyNames.get(i), literal));
+        }
+      }
+      any = Expressions.or(any, all);
+    }
+    return any;
+  }
+
+  /** The Iceberg literal of a key value, or null when it cannot be pushed down. */
+  private static Object literal(Object value, DataType type) {
+    if (value == null) {
+      return null;
+    }
+    return switch (type.kind()) {
+      case DATE -> DateTimeUtil.daysFromDate((LocalDate) value);
+      case TIME -> DateTimeUtil.microsFromTime((LocalTime) value);
+      case TIMESTAMP -> DateTimeUtil.microsFromTimestamp((LocalDateTime) value);
+      case TIMESTAMPTZ -> DateTimeUtil.microsFromTimestamptz((OffsetDateTime) value);
+      case BINARY -> ((ByteBuffer) value).duplicate();
+      case LIST -> null;
+      default -> value;
+    };
+  }
+
+  @Override
+  public TableWriter newWriter() {
+    table.refresh();
+    return new IcebergTableWriter(this, table, mode, schema.primaryKey());
+  }
+
+  @Override
+  public List<TableSnapshot> snapshots() {
+    table.refresh();
+    List<Snapshot> all = new ArrayList<>();
+    table.snapshots().forEach(all::add);
+    all.sort(Comparator.comparingLong(Snapshot::sequenceNumber).thenComparingLong(Snapshot::timestampMillis));
+    List<TableSnapshot> result = new ArrayList<>(all.size());
+    for (Snapshot s : all) {
+      result.add(new TableSnapshot(s.snapshotId(), Instant.ofEpochMilli(s.timestampMillis()),
+          s.operation() == null ? "unknown" : s.operation(), s.summary()));
+    }
+    return result;
+  }
+
+  @Override
+  public RowScan scan(Long snapshotId) {
+    table.refresh();
+    Snapshot snapshot = snapshotId == null ? table.currentSnapshot() : table.snapshot(snapshotId);
+    if (snapshotId != null && snapshot == null) {
+      throw new SinkException("Table " + id + " has no snapshot " + snapshotId
+          + ". List its snapshots with `changelake snapshots " + id + "`.");
+    }
+    Schema version = snapshot == null || snapshot.schemaId() == null
+        ? table.schema() : table.schemas().get(snapshot.schemaId());
+    TableSchema versionSchema = SchemaMapping.toTableSchema(version, table.properties());
+    if (snapshot == null) {
+      return new Scan(versionSchema, CloseableIterable.empty());
+    }
+    CloseableIterable<Record> records = IcebergGenerics.read(table).useSnapshot(snapshot.snapshotId()).project(version).build();
+    return new Scan(versionSchema, records);
+  }
+
+  /** Rows of one table version, converted to core values as they are read. */
+  private static final class Scan implements RowScan {
+    private final TableSchema schema;
+    private final CloseableIterable<Record> records;
+
+    Scan(TableSchema schema, CloseableIterable<Record> records) {
+      this.schema = schema;
+      this.records = records;
+    }
+
+    @Override
+    public TableSchema schema() {
+      return schema;
+    }
+
+    @Override
+    public Iterator<Row> iterator() {
+      Iterator<Record> it = records.iterator();
+      int size = schema.size();
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          return RowConversion.toRow(it.next(), size);
+        }
+      };
+    }
+
+    @Override
+    public void close() {
+      try {
+        records.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

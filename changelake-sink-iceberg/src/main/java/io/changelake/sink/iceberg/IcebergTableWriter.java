@@ -1,0 +1,226 @@
+package io.changelake.sink.iceberg;
+
+import io.changelake.core.model.Row;
+import io.changelake.core.model.RowKey;
+import io.changelake.core.spi.CommitMetadata;
+import io.changelake.core.spi.CommitStateUnknownException;
+import io.changelake.core.spi.SinkException;
+import io.changelake.core.spi.TableWriter;
+import io.changelake.core.spi.WriteMode;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.RowDelta;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.SnapshotUpdate;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.data.GenericFileWriterFactory;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.io.WriteResult;
+import org.apache.iceberg.types.TypeUtil;
+import org.apache.iceberg.util.PropertyUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams one commit's rows into Parquet files and commits them with the pipeline position.
+ *
+ * <p>Upsert tables write an equality delete on the identifier fields plus the new row for
+ * {@link #upsert}, and an equality delete for {@link #delete}; a key already upserted by this writer
+ * gets a position delete instead (see {@link ChangeFileWriter}). Append tables and tables without a
+ * key only write data rows.
+ *
+ * <p>{@link #commit} adds every data and delete file in one {@code RowDelta} (an {@code AppendFiles}
+ * when there are no deletes), with the {@link CommitMetadata} keys in the snapshot summary. Iceberg
+ * retries the commit itself on {@link CommitFailedException} ({@code commit.retry.*} table
+ * properties); a conflict that outlasts those retries aborts the writer. An unknown outcome does no
+ * cleanup: the files may be part of the table.
+ */
+final class IcebergTableWriter implements TableWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(IcebergTableWriter.class);
+
+  private enum State { OPEN, COMMITTED, ABORTED, UNKNOWN }
+
+  private final IcebergTable owner;
+  private final Table table;
+  private final Schema schema;
+  private final Schema deleteSchema;
+  private final int[] keyOrderOfField;
+  private final ChangeFileWriter files;
+  private State state = State.OPEN;
+  private long rows;
+  private long deletes;
+
+  IcebergTableWriter(IcebergTable owner, Table table, WriteMode mode, List<String> primaryKey) {
+    if (!table.spec().isUnpartitioned()) {
+      throw new SinkException("Table " + owner.id() + " is partitioned; changelake writes unpartitioned Iceberg"
+          + " tables for now. Recreate it without a partition spec or choose another --table.");
+    }
+    this.owner = owner;
+    this.table = table;
+    this.schema = table.schema();
+    long targetFileSize = PropertyUtil.propertyAsLong(table.properties(),
+        TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
+    OutputFileFactory fileFactory = OutputFileFactory.builderFor(table, 1, System.nanoTime())
+        .format(FileFormat.PARQUET)
+        .operationId(UUID.randomUUID().toString())
+        .build();
+    GenericFileWriterFactory.Builder factory = new GenericFileWriterFactory.Builder(table)
+        .dataSchema(schema)
+        .dataFileFormat(FileFormat.PARQUET)
+        .deleteFileFormat(FileFormat.PARQUET);
+    if (mode == WriteMode.UPSERT && !schema.identifierFieldIds().isEmpty()) {
+      this.deleteSchema = TypeUtil.select(schema, schema.identifierFieldIds());
+      this.keyOrderOfField = keyOrder(deleteSchema, primaryKey);
+      factory.equalityFieldIds(deleteSchema.columns().stream().mapToInt(f -> f.fieldId()).toArray())
+          .equalityDeleteRowSchema(deleteSchema);
+    } else {
+      this.deleteSchema = null;
+      this.keyOrderOfField = null;
+    }
+    this.files = new ChangeFileWriter(factory.build(), fileFactory, table.io(), targetFileSize, table.spec(), null,
+        deleteSchema);
+  }
+
+  /** For each identifier field (schema order), its position in the primary key. */
+  private static int[] keyOrder(Schema deleteSchema, List<String> primaryKey) {
+    return deleteSchema.columns().stream().mapToInt(f -> primaryKey.indexOf(f.name())).toArray();
+  }
+
+  @Override
+  public void insert(Row row) {
+    checkOpen();
+    Record record = RowConversion.toRecord(schema, row);
+    files.insert(record);
+    rows++;
+  }
+
+  @Override
+  public void upsert(Row row) {
+    checkOpen();
+    requireKeyed("upsert");
+    Record record = RowConversion.toRecord(schema, row);
+    files.upsert(record, keyOf(record));
+    rows++;
+    deletes++;
+  }
+
+  @Override
+  public void delete(RowKey key) {
+    checkOpen();
+    requireKeyed("delete");
+    if (key.values().size() != keyOrderOfField.length) {
+      throw new IllegalArgumentException("Key " + key + " has " + key.values().size() + " values; table "
+          + owner.id() + " has a " + keyOrderOfField.length + "-column key");
+    }
+    files.delete(RowConversion.toKeyRecord(deleteSchema, keyOrderOfField, key));
+    deletes++;
+  }
+
+  private Record keyOf(Record row) {
+    Record key = GenericRecord.create(deleteSchema.asStruct());
+    for (int i = 0; i < deleteSchema.columns().size(); i++) {
+      String name = deleteSchema.columns().get(i).name();
+      Object value = row.getField(name);
+      if (value == null) {
+        throw new IllegalArgumentException("Key column '" + name + "' of table " + owner.id() + " is null");
+      }
+      key.set(i, value);
+    }
+    return key;
+  }
+
+  @Override
+  public void commit(CommitMetadata metadata) {
+    checkOpen();
+    WriteResult result;
+    try {
+      result = files.complete();
+    } catch (IOException | RuntimeException e) {
+      abort();
+      throw new SinkException("Writing files for table " + owner.id() + " failed: " + e.getMessage(), e);
+    }
+    SnapshotUpdate<?> update = newUpdate(result);
+    update.set(CommitMetadata.POSITION, metadata.position());
+    update.set(CommitMetadata.SNAPSHOT_COMPLETE, String.valueOf(metadata.snapshotComplete()));
+    update.set(CommitMetadata.PIPELINE, metadata.pipeline());
+    try {
+      update.commit();
+      state = State.COMMITTED;
+    } catch (org.apache.iceberg.exceptions.CommitStateUnknownException e) {
+      state = State.UNKNOWN;
+      throw new CommitStateUnknownException("The outcome of the commit to table " + owner.id() + " at position "
+          + metadata.position() + " is unknown (" + e.getMessage() + "). Its files were kept. Check with"
+          + " `changelake snapshots " + owner.id() + "` whether a snapshot carries that position;"
+          + " a restart resumes from whatever the table recorded.", e);
+    } catch (CommitFailedException e) {
+      abort();
+      throw new SinkException("Commit to table " + owner.id() + " failed after Iceberg's retries: another writer"
+          + " keeps changing it (" + e.getMessage() + "). Make sure one pipeline writes each table, or raise"
+          + " commit.retry.num-retries with --table-conf.", e);
+    } catch (RuntimeException e) {
+      abort();
+      throw new SinkException("Commit to table " + owner.id() + " failed: " + e.getMessage(), e);
+    }
+    LOG.debug("Committed {} to {}: {} data files, {} delete files, {} rows, {} deletes", metadata.position(),
+        owner.id(), result.dataFiles().length, result.deleteFiles().length, rows, deletes);
+  }
+
+  private SnapshotUpdate<?> newUpdate(WriteResult result) {
+    if (result.deleteFiles().length == 0) {
+      AppendFiles append = table.newAppend();
+      Arrays.stream(result.dataFiles()).forEach(append::appendFile);
+      return append;
+    }
+    RowDelta rowDelta = table.newRowDelta();
+    for (DataFile file : result.dataFiles()) {
+      rowDelta.addRows(file);
+    }
+    for (DeleteFile file : result.deleteFiles()) {
+      rowDelta.addDeletes(file);
+    }
+    return rowDelta;
+  }
+
+  @Override
+  public void abort() {
+    if (state == State.OPEN) {
+      try {
+        files.abort();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Could not delete every file written for table {}; orphan file removal will: {}",
+            owner.id(), e.toString());
+      }
+      state = State.ABORTED;
+    }
+  }
+
+  @Override
+  public void close() {
+    if (state == State.OPEN) {
+      abort();
+    }
+  }
+
+  private void checkOpen() {
+    if (state != State.OPEN) {
+      throw new IllegalStateException("Writer for table " + owner.id() + " is " + state.name().toLowerCase(java.util.Locale.ROOT));
+    }
+  }
+
+  private void requireKeyed(String operation) {
+    if (deleteSchema == null) {
+      throw new UnsupportedOperationException("Cannot " + operation + " in table " + owner.id()
+          + ": it is an append table or has no primary key; only insert() applies");
+    }
+  }
+}
