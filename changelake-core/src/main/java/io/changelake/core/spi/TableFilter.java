@@ -26,4 +26,10 @@ public record TableFilter(Pattern include, Pattern exclude) implements Predicate
     return (include == null || include.matcher(table.name()).matches())
         && (exclude == null || !exclude.matcher(table.name()).matches());
   }
+
+  @Override
+  public String toString() {
+    return (include == null ? "" : "including '" + include + "'")
+        + (exclude == null ? "" : (include == null ? "" : " ") + "excluding '" + exclude + "'");
+  }
 }

@@ -1,0 +1,275 @@
+package io.changelake.source.postgres;
+
+import io.changelake.core.model.Column;
+import io.changelake.core.model.TableId;
+import io.changelake.core.model.TableSchema;
+import io.changelake.core.spi.SourceException;
+import io.changelake.core.spi.SourceTable;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/** Plain-JDBC checks and catalog reads against the source database. Every failure says how to fix it. */
+final class PostgresCatalog {
+  private final PostgresSourceConfig config;
+
+  PostgresCatalog(PostgresSourceConfig config) {
+    this.config = config;
+  }
+
+  String where() {
+    return config.hostname() + ":" + config.port();
+  }
+
+  /** A new connection; failures become messages about host, credentials or database. */
+  Connection connect() {
+    Properties props = new Properties();
+    props.setProperty("user", config.username());
+    props.setProperty("password", config.password());
+    props.setProperty("connectTimeout", "10");
+    props.setProperty("socketTimeout", "60");
+    props.setProperty("ApplicationName", "changelake");
+    String url = "jdbc:postgresql://" + config.hostname() + ":" + config.port() + "/" + config.database();
+    try {
+      return DriverManager.getConnection(url, props);
+    } catch (SQLException e) {
+      throw connectFailure(e);
+    }
+  }
+
+  private SourceException connectFailure(SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    String detail = scrub(e.getMessage());
+    if (state.equals("28P01") || state.equals("28000") && detail.contains("password")) {
+      return new SourceException("PostgreSQL at " + where() + " rejected the password of role '"
+          + config.username() + "' (" + detail + "). Check 'username' and 'password'.");
+    }
+    if (state.equals("28000")) {
+      return new SourceException("PostgreSQL at " + where() + " refused role '" + config.username()
+          + "' for database '" + config.database() + "' (" + detail + "). Allow it in pg_hba.conf"
+          + " or check 'username'.");
+    }
+    if (state.equals("3D000")) {
+      return new SourceException("Database '" + config.database() + "' does not exist on " + where()
+          + ". Check 'database-name' (list databases with: psql -l), or create it.");
+    }
+    if (state.startsWith("08")) {
+      return new SourceException("Cannot reach PostgreSQL at " + where() + " (" + detail + "). Check 'hostname'"
+          + " and 'port', that the server is running, and that it listens on that address (listen_addresses,"
+          + " firewall).");
+    }
+    return new SourceException("Cannot connect to PostgreSQL at " + where() + " as '" + config.username()
+        + "': " + detail, null);
+  }
+
+  private String scrub(String message) {
+    String text = message == null ? "" : message;
+    String password = config.password();
+    return password == null || password.isEmpty() ? text : text.replace(password, "******");
+  }
+
+  /** Checks wal_level, the REPLICATION privilege and the slot, then reads the selected tables. */
+  List<SourceTable> discover(Connection c, Predicate<TableId> filter, String filterText) throws SQLException {
+    String walLevel = single(c, "SHOW wal_level");
+    if (!"logical".equals(walLevel)) {
+      throw new SourceException("PostgreSQL at " + where() + " has wal_level = " + walLevel
+          + "; change data capture needs 'logical'. Run as a superuser: ALTER SYSTEM SET wal_level = logical;"
+          + " then restart PostgreSQL (on managed services set the parameter group option, e.g."
+          + " rds.logical_replication = 1 on AWS RDS).");
+    }
+    if (!canReplicate(c)) {
+      throw new SourceException("Role '" + config.username() + "' lacks the REPLICATION privilege needed to"
+          + " read a replication slot. Run as a superuser: ALTER ROLE " + quoteIdent(config.username())
+          + " WITH REPLICATION;");
+    }
+    List<SourceTable> tables = readTables(c, filter, filterText);
+    checkSlot(c);
+    return tables;
+  }
+
+  private boolean canReplicate(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT r.rolsuper OR r.rolreplication OR EXISTS (SELECT 1 FROM pg_roles g"
+            + " WHERE g.rolname = 'rds_replication' AND pg_has_role(r.oid, g.oid, 'member'))"
+            + " FROM pg_roles r WHERE r.rolname = current_user")) {
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    }
+  }
+
+  private void checkSlot(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT active, active_pid, plugin, database, slot_type FROM pg_replication_slots WHERE slot_name = ?")) {
+      ps.setString(1, config.slotName());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return;
+        }
+        String slot = config.slotName();
+        if (!"logical".equals(rs.getString("slot_type")) || !"pgoutput".equals(rs.getString("plugin"))) {
+          throw new SourceException("Replication slot '" + slot + "' exists but is a " + rs.getString("slot_type")
+              + " slot for plugin '" + rs.getString("plugin") + "', not a logical pgoutput slot. Choose another"
+              + " 'slot.name', or drop it: SELECT pg_drop_replication_slot('" + slot + "');");
+        }
+        if (!config.database().equals(rs.getString("database"))) {
+          throw new SourceException("Replication slot '" + slot + "' belongs to database '" + rs.getString("database")
+              + "', not '" + config.database() + "'. Choose another 'slot.name'.");
+        }
+        if (rs.getBoolean("active")) {
+          int pid = rs.getInt("active_pid");
+          throw new SourceException("Replication slot '" + slot + "' is in use by another process (pid " + pid
+              + "); a slot has one reader at a time. Stop that reader (it may be another changelake or"
+              + " Debezium; to end it: SELECT pg_terminate_backend(" + pid + ");) or choose another 'slot.name'.");
+        }
+      }
+    }
+  }
+
+  private List<SourceTable> readTables(Connection c, Predicate<TableId> filter, String filterText)
+      throws SQLException {
+    String schema = config.schema();
+    Map<TableId, Long> estimates = new LinkedHashMap<>();
+    Set<String> all = new TreeSet<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT c.relname, c.reltuples::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname")) {
+      ps.setString(1, schema);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String name = rs.getString(1);
+          all.add(name);
+          TableId id = new TableId(schema, name);
+          if (filter.test(id)) {
+            estimates.put(id, Math.max(-1, rs.getLong(2)));
+          }
+        }
+      }
+    }
+    if (estimates.isEmpty()) {
+      throw new SourceException("No table of schema '" + schema + "' in database '" + config.database()
+          + "' matches " + filterText + ". " + (all.isEmpty()
+              ? "The schema has no tables (check 'schema-name')."
+              : "Tables there: " + String.join(", ", all) + ".") + " Check 'table-name' (a name, a|b|c, or a"
+          + " regular expression matching whole names).");
+    }
+    List<SourceTable> result = new ArrayList<>();
+    for (Map.Entry<TableId, Long> entry : estimates.entrySet()) {
+      result.add(new SourceTable(entry.getKey(), readSchema(c, entry.getKey()), entry.getValue()));
+    }
+    return result;
+  }
+
+  /** Columns in ordinal order and the primary key from pg_constraint. */
+  static TableSchema readSchema(Connection c, TableId table) throws SQLException {
+    List<String> key = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT a.attname FROM pg_constraint k"
+            + " JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace"
+            + " CROSS JOIN LATERAL unnest(k.conkey) WITH ORDINALITY AS u(attnum, ord)"
+            + " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = u.attnum"
+            + " WHERE k.contype = 'p' AND n.nspname = ? AND t.relname = ? ORDER BY u.ord")) {
+      ps.setString(1, table.namespace());
+      ps.setString(2, table.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          key.add(rs.getString(1));
+        }
+      }
+    }
+    List<Column> columns = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT a.attname, a.attnotnull, a.atttypmod, ty.typname, ty.typtype, bt.typname AS basename"
+            + " FROM pg_attribute a JOIN pg_class t ON t.oid = a.attrelid"
+            + " JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_type ty ON ty.oid = a.atttypid"
+            + " LEFT JOIN pg_type bt ON bt.oid = ty.typbasetype"
+            + " WHERE n.nspname = ? AND t.relname = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
+      ps.setString(1, table.namespace());
+      ps.setString(2, table.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String name = rs.getString("attname");
+          String type = rs.getString("typname");
+          int typmod = rs.getInt("atttypmod");
+          boolean numeric = PostgresTypes.isNumeric(type);
+          columns.add(PostgresTypes.column(name, type,
+              numeric ? PostgresTypes.numericPrecision(typmod) : 0, numeric ? PostgresTypes.numericScale(typmod) : 0,
+              !rs.getBoolean("attnotnull"), key.contains(name)));
+        }
+      }
+    }
+    return new TableSchema(columns, key);
+  }
+
+  /**
+   * Creates the publication for {@code tables} when missing, or adds the tables it lacks.
+   * Publications listing all tables ({@code FOR ALL TABLES}) are used as they are.
+   */
+  void ensurePublication(Connection c, List<TableId> tables) throws SQLException {
+    String publication = config.publicationName();
+    Boolean allTables = null;
+    try (PreparedStatement ps = c.prepareStatement("SELECT puballtables FROM pg_publication WHERE pubname = ?")) {
+      ps.setString(1, publication);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          allTables = rs.getBoolean(1);
+        }
+      }
+    }
+    List<String> names = tables.stream().map(t -> quoteIdent(t.namespace()) + "." + quoteIdent(t.name())).toList();
+    try (Statement s = c.createStatement()) {
+      if (allTables == null) {
+        s.execute("CREATE PUBLICATION " + quoteIdent(publication) + " FOR TABLE " + String.join(", ", names));
+        return;
+      }
+      if (allTables) {
+        return;
+      }
+      Set<TableId> present = new TreeSet<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?")) {
+        ps.setString(1, publication);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            present.add(new TableId(rs.getString(1), rs.getString(2)));
+          }
+        }
+      }
+      List<String> missing = new ArrayList<>();
+      for (int i = 0; i < tables.size(); i++) {
+        if (!present.contains(tables.get(i))) {
+          missing.add(names.get(i));
+        }
+      }
+      if (!missing.isEmpty()) {
+        s.execute("ALTER PUBLICATION " + quoteIdent(publication) + " ADD TABLE " + String.join(", ", missing));
+      }
+    } catch (SQLException e) {
+      throw new SourceException("Cannot create or update publication '" + publication + "' for " + tables
+          + " (" + scrub(e.getMessage()) + "). Create it as the tables' owner or a superuser: CREATE PUBLICATION "
+          + quoteIdent(publication) + " FOR TABLE " + String.join(", ", names) + ";", e);
+    }
+  }
+
+  static String quoteIdent(String name) {
+    return name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
+  private static String single(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}

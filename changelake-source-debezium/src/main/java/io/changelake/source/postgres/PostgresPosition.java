@@ -1,0 +1,172 @@
+package io.changelake.source.postgres;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.changelake.core.model.SourcePosition;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A point in a PostgreSQL change stream, ordered as changes are emitted.
+ *
+ * <p>Order is by {@code (major, phase, minor, sub)}:
+ * <ul>
+ *   <li>snapshot row: ({@code snapshot LSN}, 0, run epoch, row ordinal) — a snapshot started again
+ *       after an interrupted one (new epoch) sorts after it;
+ *   <li>end of snapshot: ({@code snapshot LSN}, 1, 0, 0);
+ *   <li>streamed change: ({@code last commit LSN}, 2, {@code change LSN}, tie) — Debezium's
+ *       {@code source.sequence}; {@code tie} numbers changes sharing one LSN (a key update becomes a
+ *       delete and an insert at the same LSN). Before the first commit of a stream Debezium has no
+ *       last commit LSN; the stream's starting LSN ({@link #floor}) stands in for it;
+ *   <li>heartbeat: ({@code last commit LSN}, 2, -1, 0) — every transaction committed at or before it
+ *       has been emitted, and none after.
+ * </ul>
+ *
+ * <p>The position carries Debezium's offset (and partition) verbatim so that a pipeline resumes
+ * exactly there; {@link #serialize()} is JSON.
+ */
+public final class PostgresPosition implements SourcePosition {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  static final int SNAPSHOT = 0;
+  static final int SNAPSHOT_DONE = 1;
+  static final int STREAM = 2;
+
+  private final long major;
+  private final int phase;
+  private final long minor;
+  private final long sub;
+  private final long floor;
+  private final Map<String, Object> partition;
+  private final Map<String, Object> offset;
+
+  PostgresPosition(long major, int phase, long minor, long sub, long floor,
+      Map<String, ?> partition, Map<String, ?> offset) {
+    this.major = major;
+    this.phase = phase;
+    this.minor = minor;
+    this.sub = sub;
+    this.floor = floor;
+    this.partition = Map.copyOf(partition);
+    this.offset = new LinkedHashMap<>(offset);
+  }
+
+  /** Parses {@link #serialize()}'s output. */
+  public static PostgresPosition parse(String serialized) {
+    try {
+      Map<?, ?> map = JSON.readValue(serialized, Map.class);
+      return new PostgresPosition(number(map, "major"), (int) number(map, "phase"), number(map, "minor"),
+          number(map, "sub"), number(map, "floor"), typed(map.get("partition")), typed(map.get("offset")));
+    } catch (JsonProcessingException | RuntimeException e) {
+      throw new IllegalArgumentException("Not a PostgreSQL source position: " + serialized, e);
+    }
+  }
+
+  private static long number(Map<?, ?> map, String key) {
+    return ((Number) Objects.requireNonNull(map.get(key), key)).longValue();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> typed(Object value) {
+    Map<String, Object> map = new LinkedHashMap<>((Map<String, Object>) Objects.requireNonNull(value));
+    // JSON gives Integer for small numbers; Debezium reads LSNs and ids as Long.
+    map.replaceAll((k, v) -> v instanceof Integer i ? Long.valueOf(i) : v);
+    return map;
+  }
+
+  @Override
+  public String serialize() {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("major", major);
+    map.put("phase", phase);
+    map.put("minor", minor);
+    map.put("sub", sub);
+    map.put("floor", floor);
+    map.put("partition", partition);
+    map.put("offset", offset);
+    try {
+      return JSON.writeValueAsString(map);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot serialize position " + describe(), e);
+    }
+  }
+
+  @Override
+  public boolean inSnapshot() {
+    return phase == SNAPSHOT;
+  }
+
+  boolean snapshotDone() {
+    return phase == SNAPSHOT_DONE;
+  }
+
+  /** The LSN this position stands at, as PostgreSQL writes it (e.g. {@code 0/16B3748}). */
+  @Override
+  public String describe() {
+    String lsn = formatLsn(lsn());
+    return switch (phase) {
+      case SNAPSHOT -> "snapshot@" + lsn + "#" + sub;
+      case SNAPSHOT_DONE -> "snapshot-done@" + lsn;
+      default -> lsn;
+    };
+  }
+
+  /** The WAL position of this change (the change's own LSN, or the snapshot's). */
+  long lsn() {
+    Object lsn = offset.get("lsn");
+    return lsn instanceof Number n ? n.longValue() : major;
+  }
+
+  /** The LSN up to which the slot may be confirmed once this position is durable. */
+  long commitLsn() {
+    Object commit = offset.get("lsn_commit");
+    return commit instanceof Number n ? n.longValue() : lsn();
+  }
+
+  long floor() {
+    return floor;
+  }
+
+  Map<String, Object> partition() {
+    return partition;
+  }
+
+  /** Debezium's offset for this position; do not modify. */
+  Map<String, Object> offset() {
+    return offset;
+  }
+
+  static String formatLsn(long lsn) {
+    return Long.toHexString(lsn >>> 32).toUpperCase(java.util.Locale.ROOT) + "/"
+        + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase(java.util.Locale.ROOT);
+  }
+
+  @Override
+  public int compareTo(SourcePosition o) {
+    PostgresPosition other = (PostgresPosition) o;
+    int c = Long.compareUnsigned(major, other.major);
+    if (c == 0) {
+      c = Integer.compare(phase, other.phase);
+    }
+    if (c == 0) {
+      c = Long.compare(minor, other.minor);
+    }
+    return c != 0 ? c : Long.compare(sub, other.sub);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PostgresPosition other && compareTo(other) == 0;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(major, phase, minor, sub);
+  }
+
+  @Override
+  public String toString() {
+    return "PostgresPosition[" + describe() + " " + major + "/" + phase + "/" + minor + "/" + sub + "]";
+  }
+}

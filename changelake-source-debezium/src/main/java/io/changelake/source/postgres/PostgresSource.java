@@ -1,0 +1,303 @@
+package io.changelake.source.postgres;
+
+import io.changelake.core.model.ChangeEvent;
+import io.changelake.core.model.SourcePosition;
+import io.changelake.core.model.TableId;
+import io.changelake.core.spi.ChangeListener;
+import io.changelake.core.spi.Source;
+import io.changelake.core.spi.SourceException;
+import io.changelake.core.spi.SourceTable;
+import io.changelake.source.debezium.EngineRunner;
+import io.changelake.source.debezium.ResumeOffsetStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import io.changelake.core.spi.TableFilter;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Captures PostgreSQL tables through a logical replication slot (pgoutput) with the Debezium
+ * embedded engine.
+ *
+ * <p>{@link #discover()} checks every prerequisite with plain JDBC. {@link #start} creates or
+ * extends the publication, then runs Debezium: with no position, an initial snapshot then streaming
+ * ({@code scan.startup.mode=initial}) or streaming only ({@code latest-offset}); with a position,
+ * streaming continues from the Debezium offset it carries (a position inside an unfinished snapshot
+ * starts the snapshot again).
+ *
+ * <p>Exactly once: the slot's {@code confirmed_flush_lsn} advances only through {@link
+ * #acknowledge}; Debezium's offsets live in memory ({@link ResumeOffsetStore}) and are never
+ * persisted by this source.
+ */
+public final class PostgresSource implements Source {
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresSource.class);
+  static final String TOPIC_PREFIX = "changelake";
+  static final String HEARTBEAT_TOPIC = "__debezium-heartbeat." + TOPIC_PREFIX;
+  static final String NOTIFICATION_TOPIC = "__changelake_notifications";
+
+  private final PostgresSourceConfig config;
+  private final Predicate<TableId> filter;
+  private final String filterText;
+  private final PostgresCatalog catalog;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Object ackLock = new Object();
+  private volatile List<SourceTable> tables;
+  private volatile EngineRunner engine;
+  private PostgresPosition acknowledged;
+
+  /** Captures the tables of {@code schema-name} matching {@code table-name} (all when absent). */
+  public PostgresSource(PostgresSourceConfig config) {
+    this(config, TableFilter.ALL);
+  }
+
+  /**
+   * Captures the tables of {@code schema-name} matching {@code table-name} (all when absent) that
+   * {@code filter} also accepts (sync-database's include/exclude).
+   */
+  public PostgresSource(PostgresSourceConfig config, TableFilter filter) {
+    this.config = Objects.requireNonNull(config, "config");
+    TableFilter byName = new TableFilter(config.tablePattern(), null);
+    this.filter = id -> byName.test(id) && filter.test(id);
+    this.filterText = config.tablePattern() == null && filter.equals(TableFilter.ALL) ? "any table"
+        : (config.tablePattern() == null ? "" : "table-name '" + config.tablePattern() + "' ")
+            + (filter.equals(TableFilter.ALL) ? "" : filter.toString());
+    this.catalog = new PostgresCatalog(config);
+  }
+
+  @Override
+  public List<SourceTable> discover() {
+    try (Connection c = catalog.connect()) {
+      List<SourceTable> found = catalog.discover(c, filter, filterText);
+      tables = found;
+      return found;
+    } catch (SQLException e) {
+      throw new SourceException("Reading the catalog of " + catalog.where() + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void start(Optional<SourcePosition> resumeFrom, ChangeListener listener) {
+    if (engine != null) {
+      throw new IllegalStateException("Source already started");
+    }
+    List<SourceTable> selected = tables != null ? tables : discover();
+    List<TableId> ids = selected.stream().map(SourceTable::id).toList();
+    try (Connection c = catalog.connect()) {
+      catalog.ensurePublication(c, ids);
+    } catch (SQLException e) {
+      throw new SourceException("Preparing the publication on " + catalog.where() + " failed: " + e.getMessage(), e);
+    }
+    PostgresPosition resume = resumeFrom.map(p -> (PostgresPosition) p).orElse(null);
+    boolean streamFromOffset = resume != null && !resume.inSnapshot();
+    String engineName = "changelake-" + UUID.randomUUID();
+    Properties props = engineProperties(engineName, ids, streamFromOffset);
+    if (streamFromOffset) {
+      ResumeOffsetStore.seed(engineName, resume.partition(), resume.offset());
+      synchronized (ackLock) {
+        acknowledged = resume;
+      }
+    }
+    Map<TableId, List<String>> keys = new HashMap<>();
+    selected.forEach(t -> keys.put(t.id(), t.schema().primaryKey()));
+    PostgresRecordDecoder decoder = new PostgresRecordDecoder(keys, System.currentTimeMillis(),
+        streamFromOffset ? resume.floor() : 0);
+    Emitter emitter = new Emitter(decoder, listener, streamFromOffset ? resume : null, !streamFromOffset);
+    LOG.info("Capturing {} table(s) of {}/{} through slot '{}' from {}", ids.size(), catalog.where(),
+        config.database(), config.slotName(),
+        resume == null ? (config.snapshotFirst() ? "an initial snapshot" : "the current end of the WAL")
+            : resume.describe());
+    try {
+      engine = new EngineRunner("changelake-postgres-" + config.slotName(), props, emitter::handle, error -> {
+        ResumeOffsetStore.forget(engineName);
+        if (error != null && !closed.get()) {
+          listener.onFailure(error instanceof SourceException ? error
+              : new SourceException("PostgreSQL capture from " + catalog.where() + " stopped: " + rootMessage(error),
+                  error));
+        }
+      });
+    } catch (RuntimeException e) {
+      ResumeOffsetStore.forget(engineName);
+      throw e;
+    }
+  }
+
+  private static String rootMessage(Throwable error) {
+    Throwable t = error;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t == error ? String.valueOf(error.getMessage()) : error.getMessage() + " (cause: " + t + ")";
+  }
+
+  Properties engineProperties(String engineName, List<TableId> ids, boolean streamFromOffset) {
+    Properties p = new Properties();
+    p.put("heartbeat.interval.ms", "10000");
+    p.put("poll.interval.ms", "100");
+    p.put("include.unknown.datatypes", "true");
+    p.put("snapshot.mode", config.snapshotFirst() ? "initial" : "no_data");
+    p.put("slot.drop.on.stop", "false");
+    p.putAll(config.debeziumProperties());
+    p.put("name", engineName);
+    p.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+    p.put("topic.prefix", TOPIC_PREFIX);
+    p.put("offset.storage", ResumeOffsetStore.class.getName());
+    p.put("offset.flush.interval.ms", "0");
+    p.put("database.hostname", config.hostname());
+    p.put("database.port", String.valueOf(config.port()));
+    p.put("database.user", config.username());
+    p.put("database.password", config.password());
+    p.put("database.dbname", config.database());
+    p.put("plugin.name", "pgoutput");
+    p.put("slot.name", config.slotName());
+    p.put("publication.name", config.publicationName());
+    p.put("publication.autocreate.mode", "disabled");
+    p.put("table.include.list", ids.stream()
+        .map(id -> Pattern.quote(id.namespace()) + "\\." + Pattern.quote(id.name()))
+        .collect(Collectors.joining(",")));
+    p.put("decimal.handling.mode", "string");
+    p.put("time.precision.mode", "adaptive_time_microseconds");
+    p.put("interval.handling.mode", "string");
+    p.put("binary.handling.mode", "bytes");
+    p.put("hstore.handling.mode", "json");
+    p.put("column.propagate.source.type", ".*");
+    p.put("tombstones.on.delete", "false");
+    p.put("skipped.operations", "none");
+    p.put("unavailable.value.placeholder", PostgresRecordDecoder.PLACEHOLDER);
+    p.put("notification.enabled.channels", "sink");
+    p.put("notification.sink.topic.name", NOTIFICATION_TOPIC);
+    // A retry inside Debezium would re-read from the last acknowledged offset and emit changes
+    // again out of order; the pipeline restarts the source instead.
+    p.put("errors.max.retries", "0");
+    return p;
+  }
+
+  /** Turns batches of Debezium records into listener calls, in order, on the engine's thread. */
+  private static final class Emitter {
+    private final PostgresRecordDecoder decoder;
+    private final ChangeListener listener;
+    private final boolean snapshotPossible;
+    private PostgresPosition last;
+
+    Emitter(PostgresRecordDecoder decoder, ChangeListener listener, PostgresPosition resume, boolean snapshotPossible) {
+      this.decoder = decoder;
+      this.listener = listener;
+      this.last = resume;
+      this.snapshotPossible = snapshotPossible;
+    }
+
+    void handle(List<SourceRecord> records) throws InterruptedException {
+      for (int i = 0; i < records.size(); i++) {
+        SourceRecord record = records.get(i);
+        String topic = record.topic();
+        if (PostgresRecordDecoder.isChange(record)) {
+          ChangeEvent event = decoder.decode(record, sharesLsnWithNext(records, i));
+          PostgresPosition position = (PostgresPosition) event.position();
+          if (last != null && position.compareTo(last) <= 0 && !position.inSnapshot()) {
+            LOG.debug("Change at {} not after {}: already emitted", position, last);
+          }
+          last = position;
+          listener.onChange(event);
+        } else if (HEARTBEAT_TOPIC.equals(topic)) {
+          progress(decoder.heartbeat(record));
+        } else if (NOTIFICATION_TOPIC.equals(topic) && snapshotPossible && snapshotCompleted(record)) {
+          progress(decoder.snapshotDone(record));
+        }
+      }
+    }
+
+    private void progress(PostgresPosition position) throws InterruptedException {
+      if (position != null && (last == null || position.compareTo(last) > 0)) {
+        last = position;
+        listener.onProgress(position);
+      }
+    }
+
+    private static boolean snapshotCompleted(SourceRecord record) {
+      return record.value() instanceof Struct value
+          && "Initial Snapshot".equals(value.getString("aggregate_type"))
+          && "COMPLETED".equals(value.getString("type"));
+    }
+
+    private static boolean sharesLsnWithNext(List<SourceRecord> records, int i) {
+      if (i + 1 >= records.size() || !PostgresRecordDecoder.isChange(records.get(i + 1))) {
+        return false;
+      }
+      Map<String, ?> a = records.get(i).sourceOffset();
+      Map<String, ?> b = records.get(i + 1).sourceOffset();
+      return !PostgresRecordDecoder.isSnapshotOffset(a) && Objects.equals(a.get("lsn"), b.get("lsn"))
+          && Objects.equals(a.get("lsn_commit"), b.get("lsn_commit"));
+    }
+  }
+
+  /**
+   * Confirms {@code position} to the slot: PostgreSQL may then recycle WAL up to its commit LSN.
+   * Positions inside the snapshot and positions not after the last acknowledged one are ignored.
+   */
+  @Override
+  public void acknowledge(SourcePosition position) {
+    PostgresPosition p = (PostgresPosition) position;
+    if (p.inSnapshot()) {
+      return;
+    }
+    EngineRunner running = engine;
+    synchronized (ackLock) {
+      if (acknowledged != null && p.compareTo(acknowledged) <= 0 || running == null) {
+        return;
+      }
+      acknowledged = p;
+      running.commit(p.offset());
+    }
+  }
+
+  @Override
+  public SourcePosition parsePosition(String serialized) {
+    return PostgresPosition.parse(serialized);
+  }
+
+  /** {@code pg_current_wal_lsn()} minus the position's commit LSN, in bytes; -1 when unknown. */
+  @Override
+  public long lagBytes(SourcePosition position) {
+    long lsn = ((PostgresPosition) position).commitLsn();
+    try (Connection c = catalog.connect();
+        PreparedStatement ps = c.prepareStatement("SELECT pg_current_wal_lsn() - ?::pg_lsn")) {
+      ps.setString(1, PostgresPosition.formatLsn(lsn));
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Math.max(0, rs.getLong(1)) : -1;
+      }
+    } catch (SQLException | SourceException e) {
+      LOG.debug("Could not measure lag: {}", e.toString());
+      return -1;
+    }
+  }
+
+  /** Stops the engine; the slot stays unless {@code debezium.slot.drop.on.stop=true}. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      EngineRunner running = engine;
+      if (running != null) {
+        running.close();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PostgresSource[" + config + "]";
+  }
+}

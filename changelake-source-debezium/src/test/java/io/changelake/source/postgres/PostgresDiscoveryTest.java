@@ -1,0 +1,185 @@
+package io.changelake.source.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.changelake.core.config.ConfigException;
+import io.changelake.core.model.DataType;
+import io.changelake.core.model.TableSchema;
+import io.changelake.core.spi.SourceException;
+import io.changelake.core.spi.SourceTable;
+import io.changelake.core.spi.TableFilter;
+import io.changelake.testkit.PostgresServer;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class PostgresDiscoveryTest {
+  private static PostgresServer pg;
+
+  @BeforeAll
+  static void startServer() {
+    pg = PostgresServer.start();
+    pg.execute(pg.database(),
+        "CREATE TABLE customers (id bigint primary key, name text not null, score numeric(5,1), tags text[])",
+        "CREATE TABLE orders (a int, b int, note varchar(10), primary key (b, a))",
+        "CREATE TABLE no_key (x int)",
+        "CREATE TABLE orders_archive (id int primary key)",
+        "ANALYZE");
+    pg.createRole(pg.database(), "reader", "reader-secret");
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  private static Map<String, String> options(PostgresServer server, String... extra) {
+    Map<String, String> values = new HashMap<>();
+    values.put("hostname", server.host());
+    values.put("port", String.valueOf(server.port()));
+    values.put("username", server.username());
+    values.put("password", server.password());
+    values.put("database-name", server.database());
+    for (int i = 0; i < extra.length; i += 2) {
+      values.put(extra[i], extra[i + 1]);
+    }
+    return values;
+  }
+
+  private static SourceException failure(Map<String, String> options) {
+    try (PostgresSource source = new PostgresSource(PostgresSourceConfig.parse(options))) {
+      SourceException e = assertThrows(SourceException.class, source::discover);
+      String password = options.get("password");
+      assertFalse(e.getMessage().contains(password), "password leaked: " + e.getMessage());
+      return e;
+    }
+  }
+
+  @Test
+  void readsColumnsKeysAndEstimates() {
+    try (PostgresSource source = new PostgresSource(PostgresSourceConfig.parse(
+        options(pg, "table-name", "customers|orders|no_key")))) {
+      List<SourceTable> tables = source.discover();
+      assertEquals(List.of("customers", "no_key", "orders"), tables.stream().map(t -> t.id().name()).toList());
+      TableSchema customers = tables.get(0).schema();
+      assertEquals(List.of("id", "name", "score", "tags"), customers.columnNames());
+      assertEquals(DataType.LONG, customers.column(0).type());
+      assertFalse(customers.column(1).nullable());
+      assertEquals(DataType.decimal(5, 1), customers.column(2).type());
+      assertEquals(DataType.listOf(DataType.STRING), customers.column(3).type());
+      assertEquals(List.of("id"), customers.primaryKey());
+      assertEquals(List.of(), tables.get(1).schema().primaryKey());
+      assertEquals(List.of("b", "a"), tables.get(2).schema().primaryKey());
+      assertTrue(tables.get(0).estimatedRows() >= -1);
+    }
+  }
+
+  @Test
+  void tableFilterSelectsForSyncDatabase() {
+    try (PostgresSource source = new PostgresSource(PostgresSourceConfig.parse(options(pg)),
+        TableFilter.of("orders.*|customers", "orders_archive"))) {
+      assertEquals(List.of("customers", "orders"), source.discover().stream().map(t -> t.id().name()).toList());
+    }
+  }
+
+  @Test
+  void unreachablePort() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    SourceException e = failure(options(pg, "port", String.valueOf(port), "table-name", "customers"));
+    assertTrue(e.getMessage().contains("Cannot reach PostgreSQL at 127.0.0.1:" + port), e.getMessage());
+    assertTrue(e.getMessage().contains("'hostname'"), e.getMessage());
+  }
+
+  @Test
+  void wrongPassword() {
+    SourceException e = failure(options(pg, "password", "not-the-password", "table-name", "customers"));
+    assertTrue(e.getMessage().contains("rejected the password of role 'postgres'"), e.getMessage());
+  }
+
+  @Test
+  void unknownDatabase() {
+    SourceException e = failure(options(pg, "database-name", "nope", "table-name", "customers"));
+    assertTrue(e.getMessage().contains("Database 'nope' does not exist"), e.getMessage());
+  }
+
+  @Test
+  void roleWithoutReplication() {
+    SourceException e = failure(options(pg, "username", "reader", "password", "reader-secret",
+        "table-name", "customers"));
+    assertTrue(e.getMessage().contains("ALTER ROLE reader WITH REPLICATION;"), e.getMessage());
+  }
+
+  @Test
+  void noMatchingTableListsTheTables() {
+    SourceException e = failure(options(pg, "table-name", "custmers"));
+    assertTrue(e.getMessage().contains("custmers"), e.getMessage());
+    assertTrue(e.getMessage().contains("customers, no_key, orders, orders_archive"), e.getMessage());
+  }
+
+  @Test
+  void slotInUseByAnotherProcess() throws Exception {
+    CollectingListener listener = new CollectingListener();
+    try (PostgresSource first = new PostgresSource(PostgresSourceConfig.parse(
+        options(pg, "table-name", "customers", "slot.name", "busy")))) {
+      first.start(Optional.empty(), listener);
+      listener.awaitProgress(p -> !p.inSnapshot(), Duration.ofSeconds(60));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!slotActive("busy") && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      SourceException e = failure(options(pg, "table-name", "customers", "slot.name", "busy"));
+      assertTrue(e.getMessage().matches("(?s).*'busy' is in use by another process \\(pid \\d+\\).*"), e.getMessage());
+      assertTrue(e.getMessage().contains("slot.name"), e.getMessage());
+    }
+  }
+
+  private static boolean slotActive(String slot) throws Exception {
+    try (java.sql.Connection c = pg.connect(pg.database()); java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(
+            "SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
+      return rs.next() && rs.getBoolean(1);
+    }
+  }
+
+  @Test
+  void walLevelReplica() {
+    try (PostgresServer replica = PostgresServer.builder().setting("wal_level", "replica").start()) {
+      replica.execute(replica.database(), "CREATE TABLE t (id int primary key)");
+      SourceException e = failure(options(replica, "table-name", "t"));
+      assertTrue(e.getMessage().contains("wal_level = replica"), e.getMessage());
+      assertTrue(e.getMessage().contains("ALTER SYSTEM SET wal_level = logical;"), e.getMessage());
+    }
+  }
+
+  @Test
+  void configRejectsOtherPluginsAndManagedDebeziumKeys() {
+    ConfigException plugin = assertThrows(ConfigException.class,
+        () -> PostgresSourceConfig.parse(options(pg, "decoding.plugin.name", "wal2json")));
+    assertTrue(plugin.getMessage().contains("only 'pgoutput' is supported"), plugin.getMessage());
+    ConfigException managed = assertThrows(ConfigException.class,
+        () -> PostgresSourceConfig.parse(options(pg, "debezium.decimal.handling.mode", "double")));
+    assertTrue(managed.getMessage().contains("debezium.decimal.handling.mode"), managed.getMessage());
+    PostgresSourceConfig ok = PostgresSourceConfig.parse(options(pg, "debezium.snapshot.mode", "never",
+        "debezium.slot.drop.on.stop", "true"));
+    assertEquals("never", ok.debeziumProperties().get("snapshot.mode"));
+    assertTrue(ok.dropSlotOnStop());
+    assertFalse(ok.toString().contains(pg.password()));
+    ConfigException missing = assertThrows(ConfigException.class,
+        () -> PostgresSourceConfig.parse(Map.of("hostname", "h")));
+    assertTrue(missing.getMessage().contains("Missing required postgres option"), missing.getMessage());
+  }
+}

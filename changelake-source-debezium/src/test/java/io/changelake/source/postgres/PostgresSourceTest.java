@@ -1,0 +1,343 @@
+package io.changelake.source.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.changelake.core.model.ChangeEvent;
+import io.changelake.core.model.Operation;
+import io.changelake.core.model.Row;
+import io.changelake.core.model.SourcePosition;
+import io.changelake.core.model.TableSchema;
+import io.changelake.core.spi.ChangeListener;
+import io.changelake.core.spi.SourceTable;
+import io.changelake.testkit.PostgresServer;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class PostgresSourceTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static PostgresServer pg;
+
+  @BeforeAll
+  static void startServer() {
+    pg = PostgresServer.start();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  static PostgresSourceConfig config(String slot, String tables, String... extra) {
+    Map<String, String> values = new HashMap<>();
+    values.put("hostname", pg.host());
+    values.put("port", String.valueOf(pg.port()));
+    values.put("username", pg.username());
+    values.put("password", pg.password());
+    values.put("database-name", pg.database());
+    values.put("table-name", tables);
+    values.put("slot.name", slot);
+    values.put("publication.name", slot + "_pub");
+    for (int i = 0; i < extra.length; i += 2) {
+      values.put(extra[i], extra[i + 1]);
+    }
+    return PostgresSourceConfig.parse(values);
+  }
+
+  private static final String TYPES_COLUMNS = "(id int primary key, i2 smallint, i4 int, i8 bigint, n numeric(10,2),"
+      + " n38 numeric(38,10), nbig numeric(50,5), nu numeric, r real, d double precision, b boolean, t text,"
+      + " vc varchar(5), c char(3), by bytea, dt date, tm time, ts timestamp, tz timestamptz, u uuid, j json,"
+      + " jb jsonb, ai int[], at text[], m mood, iv interval, ip inet, ci cidr)";
+
+  private static String[] typeRows(int base) {
+    return new String[] {
+        "SET TIME ZONE 'Asia/Tokyo'",
+        "INSERT INTO types VALUES (" + (base + 1) + ", 32767, -5, 9223372036854775807, 12345678.91,"
+            + " '1234567890123456789012345678.0123456789', '123456789012345678901234567890123456789012345.12345',"
+            + " 'NaN', 'NaN', '-Infinity', true, 'héllo', 'ab', 'ab', '\\x00ff00', '2024-02-29', '12:34:56.789012',"
+            + " '2024-01-02 03:04:05.123456', '2024-01-02 03:04:05.123456+02', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',"
+            + " '{\"a\": 1}', '{\"a\":1}', '{1,NULL,3}', '{a,NULL}', 'happy', '1 year 2 mons 3 days 04:05:06.789',"
+            + " '10.0.0.1/8', '10.0.0.0/8')",
+        "INSERT INTO types (id) VALUES (" + (base + 2) + ")",
+        "SET TIME ZONE 'America/New_York'",
+        "INSERT INTO types (id, n, nu, r, d, tz, ts, by) VALUES (" + (base + 3) + ", 'NaN', '-Infinity', 'Infinity',"
+            + " 'NaN', '2024-07-01 12:00:00.000001', '1969-12-31 23:59:59.999999', '\\x')",
+        "SET TIME ZONE 'UTC'",
+        "INSERT INTO types (id, nu, tz) VALUES (" + (base + 4) + ", '0.000000010', '2024-07-01 12:00:00.5+00')"};
+  }
+
+  private static void assertTypeRows(List<ChangeEvent> events, int base) {
+    Map<Integer, Row> rows = events.stream().collect(Collectors.toMap(e -> (Integer) e.after().get(0), ChangeEvent::after));
+    TableSchema schema = events.get(0).schema();
+    Row r1 = rows.get(base + 1);
+    Object[] expected = {base + 1, 32767, -5, Long.MAX_VALUE, new BigDecimal("12345678.91"),
+        new BigDecimal("1234567890123456789012345678.0123456789"),
+        "123456789012345678901234567890123456789012345.12345", "NaN", Float.NaN, Double.NEGATIVE_INFINITY, true,
+        "héllo", "ab", "ab ", ByteBuffer.wrap(new byte[] {0, (byte) 0xff, 0}), LocalDate.of(2024, 2, 29),
+        LocalTime.parse("12:34:56.789012"), LocalDateTime.parse("2024-01-02T03:04:05.123456"),
+        OffsetDateTime.parse("2024-01-02T01:04:05.123456Z"), UUID.fromString("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
+        "{\"a\": 1}", "{\"a\": 1}", Arrays.asList(1, null, 3), Arrays.asList("a", null), "happy",
+        "P1Y2M3DT4H5M6.789S", "10.0.0.1/8", "10.0.0.0/8"};
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], r1.get(i), "column " + schema.column(i).name());
+      if (expected[i] != null) {
+        assertEquals(expected[i].getClass().isInstance(r1.get(i)) || expected[i] instanceof List
+            || expected[i] instanceof ByteBuffer, true, "class of " + schema.column(i).name());
+      }
+    }
+    Row r2 = rows.get(base + 2);
+    for (int i = 1; i < schema.size(); i++) {
+      assertNull(r2.get(i), "null in " + schema.column(i).name());
+    }
+    Row r3 = rows.get(base + 3);
+    assertNull(r3.get(schema.indexOf("n")), "numeric(10,2) NaN becomes null");
+    assertEquals("-Infinity", r3.get(schema.indexOf("nu")));
+    assertEquals(Float.POSITIVE_INFINITY, r3.get(schema.indexOf("r")));
+    assertEquals(Double.NaN, r3.get(schema.indexOf("d")));
+    assertEquals(OffsetDateTime.parse("2024-07-01T16:00:00.000001Z"), r3.get(schema.indexOf("tz")));
+    assertEquals(LocalDateTime.parse("1969-12-31T23:59:59.999999"), r3.get(schema.indexOf("ts")));
+    assertEquals(ByteBuffer.allocate(0), r3.get(schema.indexOf("by")));
+    Row r4 = rows.get(base + 4);
+    assertEquals("0.000000010", r4.get(schema.indexOf("nu")));
+    assertEquals(OffsetDateTime.parse("2024-07-01T12:00:00.5Z"), r4.get(schema.indexOf("tz")));
+  }
+
+  @Test
+  void decodesEveryTypeLosslesslyInSnapshotAndStream() throws Exception {
+    pg.execute(pg.database(), "CREATE TYPE mood AS ENUM ('sad', 'happy')", "CREATE TABLE types " + TYPES_COLUMNS);
+    pg.execute(pg.database(), typeRows(0));
+    CollectingListener listener = new CollectingListener();
+    try (PostgresSource source = new PostgresSource(config("types_slot", "types"))) {
+      List<SourceTable> tables = source.discover();
+      assertEquals(1, tables.size());
+      source.start(Optional.empty(), listener);
+      List<ChangeEvent> snapshot = listener.awaitEvents(4, WAIT);
+      assertTrue(snapshot.stream().allMatch(e -> e.operation() == Operation.SNAPSHOT && e.position().inSnapshot()));
+      assertTypeRows(snapshot, 0);
+      assertEquals(tables.get(0).schema(), snapshot.get(0).schema(), "discover and decode agree");
+      listener.awaitProgress(p -> !p.inSnapshot(), WAIT);
+
+      pg.execute(pg.database(), typeRows(10));
+      List<ChangeEvent> stream = listener.awaitEvents(e -> e.operation() == Operation.INSERT, 4, WAIT);
+      assertTypeRows(stream, 10);
+      assertSame(snapshot.get(0).schema(), stream.get(0).schema(), "unchanged schema, same instance");
+    }
+  }
+
+  @Test
+  void streamsChangesKeyUpdatesAndToastInOrder() throws Exception {
+    pg.execute(pg.database(),
+        "CREATE TABLE orders (id int primary key, note text, big text, bin bytea, arr text[], doc jsonb)",
+        "ALTER TABLE orders ALTER COLUMN big SET STORAGE EXTERNAL, ALTER COLUMN bin SET STORAGE EXTERNAL,"
+            + " ALTER COLUMN arr SET STORAGE EXTERNAL, ALTER COLUMN doc SET STORAGE EXTERNAL",
+        "CREATE TABLE lines (order_id int, line int, qty int not null, primary key (order_id, line))",
+        "INSERT INTO orders VALUES (1, 'one', repeat('x', 10000), decode(repeat('00ab', 6000), 'hex'),"
+            + " ARRAY[repeat('y', 9000)], jsonb_build_object('k', repeat('z', 9000))), (2, 'two', null, null, null, null)",
+        "INSERT INTO lines VALUES (1, 1, 10), (1, 2, 20)");
+    CollectingListener listener = new CollectingListener();
+    try (PostgresSource source = new PostgresSource(config("crud_slot", "orders|lines"))) {
+      source.start(Optional.empty(), listener);
+      listener.awaitEvents(4, WAIT);
+      SourcePosition done = listener.awaitProgress(p -> !p.inSnapshot(), WAIT);
+      assertEquals(List.of("order_id", "line"),
+          listener.events.stream().filter(e -> e.table().name().equals("lines")).findFirst().orElseThrow()
+              .schema().primaryKey());
+
+      pg.execute(pg.database(),
+          "INSERT INTO orders (id, note) VALUES (3, 'three')",
+          "UPDATE orders SET note = 'uno' WHERE id = 1",
+          "DELETE FROM orders WHERE id = 2",
+          "UPDATE lines SET qty = 11 WHERE order_id = 1 AND line = 1",
+          "UPDATE lines SET line = 9 WHERE order_id = 1 AND line = 2",
+          "BEGIN; DELETE FROM orders WHERE id = 3; INSERT INTO orders (id, note) VALUES (3, 'again'); COMMIT");
+      List<ChangeEvent> events = listener.awaitEvents(e -> e.operation() != Operation.SNAPSHOT, 8, WAIT);
+      List<String> summary = new ArrayList<>();
+      for (ChangeEvent e : events) {
+        summary.add(e.table().name() + ":" + e.operation() + ":" + e.keyRow().key(e.schema()));
+      }
+      assertEquals(List.of("orders:INSERT:3", "orders:UPDATE:1", "orders:DELETE:2", "lines:UPDATE:[1, 1]",
+          "lines:DELETE:[1, 2]", "lines:INSERT:[1, 9]", "orders:DELETE:3", "orders:INSERT:3"), summary);
+
+      ChangeEvent update = events.get(1);
+      assertEquals("uno", update.after().get(1));
+      for (int i = 2; i <= 5; i++) {
+        assertSame(Row.UNAVAILABLE, update.after().get(i), "unchanged TOAST value in " + update.schema().column(i));
+      }
+      ChangeEvent snapshotRow = listener.events.stream()
+          .filter(e -> e.operation() == Operation.SNAPSHOT && e.table().name().equals("orders")
+              && Integer.valueOf(1).equals(e.after().get(0)))
+          .findFirst().orElseThrow();
+      assertEquals(12000, ((ByteBuffer) snapshotRow.after().get(3)).remaining());
+      assertNull(update.before(), "REPLICA IDENTITY DEFAULT sends no old row");
+      ChangeEvent delete = events.get(2);
+      assertEquals(Arrays.asList(2, null, null, null, null, null), Arrays.asList(delete.before().copyValues()), "key-only delete");
+      ChangeEvent keyDelete = events.get(4);
+      assertEquals(1, keyDelete.before().get(0));
+      assertEquals(2, keyDelete.before().get(1));
+      assertEquals(Arrays.asList(1, 9, 20), Arrays.asList(events.get(5).after().copyValues()));
+
+      List<SourcePosition> emitted = new ArrayList<>(listener.positions);
+      int start = emitted.indexOf(done);
+      for (int i = start; i + 1 < emitted.size(); i++) {
+        assertTrue(emitted.get(i).compareTo(emitted.get(i + 1)) < 0,
+            "positions increase: " + emitted.get(i) + " then " + emitted.get(i + 1));
+      }
+      assertTrue(source.lagBytes(events.get(0).position()) > 0);
+    }
+  }
+
+  @Test
+  void slotAdvancesOnlyOnAcknowledgeAndResumeContinuesAfterThePosition() throws Exception {
+    pg.execute(pg.database(), "CREATE TABLE acks (id int primary key, v text)", "INSERT INTO acks VALUES (0, 'zero')");
+    CollectingListener listener = new CollectingListener();
+    SourcePosition second;
+    String serialized;
+    try (PostgresSource source = new PostgresSource(config("ack_slot", "acks"))) {
+      source.start(Optional.empty(), listener);
+      listener.awaitProgress(p -> !p.inSnapshot(), WAIT);
+      String before = confirmedFlush("ack_slot");
+      pg.execute(pg.database(), "INSERT INTO acks VALUES (1, 'a')", "INSERT INTO acks VALUES (2, 'b')",
+          "INSERT INTO acks VALUES (3, 'c')");
+      List<ChangeEvent> events = listener.awaitEvents(e -> e.operation() == Operation.INSERT, 3, WAIT);
+      Thread.sleep(1500);
+      assertEquals(before, confirmedFlush("ack_slot"), "no acknowledge, no movement");
+
+      second = events.get(1).position();
+      serialized = second.serialize();
+      source.acknowledge(second);
+      String after = waitForFlushChange("ack_slot", before);
+      assertTrue(lsn(after) > lsn(before), "slot moved after acknowledge: " + before + " -> " + after);
+      assertTrue(lsn(after) <= lsn(currentWal()));
+    }
+    pg.execute(pg.database(), "INSERT INTO acks VALUES (4, 'd')", "UPDATE acks SET v = 'e' WHERE id = 1");
+    CollectingListener resumed = new CollectingListener();
+    try (PostgresSource source = new PostgresSource(config("ack_slot", "acks"))) {
+      SourcePosition from = source.parsePosition(serialized);
+      assertEquals(0, from.compareTo(second));
+      source.start(Optional.of(from), resumed);
+      List<ChangeEvent> events = resumed.awaitEvents(e -> e.position().compareTo(from) > 0, 3, WAIT);
+      assertEquals(List.of("INSERT:3", "INSERT:4", "UPDATE:1"),
+          events.stream().map(e -> e.operation() + ":" + e.after().get(0)).toList());
+      Thread.sleep(500);
+      for (ChangeEvent e : resumed.events) {
+        assertTrue(e.operation() != Operation.SNAPSHOT, "no snapshot on resume");
+        if (e.position().compareTo(from) <= 0) {
+          assertTrue((Integer) e.after().get(0) <= 2, "only changes up to the position are re-emitted: " + e);
+        }
+      }
+      assertEquals(3, resumed.events.stream().filter(e -> e.position().compareTo(from) > 0).count());
+    }
+  }
+
+  @Test
+  void listenerFailureStopsTheSource() throws Exception {
+    pg.execute(pg.database(), "CREATE TABLE boom (id int primary key)", "INSERT INTO boom VALUES (1)");
+    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ChangeListener throwing = new ChangeListener() {
+      @Override
+      public void onChange(ChangeEvent event) {
+        throw new IllegalStateException("sink is full");
+      }
+
+      @Override
+      public void onProgress(SourcePosition position) { }
+
+      @Override
+      public void onFailure(Throwable error) {
+        failures.add(error);
+      }
+    };
+    try (PostgresSource source = new PostgresSource(config("boom_slot", "boom"))) {
+      source.start(Optional.empty(), throwing);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (failures.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertEquals(1, failures.size());
+      Throwable root = failures.get(0);
+      while (root.getCause() != null && !(root instanceof IllegalStateException)) {
+        root = root.getCause();
+      }
+      assertEquals("sink is full", root.getMessage());
+    }
+  }
+
+  @Test
+  void emptyTablesStillSignalTheEndOfTheSnapshot() throws Exception {
+    pg.execute(pg.database(), "CREATE TABLE empty_one (id int primary key)");
+    CollectingListener listener = new CollectingListener();
+    try (PostgresSource source = new PostgresSource(config("empty_slot", "empty_one"))) {
+      source.start(Optional.empty(), listener);
+      SourcePosition done = listener.awaitProgress(p -> !p.inSnapshot(), Duration.ofSeconds(8));
+      assertNotNull(done);
+      assertTrue(listener.events.isEmpty());
+    }
+  }
+
+  private static String confirmedFlush(String slot) throws Exception {
+    try (Connection c = pg.connect(pg.database()); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '"
+            + slot + "'")) {
+      assertTrue(rs.next());
+      return rs.getString(1);
+    }
+  }
+
+  private static String currentWal() throws Exception {
+    try (Connection c = pg.connect(pg.database()); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private static String waitForFlushChange(String slot, String from) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    String now = confirmedFlush(slot);
+    while (now.equals(from) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      now = confirmedFlush(slot);
+    }
+    return now;
+  }
+
+  private static long lsn(String text) {
+    String[] parts = text.split("/");
+    return (Long.parseLong(parts[0], 16) << 32) + Long.parseLong(parts[1], 16);
+  }
+
+  static byte[] bytes(ByteBuffer buffer) {
+    byte[] b = new byte[buffer.remaining()];
+    buffer.duplicate().get(b);
+    return b;
+  }
+
+  static void assertBytes(byte[] expected, Object actual) {
+    assertArrayEquals(expected, bytes((ByteBuffer) actual));
+  }
+}
