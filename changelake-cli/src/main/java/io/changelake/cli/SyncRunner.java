@@ -29,6 +29,11 @@ final class SyncRunner {
     this.err = err;
   }
 
+  /**
+   * Runs the sync until it is stopped (SIGTERM, Ctrl-C or {@link #stop()}) and returns the exit
+   * code. On a signal, the process exits with that code once what was in flight is committed and
+   * the source is closed.
+   */
   int run(SyncRequest request) {
     SourceProvider provider = Providers.source(request.source());
     provider.configDef().parse(request.sourceOptions());
@@ -38,15 +43,37 @@ final class SyncRunner {
         request.database());
     PipelineSettings settings = new PipelineSettings(pipelineName, request.mode(), request.primaryKeys(),
         request.commitInterval(), request.maxPendingChanges());
+    CountDownLatch finished = new CountDownLatch(1);
+    int[] exitCode = {ExitCode.FAILED};
+    Thread hook = new Thread(() -> {
+      LOG.info("Stopping: committing what is in flight");
+      stop();
+      try {
+        finished.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      Runtime.getRuntime().halt(exitCode[0]);
+    }, "changelake-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
     try (TableSink sink = Providers.sink(Providers.DEFAULT_FORMAT)
             .open(request.warehouse(), request.catalogOptions(), request.tableProperties());
         Source source = provider.create(request.sourceOptions(), request.filter())) {
       StatusFile status = StatusFile.forWarehouse(request.warehouse(), pipelineName);
-      PipelineListener listener = new ConsoleReporter(out, status);
-      Pipeline pipeline = Pipeline.prepare(source, sink, settings, naming(request), listener);
+      Pipeline pipeline = Pipeline.prepare(source, sink, settings, naming(request), new ConsoleReporter(out, status));
       pipeline.tables().forEach(t -> LOG.info("Mirroring {} -> {}{}", t.source(), t.lake(),
           t.resumed() ? " (resuming)" : ""));
-      return runUntilStopped(pipeline, status);
+      exitCode[0] = runUntilStopped(pipeline, status);
+      return exitCode[0];
+    } finally {
+      out.flush();
+      err.flush();
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running and exits with exitCode once released above
+      }
     }
   }
 
@@ -64,17 +91,6 @@ final class SyncRunner {
     if (stopRequested) {
       pipeline.stop();
     }
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      LOG.info("Stopping: committing what is in flight");
-      pipeline.stop();
-      try {
-        finished.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "changelake-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
     try {
       pipeline.run();
       status.stopped(null);
@@ -83,15 +99,6 @@ final class SyncRunner {
     } catch (PipelineException e) {
       status.stopped(e.getMessage());
       throw e;
-    } finally {
-      finished.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running: it waits for 'finished', released above
-      }
-      err.flush();
-      out.flush();
     }
   }
 

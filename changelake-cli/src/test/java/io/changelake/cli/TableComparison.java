@@ -1,7 +1,5 @@
 package io.changelake.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import io.changelake.testkit.PostgresServer;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -160,7 +158,24 @@ final class TableComparison {
       String lakeTable, String key) throws Exception {
     var source = source(pg, db, sourceTable, key);
     var lake = project(lake(lakeTable(warehouse, lakeDb, lakeTable), key), source);
-    assertEquals(source, lake, "lake table " + lakeDb + "." + lakeTable + " differs from source " + sourceTable);
+    if (!source.equals(lake)) {
+      throw new AssertionError("lake table " + lakeDb + "." + lakeTable + " differs from source " + sourceTable + ": "
+          + difference(source, lake));
+    }
+  }
+
+  /** The first few keys whose rows differ, both sides, and the counts. */
+  private static String difference(Map<String, Map<String, String>> source, Map<String, Map<String, String>> lake) {
+    StringBuilder out = new StringBuilder("source has " + source.size() + " rows, lake " + lake.size() + ".");
+    var keys = new java.util.TreeSet<>(source.keySet());
+    keys.addAll(lake.keySet());
+    int shown = 0;
+    for (String k : keys) {
+      if (!java.util.Objects.equals(source.get(k), lake.get(k)) && shown++ < 10) {
+        out.append("\n  key ").append(k).append(": source ").append(source.get(k)).append(", lake ").append(lake.get(k));
+      }
+    }
+    return out.toString();
   }
 
   /** Whether the lake table equals the source now (for waiting). */
