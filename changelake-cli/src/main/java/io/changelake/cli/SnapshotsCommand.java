@@ -37,7 +37,7 @@ final class SnapshotsCommand implements Callable<Integer> {
             summary.getOrDefault("total-records", "-"), summary.getOrDefault(CommitMetadata.POSITION, "-")));
       }
       TextTable.print(spec.commandLine().getOut(),
-          List.of("snapshot", "committed at", "operation", "added rows", "deletes", "total rows", "source position"),
+          List.of("snapshot", "committed at", "operation", "added rows", "deletes", "data rows (before deletes)", "source position"),
           rows);
       return ExitCode.OK;
     }
