@@ -115,7 +115,8 @@ final class DemoCommand implements Callable<Integer> {
         "slot.name", "changelake_demo",
         "debezium.slot.drop.on.stop", "true");
     return new SyncRequest("postgres", source, TableFilter.ALL, warehouse.toString(), LAKE_DATABASE, null, Map.of(),
-        Map.of(), WriteMode.UPSERT, List.of(), Duration.ofSeconds(1), SyncOptions.DEFAULT_MAX_PENDING);
+        Map.of(), WriteMode.UPSERT, List.of(), Duration.ofSeconds(1), SyncOptions.DEFAULT_MAX_PENDING,
+        List.of(Providers.DEFAULT_FORMAT), List.of(), List.of());
   }
 
   private void awaitLake(Future<Integer> sync, Predicate<TableSink> condition) throws Exception {

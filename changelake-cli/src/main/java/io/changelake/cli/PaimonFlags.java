@@ -37,14 +37,24 @@ final class PaimonFlags {
   @Option(names = "--partition_keys", split = ",", paramLabel = "COLUMN", description = "Partition columns.")
   List<String> partitionKeys = List.of();
 
-  /** The catalog options without the Paimon-only keys that mean "the embedded default". */
-  Map<String, String> icebergCatalogOptions() {
+  @Option(names = "--computed_column", paramLabel = "NAME=EXPRESSION", description = SyncOptions.COMPUTED_DOC)
+  List<String> computedColumns = List.of();
+
+  @Option(names = "--metadata_column", paramLabel = "NAME", description = SyncOptions.METADATA_DOC)
+  List<String> metadataColumns = List.of();
+
+  @Option(names = "--format", split = ",", paramLabel = "FORMAT", defaultValue = "paimon",
+      description = "(changelake) Table formats to write, any of paimon, iceberg, delta. Default: ${DEFAULT-VALUE}.")
+  List<String> formats;
+
+  /** The catalog options without the keys that only restate the embedded default. */
+  Map<String, String> catalogOptions() {
     Map<String, String> options = new LinkedHashMap<>(catalogConf);
     String metastore = options.remove("metastore");
     if (metastore != null && !metastore.equals("filesystem")) {
       throw new IllegalArgumentException("--catalog_conf metastore=" + metastore + " is not supported; use"
-          + " metastore=filesystem (the embedded warehouse) or changelake sync-table --catalog-conf type=... for"
-          + " another Iceberg catalog.");
+          + " metastore=filesystem (the embedded warehouse) or changelake sync-table --catalog-conf for another"
+          + " catalog.");
     }
     String warehouseOption = options.remove("warehouse");
     if (warehouseOption != null && !warehouseOption.equals(warehouse)) {
@@ -52,12 +62,5 @@ final class PaimonFlags {
           + warehouse + "; give the same path or leave one out.");
     }
     return options;
-  }
-
-  void checkSupported() {
-    if (!partitionKeys.isEmpty()) {
-      throw new IllegalArgumentException("--partition_keys is not supported yet: lake tables are written"
-          + " unpartitioned. Leave the flag out.");
-    }
   }
 }

@@ -9,9 +9,9 @@ final class PaimonRequests {
   private PaimonRequests() { }
 
   static SyncRequest of(PaimonFlags flags, TableFilter filter, String table) {
-    flags.checkSupported();
     return new SyncRequest("postgres", flags.postgresConf, filter, flags.warehouse, flags.database, table,
-        flags.icebergCatalogOptions(), flags.tableConf, WriteMode.UPSERT, flags.primaryKeys, Duration.ofSeconds(5),
-        SyncOptions.DEFAULT_MAX_PENDING);
+        flags.catalogOptions(), LakeFormats.withPartitionKeys(flags.tableConf, flags.partitionKeys), WriteMode.UPSERT,
+        flags.primaryKeys, Duration.ofSeconds(5), SyncOptions.DEFAULT_MAX_PENDING, flags.formats,
+        flags.computedColumns, flags.metadataColumns);
   }
 }

@@ -4,7 +4,6 @@ import io.changelake.core.model.Row;
 import io.changelake.core.spi.RowScan;
 import io.changelake.core.spi.SinkException;
 import io.changelake.core.spi.SinkTable;
-import io.changelake.core.spi.TableSink;
 import io.changelake.core.spi.TableSnapshot;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -58,8 +57,8 @@ final class ShowCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (TableSink sink = warehouse.open()) {
-      SinkTable lake = WarehouseOptions.table(sink, table);
+    try (OpenWarehouse lakes = warehouse.open()) {
+      SinkTable lake = lakes.table(table);
       try (RowScan scan = lake.scan(snapshotId(lake))) {
         RowPrinter printer = new RowPrinter(spec.commandLine().getOut(), output, scan.schema());
         long printed = 0;

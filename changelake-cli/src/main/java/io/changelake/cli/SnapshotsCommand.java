@@ -2,7 +2,6 @@ package io.changelake.cli;
 
 import io.changelake.core.spi.CommitMetadata;
 import io.changelake.core.spi.TableSnapshot;
-import io.changelake.core.spi.TableSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,9 +26,9 @@ final class SnapshotsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (TableSink sink = warehouse.open()) {
+    try (OpenWarehouse lakes = warehouse.open()) {
       List<List<String>> rows = new ArrayList<>();
-      for (TableSnapshot snapshot : WarehouseOptions.table(sink, table).snapshots()) {
+      for (TableSnapshot snapshot : lakes.table(table).snapshots()) {
         var summary = snapshot.summary();
         rows.add(List.of(String.valueOf(snapshot.id()), snapshot.committedAt().toString(), snapshot.operation(),
             summary.getOrDefault("added-records", "0"), summary.getOrDefault("added-equality-deletes",

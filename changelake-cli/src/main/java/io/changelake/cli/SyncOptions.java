@@ -14,6 +14,11 @@ import picocli.CommandLine.Option;
 final class SyncOptions {
   static final String DEFAULT_WAREHOUSE = "changelake-warehouse";
   static final int DEFAULT_MAX_PENDING = 200_000;
+  static final String COMPUTED_DOC = "A column computed from the row with a SQL expression (repeatable), e.g."
+      + " price_category=CASE WHEN price < 50 THEN 'budget' ELSE 'premium' END; functions: year, month, day, hour,"
+      + " minute, second, date_format, substring, truncate, upper, lower, cast.";
+  static final String METADATA_DOC = "A metadata column (repeatable): _op_type, _event_timestamp, table_name,"
+      + " database_name, schema_name, op_ts, _source_position.";
 
   @Option(names = "--source", defaultValue = "postgres", description = "Source kind. Default: ${DEFAULT-VALUE}.")
   String source;
@@ -30,11 +35,28 @@ final class SyncOptions {
       description = "Lake database (namespace) the tables go to. Default: ${DEFAULT-VALUE}.")
   String database;
 
-  @Option(names = "--catalog-conf", paramLabel = "KEY=VALUE", description = "An Iceberg catalog property (repeatable).")
+  @Option(names = "--format", split = ",", paramLabel = "FORMAT", defaultValue = "iceberg",
+      description = "Table formats to write, any of iceberg, paimon, delta (comma-separated); with several, each"
+          + " gets the folder <warehouse>/<format>. Default: ${DEFAULT-VALUE}.")
+  List<String> formats;
+
+  @Option(names = "--catalog-conf", paramLabel = "KEY=VALUE",
+      description = "A catalog property (repeatable); <format>:key=value reaches one format only.")
   Map<String, String> catalogConf = new LinkedHashMap<>();
 
-  @Option(names = "--table-conf", paramLabel = "KEY=VALUE", description = "A table property for new tables (repeatable).")
+  @Option(names = "--table-conf", paramLabel = "KEY=VALUE",
+      description = "A table property for new tables (repeatable); <format>:key=value reaches one format only.")
   Map<String, String> tableConf = new LinkedHashMap<>();
+
+  @Option(names = "--partition-keys", split = ",", paramLabel = "COLUMN",
+      description = "Partition columns of new tables (paimon format).")
+  List<String> partitionKeys = List.of();
+
+  @Option(names = "--computed-column", paramLabel = "NAME=EXPRESSION", description = COMPUTED_DOC)
+  List<String> computedColumns = List.of();
+
+  @Option(names = "--metadata-column", paramLabel = "NAME", description = METADATA_DOC)
+  List<String> metadataColumns = List.of();
 
   @Option(names = "--mode", defaultValue = "upsert", converter = ModeConverter.class,
       description = "upsert: the latest row per key; append: every change as a row with _change_op,"
@@ -54,8 +76,9 @@ final class SyncOptions {
   int maxPendingChanges;
 
   SyncRequest toRequest(TableFilter filter, String table) {
-    return new SyncRequest(source, sourceConf, filter, warehouse, database, table, catalogConf, tableConf, mode,
-        primaryKeys, commitInterval, maxPendingChanges);
+    return new SyncRequest(source, sourceConf, filter, warehouse, database, table, catalogConf,
+        LakeFormats.withPartitionKeys(tableConf, partitionKeys), mode, primaryKeys, commitInterval, maxPendingChanges,
+        formats, computedColumns, metadataColumns);
   }
 
   static final class ModeConverter implements ITypeConverter<WriteMode> {

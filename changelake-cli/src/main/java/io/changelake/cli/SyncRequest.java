@@ -21,6 +21,9 @@ import java.util.Map;
  * @param primaryKeys key columns replacing the source's, or empty
  * @param commitInterval how often tables are committed
  * @param maxPendingChanges pending changes that trigger an early commit
+ * @param formats the table formats every table is written in
+ * @param computedColumns {@code name=expression} columns added to every table
+ * @param metadataColumns metadata columns added to every table
  */
 record SyncRequest(
     String source,
@@ -34,12 +37,18 @@ record SyncRequest(
     WriteMode mode,
     List<String> primaryKeys,
     Duration commitInterval,
-    int maxPendingChanges) {
+    int maxPendingChanges,
+    List<String> formats,
+    List<String> computedColumns,
+    List<String> metadataColumns) {
 
   SyncRequest {
     sourceOptions = Map.copyOf(sourceOptions);
     catalogOptions = Map.copyOf(catalogOptions);
     tableProperties = Map.copyOf(tableProperties);
     primaryKeys = List.copyOf(primaryKeys);
+    formats = List.copyOf(formats);
+    computedColumns = List.copyOf(computedColumns);
+    metadataColumns = List.copyOf(metadataColumns);
   }
 }

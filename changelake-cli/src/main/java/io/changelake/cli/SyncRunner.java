@@ -9,7 +9,11 @@ import io.changelake.core.pipeline.PipelineSettings;
 import io.changelake.core.spi.Source;
 import io.changelake.core.spi.SourceProvider;
 import io.changelake.core.spi.TableSink;
+import io.changelake.core.transform.ColumnTransforms;
+import io.changelake.core.transform.TransformContext;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -41,8 +45,11 @@ final class SyncRunner {
     LOG.info("Starting pipeline {}: {} {} -> {} database '{}'", pipelineName, request.source(),
         ConfigMasking.mask(request.sourceOptions(), provider.configDef().secretKeys()), request.warehouse(),
         request.database());
+    List<String> formats = LakeFormats.parse(request.formats());
+    ColumnTransforms transforms = ColumnTransforms.parse(request.computedColumns(), request.metadataColumns(),
+        new TransformContext(request.sourceOptions().getOrDefault("database-name", "")));
     PipelineSettings settings = new PipelineSettings(pipelineName, request.mode(), request.primaryKeys(),
-        request.commitInterval(), request.maxPendingChanges());
+        request.commitInterval(), request.maxPendingChanges(), transforms);
     CountDownLatch finished = new CountDownLatch(1);
     int[] exitCode = {ExitCode.FAILED};
     Thread hook = new Thread(() -> {
@@ -56,16 +63,21 @@ final class SyncRunner {
       Runtime.getRuntime().halt(exitCode[0]);
     }, "changelake-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (TableSink sink = Providers.sink(Providers.DEFAULT_FORMAT)
-            .open(request.warehouse(), request.catalogOptions(), request.tableProperties());
-        Source source = provider.create(request.sourceOptions(), request.filter())) {
+    List<TableSink> sinks = new ArrayList<>();
+    try (Source source = provider.create(request.sourceOptions(), request.filter())) {
+      for (String format : formats) {
+        sinks.add(Providers.sink(format).open(LakeFormats.location(request.warehouse(), format, formats.size() > 1),
+            LakeFormats.optionsFor(format, request.catalogOptions()),
+            LakeFormats.optionsFor(format, request.tableProperties())));
+      }
       StatusFile status = StatusFile.forWarehouse(request.warehouse(), pipelineName);
-      Pipeline pipeline = Pipeline.prepare(source, sink, settings, naming(request), new ConsoleReporter(out, status));
-      pipeline.tables().forEach(t -> LOG.info("Mirroring {} -> {}{}", t.source(), t.lake(),
+      Pipeline pipeline = Pipeline.prepare(source, sinks, settings, naming(request), new ConsoleReporter(out, status));
+      pipeline.tables().forEach(t -> LOG.info("Mirroring {} -> {} {}{}", t.source(), t.format(), t.lake(),
           t.resumed() ? " (resuming)" : ""));
       exitCode[0] = runUntilStopped(pipeline, status);
       return exitCode[0];
     } finally {
+      sinks.forEach(TableSink::close);
       out.flush();
       err.flush();
       finished.countDown();

@@ -2,7 +2,6 @@ package io.changelake.cli;
 
 import io.changelake.core.model.TableId;
 import io.changelake.core.spi.SinkTable;
-import io.changelake.core.spi.TableSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,17 +22,19 @@ final class TablesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (TableSink sink = warehouse.open()) {
+    try (OpenWarehouse lakes = warehouse.open()) {
       List<List<String>> rows = new ArrayList<>();
-      for (TableId id : sink.listTables()) {
-        SinkTable table = sink.find(id).orElseThrow();
-        var last = table.lastCommit();
-        rows.add(List.of(id.toString(), table.mode().id(), String.valueOf(table.schema().size()),
-            String.join(",", table.schema().primaryKey()), String.valueOf(table.snapshots().size()),
-            last.map(c -> String.valueOf(c.committedAt())).orElse("-")));
+      for (LakeFormats.Opened format : lakes.formats()) {
+        for (TableId id : format.sink().listTables()) {
+          SinkTable table = format.sink().find(id).orElseThrow();
+          var last = table.lastCommit();
+          rows.add(List.of(id.toString(), format.format(), table.mode().id(), String.valueOf(table.schema().size()),
+              String.join(",", table.schema().primaryKey()), String.valueOf(table.snapshots().size()),
+              last.map(c -> String.valueOf(c.committedAt())).orElse("-")));
+        }
       }
       TextTable.print(spec.commandLine().getOut(),
-          List.of("table", "mode", "columns", "key", "snapshots", "last commit"), rows);
+          List.of("table", "format", "mode", "columns", "key", "snapshots", "last commit"), rows);
       return ExitCode.OK;
     }
   }

@@ -12,30 +12,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Each problem a user can make gets a clear message, a non-zero exit code, no password, and no lake table. */
 class CliErrorsTest {
   private static final String DB = "errs";
-  private static PostgresServer pg;
+
+  @RegisterExtension
+  static final PostgresExtension POSTGRES = new PostgresExtension();
+
+  private final PostgresServer pg = POSTGRES.server();
 
   @TempDir
   Path warehouse;
 
   @BeforeAll
-  static void startPostgres() {
-    pg = PostgresServer.start();
+  static void createDatabase() {
+    PostgresServer pg = POSTGRES.server();
     pg.createDatabase(DB);
     pg.execute(DB, "CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t VALUES (1, 'a')");
     pg.execute(DB, "CREATE ROLE norepl LOGIN PASSWORD 'norepl-secret'", "GRANT SELECT ON t TO norepl");
-  }
-
-  @AfterAll
-  static void stopPostgres() {
-    pg.close();
   }
 
   private record Result(int code, String err) { }

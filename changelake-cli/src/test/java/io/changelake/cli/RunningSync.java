@@ -19,11 +19,13 @@ import java.util.function.BooleanSupplier;
 /** A sync running in this JVM, as {@code changelake sync-table} would run it, stopped cleanly on close. */
 final class RunningSync implements AutoCloseable {
   private final SyncRunner runner;
+  private final SyncRequest request;
   private final ExecutorService executor = Executors.newSingleThreadExecutor();
   private final Future<Integer> result;
   final StringWriter output = new StringWriter();
 
   RunningSync(SyncRequest request) {
+    this.request = request;
     this.runner = new SyncRunner(new PrintWriter(output, true), new PrintWriter(output, true));
     this.result = executor.submit(() -> runner.run(request));
   }
@@ -44,8 +46,13 @@ final class RunningSync implements AutoCloseable {
   }
 
   static SyncRequest request(Map<String, String> sourceOptions, String warehouse, WriteMode mode, List<String> keys) {
+    return request(sourceOptions, warehouse, mode, keys, List.of("iceberg"));
+  }
+
+  static SyncRequest request(Map<String, String> sourceOptions, String warehouse, WriteMode mode, List<String> keys,
+      List<String> formats) {
     return new SyncRequest("postgres", sourceOptions, TableFilter.ALL, warehouse, "lake", null, Map.of(), Map.of(), mode,
-        keys, Duration.ofMillis(300), 100_000);
+        keys, Duration.ofMillis(300), 100_000, formats, List.of(), List.of());
   }
 
   /** Waits until {@code condition} holds, failing if the sync stops or time runs out. */
@@ -61,6 +68,31 @@ final class RunningSync implements AutoCloseable {
       Thread.sleep(200);
     }
     throw new AssertionError("Timed out waiting for " + what + "\n" + output);
+  }
+
+  /**
+   * Waits until the lake table of source table {@code table} (same name, in the request's lake
+   * database) equals the source row by row; otherwise fails showing how they differ.
+   */
+  void awaitMirrored(PostgresServer pg, String db, String table, String key) throws Exception {
+    String warehouse = request.warehouse();
+    String suspended = "SUSPENDED " + request.database() + "." + table + ": ";
+    try {
+      await(table + " to equal the source", () -> {
+        if (output.toString().contains(suspended)) {
+          throw new AssertionError("The sync suspended " + table + " while waiting for it to equal the source:\n"
+              + output);
+        }
+        return TableComparison.same(pg, db, table, warehouse, request.database(), table, key);
+      });
+    } catch (AssertionError notMirrored) {
+      try {
+        TableComparison.assertSame(pg, db, table, warehouse, request.database(), table, key);
+      } catch (AssertionError difference) {
+        notMirrored.addSuppressed(difference);
+      }
+      throw notMirrored;
+    }
   }
 
   /** Stops the sync cleanly and returns its exit code. */

@@ -24,6 +24,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
+import io.changelake.core.model.Column;
+import io.changelake.core.model.TableId;
+import io.changelake.core.spi.RowScan;
+import io.changelake.core.spi.TableSink;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.hadoop.HadoopCatalog;
 import org.apache.iceberg.io.CloseableIterable;
@@ -74,7 +78,10 @@ final class TableComparison {
       case "date" -> rs.getObject(i, LocalDate.class).toString();
       case "time" -> rs.getObject(i, LocalTime.class).toString();
       case "bytea" -> HexFormat.of().formatHex(rs.getBytes(i));
-      case "numeric" -> ((BigDecimal) value).toPlainString();
+      // NaN and ±Infinity (unconstrained numeric) arrive as a Double
+      case "numeric" -> value instanceof BigDecimal d ? d.toPlainString() : String.valueOf(value);
+      // ISO 8601 text (the session's intervalstyle is iso_8601), as the lake holds it
+      case "interval" -> intervalText(rs.getString(i));
       default -> value instanceof Array array ? arrayText((Object[]) array.getArray()) : String.valueOf(value);
     };
   }
@@ -84,12 +91,49 @@ final class TableComparison {
     for (Object element : elements) {
       texts.add(element == null ? null : element instanceof BigDecimal d ? d.toPlainString() : String.valueOf(element));
     }
-    return texts.toString();
+    return listText(texts);
+  }
+
+  /** Elements quoted, so that a NULL element differs from the text 'null' and ["a,b"] from ["a", "b"]. */
+  private static String listText(List<String> elements) {
+    List<String> quoted = new ArrayList<>();
+    elements.forEach(e -> quoted.add(e == null ? "null" : '"' + e.replace("\\", "\\\\").replace("\"", "\\\"") + '"'));
+    return quoted.toString();
+  }
+
+  private static final java.util.regex.Pattern ISO_DURATION = java.util.regex.Pattern.compile(
+      "P(?!$)(?:(-?\\d+)Y)?(?:(-?\\d+)M)?(?:(-?\\d+)D)?(?:T(?:(-?\\d+)H)?(?:(-?\\d+)M)?(?:(-?[\\d.]+)S)?)?");
+
+  /**
+   * An ISO 8601 duration as PostgreSQL keeps an interval: months, days and microseconds, each
+   * exact, so that "PT0S" equals "P0Y0M0DT0H0M0S" but "P1M" differs from "P30D". Text that is no
+   * such duration is returned as it is.
+   */
+  static String intervalText(String iso) {
+    var m = ISO_DURATION.matcher(iso);
+    if (!m.matches()) {
+      return iso;
+    }
+    long months = 12 * part(m.group(1)) + part(m.group(2));
+    BigDecimal micros = BigDecimal.valueOf(part(m.group(4)) * 3600 + part(m.group(5)) * 60)
+        .add(m.group(6) == null ? BigDecimal.ZERO : new BigDecimal(m.group(6))).movePointRight(6);
+    return months + " months " + part(m.group(3)) + " days " + micros.stripTrailingZeros().toPlainString() + " us";
+  }
+
+  private static long part(String group) {
+    return group == null ? 0 : Long.parseLong(group);
   }
 
   static Table lakeTable(String warehouse, String db, String table) {
+    return findLakeTable(warehouse, db, table).orElseThrow(
+        () -> new AssertionError("No Iceberg table " + db + "." + table + " in " + warehouse));
+  }
+
+  /** The Iceberg table, if its first metadata file was written. */
+  static java.util.Optional<Table> findLakeTable(String warehouse, String db, String table) {
     HadoopCatalog catalog = new HadoopCatalog(new Configuration(), warehouse);
-    return catalog.loadTable(TableIdentifier.of(db, table));
+    TableIdentifier id = TableIdentifier.of(db, table);
+    return catalog.tableExists(id) ? java.util.Optional.of(catalog.loadTable(id)) : java.util.Optional.empty();
   }
 
   /** Rows of the lake table (latest snapshot), keyed and normalized like {@link #source}. */
@@ -100,7 +144,10 @@ final class TableComparison {
       for (Record record : records) {
         Map<String, String> row = new LinkedHashMap<>();
         for (Types.NestedField field : table.schema().columns()) {
-          row.put(field.name(), lakeText(record.getField(field.name())));
+          Object value = record.getField(field.name());
+          // the field's doc is the source type; an interval is ISO 8601 text
+          row.put(field.name(), "interval".equals(field.doc()) && value != null
+              ? intervalText(value.toString()) : lakeText(value));
         }
         String k = keyOf(row, key);
         if (rows.put(k, row) != null) {
@@ -109,6 +156,50 @@ final class TableComparison {
       }
     }
     return rows;
+  }
+
+  /** Rows of a lake table of any format (latest version), read through its sink's scan, keyed like {@link #source}. */
+  static Map<String, Map<String, String>> lake(String format, String warehouse, String db, String table, String key) {
+    try (TableSink sink = Providers.sink(format).open(warehouse, Map.of(), Map.of());
+        RowScan scan = sink.find(new TableId(db, table)).orElseThrow(
+            () -> new AssertionError("No " + format + " table " + db + "." + table)).scan(null)) {
+      Map<String, Map<String, String>> rows = new TreeMap<>();
+      List<Column> columns = scan.schema().columns();
+      for (io.changelake.core.model.Row values : scan) {
+        Map<String, String> row = new LinkedHashMap<>();
+        for (int i = 0; i < columns.size(); i++) {
+          Object value = values.get(i);
+          row.put(columns.get(i).name(), "interval".equals(columns.get(i).sourceType()) && value != null
+              ? intervalText(value.toString()) : lakeText(value));
+        }
+        String k = keyOf(row, key);
+        if (rows.put(k, row) != null) {
+          throw new AssertionError("Duplicate key " + k + " in " + format + " table " + db + "." + table);
+        }
+      }
+      return rows;
+    }
+  }
+
+  /** Whether the lake table of {@code format} equals the source (or a view over it) now. */
+  static boolean same(PostgresServer pg, String db, String sourceTable, String format, String warehouse, String lakeDb,
+      String lakeTable, String key) {
+    try {
+      var source = source(pg, db, sourceTable, key);
+      return source.equals(project(lake(format, warehouse, lakeDb, lakeTable, key), source));
+    } catch (Exception | AssertionError e) {
+      return false;
+    }
+  }
+
+  static void assertSame(PostgresServer pg, String db, String sourceTable, String format, String warehouse,
+      String lakeDb, String lakeTable, String key) throws Exception {
+    var source = source(pg, db, sourceTable, key);
+    var lake = project(lake(format, warehouse, lakeDb, lakeTable, key), source);
+    if (!source.equals(lake)) {
+      throw new AssertionError(format + " table " + lakeDb + "." + lakeTable + " differs from source " + sourceTable
+          + ": " + difference(source, lake));
+    }
   }
 
   private static String lakeText(Object value) {
@@ -130,7 +221,7 @@ final class TableComparison {
     if (value instanceof List<?> list) {
       List<String> texts = new ArrayList<>();
       list.forEach(e -> texts.add(lakeText(e)));
-      return texts.toString();
+      return listText(texts);
     }
     if (value instanceof byte[] bytes) {
       return Arrays.toString(bytes);
@@ -138,7 +229,10 @@ final class TableComparison {
     return String.valueOf(value);
   }
 
-  /** The lake rows restricted to the source's columns (dropped columns stay in the lake). */
+  /**
+   * The lake rows restricted to the source's columns (dropped columns stay in the lake); a source
+   * column the lake table lacks shows as {@link #MISSING}, so it never passes for a column of nulls.
+   */
   static Map<String, Map<String, String>> project(Map<String, Map<String, String>> lake,
       Map<String, Map<String, String>> source) {
     if (source.isEmpty()) {
@@ -148,11 +242,14 @@ final class TableComparison {
     Map<String, Map<String, String>> projected = new TreeMap<>();
     lake.forEach((k, row) -> {
       Map<String, String> p = new LinkedHashMap<>();
-      columns.forEach(c -> p.put(c, row.get(c)));
+      columns.forEach(c -> p.put(c, row.containsKey(c) ? row.get(c) : MISSING));
       projected.put(k, p);
     });
     return projected;
   }
+
+  /** The value of a column the lake table does not have. */
+  static final String MISSING = "<no such lake column>";
 
   static void assertSame(PostgresServer pg, String db, String sourceTable, String warehouse, String lakeDb,
       String lakeTable, String key) throws Exception {
@@ -164,18 +261,36 @@ final class TableComparison {
     }
   }
 
-  /** The first few keys whose rows differ, both sides, and the counts. */
+  /** The first few keys whose rows differ, with the columns that differ (long values shortened), and the counts. */
   private static String difference(Map<String, Map<String, String>> source, Map<String, Map<String, String>> lake) {
     StringBuilder out = new StringBuilder("source has " + source.size() + " rows, lake " + lake.size() + ".");
     var keys = new java.util.TreeSet<>(source.keySet());
     keys.addAll(lake.keySet());
     int shown = 0;
     for (String k : keys) {
-      if (!java.util.Objects.equals(source.get(k), lake.get(k)) && shown++ < 10) {
-        out.append("\n  key ").append(k).append(": source ").append(source.get(k)).append(", lake ").append(lake.get(k));
+      Map<String, String> s = source.get(k);
+      Map<String, String> l = lake.get(k);
+      if (java.util.Objects.equals(s, l) || shown++ >= 10) {
+        continue;
       }
+      out.append("\n  key ").append(k).append(':');
+      if (s == null || l == null) {
+        out.append(s == null ? " only in the lake" : " only in the source");
+        continue;
+      }
+      s.forEach((column, value) -> {
+        if (!java.util.Objects.equals(value, l.get(column))) {
+          out.append("\n    ").append(column).append(": source ").append(shorten(value))
+              .append(", lake ").append(shorten(l.get(column)));
+        }
+      });
     }
     return out.toString();
+  }
+
+  private static String shorten(String value) {
+    return value == null ? "NULL" : value.length() <= 120 ? "'" + value + "'"
+        : "'" + value.substring(0, 60) + "..." + value.substring(value.length() - 40) + "' (" + value.length() + " chars)";
   }
 
   /** Whether the lake table equals the source now (for waiting). */

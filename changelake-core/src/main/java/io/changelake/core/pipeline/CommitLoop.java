@@ -34,7 +34,9 @@ public final class CommitLoop implements ChangeListener {
   private static final int QUEUE_CAPACITY = 8192;
 
   private final Source source;
-  private final Map<TableId, MirroredTable> tables;
+  /** Every lake table, in order; a source table feeds one per format. */
+  private final List<MirroredTable> tables;
+  private final Map<TableId, List<MirroredTable>> bySource;
   private final Map<TableId, Long> estimatedRows;
   private final PipelineSettings settings;
   private final PipelineListener listener;
@@ -49,16 +51,17 @@ public final class CommitLoop implements ChangeListener {
 
   CommitLoop(
       Source source,
-      Map<TableId, MirroredTable> tables,
+      Map<TableId, List<MirroredTable>> tables,
       Map<TableId, Long> estimatedRows,
       PipelineSettings settings,
       PipelineListener listener) {
     this.source = source;
-    this.tables = tables;
+    this.bySource = tables;
+    this.tables = tables.values().stream().flatMap(List::stream).toList();
     this.estimatedRows = estimatedRows;
     this.settings = settings;
     this.listener = listener;
-    this.snapshotting = tables.values().stream().anyMatch(t -> !t.snapshotComplete());
+    this.snapshotting = this.tables.stream().anyMatch(t -> !t.snapshotComplete());
   }
 
   /**
@@ -116,7 +119,8 @@ public final class CommitLoop implements ChangeListener {
     if (item instanceof SourcePosition position) {
       if (snapshotting) {
         completeSnapshot(position);
-      } else {
+      } else if (roundEnd == null || position.compareTo(roundEnd) > 0) {
+        // progress never moves the round's end back behind a change it already took
         roundEnd = position;
       }
       return;
@@ -127,14 +131,15 @@ public final class CommitLoop implements ChangeListener {
     }
     SourcePosition previous = roundEnd;
     roundEnd = event.position();
-    MirroredTable table = tables.get(event.table());
-    if (table == null || table.suspended() || table.alreadyHolds(event)) {
-      return;
-    }
-    try {
-      accept(table, event, previous);
-    } catch (MirroredTable.SuspendException | SinkException e) {
-      suspend(table, e.getMessage());
+    for (MirroredTable table : bySource.getOrDefault(event.table(), List.of())) {
+      if (table.suspended() || table.alreadyHolds(event)) {
+        continue;
+      }
+      try {
+        accept(table, event, previous);
+      } catch (MirroredTable.SuspendException | SinkException e) {
+        suspend(table, e.getMessage());
+      }
     }
   }
 
@@ -163,7 +168,9 @@ public final class CommitLoop implements ChangeListener {
   }
 
   private void reportSnapshotProgress() {
-    for (MirroredTable table : tables.values()) {
+    // one line per source table: every format of it takes the same rows
+    for (List<MirroredTable> formats : bySource.values()) {
+      MirroredTable table = formats.get(0);
       if (!table.snapshotComplete()) {
         listener.snapshotProgress(table.lakeId(), table.pendingChanges(), estimatedRows.getOrDefault(table.source(), -1L));
       }
@@ -172,7 +179,7 @@ public final class CommitLoop implements ChangeListener {
 
   private long pendingChanges() {
     long pending = 0;
-    for (MirroredTable table : tables.values()) {
+    for (MirroredTable table : tables) {
       pending += table.pendingChanges();
     }
     return pending;
@@ -186,7 +193,7 @@ public final class CommitLoop implements ChangeListener {
     int committedTables = 0;
     long committedChanges = 0;
     Instant newest = null;
-    for (MirroredTable table : tables.values()) {
+    for (MirroredTable table : tables) {
       long changes = -1;
       if (!table.suspended()) {
         Instant sourceTime = table.newestSourceTime();
@@ -225,7 +232,7 @@ public final class CommitLoop implements ChangeListener {
   /** The newest position every table holds: the round's end, held back by suspended tables. */
   private SourcePosition acknowledgeable() {
     SourcePosition ack = roundEnd;
-    for (MirroredTable table : tables.values()) {
+    for (MirroredTable table : tables) {
       if (table.suspended()) {
         SourcePosition held = table.committed();
         if (held == null) {

@@ -14,8 +14,12 @@ import java.util.Map;
  *
  * <p>A key whose first change in the fold is an INSERT did not exist in the table before, so its
  * final row is written without a delete. Unchanged values a change left out
- * ({@link Row#UNAVAILABLE}) are taken from the key's previous row in the fold, or from the change's
- * before-image; what is still missing must be looked up in the table at commit.
+ * ({@link Row#UNAVAILABLE}) are taken from the row's previous state in the fold, or from the change's
+ * before-image; what is still missing must be looked up in the table at commit, under {@link
+ * Entry#storedUnder()}. When the change also moved the row to a new key, its previous state is the
+ * old key's: the source sends such a change as one UPDATE whose before-image holds the old key, or
+ * as a DELETE of the old key directly followed by an INSERT of the new key (Debezium), the only
+ * INSERT that leaves values out.
  */
 final class KeyedFold {
 
@@ -25,10 +29,12 @@ final class KeyedFold {
     private final boolean existedBefore;
     private Row row;
     private TableSchema schema;
+    private RowKey storedUnder;
 
     private Entry(RowKey key, boolean existedBefore) {
       this.key = key;
       this.existedBefore = existedBefore;
+      this.storedUnder = key;
     }
 
     RowKey key() {
@@ -50,15 +56,31 @@ final class KeyedFold {
       return schema;
     }
 
+    /**
+     * The key under which the table stores the values {@link #row()} left out: the entry's own key,
+     * or the old key when the row moved to this key within the fold.
+     */
+    RowKey storedUnder() {
+      return storedUnder;
+    }
+
     void resolve(Row resolved, TableSchema resolvedSchema) {
       this.row = resolved;
       this.schema = resolvedSchema;
     }
   }
 
+  /**
+   * A row's state just before a change: its row and schema in the fold, or, when the fold has no row
+   * for it, null and the key under which the table stores it.
+   */
+  private record Previous(Row row, TableSchema schema, RowKey storedUnder) { }
+
   private final TableSchema keySchema;
   private final Map<RowKey, Entry> entries = new LinkedHashMap<>();
   private long changes;
+  /** The deleted key's state when the last change added was a DELETE; null otherwise. */
+  private Previous deletedJustBefore;
 
   /** @param keySchema a schema whose primary key names the key columns (the lake table's) */
   KeyedFold(TableSchema keySchema) {
@@ -69,37 +91,60 @@ final class KeyedFold {
   void add(ChangeEvent event) {
     changes++;
     TableSchema schema = event.schema();
+    Previous deleted = deletedJustBefore;
+    deletedJustBefore = null;
     switch (event.operation()) {
-      case INSERT, SNAPSHOT -> put(keyOf(event.after(), schema), event.after(), schema, true);
+      case INSERT, SNAPSHOT -> {
+        // values left out: the second half of a key change, whose first half deleted the old key
+        Previous moved = event.after().hasUnavailable() ? deleted : null;
+        put(keyOf(event.after(), schema), event.after(), schema, true, moved);
+      }
       case UPDATE -> {
+        Previous moved = null;
+        RowKey newKey = keyOf(event.after(), schema);
         if (event.before() != null) {
           RowKey oldKey = keyOf(event.before(), schema);
-          RowKey newKey = keyOf(event.after(), schema);
           if (!oldKey.equals(newKey)) {
-            remove(oldKey);
+            moved = remove(oldKey);
           }
         }
-        put(keyOf(event.after(), schema), fillFromBefore(event.after(), event.before()), schema, false);
+        put(newKey, fillFromBefore(event.after(), event.before()), schema, false, moved);
       }
-      case DELETE -> remove(keyOf(event.before(), schema));
+      case DELETE -> deletedJustBefore = remove(keyOf(event.before(), schema));
       case TRUNCATE -> throw new IllegalArgumentException("TRUNCATE cannot be folded");
     }
   }
 
-  private void put(RowKey key, Row after, TableSchema schema, boolean insert) {
+  /**
+   * Sets the key's final row; values it left out come from {@code moved} (the row's state under its
+   * old key) when the row changed key, else from the key's own previous state.
+   */
+  private void put(RowKey key, Row after, TableSchema schema, boolean insert, Previous moved) {
     Entry entry = entries.get(key);
     if (entry == null) {
       entry = new Entry(key, !insert);
       entries.put(key, entry);
-    } else if (after.hasUnavailable() && entry.row != null) {
-      after = fillFrom(after, schema, entry.row, entry.schema);
+    }
+    Previous previous = moved != null ? moved : stateOf(entry);
+    if (after.hasUnavailable() && previous.row() != null) {
+      after = fillFrom(after, schema, previous.row(), previous.schema());
     }
     entry.row = after;
     entry.schema = schema;
+    entry.storedUnder = previous.storedUnder();
   }
 
-  private void remove(RowKey key) {
-    entries.computeIfAbsent(key, k -> new Entry(k, true)).row = null;
+  /** Marks the key deleted and returns its state just before. */
+  private Previous remove(RowKey key) {
+    Entry entry = entries.computeIfAbsent(key, k -> new Entry(k, true));
+    Previous previous = stateOf(entry);
+    entry.row = null;
+    return previous;
+  }
+
+  private static Previous stateOf(Entry entry) {
+    return entry.row != null ? new Previous(entry.row, entry.schema, entry.storedUnder)
+        : new Previous(null, null, entry.key);
   }
 
   private RowKey keyOf(Row row, TableSchema schema) {

@@ -13,6 +13,9 @@ import io.changelake.core.spi.CommitMetadata;
 import io.changelake.core.spi.SinkTable;
 import io.changelake.core.spi.TableWriter;
 import io.changelake.core.spi.WriteMode;
+import io.changelake.core.transform.ColumnTransforms;
+import io.changelake.core.transform.ComputedColumnException;
+import io.changelake.core.transform.RowTransform;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,14 +28,20 @@ import java.util.Map;
  */
 final class MirroredTable {
   private final TableId source;
+  private final String format;
   private final SinkTable lake;
   private final List<String> keyOverride;
   private final String pipeline;
+  private final ColumnTransforms transforms;
 
   private SourcePosition committed;
   private boolean snapshotComplete;
+  /** The lake table holds rows from an earlier initial snapshot that the current one replaces. */
+  private boolean replaceOnSnapshot;
   private String suspendedReason;
 
+  private TableSchema lastSourceSchema;
+  private RowTransform transform;
   private TableSchema lastEventSchema;
   private TableSchema lastTargetSchema;
   private RowProjection lastProjection;
@@ -44,14 +53,21 @@ final class MirroredTable {
   private long totalChanges;
   private Instant lastCommit;
 
-  MirroredTable(TableId source, SinkTable lake, List<String> keyOverride, String pipeline, SourcePosition committed) {
+  /**
+   * @param committed the position the pipeline resumes this table from, or null when the source
+   *     starts with an initial snapshot: then rows the lake table already holds are replaced by it
+   */
+  MirroredTable(TableId source, String format, SinkTable lake, PipelineSettings settings, SourcePosition committed) {
     this.source = source;
+    this.format = format;
     this.lake = lake;
-    this.keyOverride = List.copyOf(keyOverride);
-    this.pipeline = pipeline;
+    this.keyOverride = settings.primaryKeys();
+    this.pipeline = settings.name();
+    this.transforms = settings.transforms();
     this.committed = committed;
     var last = lake.lastCommit();
-    this.snapshotComplete = last.map(CommitMetadata::snapshotComplete).orElse(false);
+    this.snapshotComplete = committed != null && last.map(CommitMetadata::snapshotComplete).orElse(false);
+    this.replaceOnSnapshot = committed == null && last.isPresent();
     this.lastCommit = last.map(CommitMetadata::committedAt).orElse(null);
   }
 
@@ -96,6 +112,18 @@ final class MirroredTable {
    * suspend the table by throwing {@link SuspendException}.
    */
   void accept(ChangeEvent event) {
+    if (!transforms.isNone()) {
+      if (event.schema() != lastSourceSchema) {
+        transform = transforms.bind(event.schema());
+        lastSourceSchema = event.schema();
+      }
+      try {
+        event = transform.apply(event);
+      } catch (ComputedColumnException e) {
+        throw new SuspendException(e.getMessage() + " (table " + source + ", key " + event.keyRow() + "). Fix the"
+            + " expression or the data, then restart.");
+      }
+    }
     followSchema(event.schema());
     newestSourceTime = event.sourceTime();
     pendingChanges++;
@@ -124,6 +152,9 @@ final class MirroredTable {
   private TableWriter openWriter() {
     if (writer == null) {
       writer = lake.newWriter();
+      if (replaceOnSnapshot) {
+        writer.overwrite();
+      }
     }
     return writer;
   }
@@ -184,6 +215,7 @@ final class MirroredTable {
     long changes = pendingChanges;
     committed = position;
     snapshotComplete = true;
+    replaceOnSnapshot = false;
     totalChanges += changes;
     pendingChanges = 0;
     lastCommit = Instant.now();
@@ -226,13 +258,15 @@ final class MirroredTable {
 
   private void resolveFromTable(List<KeyedFold.Entry> entries) {
     List<RowKey> keys = new ArrayList<>(entries.size());
-    entries.forEach(e -> keys.add(e.key()));
+    entries.forEach(e -> keys.add(e.storedUnder()));
     Map<RowKey, Row> stored = lake.lookup(keys);
     for (KeyedFold.Entry entry : entries) {
-      Row current = stored.get(entry.key());
+      Row current = stored.get(entry.storedUnder());
       if (current == null) {
-        throw new SuspendException("An update of " + source + " key " + entry.key() + " left a large (TOAST) value"
-            + " unchanged, but the lake table holds no row for that key to take it from. Fix: ALTER TABLE "
+        throw new SuspendException("An update of " + source + " key " + entry.key()
+            + (entry.storedUnder().equals(entry.key()) ? "" : " (formerly key " + entry.storedUnder() + ")")
+            + " left a large (TOAST) value unchanged, but the lake table holds no row for that key to take it"
+            + " from. Fix: ALTER TABLE "
             + source + " REPLICA IDENTITY FULL so updates carry every value, then drop the lake table "
             + lake.id() + " and restart the sync.");
       }
@@ -255,7 +289,7 @@ final class MirroredTable {
   TableReport report(long committedNow) {
     TableState state = suspended() ? TableState.SUSPENDED
         : snapshotComplete ? TableState.STREAMING : TableState.SNAPSHOTTING;
-    return new TableReport(source, lake.id(), state, Math.max(committedNow, 0), totalChanges, lastCommit,
+    return new TableReport(source, lake.id(), format, state, Math.max(committedNow, 0), totalChanges, lastCommit,
         committed == null ? null : committed.describe(), suspendedReason);
   }
 

@@ -30,7 +30,7 @@ public final class Pipeline {
   private final List<TableMapping> tables;
 
   /** A source table and the lake table it is mirrored to. */
-  public record TableMapping(TableId source, TableId lake, TableSchema lakeSchema, boolean resumed) { }
+  public record TableMapping(TableId source, TableId lake, String format, TableSchema lakeSchema, boolean resumed) { }
 
   private Pipeline(CommitLoop loop, Optional<SourcePosition> resumeFrom, List<TableMapping> tables) {
     this.loop = loop;
@@ -40,13 +40,13 @@ public final class Pipeline {
 
   /**
    * Discovers the source's tables, checks each can be mirrored in the chosen mode, and opens or
-   * creates its lake table, named by {@code naming}. Writes no data.
+   * creates its lake table in every sink (one per format), named by {@code naming}. Writes no data.
    *
    * @throws PipelineException when a table cannot be mirrored as asked, naming the fix
    */
   public static Pipeline prepare(
       Source source,
-      TableSink sink,
+      List<TableSink> sinks,
       PipelineSettings settings,
       Function<TableId, TableId> naming,
       PipelineListener listener) {
@@ -61,31 +61,41 @@ public final class Pipeline {
       });
       lakeIds.put(table.id(), lakeId);
     }
-    Map<TableId, MirroredTable> mirrored = new LinkedHashMap<>();
-    Map<TableId, Long> estimates = new LinkedHashMap<>();
-    List<TableMapping> mappings = new ArrayList<>();
-    List<SourcePosition> committed = new ArrayList<>();
-    boolean everyTableCommitted = true;
+    List<LakeTable> lakeTables = new ArrayList<>();
     for (SourceTable table : discovered) {
-      TableSchema lakeSchema = lakeSchema(table.schema(), settings);
-      TableId lakeId = lakeIds.get(table.id());
-      SinkTable lake = sink.open(lakeId, lakeSchema, settings.mode());
-      SourcePosition position = lake.lastCommit().map(c -> source.parsePosition(c.position())).orElse(null);
-      if (position == null) {
-        everyTableCommitted = false;
-      } else {
-        committed.add(position);
+      TableSchema schema = lakeSchema(table.schema(), settings);
+      for (TableSink sink : sinks) {
+        SinkTable lake = sink.open(lakeIds.get(table.id()), schema, settings.mode());
+        SourcePosition position = lake.lastCommit().map(c -> source.parsePosition(c.position())).orElse(null);
+        lakeTables.add(new LakeTable(table, sink.format(), lake, position));
       }
-      mirrored.put(table.id(), new MirroredTable(table.id(), lake, settings.primaryKeys(), settings.name(), position));
-      estimates.put(table.id(), table.estimatedRows());
-      mappings.add(new TableMapping(table.id(), lakeId, lake.schema(), position != null));
     }
-    Optional<SourcePosition> resume = everyTableCommitted
-        ? committed.stream().min(Comparator.naturalOrder())
+    // Resume only when every table holds a position; otherwise the source starts over with an
+    // initial snapshot, which replaces what any table already holds (a table left at an older
+    // snapshot would miss the changes between the two).
+    boolean resuming = lakeTables.stream().allMatch(t -> t.committed() != null);
+    Optional<SourcePosition> resume = resuming
+        ? lakeTables.stream().map(LakeTable::committed).min(Comparator.naturalOrder())
         : Optional.empty();
     resume.ifPresent(p -> LOG.info("Resuming from {}: every table holds the changes up to there", p.describe()));
+    Map<TableId, List<MirroredTable>> mirrored = new LinkedHashMap<>();
+    Map<TableId, Long> estimates = new LinkedHashMap<>();
+    List<TableMapping> mappings = new ArrayList<>();
+    for (LakeTable t : lakeTables) {
+      if (!resuming && t.committed() != null) {
+        LOG.info("{} table {} will be replaced by a new initial snapshot: not every table of the pipeline has"
+            + " been committed yet", t.format(), t.lake().id());
+      }
+      mirrored.computeIfAbsent(t.source().id(), k -> new ArrayList<>()).add(
+          new MirroredTable(t.source().id(), t.format(), t.lake(), settings, resuming ? t.committed() : null));
+      estimates.put(t.source().id(), t.source().estimatedRows());
+      mappings.add(new TableMapping(t.source().id(), t.lake().id(), t.format(), t.lake().schema(), resuming));
+    }
     return new Pipeline(new CommitLoop(source, mirrored, estimates, settings, listener), resume, mappings);
   }
+
+  /** A source table's lake table in one format, and the position it holds. */
+  private record LakeTable(SourceTable source, String format, SinkTable lake, SourcePosition committed) { }
 
   private static void checkKey(SourceTable table, PipelineSettings settings) {
     if (settings.mode() != WriteMode.UPSERT) {
@@ -108,7 +118,8 @@ public final class Pipeline {
     }
   }
 
-  private static TableSchema lakeSchema(TableSchema source, PipelineSettings settings) {
+  private static TableSchema lakeSchema(TableSchema sourceSchema, PipelineSettings settings) {
+    TableSchema source = settings.transforms().outputSchema(sourceSchema);
     if (settings.mode() == WriteMode.APPEND) {
       return ChangeLog.schemaFor(source);
     }

@@ -1,5 +1,6 @@
 package io.changelake.core.pipeline;
 
+import io.changelake.core.transform.ColumnTransforms;
 import io.changelake.core.spi.WriteMode;
 import java.time.Duration;
 import java.util.List;
@@ -13,13 +14,16 @@ import java.util.Objects;
  * @param primaryKeys key columns to use instead of the source's (empty: the source's own key)
  * @param commitInterval how long changes gather before every touched table is committed
  * @param maxPendingChanges a commit starts early when this many changes are pending
+ * @param transforms computed and metadata columns added to every table
  */
 public record PipelineSettings(
-    String name, WriteMode mode, List<String> primaryKeys, Duration commitInterval, int maxPendingChanges) {
+    String name, WriteMode mode, List<String> primaryKeys, Duration commitInterval, int maxPendingChanges,
+    ColumnTransforms transforms) {
 
   public PipelineSettings {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(transforms, "transforms");
     primaryKeys = List.copyOf(primaryKeys);
     if (commitInterval.isNegative() || commitInterval.isZero()) {
       throw new IllegalArgumentException("Commit interval must be positive: " + commitInterval);

@@ -8,6 +8,7 @@ import java.time.Instant;
  *
  * @param source the source table
  * @param lake the lake table
+ * @param format the lake table's format
  * @param state where it stands
  * @param committedChanges changes committed to it by this commit (0 when it was not touched)
  * @param totalChanges changes committed to it since the pipeline started
@@ -18,6 +19,7 @@ import java.time.Instant;
 public record TableReport(
     TableId source,
     TableId lake,
+    String format,
     TableState state,
     long committedChanges,
     long totalChanges,

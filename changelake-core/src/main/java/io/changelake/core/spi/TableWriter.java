@@ -12,6 +12,13 @@ import io.changelake.core.model.RowKey;
  */
 public interface TableWriter extends AutoCloseable {
 
+  /**
+   * Makes this write replace the table: once {@link #commit} returns, the table holds only the rows
+   * written here (a table whose initial snapshot is taken again). Call before writing any row; an
+   * overwriting writer takes {@link #insert} only.
+   */
+  void overwrite();
+
   /** Adds a row whose key is not in the table (snapshot rows, fresh inserts, append-mode rows). */
   void insert(Row row);
 

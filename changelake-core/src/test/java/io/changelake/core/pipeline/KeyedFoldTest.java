@@ -130,6 +130,56 @@ class KeyedFoldTest {
   }
 
   @Test
+  void unresolvedUnavailableValueIsStoredUnderTheKeyItself() {
+    KeyedFold fold = new KeyedFold(SCHEMA);
+    fold.add(event(Operation.UPDATE, null, Row.of(1L, Row.UNAVAILABLE)));
+    assertEquals(key(1), byKey(fold).get(key(1)).storedUnder());
+  }
+
+  // Debezium sends a key change as a DELETE of the old key directly followed by an INSERT of the new
+  // one; that INSERT leaves unchanged large values out, and they are the old key's.
+
+  @Test
+  void keyChangeAsDeleteAndInsertTakesLeftOutValuesFromTheOldKeysRowInTheFold() {
+    KeyedFold fold = new KeyedFold(SCHEMA);
+    fold.add(event(Operation.INSERT, null, Row.of(1L, "big")));
+    fold.add(event(Operation.DELETE, Row.of(1L, null), null));
+    fold.add(event(Operation.INSERT, null, Row.of(2L, Row.UNAVAILABLE)));
+    Map<RowKey, KeyedFold.Entry> entries = byKey(fold);
+    assertEquals(Row.of(2L, "big"), entries.get(key(2)).row());
+    assertFalse(entries.get(key(2)).existedBefore());
+    assertNull(entries.get(key(1)).row());
+  }
+
+  @Test
+  void keyChangeAsDeleteAndInsertOfARowOnlyTheTableHoldsIsLookedUpUnderTheOldKey() {
+    KeyedFold fold = new KeyedFold(SCHEMA);
+    fold.add(event(Operation.DELETE, Row.of(1L, null), null));
+    fold.add(event(Operation.INSERT, null, Row.of(2L, Row.UNAVAILABLE)));
+    fold.add(event(Operation.UPDATE, null, Row.of(2L, Row.UNAVAILABLE)));
+    KeyedFold.Entry moved = byKey(fold).get(key(2));
+    assertTrue(moved.row().hasUnavailable());
+    assertEquals(key(1), moved.storedUnder());
+  }
+
+  @Test
+  void keyChangeAsOneUpdateOfARowOnlyTheTableHoldsIsLookedUpUnderTheOldKey() {
+    KeyedFold fold = new KeyedFold(SCHEMA);
+    fold.add(event(Operation.UPDATE, Row.of(1L, Row.UNAVAILABLE), Row.of(2L, Row.UNAVAILABLE)));
+    assertEquals(key(1), byKey(fold).get(key(2)).storedUnder());
+  }
+
+  @Test
+  void insertAfterAnUnrelatedDeleteIsNotAKeyChange() {
+    KeyedFold fold = new KeyedFold(SCHEMA);
+    fold.add(event(Operation.INSERT, null, Row.of(1L, "one")));
+    fold.add(event(Operation.DELETE, Row.of(1L, null), null));
+    fold.add(event(Operation.INSERT, null, Row.of(2L, "two")));
+    assertEquals(Row.of(2L, "two"), byKey(fold).get(key(2)).row());
+    assertEquals(key(2), byKey(fold).get(key(2)).storedUnder());
+  }
+
+  @Test
   void deleteWithoutKeyIsRefused() {
     KeyedFold fold = new KeyedFold(SCHEMA);
     assertThrows(KeyedFold.MissingKeyException.class,

@@ -15,6 +15,7 @@ import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SnapshotUpdate;
@@ -24,6 +25,7 @@ import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.io.WriteResult;
 import org.apache.iceberg.types.TypeUtil;
@@ -40,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * key only write data rows.
  *
  * <p>{@link #commit} adds every data and delete file in one {@code RowDelta} (an {@code AppendFiles}
- * when there are no deletes), with the {@link CommitMetadata} keys in the snapshot summary. Iceberg
+ * when there are no deletes; an {@code OverwriteFiles} of every row after {@link #overwrite}), with the
+ * {@link CommitMetadata} keys in the snapshot summary. Iceberg
  * retries the commit itself on {@link CommitFailedException} ({@code commit.retry.*} table
  * properties); a conflict that outlasts those retries aborts the writer. An unknown outcome does no
  * cleanup: the files may be part of the table.
@@ -57,6 +60,7 @@ final class IcebergTableWriter implements TableWriter {
   private final int[] keyOrderOfField;
   private final ChangeFileWriter files;
   private State state = State.OPEN;
+  private boolean overwrite;
   private long rows;
   private long deletes;
 
@@ -94,6 +98,15 @@ final class IcebergTableWriter implements TableWriter {
   /** For each identifier field (schema order), its position in the primary key. */
   private static int[] keyOrder(Schema deleteSchema, List<String> primaryKey) {
     return deleteSchema.columns().stream().mapToInt(f -> primaryKey.indexOf(f.name())).toArray();
+  }
+
+  @Override
+  public void overwrite() {
+    checkOpen();
+    if (rows > 0 || deletes > 0) {
+      throw new IllegalStateException("overwrite() must come before any row is written to table " + owner.id());
+    }
+    overwrite = true;
   }
 
   @Override
@@ -176,6 +189,11 @@ final class IcebergTableWriter implements TableWriter {
   }
 
   private SnapshotUpdate<?> newUpdate(WriteResult result) {
+    if (overwrite) {
+      OverwriteFiles replace = table.newOverwrite().overwriteByRowFilter(Expressions.alwaysTrue());
+      Arrays.stream(result.dataFiles()).forEach(replace::addFile);
+      return replace;
+    }
     if (result.deleteFiles().length == 0) {
       AppendFiles append = table.newAppend();
       Arrays.stream(result.dataFiles()).forEach(append::appendFile);
@@ -218,6 +236,10 @@ final class IcebergTableWriter implements TableWriter {
   }
 
   private void requireKeyed(String operation) {
+    if (overwrite) {
+      throw new IllegalStateException("Cannot " + operation + " in table " + owner.id()
+          + ": this writer overwrites the table and takes inserts only");
+    }
     if (deleteSchema == null) {
       throw new UnsupportedOperationException("Cannot " + operation + " in table " + owner.id()
           + ": it is an append table or has no primary key; only insert() applies");

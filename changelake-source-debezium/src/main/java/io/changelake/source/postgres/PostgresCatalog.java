@@ -11,6 +11,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +21,14 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Plain-JDBC checks and catalog reads against the source database. Every failure says how to fix it. */
 final class PostgresCatalog {
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresCatalog.class);
+  private static final Duration SLOT_POLL = Duration.ofMillis(500);
+
   private final PostgresSourceConfig config;
 
   PostgresCatalog(PostgresSourceConfig config) {
@@ -79,7 +86,10 @@ final class PostgresCatalog {
     return password == null || password.isEmpty() ? text : text.replace(password, "******");
   }
 
-  /** Checks wal_level, the REPLICATION privilege and the slot, then reads the selected tables. */
+  /**
+   * Checks wal_level, the REPLICATION privilege, that publishing the tables cannot break the
+   * application's writes, and the slot; then reads the selected tables.
+   */
   List<SourceTable> discover(Connection c, Predicate<TableId> filter, String filterText) throws SQLException {
     String walLevel = single(c, "SHOW wal_level");
     if (!"logical".equals(walLevel)) {
@@ -94,8 +104,42 @@ final class PostgresCatalog {
           + " WITH REPLICATION;");
     }
     List<SourceTable> tables = readTables(c, filter, filterText);
+    checkReplicaIdentity(c, tables);
     checkSlot(c);
     return tables;
+  }
+
+  /**
+   * Refuses tables that have no replica identity (no primary key under REPLICA IDENTITY DEFAULT,
+   * or NOTHING) and are not yet in the publication: once published for updates and deletes,
+   * PostgreSQL would reject every UPDATE and DELETE the application makes on them.
+   */
+  private void checkReplicaIdentity(Connection c, List<SourceTable> tables) throws SQLException {
+    List<String> unsafe = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT t.relname FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace"
+            + " LEFT JOIN pg_publication p ON p.pubname = ?"
+            + " WHERE n.nspname = ? AND t.relname = ANY (?)"
+            + " AND (t.relreplident = 'n' OR (t.relreplident = 'd'"
+            + "   AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = t.oid AND k.contype = 'p')))"
+            + " AND (p.oid IS NULL OR (NOT p.puballtables AND (p.pubupdate OR p.pubdelete)"
+            + "   AND NOT EXISTS (SELECT 1 FROM pg_publication_rel r WHERE r.prpubid = p.oid AND r.prrelid = t.oid)))"
+            + " ORDER BY t.relname")) {
+      ps.setString(1, config.publicationName());
+      ps.setString(2, config.schema());
+      ps.setArray(3, c.createArrayOf("text", tables.stream().map(t -> t.id().name()).toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          unsafe.add(quoteIdent(config.schema()) + "." + quoteIdent(rs.getString(1)));
+        }
+      }
+    }
+    if (!unsafe.isEmpty()) {
+      throw new SourceException("Table(s) " + String.join(", ", unsafe) + " have no primary key and no replica"
+          + " identity. Adding them to publication '" + config.publicationName() + "' would make PostgreSQL reject"
+          + " every UPDATE and DELETE your application runs on them. Fix: ALTER TABLE <table> REPLICA IDENTITY FULL"
+          + " (or REPLICA IDENTITY USING INDEX <unique index>), or leave them out with 'table-name'.");
+    }
   }
 
   private boolean canReplicate(Connection c) throws SQLException {
@@ -109,13 +153,66 @@ final class PostgresCatalog {
     }
   }
 
+  /**
+   * Drops the slot when it exists, so that the engine creates it again and snapshots from the new
+   * slot's exported snapshot: the copy and the stream then meet exactly, with no transaction both
+   * copied and streamed. Only for starts that take a full snapshot (the old slot's WAL is not needed).
+   */
+  void dropSlotForSnapshot(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
+      ps.setString(1, config.slotName());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          LOG.info("Dropped replication slot '{}' (no table holds a position in it) so that the initial snapshot"
+              + " starts from a new slot's consistent point", config.slotName());
+        }
+      }
+    }
+  }
+
   private void checkSlot(Connection c) throws SQLException {
+    Instant deadline = Instant.now().plus(config.slotBusyTimeout());
+    boolean logged = false;
+    while (true) {
+      int pid = slotHolder(c);
+      if (pid == 0) {
+        return;
+      }
+      String slot = config.slotName();
+      if (Instant.now().isAfter(deadline)) {
+        throw new SourceException("Replication slot '" + slot + "' is in use by another process (pid " + pid
+            + ") and stayed so for " + config.slotBusyTimeout().toSeconds() + " s; a slot has one reader at a time."
+            + " Stop that reader (it may be another changelake or Debezium; to end it: SELECT pg_terminate_backend("
+            + pid + ");), choose another 'slot.name', or wait longer with 'slot.busy.timeout'.");
+      }
+      if (!logged) {
+        LOG.info("Replication slot '{}' is held by server process {} (a previous run that has not yet"
+            + " noticed it ended?); waiting up to {} s for it to be released", slot, pid,
+            config.slotBusyTimeout().toSeconds());
+        logged = true;
+      }
+      try {
+        Thread.sleep(SLOT_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SourceException("Interrupted while waiting for replication slot '" + slot + "'", e);
+      }
+    }
+  }
+
+  /**
+   * The server process reading the slot, or 0 when the slot is free or missing.
+   *
+   * @throws SourceException when the slot exists but cannot serve this source
+   */
+  private int slotHolder(Connection c) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT active, active_pid, plugin, database, slot_type FROM pg_replication_slots WHERE slot_name = ?")) {
       ps.setString(1, config.slotName());
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
-          return;
+          return 0;
         }
         String slot = config.slotName();
         if (!"logical".equals(rs.getString("slot_type")) || !"pgoutput".equals(rs.getString("plugin"))) {
@@ -127,12 +224,7 @@ final class PostgresCatalog {
           throw new SourceException("Replication slot '" + slot + "' belongs to database '" + rs.getString("database")
               + "', not '" + config.database() + "'. Choose another 'slot.name'.");
         }
-        if (rs.getBoolean("active")) {
-          int pid = rs.getInt("active_pid");
-          throw new SourceException("Replication slot '" + slot + "' is in use by another process (pid " + pid
-              + "); a slot has one reader at a time. Stop that reader (it may be another changelake or"
-              + " Debezium; to end it: SELECT pg_terminate_backend(" + pid + ");) or choose another 'slot.name'.");
-        }
+        return rs.getBoolean("active") ? rs.getInt("active_pid") : 0;
       }
     }
   }

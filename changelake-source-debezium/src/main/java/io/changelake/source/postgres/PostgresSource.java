@@ -97,13 +97,17 @@ public final class PostgresSource implements Source {
     }
     List<SourceTable> selected = tables != null ? tables : discover();
     List<TableId> ids = selected.stream().map(SourceTable::id).toList();
-    try (Connection c = catalog.connect()) {
-      catalog.ensurePublication(c, ids);
-    } catch (SQLException e) {
-      throw new SourceException("Preparing the publication on " + catalog.where() + " failed: " + e.getMessage(), e);
-    }
     PostgresPosition resume = resumeFrom.map(p -> (PostgresPosition) p).orElse(null);
     boolean streamFromOffset = resume != null && !resume.inSnapshot();
+    try (Connection c = catalog.connect()) {
+      catalog.ensurePublication(c, ids);
+      if (!streamFromOffset && config.snapshotReplacesSlot()) {
+        catalog.dropSlotForSnapshot(c);
+      }
+    } catch (SQLException e) {
+      throw new SourceException("Preparing the publication and slot on " + catalog.where() + " failed: "
+          + e.getMessage(), e);
+    }
     String engineName = "changelake-" + UUID.randomUUID();
     Properties props = engineProperties(engineName, ids, streamFromOffset);
     if (streamFromOffset) {

@@ -4,6 +4,7 @@ import io.changelake.core.config.Config;
 import io.changelake.core.config.ConfigDef;
 import io.changelake.core.config.ConfigException;
 import io.changelake.core.config.ConfigOption;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -35,6 +36,10 @@ public final class PostgresSourceConfig {
   public static final ConfigOption<String> SLOT = ConfigOption.string("slot.name").defaultValue("changelake")
       .check(s -> s.matches("[a-z0-9_]{1,63}"), "must be 1-63 characters of lower-case letters, digits and '_'")
       .doc("Logical replication slot to read from; created when missing, kept on stop.").build();
+  public static final ConfigOption<Duration> SLOT_BUSY_TIMEOUT = ConfigOption.duration("slot.busy.timeout")
+      .defaultValue(Duration.ofSeconds(60))
+      .doc("How long to wait for a slot another connection still holds before failing; after a crash the"
+          + " server process of the previous run can hold it until it notices its client is gone.").build();
   public static final ConfigOption<String> PUBLICATION = ConfigOption.string("publication.name")
       .defaultValue("changelake_pub")
       .doc("Publication listing the captured tables; created when missing, tables added when needed.").build();
@@ -49,7 +54,7 @@ public final class PostgresSourceConfig {
 
   public static final ConfigDef DEFINITION = new ConfigDef(COMPONENT)
       .define(HOSTNAME).define(PORT).define(USERNAME).define(PASSWORD).define(DATABASE).define(SCHEMA)
-      .define(TABLE).define(SLOT).define(PUBLICATION).define(PLUGIN).define(STARTUP_MODE)
+      .define(TABLE).define(SLOT).define(SLOT_BUSY_TIMEOUT).define(PUBLICATION).define(PLUGIN).define(STARTUP_MODE)
       .passthrough(DEBEZIUM_PREFIX, "Passed to the Debezium PostgreSQL connector without the prefix, e.g. "
           + "debezium.snapshot.mode=never, debezium.slot.drop.on.stop=true.");
 
@@ -134,6 +139,10 @@ public final class PostgresSourceConfig {
     return config.get(SLOT);
   }
 
+  public Duration slotBusyTimeout() {
+    return config.get(SLOT_BUSY_TIMEOUT);
+  }
+
   public String publicationName() {
     return config.get(PUBLICATION);
   }
@@ -141,6 +150,16 @@ public final class PostgresSourceConfig {
   /** True for {@code initial}, false for {@code latest-offset}. */
   public boolean snapshotFirst() {
     return "initial".equals(config.get(STARTUP_MODE));
+  }
+
+  /**
+   * Whether a start without a position copies every table first, so that nothing the slot retains
+   * is needed ({@code scan.startup.mode=initial} and no {@code debezium.snapshot.mode} other than
+   * {@code initial} or {@code always}).
+   */
+  public boolean snapshotReplacesSlot() {
+    String mode = debeziumProperties().getOrDefault("snapshot.mode", "initial");
+    return snapshotFirst() && (mode.equals("initial") || mode.equals("always"));
   }
 
   /** The {@code debezium.*} passthrough entries with the prefix removed. */

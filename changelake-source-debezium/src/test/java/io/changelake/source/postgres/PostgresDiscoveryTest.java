@@ -32,6 +32,8 @@ class PostgresDiscoveryTest {
         "CREATE TABLE customers (id bigint primary key, name text not null, score numeric(5,1), tags text[])",
         "CREATE TABLE orders (a int, b int, note varchar(10), primary key (b, a))",
         "CREATE TABLE no_key (x int)",
+        "ALTER TABLE no_key REPLICA IDENTITY FULL",
+        "CREATE TABLE no_identity (x int)",
         "CREATE TABLE orders_archive (id int primary key)",
         "ANALYZE");
     pg.createRole(pg.database(), "reader", "reader-secret");
@@ -94,6 +96,15 @@ class PostgresDiscoveryTest {
   }
 
   @Test
+  void tableWithoutReplicaIdentityIsRefusedBeforeItBreaksTheApplication() throws Exception {
+    SourceException e = failure(options(pg, "table-name", "customers|no_identity", "publication.name", "guarded_pub"));
+    assertTrue(e.getMessage().contains("public.no_identity") && e.getMessage().contains("REPLICA IDENTITY FULL")
+        && !e.getMessage().contains("customers"), e.getMessage());
+    // nothing was published, so the application's writes still work
+    pg.execute(pg.database(), "INSERT INTO no_identity VALUES (1)", "UPDATE no_identity SET x = 2", "DELETE FROM no_identity");
+  }
+
+  @Test
   void unreachablePort() throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -127,24 +138,54 @@ class PostgresDiscoveryTest {
   void noMatchingTableListsTheTables() {
     SourceException e = failure(options(pg, "table-name", "custmers"));
     assertTrue(e.getMessage().contains("custmers"), e.getMessage());
-    assertTrue(e.getMessage().contains("customers, no_key, orders, orders_archive"), e.getMessage());
+    assertTrue(e.getMessage().contains("customers, no_identity, no_key, orders, orders_archive"), e.getMessage());
   }
 
   @Test
   void slotInUseByAnotherProcess() throws Exception {
-    CollectingListener listener = new CollectingListener();
-    try (PostgresSource first = new PostgresSource(PostgresSourceConfig.parse(
-        options(pg, "table-name", "customers", "slot.name", "busy")))) {
-      first.start(Optional.empty(), listener);
-      listener.awaitProgress(p -> !p.inSnapshot(), Duration.ofSeconds(60));
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (!slotActive("busy") && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
-      SourceException e = failure(options(pg, "table-name", "customers", "slot.name", "busy"));
+    try (PostgresSource first = startReading("busy")) {
+      SourceException e = failure(options(pg, "table-name", "customers", "slot.name", "busy",
+          "slot.busy.timeout", "1s"));
       assertTrue(e.getMessage().matches("(?s).*'busy' is in use by another process \\(pid \\d+\\).*"), e.getMessage());
       assertTrue(e.getMessage().contains("slot.name"), e.getMessage());
+      assertTrue(e.getMessage().contains("slot.busy.timeout"), e.getMessage());
     }
+  }
+
+  @Test
+  void slotReleasedWhileWaitingIsTaken() throws Exception {
+    PostgresSource first = startReading("released");
+    Thread closer = new Thread(() -> {
+      try {
+        Thread.sleep(1500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      first.close();
+    });
+    closer.start();
+    try (PostgresSource second = new PostgresSource(PostgresSourceConfig.parse(
+        options(pg, "table-name", "customers", "slot.name", "released", "slot.busy.timeout", "60s")))) {
+      assertEquals(1, second.discover().size());
+      assertFalse(slotActive("released"));
+    } finally {
+      closer.join();
+    }
+  }
+
+  /** A source streaming from slot {@code slot}, once the slot shows as active. */
+  private static PostgresSource startReading(String slot) throws Exception {
+    CollectingListener listener = new CollectingListener();
+    PostgresSource source = new PostgresSource(PostgresSourceConfig.parse(
+        options(pg, "table-name", "customers", "slot.name", slot)));
+    source.start(Optional.empty(), listener);
+    listener.awaitProgress(p -> !p.inSnapshot(), Duration.ofSeconds(60));
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!slotActive(slot) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertTrue(slotActive(slot), "the first source never held slot " + slot);
+    return source;
   }
 
   private static boolean slotActive(String slot) throws Exception {

@@ -1,0 +1,183 @@
+package io.changelake.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The benchmark command: a private PostgreSQL, the anchors' workload at {@code --rows}/{@code --changes},
+ * changelake run once per format, PostgreSQL's own limits measured in the same rounds, a results block
+ * printed and appended to {@code bench/RESULTS.md}. See bench/README.md.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measures changelake (snapshot, streaming, freshness, memory, CPU, reader cost) against"
+        + " PostgreSQL's COPY and pgoutput limits, per format, on the anchors' orders workload.")
+public final class Bench implements Callable<Integer> {
+  static {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    // the readers poll tables the sync is still creating; their retries are expected, not news
+    System.setProperty("org.slf4j.simpleLogger.log.org.apache.iceberg", "error");
+    System.setProperty("org.slf4j.simpleLogger.log.org.apache.paimon", "error");
+  }
+
+  @Option(names = "--rows", defaultValue = "100000", description = "Rows loaded before the sync. Default: ${DEFAULT-VALUE}.")
+  long rows;
+
+  @Option(names = "--changes", defaultValue = "20000",
+      description = "Changes streamed while the sync runs (50%% UPDATE, 30%% INSERT, 20%% DELETE, 100 per transaction)."
+          + " Default: ${DEFAULT-VALUE}.")
+  int changes;
+
+  @Option(names = "--formats", defaultValue = "iceberg", split = ",",
+      description = "Lake formats, one round each (iceberg, paimon, delta). Default: ${DEFAULT-VALUE}.")
+  List<String> formats;
+
+  @Option(names = "--commit-interval", defaultValue = "1s",
+      description = "changelake's --commit-interval (e.g. 500ms, 1s, 30s). Default: ${DEFAULT-VALUE}.")
+  String commitInterval;
+
+  @Option(names = "--heap", defaultValue = "2g", description = "-Xmx of the sync JVM. Default: ${DEFAULT-VALUE}.")
+  String heap;
+
+  @Option(names = "--probes", defaultValue = "30", description = "Freshness probes. Default: ${DEFAULT-VALUE}.")
+  int probes;
+
+  @Option(names = "--scan-repeats", defaultValue = "3",
+      description = "Full scans per table for the reader cost (best is kept; 0 skips). Default: ${DEFAULT-VALUE}.")
+  int scanRepeats;
+
+  @Option(names = "--results", description = "Results file to append to. Default: <repo>/bench/RESULTS.md.")
+  Path results;
+
+  @Option(names = "--with-reference", arity = "0..1", fallbackValue = "",
+      description = "Also run the anchors' run-paimon.sh (Paimon postgres_sync_table on Flink) at the same sizes."
+          + " Optional value: the anchors folder (default: <repo>/../shared/anchors).")
+  String reference;
+
+  @Option(names = "--self-check",
+      description = "After each round, change one source row and require the equality check to report it.")
+  boolean selfCheck;
+
+  @Option(names = "--keep", description = "Keep warehouses and logs of the run (default: logs only).")
+  boolean keep;
+
+  @Option(names = "--timeout", defaultValue = "3600",
+      description = "Seconds each wait for equality may take. Default: ${DEFAULT-VALUE}.")
+  long timeoutSeconds;
+
+  @Option(names = "--jar", description = "changelake jar to run. Default: <repo>/changelake-cli/target/changelake.jar,"
+      + " else the changelake classes on this classpath.")
+  Path jar;
+
+  @Option(names = "--repo", description = "The changelake repository. Default: found from the working directory.")
+  Path repo;
+
+  @Option(names = "--work-dir", description = "Where runs go. Default: <repo>/bench/target/runs.")
+  Path workDir;
+
+  @Override
+  public Integer call() throws Exception {
+    Path root = repo != null ? repo.toAbsolutePath() : findRepo();
+    long commitMs = parseMillis(commitInterval);
+    if (changes / 5 >= rows) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--changes deletes a fifth of its count from"
+          + " the table: use --changes below 5 x --rows");
+    }
+    Path runDir = (workDir != null ? workDir : root.resolve("bench/target/runs")).resolve("run-"
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-r" + rows + "-c" + changes);
+    Files.createDirectories(runDir);
+    RunInfo run = RunInfo.collect(root);
+    log("run " + runDir + "; " + run.machine() + "; load " + run.loadAtStart());
+    Changelake changelake = Changelake.find(jar, root);
+    log("changelake: " + changelake.description() + (changelake.hasFormatFlag() ? " (has --format)" : " (no --format: iceberg only)"));
+
+    RoundSettings settings = new RoundSettings(rows, changes, commitMs, heap, probes, scanRepeats, selfCheck,
+        Duration.ofSeconds(timeoutSeconds), runDir);
+    List<FormatResult> measured = new ArrayList<>();
+    String postgres;
+    try (SourceServer source = SourceServer.start("1GB")) {
+      postgres = source.version();
+      log("PostgreSQL " + postgres + " on port " + source.port());
+      for (String format : formats) {
+        measured.add(new FormatRound(source, changelake, settings, format.strip().toLowerCase(Locale.ROOT),
+            Bench::log).run());
+        if (!keep) {
+          Dirs.delete(runDir.resolve(format).resolve("warehouse"));
+          Dirs.delete(runDir.resolve(format).resolve("rewritten"));
+        }
+      }
+    }
+    Reference.Result referenceResult = null;
+    if (reference != null) {
+      Path anchors = reference.isEmpty() ? root.resolveSibling("shared").resolve("anchors") : Path.of(reference);
+      referenceResult = Reference.run(anchors.toAbsolutePath(), rows, changes, commitMs, probes,
+          runDir.resolve("reference"), Bench::log);
+    }
+    ResultsTable.Setting setting = new ResultsTable.Setting(rows, changes, commitMs, probes, heap, postgres,
+        changelake.description().replace(root + "/", ""), RunInfo.loadAverage());
+    String block = ResultsTable.render(run, setting, measured, referenceResult);
+    System.out.println(block);
+    Path file = results != null ? results : root.resolve("bench/RESULTS.md");
+    if (!Files.exists(file)) {
+      Files.writeString(file, ResultsTable.header(), StandardCharsets.UTF_8);
+    }
+    Files.writeString(file, block, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    log("appended to " + file + "; logs in " + runDir);
+    return 0;
+  }
+
+  /** The nearest folder upwards holding changelake-cli/ (the repository root). */
+  private static Path findRepo() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isDirectory(dir.resolve("changelake-cli")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException("Run from inside the changelake repository, or give --repo");
+  }
+
+  /** {@code 500ms}, {@code 1s}, {@code 2m} or plain milliseconds. */
+  static long parseMillis(String text) {
+    String t = text.strip().toLowerCase(Locale.ROOT);
+    if (t.endsWith("ms")) {
+      return Long.parseLong(t.substring(0, t.length() - 2));
+    } else if (t.endsWith("s")) {
+      return Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000);
+    } else if (t.endsWith("m")) {
+      return Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 60_000);
+    }
+    return Long.parseLong(t);
+  }
+
+  static void log(String line) {
+    System.err.println(LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + " bench: " + line);
+  }
+
+  /** Runs the command line; returns the exit code (0 ok, 1 a round failed, 2 bad options). */
+  public static int execute(String... args) {
+    return new CommandLine(new Bench())
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          log("FAILED: " + e.getMessage());
+          if (!(e instanceof Equality.MismatchException)) {
+            e.printStackTrace();
+          }
+          return 1;
+        })
+        .execute(args);
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+}

@@ -1,0 +1,126 @@
+package io.changelake.bench;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Proves that the lake table equals the source: waits until the digest of the table's latest version
+ * equals the source's, and explains a difference row by row when it never does.
+ */
+final class Equality {
+  private static final long POLL_MS = 200;
+
+  private Equality() { }
+
+  /** The lake equalled the source: seen {@code detectedSeconds} after the start, committed at {@code committedAt}. */
+  record Match(double detectedSeconds, Instant committedAt, String digest) { }
+
+  /** The lake never equalled the source. */
+  static final class MismatchException extends RuntimeException {
+    MismatchException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Polls until {@code gate} passes (cheap: a commit flag, a point lookup) and the digest of a new
+   * commit equals {@code expected.get()} (null while the source is still changing). The digest is
+   * computed once per new commit, never twice for the same one.
+   *
+   * @param startNanos what {@link Match#detectedSeconds()} is measured from
+   * @param alive false once the process that should fill the table has died
+   */
+  static Match await(LakeTable lake, Supplier<String> expected, BooleanSupplier gate, long startNanos,
+                     Duration timeout, BooleanSupplier alive, Connection source) throws SQLException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String digestedPosition = null;
+    String lastDigest = null;
+    while (System.nanoTime() < deadline) {
+      if (!alive.getAsBoolean()) {
+        throw new MismatchException("The sync process died before the lake table equalled the source");
+      }
+      String want = expected.get();
+      var commit = lake.lastCommit();
+      if (want != null && commit.isPresent() && !commit.get().position().equals(digestedPosition)
+          && gate.getAsBoolean()) {
+        digestedPosition = commit.get().position();
+        lastDigest = lake.digest();
+        if (lastDigest.equals(want)) {
+          return new Match(Sql.since(startNanos), commit.get().committedAt(), lastDigest);
+        }
+        // the latest commit may have landed meanwhile: look again at once
+        continue;
+      }
+      sleep(POLL_MS);
+    }
+    String want = expected.get();
+    throw new MismatchException("The lake table did not equal the source within " + timeout.toSeconds()
+        + " s. Source digest " + want + ", lake digest " + lastDigest + ". "
+        + (want == null ? "" : compare(source, lake)));
+  }
+
+  /**
+   * A full comparison: every source row against the lake row with the same id, by a fingerprint of
+   * all 14 values. Names up to 10 differing ids.
+   */
+  static String compare(Connection source, LakeTable lake) throws SQLException {
+    Map<Long, Long> sourceRows = new HashMap<>();
+    try (Statement s = source.createStatement()) {
+      source.setAutoCommit(false);   // lets the driver stream the rows in batches
+      s.setFetchSize(10_000);
+      try (ResultSet rs = s.executeQuery("SELECT * FROM orders")) {
+        while (rs.next()) {
+          OrderRow row = OrderRow.fromJdbc(rs);
+          sourceRows.put(row.id(), row.fingerprint());
+        }
+      }
+    } finally {
+      source.setAutoCommit(true);
+    }
+    List<String> differences = new ArrayList<>();
+    long[] counts = new long[3];   // differing, only in lake, only in source
+    lake.scan(row -> {
+      Long fingerprint = sourceRows.remove(row.id());
+      if (fingerprint == null) {
+        note(differences, counts, 1, "id " + row.id() + " is in the lake but not in the source");
+      } else if (!Objects.equals(fingerprint, row.fingerprint())) {
+        note(differences, counts, 0, "id " + row.id() + " differs: lake row " + row);
+      }
+    });
+    sourceRows.keySet().stream().sorted().forEach(id ->
+        note(differences, counts, 2, "id " + id + " is in the source but not in the lake"));
+    long total = counts[0] + counts[1] + counts[2];
+    if (total == 0) {
+      return "Full comparison: every row is equal.";
+    }
+    return "Full comparison: " + counts[0] + " rows differ, " + counts[1] + " only in the lake, " + counts[2]
+        + " only in the source; " + String.join("; ", differences) + (total > differences.size() ? "; ..." : "");
+  }
+
+  private static void note(List<String> differences, long[] counts, int kind, String text) {
+    counts[kind]++;
+    if (differences.size() < 10) {
+      differences.add(text);
+    }
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package io.changelake.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * One format's measurement, start to end, on a freshly loaded source: PostgreSQL's limits, the
+ * snapshot, the stream, the PG decoding limit of that stream, freshness, memory and CPU, the reader
+ * cost of upserts and (optionally) the self-check of the equality test.
+ */
+final class FormatRound {
+  private final SourceServer source;
+  private final Changelake changelake;
+  private final RoundSettings settings;
+  private final String format;
+  private final Consumer<String> log;
+
+  FormatRound(SourceServer source, Changelake changelake, RoundSettings settings, String format,
+              Consumer<String> log) {
+    this.source = source;
+    this.changelake = changelake;
+    this.settings = settings;
+    this.format = format;
+    this.log = log;
+  }
+
+  FormatResult run() throws SQLException, IOException {
+    Path dir = settings.runDir().resolve(format);
+    Files.createDirectories(dir);
+    Path warehouse = dir.resolve("warehouse");
+    source.recreateDatabase();
+    try (Connection pg = source.connect(); LakeTable lake = new LakeTable(format, warehouse)) {
+      Workload.Load load = Workload.load(pg, settings.rows());
+      String loadDigest = Workload.digest(pg);
+      log.accept(String.format("[%s] loaded %d rows in %.1f s (%s); digest %s", format, load.rows(), load.seconds(),
+          load.size(), loadDigest));
+      PostgresLimits.Rate copy = PostgresLimits.copy(pg, settings.rows());
+      log.accept(String.format("[%s] COPY TO /dev/null: %.2f s, %.0f rows/s", format, copy.seconds(),
+          copy.perSecond()));
+      PostgresLimits.openSlot(pg);
+      Workload.prepareStream(pg);
+
+      SyncProcess.Settings sync = new SyncProcess.Settings(format, warehouse, settings.commitIntervalMs(),
+          settings.heap(), "bench_" + format);
+      try (SyncProcess process = SyncProcess.start(changelake, source, sync, dir.resolve("sync.log"))) {
+        // SNAPSHOT: launch -> the first commit whose digest equals the source
+        Equality.Match snapshot = Equality.await(lake, () -> loadDigest,
+            () -> lake.lastCommit().map(c -> c.snapshotComplete()).orElse(false), process.launchedNanos(),
+            settings.timeout(), process::alive, pg);
+        double snapshotCpu = process.stats().cpuSeconds();
+        log.accept(String.format("[%s] SNAPSHOT equal after %.1f s, %.0f rows/s; sync CPU %.1f s", format,
+            snapshot.detectedSeconds(), settings.rows() / snapshot.detectedSeconds(), snapshotCpu));
+
+        // STREAMING: stream start -> the first commit whose digest equals the source after the stream
+        long lastId = Workload.lastInsertedId(Workload.maxId(pg), settings.changes());
+        long streamStart = System.nanoTime();
+        Instant streamStartWall = Instant.now();
+        CompletableFuture<String[]> stream = CompletableFuture.supplyAsync(() -> streamAndDigest());
+        Equality.Match caughtUp = Equality.await(lake, () -> stream.isDone() ? join(stream)[1] : null,
+            () -> lake.contains(lastId), streamStart, settings.timeout(), process::alive, pg);
+        double applySeconds = Double.parseDouble(join(stream)[0]);
+        String endLsn = join(stream)[2];
+        double streamCpu = process.stats().cpuSeconds() - snapshotCpu;
+        log.accept(String.format("[%s] STREAMING caught up after %.1f s, %.0f changes/s (PG apply %.1f s)", format,
+            caughtUp.detectedSeconds(), settings.changes() / caughtUp.detectedSeconds(), applySeconds));
+
+        PostgresLimits.Rate decoding = PostgresLimits.decode(pg, endLsn, settings.changes());
+        log.accept(String.format("[%s] pgoutput decoding: %.2f s, %.0f changes/s (%d messages)", format,
+            decoding.seconds(), decoding.perSecond(), decoding.messages()));
+
+        Freshness.Result freshness = Freshness.measure(pg, lake, settings.probes(), settings.commitIntervalMs(),
+            settings.timeout().toMillis());
+        log.accept("[" + format + "] FRESHNESS visible " + Freshness.Result.summary(freshness.visibleMs()));
+
+        ProcStats stats = process.stats();
+        int exitCode = process.stop();
+        source.dropInactiveSlots();
+        int commits = lake.snapshots().size();
+        long bytes = Dirs.size(warehouse);
+
+        ScanCost.Result scan = null;
+        if (settings.scanRepeats() > 0) {
+          scan = ScanCost.measure(lake, dir.resolve("rewritten"), settings.scanRepeats());
+          log.accept(String.format("[%s] SCAN after stream %.2f s, rewritten %.2f s (x%.2f)", format,
+              scan.afterStreamSeconds(), scan.rewrittenSeconds(), scan.ratio()));
+        }
+        String finalDigest = Workload.digest(pg);
+        String selfCheck = settings.selfCheck() ? SelfCheck.run(pg, lake, finalDigest) : null;
+        if (selfCheck != null) {
+          log.accept("[" + format + "] " + selfCheck);
+        }
+        return new FormatResult(format, load, copy, decoding, snapshot.detectedSeconds(),
+            (snapshot.committedAt().toEpochMilli() - process.launchedAtMillis()) / 1000.0,
+            snapshotCpu, applySeconds, caughtUp.detectedSeconds(),
+            (caughtUp.committedAt().toEpochMilli() - streamStartWall.toEpochMilli()) / 1000.0, streamCpu,
+            freshness, stats, exitCode, commits, bytes, scan, loadDigest, caughtUp.digest(), selfCheck);
+      }
+    }
+  }
+
+  /** Runs the stream on its own connection; returns {apply seconds, digest after, end LSN}. */
+  private String[] streamAndDigest() {
+    try (Connection c = source.connect()) {
+      double seconds = Workload.stream(c, settings.changes());
+      String lsn = Sql.text(c, "SELECT pg_current_wal_lsn()");
+      return new String[] {Double.toString(seconds), Workload.digest(c), lsn};
+    } catch (SQLException e) {
+      throw new IllegalStateException("The stream failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static String[] join(CompletableFuture<String[]> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package io.changelake.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The results block: one markdown table, a row per figure, a column per format (and the reference,
+ * when it ran), the same figures as the anchors' results and each rate as a fraction of PostgreSQL's
+ * limit measured in the same round.
+ */
+final class ResultsTable {
+  private static final Pattern RATE = Pattern.compile("([0-9.]+) (rows|changes)/s");
+
+  /** One row: our label, the anchors' label it corresponds to (a prefix; empty: none), how to print it. */
+  private record Figure(String label, String referenceLabel, Function<FormatResult, String> value) { }
+
+  private static final List<Figure> FIGURES = List.of(
+      new Figure("PG load (generate_series)", "PG load",
+          r -> fmt("%.1f s, %s", r.load().seconds(), r.load().size())),
+      new Figure("PG COPY TO /dev/null — snapshot limit", "PG COPY TO /dev/null",
+          r -> fmt("%.2f s, %.0f rows/s", r.copy().seconds(), r.copy().perSecond())),
+      new Figure("PG pgoutput decoding of the stream — streaming limit", "PG pgoutput decoding",
+          r -> fmt("%.2f s, %.0f changes/s (%d messages)", r.decoding().seconds(), r.decoding().perSecond(),
+              r.decoding().messages())),
+      new Figure("SNAPSHOT: launch → digest equal", "SNAPSHOT",
+          r -> fmt("%.1f s → %.0f rows/s = %.3f × COPY (commit at %.1f s)", r.snapshotSeconds(),
+              r.snapshotRowsPerSecond(), r.snapshotRowsPerSecond() / r.copy().perSecond(),
+              r.snapshotCommitSeconds())),
+      new Figure("sync CPU during snapshot phase", "sync JVM CPU during snapshot",
+          r -> fmt("%.1f s", r.snapshotCpuSeconds())),
+      new Figure("PG-side stream apply (100 changes/txn)", "PG-side stream apply",
+          r -> fmt("%.2f s, %.0f changes/s", r.streamApplySeconds(), r.decoding().count() / r.streamApplySeconds())),
+      new Figure("STREAMING: stream start → digest equal", "STREAMING",
+          r -> fmt("%.1f s → %.0f changes/s = %.3f × decoding (commit at %.1f s)", r.catchUpSeconds(),
+              r.catchUpChangesPerSecond(), r.catchUpChangesPerSecond() / r.decoding().perSecond(),
+              r.catchUpCommitSeconds())),
+      new Figure("sync CPU during stream phase", "sync JVM CPU during stream",
+          r -> fmt("%.1f s", r.streamCpuSeconds())),
+      new Figure("FRESHNESS: insert → visible to a new reader", "FRESHNESS, visible",
+          r -> Freshness.Result.summary(r.freshness().visibleMs())),
+      new Figure("FRESHNESS: insert → commit that holds it", "FRESHNESS, by snapshot commit",
+          r -> Freshness.Result.summary(r.freshness().committedMs())),
+      new Figure("sync peak RSS (VmHWM) / RSS at end", "sync JVM peak RSS",
+          r -> r.process().peakRssMib() + " MiB / " + r.process().rssMib() + " MiB"),
+      new Figure("sync CPU total", "sync JVM CPU total", r -> fmt("%.1f s", r.process().cpuSeconds())),
+      new Figure("lake commits / warehouse size at end", "Paimon snapshots / warehouse",
+          r -> r.commits() + " / " + Dirs.mib(r.warehouseBytes())),
+      new Figure("sync exit code after SIGTERM", "", r -> Integer.toString(r.syncExitCode())),
+      new Figure("SCAN of the table after the stream (format's reader)", "",
+          r -> r.scanCost() == null ? "skipped"
+              : fmt("%.2f s, %.0f rows/s", r.scanCost().afterStreamSeconds(),
+                  r.scanCost().rows() / r.scanCost().afterStreamSeconds())),
+      new Figure("SCAN of the same rows rewritten (compacted)", "",
+          r -> r.scanCost() == null ? "skipped"
+              : fmt("%.2f s, %.0f rows/s, %s; after-stream scan = %.2f × this", r.scanCost().rewrittenSeconds(),
+                  r.scanCost().rows() / r.scanCost().rewrittenSeconds(), Dirs.mib(r.scanCost().rewrittenBytes()),
+                  r.scanCost().ratio())));
+
+  private ResultsTable() { }
+
+  /** Everything a reader of RESULTS.md needs about the run's setting. */
+  record Setting(long rows, int changes, long commitIntervalMs, int probes, String heap, String postgres,
+                 String changelake, String loadAtEnd) { }
+
+  static String render(RunInfo run, Setting setting, List<FormatResult> results, Reference.Result reference) {
+    StringBuilder out = new StringBuilder();
+    out.append("\n### ").append(run.date()).append(" — commit ").append(run.commit()).append(" — ROWS=")
+        .append(setting.rows()).append(" CHANGES=").append(setting.changes()).append(" COMMIT_INTERVAL=")
+        .append(setting.commitIntervalMs()).append("ms\n\n");
+    out.append("Machine: ").append(run.machine()).append("; load avg start→end: ").append(run.loadAtStart())
+        .append(" → ").append(setting.loadAtEnd()).append(". PostgreSQL ").append(setting.postgres())
+        .append(" (changelake-testkit embedded binaries; fsync on, shared_buffers 1GB). ").append(run.java())
+        .append("; sync JVM -Xmx").append(setting.heap()).append(" (").append(setting.changelake()).append("). ")
+        .append(setting.probes()).append(" freshness probes, pauses in [0, ").append(setting.commitIntervalMs())
+        .append(") ms.\n\n");
+    boolean withReference = reference != null && reference.failure() == null;
+    out.append("| figure |");
+    results.forEach(r -> out.append(" changelake ").append(r.format()).append(" |"));
+    if (withReference) {
+      out.append(" reference: Paimon postgres_sync_table on Flink |");
+    }
+    out.append("\n| --- |").append(" --- |".repeat(results.size() + (withReference ? 1 : 0))).append('\n');
+    for (Figure figure : FIGURES) {
+      out.append("| ").append(figure.label()).append(" |");
+      results.forEach(r -> out.append(' ').append(figure.value().apply(r)).append(" |"));
+      if (withReference) {
+        out.append(' ').append(figure.referenceLabel().isEmpty() ? "" : reference.value(figure.referenceLabel()))
+            .append(" |");
+      }
+      out.append('\n');
+    }
+    if (withReference) {
+      appendVersusReference(out, results, reference);
+    }
+    out.append('\n');
+    for (FormatResult r : results) {
+      out.append("Digests (").append(r.format()).append("): after load `").append(r.loadDigest())
+          .append("`; after stream `").append(r.streamDigest()).append("` (both matched in the lake table).\n");
+      if (r.selfCheck() != null) {
+        out.append("Self-check (").append(r.format()).append("): ").append(r.selfCheck()).append('\n');
+      }
+    }
+    if (reference != null && reference.failure() != null) {
+      out.append("Reference run failed: ").append(reference.failure()).append('\n');
+    }
+    return out.toString();
+  }
+
+  /** Rows of changelake's snapshot and streaming rates divided by the reference's. */
+  private static void appendVersusReference(StringBuilder out, List<FormatResult> results, Reference.Result ref) {
+    double refSnapshot = rate(ref.value("SNAPSHOT"));
+    double refStream = rate(ref.value("STREAMING"));
+    out.append("| SNAPSHOT rows/s ÷ reference's |");
+    results.forEach(r -> out.append(fmt(" %.2f |", r.snapshotRowsPerSecond() / refSnapshot)));
+    out.append(" 1 |\n| STREAMING changes/s ÷ reference's |");
+    results.forEach(r -> out.append(fmt(" %.2f |", r.catchUpChangesPerSecond() / refStream)));
+    out.append(" 1 |\n");
+  }
+
+  private static double rate(String text) {
+    Matcher m = RATE.matcher(text);
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+  }
+
+  static String header() {
+    List<String> lines = new ArrayList<>();
+    lines.add("# changelake benchmark results");
+    lines.add("");
+    lines.add("Appended by `bench/run.sh` (io.changelake.bench.Bench); bench/README.md says what each figure means"
+        + " and how it is measured.");
+    return String.join("\n", lines) + "\n";
+  }
+
+  private static String fmt(String format, Object... args) {
+    return String.format(Locale.ROOT, format, args);
+  }
+}

@@ -1,0 +1,103 @@
+package io.changelake.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code changelake sync-table} child process mirroring {@code bench.public.orders} into
+ * {@code lakehouse.orders}; its own JVM, so that its memory and CPU are measured alone.
+ */
+final class SyncProcess implements AutoCloseable {
+  private final Process process;
+  private final long launchedNanos;
+  private final long launchedAtMillis;
+  private ProcStats last;
+
+  private SyncProcess(Process process, long launchedNanos, long launchedAtMillis) {
+    this.process = process;
+    this.launchedNanos = launchedNanos;
+    this.launchedAtMillis = launchedAtMillis;
+  }
+
+  /** What to run. */
+  record Settings(String format, Path warehouse, long commitIntervalMs, String heap, String slot) { }
+
+  static SyncProcess start(Changelake changelake, SourceServer source, Settings settings, Path log)
+      throws IOException {
+    List<String> args = new ArrayList<>(List.of("sync-table",
+        "--source-conf", "hostname=" + source.host(), "--source-conf", "port=" + source.port(),
+        "--source-conf", "username=" + source.username(), "--source-conf", "password=" + source.password(),
+        "--source-conf", "database-name=" + SourceServer.DATABASE, "--source-conf", "schema-name=public",
+        "--source-conf", "table-name=orders", "--source-conf", "slot.name=" + settings.slot(),
+        "--warehouse", settings.warehouse().toString(), "--database", LakeTable.ID.namespace(),
+        "--table", LakeTable.ID.name(), "--commit-interval", settings.commitIntervalMs() + "ms"));
+    if (changelake.hasFormatFlag()) {
+      args.add("--format");
+      args.add(settings.format());
+    } else if (!settings.format().equalsIgnoreCase("iceberg")) {
+      throw new IllegalArgumentException("This changelake has no --format flag (it writes Iceberg only); cannot"
+          + " benchmark format '" + settings.format() + "'");
+    }
+    List<String> command = changelake.command(List.of("-Xmx" + settings.heap()), args);
+    long launchedAtMillis = System.currentTimeMillis();
+    long launched = System.nanoTime();
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new SyncProcess(process, launched, launchedAtMillis);
+  }
+
+  long launchedNanos() {
+    return launchedNanos;
+  }
+
+  /** Wall-clock launch time, to place the lake's commit timestamps. */
+  long launchedAtMillis() {
+    return launchedAtMillis;
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  /** Memory and CPU now; the last reading taken while it was alive once it has exited. */
+  ProcStats stats() {
+    if (process.isAlive()) {
+      try {
+        last = ProcStats.of(process.pid());
+      } catch (IllegalStateException exited) {
+        // keep the last reading
+      }
+    }
+    if (last == null) {
+      throw new IllegalStateException("The sync process exited before it could be measured");
+    }
+    return last;
+  }
+
+  /** SIGTERM (changelake commits what is in flight, exit code 0), SIGKILL after 60 s; returns the exit code. */
+  int stop() {
+    if (process.isAlive()) {
+      stats();
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      return -1;
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      stop();
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.changelake.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bench end to end at a tiny size (CI's only bench run): a private PostgreSQL, 3,000 rows, 1,000
+ * changes, changelake writing Iceberg, every figure measured, and the self-check proving that the
+ * equality check reports one corrupted source row.
+ */
+class BenchSmokeTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  @Timeout(value = 150, unit = TimeUnit.SECONDS)
+  void measuresATinyRunAndItsEqualityCheckCatchesACorruptedRow() throws Exception {
+    Path results = tmp.resolve("RESULTS.md");
+    int exit = Bench.execute("--rows", "3000", "--changes", "1000", "--probes", "3", "--scan-repeats", "1",
+        "--commit-interval", "1s", "--heap", "512m", "--timeout", "90", "--self-check",
+        "--results", results.toString(), "--work-dir", tmp.resolve("runs").toString());
+
+    assertEquals(0, exit, "bench exit code");
+    String text = Files.readString(results);
+    assertTrue(text.contains("ROWS=3000 CHANGES=1000"), text);
+    assertTrue(text.contains("| SNAPSHOT: launch → digest equal |"), text);
+    assertTrue(text.contains("× COPY"), text);
+    assertTrue(text.contains("× decoding"), text);
+    assertTrue(text.contains("(n=3)"), text);
+    assertTrue(text.contains("(both matched in the lake table)"), text);
+    assertTrue(text.contains("Self-check (iceberg): passed: source row id"), text);
+    assertTrue(text.contains("1 rows differ, 0 only in the lake, 0 only in the source"), text);
+  }
+}

@@ -1,0 +1,183 @@
+package io.changelake.sink.delta;
+
+import io.changelake.core.model.Row;
+import io.changelake.core.model.RowKey;
+import io.changelake.core.model.TableId;
+import io.changelake.core.model.TableSchema;
+import io.changelake.core.schema.SchemaChange;
+import io.changelake.core.spi.CommitMetadata;
+import io.changelake.core.spi.RowScan;
+import io.changelake.core.spi.SinkException;
+import io.changelake.core.spi.SinkTable;
+import io.changelake.core.spi.TableSnapshot;
+import io.changelake.core.spi.TableWriter;
+import io.changelake.core.spi.WriteMode;
+import io.delta.kernel.Operation;
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.TableManager;
+import io.delta.kernel.TransactionCommitResult;
+import io.delta.kernel.data.FilteredColumnarBatch;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.hook.PostCommitHook;
+import io.delta.kernel.transaction.UpdateTableTransactionBuilder;
+import io.delta.kernel.utils.CloseableIterable;
+import io.delta.kernel.utils.CloseableIterator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Delta table as the commit loop sees it: every read loads the latest (or the asked) version of
+ * the log with Kernel. Not thread-safe: one pipeline thread uses it.
+ */
+final class DeltaTable implements SinkTable {
+  private static final Logger LOG = LoggerFactory.getLogger(DeltaTable.class);
+  static final String TYPE_WIDENING = "delta.enableTypeWidening";
+
+  private final Engine engine;
+  private final TableId id;
+  private final String path;
+  private final WriteMode mode;
+  private TableSchema schema;
+
+  DeltaTable(Engine engine, TableId id, String path, WriteMode mode, Snapshot snapshot) {
+    this.engine = engine;
+    this.id = id;
+    this.path = path;
+    this.mode = mode;
+    this.schema = SchemaMapping.toTableSchema(snapshot.getSchema());
+  }
+
+  @Override
+  public TableId id() {
+    return id;
+  }
+
+  /** Where the table lives. */
+  String path() {
+    return path;
+  }
+
+  @Override
+  public TableSchema schema() {
+    return schema;
+  }
+
+  @Override
+  public WriteMode mode() {
+    return mode;
+  }
+
+  private Snapshot latest() {
+    Snapshot snapshot = TableManager.loadSnapshot(path).build(engine);
+    schema = SchemaMapping.toTableSchema(snapshot.getSchema());
+    return snapshot;
+  }
+
+  @Override
+  public Optional<CommitMetadata> lastCommit() {
+    return latest().getDomainMetadata(CommitRecord.DOMAIN).map(CommitRecord::fromJson);
+  }
+
+  @Override
+  public void evolve(List<SchemaChange> changes) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    Snapshot snapshot = latest();
+    try {
+      UpdateTableTransactionBuilder update = snapshot.buildUpdateTableTransaction(DeltaSink.ENGINE_INFO,
+          Operation.MANUAL_UPDATE).withUpdatedSchema(SchemaUpdate.apply(snapshot.getSchema(), changes));
+      if (SchemaUpdate.widens(changes)
+          && !"true".equalsIgnoreCase(snapshot.getTableProperties().get(TYPE_WIDENING))) {
+        update = update.withTablePropertiesAdded(Map.of(TYPE_WIDENING, "true"));
+      }
+      afterCommit(update.build(engine).commit(engine, CloseableIterable.emptyIterable()));
+    } catch (RuntimeException e) {
+      throw new SinkException("Cannot apply " + changes + " to table " + id + ": " + e.getMessage()
+          + ". Recreate the lake table (drop it and restart the sync) to take the new schema.", e);
+    } finally {
+      latest();
+    }
+  }
+
+  @Override
+  public Map<RowKey, Row> lookup(Collection<RowKey> keys) {
+    Map<RowKey, Row> found = new LinkedHashMap<>();
+    if (keys.isEmpty()) {
+      return found;
+    }
+    if (!schema.hasPrimaryKey()) {
+      throw new UnsupportedOperationException("Table " + id + " has no primary key to look rows up by");
+    }
+    Snapshot snapshot = latest();
+    Set<RowKey> wanted = new HashSet<>(keys);
+    TableReader reader = new TableReader(engine, snapshot, null);
+    for (io.delta.kernel.data.Row file : reader.files(new FilePruning(schema, snapshot.getSchema(), wanted))) {
+      try (CloseableIterator<FilteredColumnarBatch> batches = reader.read(file)) {
+        while (batches.hasNext()) {
+          FilteredColumnarBatch batch = batches.next();
+          for (int i = 0; i < batch.getData().getSize(); i++) {
+            if (TableReader.selected(batch, i)) {
+              RowKey key = TableReader.key(batch, i, schema);
+              if (wanted.contains(key)) {
+                found.put(key, TableReader.row(batch, i, schema));
+              }
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("Lookup in table " + id + " failed", e);
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public TableWriter newWriter() {
+    Snapshot snapshot = latest();
+    return new DeltaTableWriter(this, engine, snapshot, schema, mode);
+  }
+
+  @Override
+  public List<TableSnapshot> snapshots() {
+    return History.read(engine, path, latest());
+  }
+
+  @Override
+  public RowScan scan(Long version) {
+    Snapshot snapshot;
+    if (version == null) {
+      snapshot = latest();
+    } else {
+      try {
+        snapshot = TableManager.loadSnapshot(path).atVersion(version).build(engine);
+      } catch (RuntimeException e) {
+        throw new SinkException("Table " + id + " has no version " + version + " (" + e.getMessage()
+            + "). List its versions with `changelake snapshots " + id + "`.", e);
+      }
+    }
+    return new DeltaRowScan(SchemaMapping.toTableSchema(snapshot.getSchema()),
+        new TableReader(engine, snapshot, null));
+  }
+
+  /** Runs Kernel's post-commit hooks (checkpoints, checksums); a failure there only costs read time. */
+  void afterCommit(TransactionCommitResult result) {
+    for (PostCommitHook hook : result.getPostCommitHooks()) {
+      try {
+        hook.threadSafeInvoke(engine);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Post-commit {} of table {} version {} failed; the next commit retries it: {}", hook.getType(), id,
+            result.getVersion(), e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.changelake.sink.delta;
+
+import io.delta.kernel.data.Row;
+import io.delta.kernel.internal.DeltaLogActionUtils.DeltaAction;
+import io.delta.kernel.internal.InternalScanFileUtils;
+import io.delta.kernel.internal.actions.AddFile;
+import io.delta.kernel.internal.actions.SingleAction;
+import io.delta.kernel.internal.data.ScanStateRow;
+import io.delta.kernel.internal.data.TransactionStateRow;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.utils.CloseableIterator;
+import io.delta.kernel.utils.FileStatus;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The only place that uses Delta Kernel's {@code internal} packages, for what Kernel 4.4 has no
+ * public API for yet.
+ *
+ * <ul>
+ *   <li>Writing data files of a column-mapped table: the transaction's physical schema, since
+ *       {@code Transaction.transformLogicalData} refuses such tables in 4.4 (column mapping is
+ *       what lets Kernel add columns).
+ *   <li>Reading a scan file's data: the file status and physical read schema helpers that Kernel's
+ *       own user guide uses for the documented read loop.
+ *   <li>A {@code remove} action for a file being rewritten: Kernel commits any action row it is
+ *       given, but only builds {@code add} actions publicly ({@code generateAppendActions}).
+ *   <li>The action kinds to read from a commit range: the public {@code CommitRange} takes an
+ *       internal enum.
+ * </ul>
+ */
+final class KernelFiles {
+  /** The actions {@link History} reads from each commit. */
+  static final Set<DeltaAction> HISTORY_ACTIONS = EnumSet.of(DeltaAction.COMMITINFO, DeltaAction.DOMAINMETADATA);
+
+  private KernelFiles() { }
+
+  /** The data file a scan file row (from {@code Scan.getScanFiles}) points to. */
+  static FileStatus fileStatus(Row scanFile) {
+    return InternalScanFileUtils.getAddFileStatus(scanFile);
+  }
+
+  /** The physical schema to read data files with, for a scan's state. */
+  static StructType physicalReadSchema(Row scanState) {
+    return ScanStateRow.getPhysicalDataReadSchema(scanState);
+  }
+
+  /** The physical (column-mapped) schema data files of a transaction are written with. */
+  static StructType physicalWriteSchema(Row transactionState) {
+    return TransactionStateRow.getPhysicalSchema(transactionState);
+  }
+
+  /** The file's {@code add.stats} JSON, when recorded. */
+  static Optional<String> stats(Row scanFile) {
+    Row add = addEntry(scanFile);
+    int ordinal = add.getSchema().indexOf("stats");
+    return ordinal < 0 || add.isNullAt(ordinal) ? Optional.empty() : Optional.of(add.getString(ordinal));
+  }
+
+  /** A {@code remove} action (dataChange) for the file of {@code scanFile}, as a commit action row. */
+  static Row removeAction(Row scanFile, long deletionTimestamp) {
+    AddFile add = new AddFile(addEntry(scanFile));
+    return SingleAction.createRemoveFileSingleAction(add.toRemoveFileRow(true, Optional.of(deletionTimestamp)));
+  }
+
+  private static Row addEntry(Row scanFile) {
+    return scanFile.getStruct(scanFile.getSchema().indexOf("add"));
+  }
+
+  /** An iterator over {@code values}, for Kernel calls that take one. */
+  static <T> CloseableIterator<T> iterator(List<T> values) {
+    java.util.Iterator<T> it = values.iterator();
+    return new CloseableIterator<>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public T next() {
+        return it.next();
+      }
+
+      @Override
+      public void close() { }
+    };
+  }
+}

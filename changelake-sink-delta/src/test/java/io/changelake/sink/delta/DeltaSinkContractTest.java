@@ -1,0 +1,23 @@
+package io.changelake.sink.delta;
+
+import io.changelake.core.model.Row;
+import io.changelake.core.model.RowKey;
+import io.changelake.core.model.TableId;
+import io.changelake.core.model.TableSchema;
+import io.changelake.core.spi.TableSink;
+import io.changelake.core.spi.TableSinkContract;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The {@link TableSink} contract for Delta Lake tables, read back with Delta Kernel's scan. */
+class DeltaSinkContractTest extends TableSinkContract {
+  @Override
+  protected TableSink open(Path warehouse) {
+    return DeltaSink.local(warehouse);
+  }
+
+  @Override
+  protected Map<RowKey, Row> readBack(TableSink sink, Path warehouse, TableId id, TableSchema schema) {
+    return Lake.byKey(warehouse, id, schema);
+  }
+}

@@ -1,0 +1,187 @@
+package io.changelake.sink.paimon;
+
+import io.changelake.core.model.Row;
+import io.changelake.core.model.RowKey;
+import io.changelake.core.model.TableId;
+import io.changelake.core.model.TableSchema;
+import io.changelake.core.schema.SchemaChange;
+import io.changelake.core.spi.CommitMetadata;
+import io.changelake.core.spi.RowScan;
+import io.changelake.core.spi.SinkException;
+import io.changelake.core.spi.SinkTable;
+import io.changelake.core.spi.TableSnapshot;
+import io.changelake.core.spi.TableWriter;
+import io.changelake.core.spi.WriteMode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.paimon.CoreOptions;
+import org.apache.paimon.Snapshot;
+import org.apache.paimon.catalog.Catalog;
+import org.apache.paimon.table.FileStoreTable;
+import org.apache.paimon.utils.SnapshotManager;
+
+/**
+ * A Paimon table as the commit loop sees it. Not thread-safe: one pipeline thread uses it.
+ *
+ * <p>Every pipeline commit is one Paimon commit by {@link PaimonTableWriter#COMMIT_USER} whose
+ * snapshot properties hold the {@link CommitMetadata} keys (a compaction in the same commit makes a
+ * second snapshot with the same properties).
+ */
+final class PaimonTable implements SinkTable {
+  private final TableId id;
+  private final Catalog catalog;
+  private final WriteMode mode;
+  private final String tmpDir;
+  private FileStoreTable table;
+  private RowConversion conversion;
+
+  PaimonTable(TableId id, Catalog catalog, FileStoreTable table, WriteMode mode, String tmpDir) {
+    this.id = id;
+    this.catalog = catalog;
+    this.mode = mode;
+    this.tmpDir = tmpDir;
+    use(table);
+  }
+
+  private void use(FileStoreTable latest) {
+    this.table = latest;
+    this.conversion = new RowConversion(SchemaMapping.toTableSchema(latest.schema()));
+  }
+
+  @Override
+  public TableId id() {
+    return id;
+  }
+
+  @Override
+  public TableSchema schema() {
+    return conversion.schema();
+  }
+
+  @Override
+  public WriteMode mode() {
+    return mode;
+  }
+
+  @Override
+  public Optional<CommitMetadata> lastCommit() {
+    SnapshotManager snapshots = table.snapshotManager();
+    Long latest = snapshots.latestSnapshotId();
+    Long earliest = snapshots.earliestSnapshotId();
+    if (latest == null || earliest == null) {
+      return Optional.empty();
+    }
+    for (long snapshotId = latest; snapshotId >= earliest; snapshotId--) {
+      if (!snapshots.snapshotExists(snapshotId)) {
+        continue;  // expired meanwhile
+      }
+      Snapshot snapshot = snapshots.snapshot(snapshotId);
+      Map<String, String> properties = snapshot.properties();
+      String position = properties == null ? null : properties.get(CommitMetadata.POSITION);
+      if (position != null) {
+        return Optional.of(new CommitMetadata(position,
+            Boolean.parseBoolean(properties.get(CommitMetadata.SNAPSHOT_COMPLETE)),
+            properties.getOrDefault(CommitMetadata.PIPELINE, ""), Instant.ofEpochMilli(snapshot.timeMillis())));
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public void evolve(List<SchemaChange> changes) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    List<org.apache.paimon.schema.SchemaChange> paimonChanges = new ArrayList<>(changes.size());
+    for (SchemaChange change : changes) {
+      paimonChanges.add(SchemaChanges.toPaimon(change, schema()));
+    }
+    try {
+      catalog.alterTable(PaimonSink.identifier(id), paimonChanges, false);
+    } catch (Catalog.TableNotExistException | Catalog.ColumnAlreadyExistException | Catalog.ColumnNotExistException
+             | RuntimeException e) {
+      throw new SinkException("Cannot apply " + changes + " to table " + id + ": " + e.getMessage()
+          + ". Recreate the lake table (drop it and restart the sync) to take the new schema.", e);
+    } finally {
+      refresh();
+    }
+  }
+
+  private void refresh() {
+    try {
+      use((FileStoreTable) catalog.getTable(PaimonSink.identifier(id)));
+    } catch (Catalog.TableNotExistException e) {
+      throw new SinkException("Table " + id + " was dropped while the pipeline was writing it. Restart the sync"
+          + " to create it again.", e);
+    }
+  }
+
+  @Override
+  public Map<RowKey, Row> lookup(Collection<RowKey> keys) {
+    if (!schema().hasPrimaryKey()) {
+      throw new UnsupportedOperationException("Table " + id + " has no primary key to look rows up by");
+    }
+    if (keys.isEmpty() || table.snapshotManager().latestSnapshotId() == null) {
+      return new LinkedHashMap<>();
+    }
+    return KeyLookup.find(table, conversion, keys);
+  }
+
+  @Override
+  public TableWriter newWriter() {
+    refresh();
+    return new PaimonTableWriter(this, table, conversion, mode, tmpDir);
+  }
+
+  @Override
+  public List<TableSnapshot> snapshots() {
+    List<TableSnapshot> result = new ArrayList<>();
+    try {
+      Iterator<Snapshot> all = table.snapshotManager().snapshots();
+      all.forEachRemaining(s -> result.add(toTableSnapshot(s)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Listing the snapshots of table " + id + " failed", e);
+    }
+    result.sort(Comparator.comparingLong(TableSnapshot::id));
+    return result;
+  }
+
+  private static TableSnapshot toTableSnapshot(Snapshot snapshot) {
+    Map<String, String> summary = new LinkedHashMap<>();
+    if (snapshot.properties() != null) {
+      summary.putAll(snapshot.properties());
+    }
+    summary.put("commit-user", snapshot.commitUser());
+    summary.put("commit-identifier", String.valueOf(snapshot.commitIdentifier()));
+    summary.put("total-record-count", String.valueOf(snapshot.totalRecordCount()));
+    summary.put("delta-record-count", String.valueOf(snapshot.deltaRecordCount()));
+    summary.put("schema-id", String.valueOf(snapshot.schemaId()));
+    return new TableSnapshot(snapshot.id(), Instant.ofEpochMilli(snapshot.timeMillis()),
+        snapshot.commitKind().name().toLowerCase(Locale.ROOT), summary);
+  }
+
+  @Override
+  public RowScan scan(Long snapshotId) {
+    if (snapshotId == null) {
+      return table.snapshotManager().latestSnapshotId() == null
+          ? PaimonRows.empty(conversion) : PaimonRows.read(table, conversion, null);
+    }
+    if (!table.snapshotManager().snapshotExists(snapshotId)) {
+      throw new SinkException("Table " + id + " has no snapshot " + snapshotId
+          + " (it may have expired: see snapshot.num-retained.min). List its snapshots with `changelake snapshots "
+          + id + "`.");
+    }
+    FileStoreTable version = table.copy(Map.of(CoreOptions.SCAN_SNAPSHOT_ID.key(), String.valueOf(snapshotId)));
+    return PaimonRows.read(version, new RowConversion(SchemaMapping.toTableSchema(version.schema())), null);
+  }
+}

@@ -1,0 +1,128 @@
+package io.changelake.sink.paimon;
+
+import io.changelake.core.model.Row;
+import io.changelake.core.model.RowKey;
+import io.changelake.core.model.TableId;
+import io.changelake.core.model.TableSchema;
+import io.changelake.core.spi.CommitMetadata;
+import io.changelake.core.spi.RowScan;
+import io.changelake.core.spi.SinkTable;
+import io.changelake.core.spi.TableWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.paimon.catalog.Catalog;
+import org.apache.paimon.catalog.Identifier;
+import org.apache.paimon.data.BinaryString;
+import org.apache.paimon.data.Decimal;
+import org.apache.paimon.data.InternalArray;
+import org.apache.paimon.data.InternalRow;
+import org.apache.paimon.reader.RecordReader;
+import org.apache.paimon.table.FileStoreTable;
+import org.apache.paimon.table.source.ReadBuilder;
+import org.apache.paimon.types.ArrayType;
+import org.apache.paimon.types.DataType;
+import org.apache.paimon.types.RowType;
+
+/** Test helpers: write through the sink, read back with Paimon's own reader. */
+final class Lake {
+  private Lake() { }
+
+  static CommitMetadata position(String position) {
+    return new CommitMetadata(position, true, "test-pipeline", null);
+  }
+
+  static void commit(SinkTable table, String position, Consumer<TableWriter> body) {
+    try (TableWriter writer = table.newWriter()) {
+      body.accept(writer);
+      writer.commit(position(position));
+    }
+  }
+
+  /** The table as Paimon's reader sees it, loaded fresh from the catalog. */
+  static FileStoreTable load(PaimonSink sink, TableId id) {
+    try {
+      return (FileStoreTable) sink.catalog().getTable(Identifier.create(id.namespace(), id.name()));
+    } catch (Catalog.TableNotExistException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * Every row, read by Paimon's ReadBuilder, as plain Java values: strings, BigDecimal, Paimon
+   * Timestamp, epoch days, ByteBuffer for binaries, lists for arrays.
+   */
+  static List<List<Object>> records(FileStoreTable table) {
+    ReadBuilder builder = table.newReadBuilder();
+    RowType type = table.rowType();
+    List<List<Object>> records = new ArrayList<>();
+    try (RecordReader<InternalRow> reader = builder.newRead().createReader(builder.newScan().plan())) {
+      reader.forEachRemaining(row -> records.add(values(row, type)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return records;
+  }
+
+  private static List<Object> values(InternalRow row, RowType type) {
+    List<Object> values = new ArrayList<>();
+    for (int i = 0; i < type.getFieldCount(); i++) {
+      values.add(plain(InternalRow.createFieldGetter(type.getTypeAt(i), i).getFieldOrNull(row), type.getTypeAt(i)));
+    }
+    return values;
+  }
+
+  private static Object plain(Object value, DataType type) {
+    if (value instanceof BinaryString s) {
+      return s.toString();
+    }
+    if (value instanceof Decimal d) {
+      return d.toBigDecimal();
+    }
+    if (value instanceof byte[] bytes) {
+      return ByteBuffer.wrap(bytes.clone());
+    }
+    if (value instanceof InternalArray array) {
+      DataType element = ((ArrayType) type).getElementType();
+      InternalArray.ElementGetter getter = InternalArray.createElementGetter(element);
+      List<Object> list = new ArrayList<>();
+      for (int i = 0; i < array.size(); i++) {
+        list.add(plain(getter.getElementOrNull(array, i), element));
+      }
+      return list;
+    }
+    return value;
+  }
+
+  /** Paimon's view as rows keyed by the changelake key; fails on a duplicate key. */
+  static Map<RowKey, Row> byKey(FileStoreTable table, TableSchema schema) {
+    Map<RowKey, Row> rows = new LinkedHashMap<>();
+    for (List<Object> record : records(table)) {
+      Row row = Row.of(record.toArray());
+      Row previous = rows.put(row.key(schema), row);
+      if (previous != null) {
+        throw new AssertionError("Duplicate key " + row.key(schema) + ": " + previous + " and " + row);
+      }
+    }
+    return rows;
+  }
+
+  /** The sink's own view through scan(). */
+  static List<Row> scan(SinkTable table, Long snapshotId) {
+    List<Row> rows = new ArrayList<>();
+    try (RowScan scan = table.scan(snapshotId)) {
+      scan.forEach(rows::add);
+    }
+    return rows;
+  }
+
+  static List<Object> list(Object... values) {
+    return Arrays.asList(values);
+  }
+}

@@ -1,0 +1,23 @@
+package io.changelake.sink.paimon;
+
+import io.changelake.core.model.Row;
+import io.changelake.core.model.RowKey;
+import io.changelake.core.model.TableId;
+import io.changelake.core.model.TableSchema;
+import io.changelake.core.spi.TableSink;
+import io.changelake.core.spi.TableSinkContract;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The {@link TableSink} contract for Paimon tables, read back with Paimon's ReadBuilder. */
+class PaimonSinkContractTest extends TableSinkContract {
+  @Override
+  protected TableSink open(Path warehouse) {
+    return PaimonSink.local(warehouse);
+  }
+
+  @Override
+  protected Map<RowKey, Row> readBack(TableSink sink, Path warehouse, TableId id, TableSchema schema) {
+    return Lake.byKey(Lake.load((PaimonSink) sink, id), schema);
+  }
+}
