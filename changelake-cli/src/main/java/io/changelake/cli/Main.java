@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = {
-        "Keeps database tables continuously mirrored as open lakehouse tables (Apache Iceberg) through change"
+        "Keeps database tables continuously mirrored as open lakehouse tables (Apache Iceberg, Delta Lake,"
+            + " Apache Paimon) through change"
             + " data capture: snapshot, then inserts, updates, deletes and schema changes, exactly once.",
         ""
     },

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
         "Paimon's postgres_sync_database action with its flags verbatim (see postgres_sync_table).",
-        "Until changelake's Paimon format lands, the tables are written as Apache Iceberg tables under --warehouse."
+        "The tables are Apache Paimon primary-key tables under --warehouse, readable by Paimon's own readers;"
+            + " --format adds or replaces formats (iceberg, delta)."
     },
     footer = {
         "",

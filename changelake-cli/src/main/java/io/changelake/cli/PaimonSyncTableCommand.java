@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
     description = {
         "Paimon's postgres_sync_table action with its flags verbatim: every command line of the Flink CDC -> Paimon"
             + " guide runs with 'changelake' in place of '$FLINK_HOME/bin/flink run .../paimon-flink-action.jar'.",
-        "Until changelake's Paimon format lands, the tables are written as Apache Iceberg tables under --warehouse."
+        "The tables are Apache Paimon primary-key tables under --warehouse, readable by Paimon's own readers;"
+            + " --format adds or replaces formats (iceberg, delta)."
     },
     footer = {
         "",

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * table read back through its format's own reader and compared row by row with the source.
  */
 class FormatsEndToEndTest {
-  private static final List<String> FORMATS = List.of("iceberg", "delta", "paimon");
+  private static final List<String> FORMATS = RunningSync.ALL_FORMATS;
 
   @RegisterExtension
   static final PostgresExtension POSTGRES = new PostgresExtension();

@@ -18,6 +18,9 @@ import java.util.function.BooleanSupplier;
 
 /** A sync running in this JVM, as {@code changelake sync-table} would run it, stopped cleanly on close. */
 final class RunningSync implements AutoCloseable {
+  /** Every table format, for tests that mirror one capture into all of them. */
+  static final List<String> ALL_FORMATS = List.of("iceberg", "delta", "paimon");
+
   private final SyncRunner runner;
   private final SyncRequest request;
   private final ExecutorService executor = Executors.newSingleThreadExecutor();
@@ -72,27 +75,35 @@ final class RunningSync implements AutoCloseable {
 
   /**
    * Waits until the lake table of source table {@code table} (same name, in the request's lake
-   * database) equals the source row by row; otherwise fails showing how they differ.
+   * database) equals the source row by row in every format of the request, each read with its own
+   * reader; otherwise fails showing how they differ.
    */
   void awaitMirrored(PostgresServer pg, String db, String table, String key) throws Exception {
-    String warehouse = request.warehouse();
     String suspended = "SUSPENDED " + request.database() + "." + table + ": ";
-    try {
-      await(table + " to equal the source", () -> {
-        if (output.toString().contains(suspended)) {
-          throw new AssertionError("The sync suspended " + table + " while waiting for it to equal the source:\n"
-              + output);
-        }
-        return TableComparison.same(pg, db, table, warehouse, request.database(), table, key);
-      });
-    } catch (AssertionError notMirrored) {
+    for (String format : request.formats()) {
+      String warehouse = location(format);
       try {
-        TableComparison.assertSame(pg, db, table, warehouse, request.database(), table, key);
-      } catch (AssertionError difference) {
-        notMirrored.addSuppressed(difference);
+        await(format + " " + table + " to equal the source", () -> {
+          if (output.toString().contains(suspended)) {
+            throw new AssertionError("The sync suspended " + table + " while waiting for it to equal the source:\n"
+                + output);
+          }
+          return TableComparison.same(pg, db, table, format, warehouse, request.database(), table, key);
+        });
+      } catch (AssertionError notMirrored) {
+        try {
+          TableComparison.assertSame(pg, db, table, format, warehouse, request.database(), table, key);
+        } catch (AssertionError difference) {
+          notMirrored.addSuppressed(difference);
+        }
+        throw notMirrored;
       }
-      throw notMirrored;
     }
+  }
+
+  /** Where the request's tables of {@code format} are: the warehouse, or a folder of it per format. */
+  String location(String format) {
+    return LakeFormats.location(request.warehouse(), format, request.formats().size() > 1);
   }
 
   /** Stops the sync cleanly and returns its exit code. */

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.changelake.core.model.Column;
+import io.changelake.core.model.TableId;
 import io.changelake.core.pipeline.TableReport;
 import io.changelake.core.pipeline.TableState;
+import io.changelake.core.spi.SinkTable;
+import io.changelake.core.spi.TableSink;
 import io.changelake.core.spi.WriteMode;
 import io.changelake.testkit.PostgresServer;
 import java.io.ByteArrayOutputStream;
@@ -161,28 +165,49 @@ class SchemaEvolutionEndToEndTest {
   }
 
   private SyncRequest request(Map<String, String> options) {
-    return RunningSync.request(options, warehouse.toString(), WriteMode.UPSERT, List.of());
+    return RunningSync.request(options, warehouse.toString(), WriteMode.UPSERT, List.of(), RunningSync.ALL_FORMATS);
   }
 
-  /** Asserts the lake table's columns, in order, as "name type" plus " required" for required ones. */
+  /**
+   * Asserts the Iceberg table's columns, in order, as "name type" plus " required" for required
+   * ones, and the same column names in order in every other format.
+   */
   private void assertLakeColumns(String table, String... expected) {
-    Table lake = TableComparison.lakeTable(warehouse.toString(), "lake", table);
+    Table lake = TableComparison.lakeTable(location("iceberg"), "lake", table);
     List<String> actual = new ArrayList<>();
     for (Types.NestedField field : lake.schema().columns()) {
       actual.add(field.name() + " " + field.type() + (field.isOptional() ? "" : " required"));
     }
     assertEquals(List.of(expected), actual);
+    List<String> names = actual.stream().map(c -> c.substring(0, c.indexOf(' '))).toList();
+    for (String format : RunningSync.ALL_FORMATS) {
+      try (TableSink sink = Providers.sink(format).open(location(format), Map.of(), Map.of())) {
+        SinkTable other = sink.find(new TableId("lake", table)).orElseThrow();
+        assertEquals(names, other.schema().columns().stream().map(Column::name).toList(), format + " columns");
+      }
+    }
+  }
+
+  private String location(String format) {
+    return LakeFormats.location(warehouse.toString(), format, true);
   }
 
   private Map<String, String> lakeValues(String column) throws Exception {
     return lakeValues("evolving", column);
   }
 
-  /** The lake table's values of {@code column} by key; null as "null". */
+  /** The lake table's values of {@code column} by key, null as "null", the same in every format. */
   private Map<String, String> lakeValues(String table, String column) throws Exception {
-    var rows = TableComparison.lake(TableComparison.lakeTable(warehouse.toString(), "lake", table), "id");
-    return rows.entrySet().stream()
-        .collect(Collectors.toMap(Map.Entry::getKey, e -> String.valueOf(e.getValue().get(column))));
+    Map<String, String> first = null;
+    for (String format : RunningSync.ALL_FORMATS) {
+      var values = TableComparison.lake(format, location(format), "lake", table, "id").entrySet().stream()
+          .collect(Collectors.toMap(Map.Entry::getKey, e -> String.valueOf(e.getValue().get(column))));
+      if (first != null) {
+        assertEquals(first, values, format + " values of " + table + "." + column);
+      }
+      first = values;
+    }
+    return first;
   }
 
   private Optional<TableReport> tableState(String table) {

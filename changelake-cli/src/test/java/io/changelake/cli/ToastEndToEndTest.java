@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * PostgreSQL TOAST through the whole path: an UPDATE that leaves large out-of-line values unchanged
  * arrives without them (Debezium's unavailable-value placeholder); the lake table must keep the
  * real values, whether they come from an earlier change in the same commit round, from the
- * before-image (REPLICA IDENTITY FULL), or from the lake table itself (a later round).
+ * before-image (REPLICA IDENTITY FULL), or from the lake table itself (a later round) — in every
+ * format, each read back with its own reader.
  */
 class ToastEndToEndTest {
   private static final String DB = "toast";
@@ -47,7 +48,7 @@ class ToastEndToEndTest {
 
     var options = RunningSync.sourceOptions(pg, DB, "toast_slot", String.join("|", TABLES));
     try (RunningSync sync = new RunningSync(RunningSync.request(options, warehouse.toString(), WriteMode.UPSERT,
-        List.of()))) {
+        List.of(), RunningSync.ALL_FORMATS))) {
       awaitMirrored(sync);
 
       // a later round than the snapshot: the values come from the lake table (or the before-image)

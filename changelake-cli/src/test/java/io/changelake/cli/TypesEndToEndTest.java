@@ -114,10 +114,10 @@ class TypesEndToEndTest {
 
     var options = RunningSync.sourceOptions(pg, DB, "types_slot", "all_types|decimal_nan");
     try (RunningSync sync = new RunningSync(RunningSync.request(options, warehouse.toString(), WriteMode.UPSERT,
-        List.of()))) {
+        List.of(), RunningSync.ALL_FORMATS))) {
       // the snapshot path
       sync.awaitMirrored(pg, DB, "all_types", "id");
-      assertLakeTypes();
+      assertLakeTypes(sync);
       awaitAmounts(sync, "1", null, "2", "1.50");
 
       // the streaming path: the same values inserted, every column updated (values to NULL and back,
@@ -134,9 +134,9 @@ class TypesEndToEndTest {
       sync.awaitMirrored(pg, DB, "all_types", "id");
       awaitAmounts(sync, "1", "2.25", "2", null, "3", null);
       assertEquals(0, sync.stop());
+      assertLakeTypes(sync);
+      assertComparisonReportsAnyChangedValue(sync.location("iceberg"));
     }
-    assertLakeTypes();
-    assertComparisonReportsAnyChangedValue();
   }
 
   /** Inserts {@link #ROWS} with ids from {@code firstId}, each under its session time zone. */
@@ -147,8 +147,9 @@ class TypesEndToEndTest {
     }
   }
 
-  private void assertLakeTypes() {
-    Table table = TableComparison.lakeTable(warehouse.toString(), "lake", "all_types");
+  /** The Iceberg column types, as the README's type mapping gives them. */
+  private void assertLakeTypes(RunningSync sync) {
+    Table table = TableComparison.lakeTable(sync.location("iceberg"), "lake", "all_types");
     table.refresh();
     Map<String, String> actual = new LinkedHashMap<>();
     for (Types.NestedField field : table.schema().columns()) {
@@ -158,8 +159,8 @@ class TypesEndToEndTest {
   }
 
   /**
-   * Waits for decimal_nan's amounts in the lake to be {@code keysAndAmounts}. A numeric(p,s) NaN has
-   * no Iceberg decimal value: the README says it is written as null (the column is nullable in the
+   * Waits for decimal_nan's amounts in every format to be {@code keysAndAmounts}. A numeric(p,s) NaN
+   * has no lake decimal value: the README says it is written as null (the column is nullable in the
    * lake for that reason), snapshot and streaming alike.
    */
   private void awaitAmounts(RunningSync sync, String... keysAndAmounts) throws Exception {
@@ -167,18 +168,21 @@ class TypesEndToEndTest {
     for (int i = 0; i < keysAndAmounts.length; i += 2) {
       expected.put(keysAndAmounts[i] + "|", keysAndAmounts[i + 1]);
     }
-    sync.await("decimal_nan's amounts " + expected, () -> expected.equals(lakeAmounts()));
-    assertTrue(TableComparison.lakeTable(warehouse.toString(), "lake", "decimal_nan").schema()
+    for (String format : RunningSync.ALL_FORMATS) {
+      sync.await(format + " decimal_nan's amounts " + expected,
+          () -> expected.equals(lakeAmounts(format, sync.location(format))));
+    }
+    assertTrue(TableComparison.lakeTable(sync.location("iceberg"), "lake", "decimal_nan").schema()
         .findField("amount").isOptional());
   }
 
-  /** decimal_nan's amounts in the lake by key, or none while it cannot be read. */
-  private Map<String, String> lakeAmounts() {
+  /** decimal_nan's amounts in the format's table by key, or none while it cannot be read. */
+  private static Map<String, String> lakeAmounts(String format, String location) {
     Map<String, String> amounts = new java.util.HashMap<>();
     try {
-      TableComparison.lake(TableComparison.lakeTable(warehouse.toString(), "lake", "decimal_nan"), "id")
+      TableComparison.lake(format, location, "lake", "decimal_nan", "id")
           .forEach((key, row) -> amounts.put(key, row.get("amount")));
-    } catch (Exception e) {
+    } catch (Exception | AssertionError e) {
       return Map.of();
     }
     return amounts;
@@ -189,8 +193,7 @@ class TypesEndToEndTest {
    * one value changed by the smallest step its type has (a microsecond, the last decimal digit, one
    * zero byte, NULL for an empty value, a space inside JSON text) is reported, naming that column.
    */
-  private void assertComparisonReportsAnyChangedValue() throws Exception {
-    String wh = warehouse.toString();
+  private void assertComparisonReportsAnyChangedValue(String wh) throws Exception {
     pg.execute(DB, "CREATE TABLE changed AS SELECT * FROM all_types");
     TableComparison.assertSame(pg, DB, "changed", wh, "lake", "all_types", "id");
     String[][] changes = {
