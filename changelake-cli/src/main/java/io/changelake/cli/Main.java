@@ -45,11 +45,16 @@ public final class Main {
 
   /** Runs the command line and returns the exit code. */
   public static int execute(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The command tree with its error handlers and help footers. */
+  static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Main());
     commandLine.setExecutionExceptionHandler(new ErrorHandler());
     commandLine.setParameterExceptionHandler(new ErrorHandler());
     HelpFooters.install(commandLine);
-    return commandLine.execute(args);
+    return commandLine;
   }
 
   /** Prints the version from the jar manifest. */

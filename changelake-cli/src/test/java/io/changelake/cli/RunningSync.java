@@ -33,6 +33,18 @@ final class RunningSync implements AutoCloseable {
     this.result = executor.submit(() -> runner.run(request));
   }
 
+  /**
+   * The sync a command line asks for, parsed by the same parser as {@code changelake <args>} (the
+   * command, e.g. {@code postgres_sync_table}, first).
+   */
+  static RunningSync ofCommandLine(String... args) {
+    var parsed = Main.commandLine().parseArgs(args).subcommand();
+    if (parsed == null || !(parsed.commandSpec().userObject() instanceof SyncCommand command)) {
+      throw new IllegalArgumentException("not a sync command line: " + String.join(" ", args));
+    }
+    return new RunningSync(command.request());
+  }
+
   static Map<String, String> sourceOptions(PostgresServer pg, String db, String slot, String tables) {
     Map<String, String> options = new LinkedHashMap<>();
     options.put("hostname", pg.host());
