@@ -70,8 +70,8 @@ final class ConsoleReporter implements PipelineListener {
   }
 
   @Override
-  public void suspended(TableId lake, String reason) {
-    out.println("SUSPENDED " + lake + ": " + reason);
+  public void suspended(TableId lake, String format, String reason) {
+    out.println("SUSPENDED " + format + " " + lake + ": " + reason);
     out.flush();
   }
 }

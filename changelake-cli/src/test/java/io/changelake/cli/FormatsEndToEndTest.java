@@ -1,14 +1,17 @@
 package io.changelake.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.changelake.core.pipeline.TableState;
 import io.changelake.core.spi.TableFilter;
 import io.changelake.core.spi.WriteMode;
 import io.changelake.testkit.PostgresServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -86,6 +89,46 @@ class FormatsEndToEndTest {
         "--output", "csv", "--limit", "0");
     long sourceRows = TableComparison.source(pg, db, "products", "id").size();
     assertEquals(sourceRows + 1, csv.lines().count(), "header plus every row: " + csv.lines().limit(3).toList());
+  }
+
+  @Test
+  void aFailingFormatSuspendsOnlyItsTables() throws Exception {
+    String db = "failing";
+    pg.createDatabase(db);
+    pg.execute(db, "CREATE TABLE items (id int PRIMARY KEY, name text)",
+        "INSERT INTO items SELECT i, 'i' || i FROM generate_series(1, 50) i");
+    var request = RunningSync.request(RunningSync.sourceOptions(pg, db, "failing_slot", "items"),
+        warehouse.toString(), WriteMode.UPSERT, List.of(), FORMATS);
+    try (RunningSync sync = new RunningSync(request)) {
+      sync.awaitMirrored(pg, db, "items", "id");
+      // the Delta table's log becomes unreadable: its next commit fails
+      Path log = Path.of(sync.location("delta"), "lake", "items", "_delta_log");
+      try (var files = Files.list(log)) {
+        for (Path json : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+          Files.writeString(json, "not a Delta log entry");
+        }
+      }
+      pg.execute(db, "INSERT INTO items VALUES (51, 'after the failure')", "UPDATE items SET name = 'changed' WHERE id = 1");
+      String suspended = "SUSPENDED delta lake.items: ";
+      sync.await("the Delta table to be suspended", () -> sync.output.toString().contains(suspended));
+      for (String format : List.of("iceberg", "paimon")) {
+        String location = sync.location(format);
+        sync.await(format + " to take the changes", () -> TableComparison.same(pg, db, "items", format, location, "lake",
+            "items", "id"));
+      }
+      assertFalse(sync.output.toString().contains("SUSPENDED iceberg") || sync.output.toString().contains(
+          "SUSPENDED paimon"), sync.output.toString());
+      sync.await("status to show the Delta table suspended", () -> {
+        try {
+          return StatusFile.readAll(warehouse.toString()).stream().flatMap(s -> s.tables().stream())
+              .anyMatch(t -> t.format().equals("delta") && t.state() == TableState.SUSPENDED
+                  && t.reason() != null);
+        } catch (java.io.IOException e) {
+          return false;
+        }
+      });
+      assertEquals(0, sync.stop());
+    }
   }
 
   /** Runs a changelake command in this JVM and returns what it printed on standard output. */

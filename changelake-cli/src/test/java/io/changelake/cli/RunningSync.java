@@ -91,8 +91,8 @@ final class RunningSync implements AutoCloseable {
    * reader; otherwise fails showing how they differ.
    */
   void awaitMirrored(PostgresServer pg, String db, String table, String key) throws Exception {
-    String suspended = "SUSPENDED " + request.database() + "." + table + ": ";
     for (String format : request.formats()) {
+      String suspended = "SUSPENDED " + format + " " + request.database() + "." + table + ": ";
       String warehouse = location(format);
       try {
         await(format + " " + table + " to equal the source", () -> {

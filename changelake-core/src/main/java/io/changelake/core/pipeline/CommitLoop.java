@@ -137,8 +137,8 @@ public final class CommitLoop implements ChangeListener {
       }
       try {
         accept(table, event, previous);
-      } catch (MirroredTable.SuspendException | SinkException e) {
-        suspend(table, e.getMessage());
+      } catch (RuntimeException e) {
+        suspend(table, e);
       }
     }
   }
@@ -199,12 +199,12 @@ public final class CommitLoop implements ChangeListener {
         Instant sourceTime = table.newestSourceTime();
         try {
           changes = table.commit(roundEnd, table.committed() == null);
-        } catch (MirroredTable.SuspendException | SinkException e) {
-          suspend(table, e.getMessage());
         } catch (CommitStateUnknownException e) {
           throw new PipelineException("The commit of " + table.lakeId() + " may or may not have landed: "
               + e.getMessage() + ". Nothing was acknowledged to the source; restart the sync and it resumes"
               + " from what each table holds.", e);
+        } catch (RuntimeException e) {
+          suspend(table, e);
         }
         if (changes >= 0) {
           committedTables++;
@@ -246,10 +246,18 @@ public final class CommitLoop implements ChangeListener {
     return ack;
   }
 
-  private void suspend(MirroredTable table, String reason) {
-    LOG.error("Suspended {}: {}", table.lakeId(), reason);
+  /**
+   * Stops one table of one format: a change it cannot take, or a failure of its sink (the other
+   * formats and tables go on). A failure that is not one of ours keeps its stack trace in the log.
+   */
+  private void suspend(MirroredTable table, RuntimeException cause) {
+    boolean expected = cause instanceof MirroredTable.SuspendException || cause instanceof SinkException;
+    String reason = expected ? cause.getMessage()
+        : "the " + table.format() + " sink failed: " + cause + ". Fix the cause, then restart the sync; the"
+            + " table resumes from its last commit";
+    LOG.error("Suspended {} table {}: {}", table.format(), table.lakeId(), reason, expected ? null : cause);
     table.suspend(reason);
-    listener.suspended(table.lakeId(), reason);
+    listener.suspended(table.lakeId(), table.format(), reason);
   }
 
   // ChangeListener: called on the source's thread.

@@ -75,6 +75,10 @@ final class MirroredTable {
     return source;
   }
 
+  String format() {
+    return format;
+  }
+
   TableId lakeId() {
     return lake.id();
   }

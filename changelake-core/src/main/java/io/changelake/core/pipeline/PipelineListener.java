@@ -14,6 +14,6 @@ public interface PipelineListener {
   /** A commit round finished. */
   default void committed(CommitReport report) { }
 
-  /** A table stopped taking changes; {@code reason} says why and how to fix it. */
-  default void suspended(TableId lake, String reason) { }
+  /** The {@code format} table {@code lake} stopped taking changes; {@code reason} says why and how to fix it. */
+  default void suspended(TableId lake, String format, String reason) { }
 }
