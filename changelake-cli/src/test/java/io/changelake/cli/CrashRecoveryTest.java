@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kill -9 of the sync process at random moments, during the snapshot and during streaming, while
- * the source keeps changing: after a final clean run every table equals the source exactly, holds
- * no duplicate key, and no table's history ever went back in time.
+ * the source keeps changing, with every table written in Iceberg, Delta and Paimon: after a final
+ * clean run every table of every format equals the source exactly and holds no duplicate key (no
+ * format is left behind or ahead of the others), and no Iceberg table's history ever went back in time.
  */
 class CrashRecoveryTest {
   private static final String DB = "crash";
@@ -72,7 +73,7 @@ class CrashRecoveryTest {
           Thread.sleep(random.nextInt(2500));
         }
         sync.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        TableComparison.findLakeTable(warehouse.toString(), "lake", "accounts")
+        TableComparison.findLakeTable(iceberg(), "lake", "accounts")
             .ifPresent(SyncEndToEndTest::assertNoTimeTravelBackwards);
       }
     } finally {
@@ -81,25 +82,32 @@ class CrashRecoveryTest {
     }
     Process last = startSync();
     try {
-      Instant deadline = Instant.now().plusSeconds(120);
-      while (Instant.now().isBefore(deadline)
-          && !(TableComparison.same(pg, DB, "accounts", warehouse.toString(), "lake", "accounts", "id")
-              && TableComparison.same(pg, DB, "ledger", warehouse.toString(), "lake", "ledger", "id"))) {
-        Thread.sleep(500);
+      for (String format : RunningSync.ALL_FORMATS) {
+        String location = LakeFormats.location(warehouse.toString(), format, true);
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (Instant.now().isBefore(deadline)
+            && !(TableComparison.same(pg, DB, "accounts", format, location, "lake", "accounts", "id")
+                && TableComparison.same(pg, DB, "ledger", format, location, "lake", "ledger", "id"))) {
+          Thread.sleep(500);
+        }
+        TableComparison.assertSame(pg, DB, "accounts", format, location, "lake", "accounts", "id");
+        TableComparison.assertSame(pg, DB, "ledger", format, location, "lake", "ledger", "id");
       }
-      TableComparison.assertSame(pg, DB, "accounts", warehouse.toString(), "lake", "accounts", "id");
-      TableComparison.assertSame(pg, DB, "ledger", warehouse.toString(), "lake", "ledger", "id");
     } finally {
       last.destroy();
       last.waitFor(60, TimeUnit.SECONDS);
     }
     assertEquals(0, last.exitValue(), () -> "SIGTERM must commit what is in flight and exit 0:\n" + syncLog());
-    SyncEndToEndTest.assertNoTimeTravelBackwards(TableComparison.lakeTable(warehouse.toString(), "lake", "accounts"));
-    SyncEndToEndTest.assertNoTimeTravelBackwards(TableComparison.lakeTable(warehouse.toString(), "lake", "ledger"));
+    SyncEndToEndTest.assertNoTimeTravelBackwards(TableComparison.lakeTable(iceberg(), "lake", "accounts"));
+    SyncEndToEndTest.assertNoTimeTravelBackwards(TableComparison.lakeTable(iceberg(), "lake", "ledger"));
+  }
+
+  private String iceberg() {
+    return LakeFormats.location(warehouse.toString(), "iceberg", true);
   }
 
   private int snapshotCount() {
-    return TableComparison.findLakeTable(warehouse.toString(), "lake", "accounts")
+    return TableComparison.findLakeTable(iceberg(), "lake", "accounts")
         .map(table -> (int) java.util.stream.StreamSupport.stream(table.snapshots().spliterator(), false).count())
         .orElse(0);
   }
@@ -108,7 +116,8 @@ class CrashRecoveryTest {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "sync-table",
-        "--warehouse", warehouse.toString(), "--database", "lake", "--commit-interval", "500ms"));
+        "--warehouse", warehouse.toString(), "--database", "lake", "--commit-interval", "500ms",
+        "--format", String.join(",", RunningSync.ALL_FORMATS)));
     Map<String, String> options = RunningSync.sourceOptions(pg, DB, "crash_slot", "accounts|ledger");
     options.forEach((k, v) -> command.addAll(List.of("--source-conf", k + "=" + v)));
     return new ProcessBuilder(command).redirectErrorStream(true)
