@@ -124,9 +124,9 @@ final class TableComparison {
     return group == null ? 0 : Long.parseLong(group);
   }
 
+  /** The Iceberg table; throws Iceberg's NoSuchTableException when it does not exist (yet). */
   static Table lakeTable(String warehouse, String db, String table) {
-    return findLakeTable(warehouse, db, table).orElseThrow(
-        () -> new AssertionError("No Iceberg table " + db + "." + table + " in " + warehouse));
+    return new HadoopCatalog(new Configuration(), warehouse).loadTable(TableIdentifier.of(db, table));
   }
 
   /** The Iceberg table, if its first metadata file was written. */

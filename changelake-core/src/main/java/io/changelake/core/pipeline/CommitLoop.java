@@ -177,10 +177,11 @@ public final class CommitLoop implements ChangeListener {
     }
   }
 
+  /** Source changes gathered since the last commit: every format of a table takes the same changes, counted once. */
   private long pendingChanges() {
     long pending = 0;
-    for (MirroredTable table : tables) {
-      pending += table.pendingChanges();
+    for (List<MirroredTable> formats : bySource.values()) {
+      pending += formats.stream().mapToLong(MirroredTable::pendingChanges).max().orElse(0);
     }
     return pending;
   }
