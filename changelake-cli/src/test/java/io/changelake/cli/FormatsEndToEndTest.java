@@ -131,6 +131,15 @@ class FormatsEndToEndTest {
     }
   }
 
+  /** Waits until every format's products table equals the view "expected". */
+  private void awaitExpected(RunningSync sync, String db, String what) throws Exception {
+    for (String format : FORMATS) {
+      String location = sync.location(format);
+      sync.await(format + " " + what, () -> TableComparison.same(pg, db, "expected", format, location, "lake",
+          "products", "id"));
+    }
+  }
+
   /** Runs a changelake command in this JVM and returns what it printed on standard output. */
   private static String command(String... args) {
     PrintStream original = System.out;
@@ -161,18 +170,19 @@ class FormatsEndToEndTest {
         "label=upper(name)", "added_year=year(added)", "double_price=price * 2");
     var request = new SyncRequest("postgres", RunningSync.sourceOptions(pg, db, "computed_slot", "products"),
         TableFilter.ALL, warehouse.toString(), "lake", null, Map.of(), Map.of(), WriteMode.UPSERT, List.of(),
-        Duration.ofMillis(300), 100_000, List.of("paimon"), computed, List.of("table_name", "database_name", "_op_type"));
-    String location = warehouse.toString();
+        Duration.ofMillis(300), 100_000, FORMATS, computed, List.of("table_name", "database_name", "_op_type"));
     try (RunningSync sync = new RunningSync(request)) {
-      sync.await("the snapshot", () -> TableComparison.same(pg, db, "expected", "paimon", location, "lake", "products", "id"));
+      awaitExpected(sync, db, "the snapshot");
       pg.execute(db, "UPDATE products SET price = 500, name = 'gold' WHERE id = 1",
           "INSERT INTO products VALUES (1000, 'new', 10, DATE '2030-06-01')", "DELETE FROM products WHERE id = 2");
-      sync.await("the changes", () -> TableComparison.same(pg, db, "expected", "paimon", location, "lake", "products", "id"));
-      TableComparison.assertSame(pg, db, "expected", "paimon", location, "lake", "products", "id");
-      var lake = TableComparison.lake("paimon", location, "lake", "products", "id");
-      assertEquals("UPDATE", lake.get("1|").get("_op_type"));
-      assertEquals("INSERT", lake.get("1000|").get("_op_type"));
-      assertEquals("SNAPSHOT", lake.get("3|").get("_op_type"));
+      awaitExpected(sync, db, "the changes");
+      for (String format : FORMATS) {
+        TableComparison.assertSame(pg, db, "expected", format, sync.location(format), "lake", "products", "id");
+        var lake = TableComparison.lake(format, sync.location(format), "lake", "products", "id");
+        assertEquals("UPDATE", lake.get("1|").get("_op_type"), format);
+        assertEquals("INSERT", lake.get("1000|").get("_op_type"), format);
+        assertEquals("SNAPSHOT", lake.get("3|").get("_op_type"), format);
+      }
       assertEquals(0, sync.stop());
     }
   }
