@@ -7,6 +7,7 @@ import io.changelake.core.model.TableSchema;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Folds the changes of one upsert-mode table within one commit, so a key touched many times is
@@ -77,14 +78,20 @@ final class KeyedFold {
   private record Previous(Row row, TableSchema schema, RowKey storedUnder) { }
 
   private final TableSchema keySchema;
+  private final BiFunction<Row, TableSchema, Row> refill;
   private final Map<RowKey, Entry> entries = new LinkedHashMap<>();
   private long changes;
   /** The deleted key's state when the last change added was a DELETE; null otherwise. */
   private Previous deletedJustBefore;
 
-  /** @param keySchema a schema whose primary key names the key columns (the lake table's) */
-  KeyedFold(TableSchema keySchema) {
+  /**
+   * @param keySchema a schema whose primary key names the key columns (the lake table's)
+   * @param refill derives a row's dependent values (computed columns) again once values it left out
+   *     were filled in; given the row and its schema
+   */
+  KeyedFold(TableSchema keySchema, BiFunction<Row, TableSchema, Row> refill) {
     this.keySchema = keySchema;
+    this.refill = refill;
   }
 
   /** Adds a change; the key columns are found by name in the event's own schema. */
@@ -97,7 +104,7 @@ final class KeyedFold {
       case INSERT, SNAPSHOT -> {
         // values left out: the second half of a key change, whose first half deleted the old key
         Previous moved = event.after().hasUnavailable() ? deleted : null;
-        put(keyOf(event.after(), schema), event.after(), schema, true, moved);
+        put(keyOf(event.after(), schema), event.after(), moved != null, schema, true, moved);
       }
       case UPDATE -> {
         Previous moved = null;
@@ -108,7 +115,8 @@ final class KeyedFold {
             moved = remove(oldKey);
           }
         }
-        put(newKey, fillFromBefore(event.after(), event.before()), schema, false, moved);
+        put(newKey, fillFromBefore(event.after(), event.before()), event.after().hasUnavailable(), schema, false,
+            moved);
       }
       case DELETE -> deletedJustBefore = remove(keyOf(event.before(), schema));
       case TRUNCATE -> throw new IllegalArgumentException("TRUNCATE cannot be folded");
@@ -117,9 +125,10 @@ final class KeyedFold {
 
   /**
    * Sets the key's final row; values it left out come from {@code moved} (the row's state under its
-   * old key) when the row changed key, else from the key's own previous state.
+   * old key) when the row changed key, else from the key's own previous state. A {@code partial} row
+   * (one that left values out) is refilled after.
    */
-  private void put(RowKey key, Row after, TableSchema schema, boolean insert, Previous moved) {
+  private void put(RowKey key, Row after, boolean partial, TableSchema schema, boolean insert, Previous moved) {
     Entry entry = entries.get(key);
     if (entry == null) {
       entry = new Entry(key, !insert);
@@ -128,6 +137,9 @@ final class KeyedFold {
     Previous previous = moved != null ? moved : stateOf(entry);
     if (after.hasUnavailable() && previous.row() != null) {
       after = fillFrom(after, schema, previous.row(), previous.schema());
+    }
+    if (partial) {
+      after = refill.apply(after, schema);
     }
     entry.row = after;
     entry.schema = schema;

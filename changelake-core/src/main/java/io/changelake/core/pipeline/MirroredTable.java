@@ -18,6 +18,7 @@ import io.changelake.core.transform.ComputedColumnException;
 import io.changelake.core.transform.RowTransform;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -42,6 +43,8 @@ final class MirroredTable {
 
   private TableSchema lastSourceSchema;
   private RowTransform transform;
+  /** The bound transforms by their output schema (by identity), to refill rows of any schema seen. */
+  private final Map<TableSchema, RowTransform> transformsByOutput = new IdentityHashMap<>();
   private TableSchema lastEventSchema;
   private TableSchema lastTargetSchema;
   private RowProjection lastProjection;
@@ -119,6 +122,7 @@ final class MirroredTable {
     if (!transforms.isNone()) {
       if (event.schema() != lastSourceSchema) {
         transform = transforms.bind(event.schema());
+        transformsByOutput.put(transform.outputSchema(), transform);
         lastSourceSchema = event.schema();
       }
       try {
@@ -141,7 +145,7 @@ final class MirroredTable {
       openWriter().insert(lastProjection.apply(event.after()));
     } else {
       if (fold == null) {
-        fold = new KeyedFold(lake.schema());
+        fold = new KeyedFold(lake.schema(), this::refill);
       }
       try {
         fold.add(event);
@@ -274,7 +278,25 @@ final class MirroredTable {
             + source + " REPLICA IDENTITY FULL so updates carry every value, then drop the lake table "
             + lake.id() + " and restart the sync.");
       }
-      entry.resolve(KeyedFold.fillFrom(entry.row(), entry.schema(), current, lake.schema()), entry.schema());
+      entry.resolve(refill(KeyedFold.fillFrom(entry.row(), entry.schema(), current, lake.schema()), entry.schema()),
+          entry.schema());
+    }
+  }
+
+  /**
+   * {@code row} with its computed columns evaluated again now that the values it left out are filled
+   * in (a stored computed value is stale when the expression also reads changed columns).
+   */
+  private Row refill(Row row, TableSchema schema) {
+    RowTransform bound = transformsByOutput.get(schema);
+    if (bound == null) {
+      return row;
+    }
+    try {
+      return bound.recompute(row);
+    } catch (ComputedColumnException e) {
+      throw new SuspendException(e.getMessage() + " (table " + source + "). Fix the expression or the data,"
+          + " then restart.");
     }
   }
 

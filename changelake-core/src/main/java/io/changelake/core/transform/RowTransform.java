@@ -122,6 +122,24 @@ public final class RowTransform {
     return Row.of(values);
   }
 
+  /**
+   * {@code row}, positioned by {@link #outputSchema()}, with its computed columns evaluated again:
+   * for a row whose unavailable source values were filled in after {@link #apply}, so that a
+   * computed column over them holds the value for the filled row, not a stored one.
+   *
+   * @throws ComputedColumnException when a computed column fails on this row
+   */
+  public Row recompute(Row row) {
+    if (row == null || computed.length == 0) {
+      return row;
+    }
+    Object[] values = row.copyValues();
+    for (int i = 0; i < computed.length; i++) {
+      values[source.size() + i] = computed[i].evaluate(row, false);
+    }
+    return Row.of(values);
+  }
+
   /** {@code event} with its schema, before and after images transformed. */
   public ChangeEvent apply(ChangeEvent event) {
     if (isIdentity()) {

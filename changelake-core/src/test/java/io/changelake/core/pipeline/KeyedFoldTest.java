@@ -65,8 +65,18 @@ class KeyedFoldTest {
   }
 
   @Test
+  void aRowThatLeftValuesOutIsRefilledAfterFillingOthersAreNot() {
+    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> Row.of(row.get(0), row.get(1) + " refilled"));
+    fold.add(event(Operation.INSERT, null, Row.of(1L, "a")));
+    fold.add(event(Operation.UPDATE, null, Row.of(1L, Row.UNAVAILABLE)));
+    fold.add(event(Operation.UPDATE, null, Row.of(2L, "b")));
+    assertEquals(Row.of(1L, "a refilled"), byKey(fold).get(key(1)).row());
+    assertEquals(Row.of(2L, "b"), byKey(fold).get(key(2)).row());
+  }
+
+  @Test
   void insertThenUpdatesWriteOnlyTheFinalRowWithoutDelete() {
-    KeyedFold fold = new KeyedFold(SCHEMA);
+    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
     fold.add(event(Operation.INSERT, null, Row.of(1L, "a")));
     fold.add(event(Operation.UPDATE, null, Row.of(1L, "b")));
     fold.add(event(Operation.UPDATE, null, Row.of(1L, "c")));
@@ -79,7 +89,7 @@ class KeyedFoldTest {
 
   @Test
   void insertThenDeleteLeavesNothingToWrite() {
-    KeyedFold fold = new KeyedFold(SCHEMA);
+    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
     fold.add(event(Operation.INSERT, null, Row.of(1L, "a")));
     fold.add(event(Operation.DELETE, Row.of(1L, null), null));
     KeyedFold.Entry entry = byKey(fold).get(key(1));
@@ -89,7 +99,7 @@ class KeyedFoldTest {
 
   @Test
   void deleteThenReinsertIsAnUpsertOfAnExistingKey() {
-    KeyedFold fold = new KeyedFold(SCHEMA);
+    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
     fold.add(event(Operation.DELETE, Row.of(1L, null), null));
     fold.add(event(Operation.INSERT, null, Row.of(1L, "new")));
     KeyedFold.Entry entry = byKey(fold).get(key(1));
@@ -99,7 +109,7 @@ class KeyedFoldTest {
 
   @Test
   void keyChangeDeletesTheOldKey() {
-    KeyedFold fold = new KeyedFold(SCHEMA);
+    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
     fold.add(event(Operation.UPDATE, Row.of(1L, "a"), Row.of(2L, "a")));
     Map<RowKey, KeyedFold.Entry> entries = byKey(fold);
     assertNull(entries.get(key(1)).row());
@@ -109,7 +119,7 @@ class KeyedFoldTest {
 
   @Test
   void unavailableValueIsTakenFromThePreviousRowOfTheKey() {
-    KeyedFold fold = new KeyedFold(SCHEMA);
+    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
     fold.add(event(Operation.UPDATE, null, Row.of(1L, "big")));
     fold.add(event(Operation.UPDATE, null, Row.of(1L, Row.UNAVAILABLE)));
     assertEquals(Row.of(1L, "big"), byKey(fold).get(key(1)).row());
@@ -117,21 +127,21 @@ class KeyedFoldTest {
 
   @Test
   void unavailableValueIsTakenFromTheBeforeImage() {
-    KeyedFold fold = new KeyedFold(SCHEMA);
+    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
     fold.add(event(Operation.UPDATE, Row.of(1L, "big"), Row.of(1L, Row.UNAVAILABLE)));
     assertEquals(Row.of(1L, "big"), byKey(fold).get(key(1)).row());
   }
 
   @Test
   void unresolvedUnavailableValueStaysMarked() {
-    KeyedFold fold = new KeyedFold(SCHEMA);
+    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
     fold.add(event(Operation.UPDATE, null, Row.of(1L, Row.UNAVAILABLE)));
     assertTrue(byKey(fold).get(key(1)).row().hasUnavailable());
   }
 
   @Test
   void unresolvedUnavailableValueIsStoredUnderTheKeyItself() {
-    KeyedFold fold = new KeyedFold(SCHEMA);
+    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
     fold.add(event(Operation.UPDATE, null, Row.of(1L, Row.UNAVAILABLE)));
     assertEquals(key(1), byKey(fold).get(key(1)).storedUnder());
   }
@@ -141,7 +151,7 @@ class KeyedFoldTest {
 
   @Test
   void keyChangeAsDeleteAndInsertTakesLeftOutValuesFromTheOldKeysRowInTheFold() {
-    KeyedFold fold = new KeyedFold(SCHEMA);
+    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
     fold.add(event(Operation.INSERT, null, Row.of(1L, "big")));
     fold.add(event(Operation.DELETE, Row.of(1L, null), null));
     fold.add(event(Operation.INSERT, null, Row.of(2L, Row.UNAVAILABLE)));
@@ -153,7 +163,7 @@ class KeyedFoldTest {
 
   @Test
   void keyChangeAsDeleteAndInsertOfARowOnlyTheTableHoldsIsLookedUpUnderTheOldKey() {
-    KeyedFold fold = new KeyedFold(SCHEMA);
+    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
     fold.add(event(Operation.DELETE, Row.of(1L, null), null));
     fold.add(event(Operation.INSERT, null, Row.of(2L, Row.UNAVAILABLE)));
     fold.add(event(Operation.UPDATE, null, Row.of(2L, Row.UNAVAILABLE)));
@@ -164,14 +174,14 @@ class KeyedFoldTest {
 
   @Test
   void keyChangeAsOneUpdateOfARowOnlyTheTableHoldsIsLookedUpUnderTheOldKey() {
-    KeyedFold fold = new KeyedFold(SCHEMA);
+    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
     fold.add(event(Operation.UPDATE, Row.of(1L, Row.UNAVAILABLE), Row.of(2L, Row.UNAVAILABLE)));
     assertEquals(key(1), byKey(fold).get(key(2)).storedUnder());
   }
 
   @Test
   void insertAfterAnUnrelatedDeleteIsNotAKeyChange() {
-    KeyedFold fold = new KeyedFold(SCHEMA);
+    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
     fold.add(event(Operation.INSERT, null, Row.of(1L, "one")));
     fold.add(event(Operation.DELETE, Row.of(1L, null), null));
     fold.add(event(Operation.INSERT, null, Row.of(2L, "two")));
@@ -181,7 +191,7 @@ class KeyedFoldTest {
 
   @Test
   void deleteWithoutKeyIsRefused() {
-    KeyedFold fold = new KeyedFold(SCHEMA);
+    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
     assertThrows(KeyedFold.MissingKeyException.class,
         () -> fold.add(event(Operation.DELETE, Row.of(null, null), null)));
   }
