@@ -10,6 +10,8 @@ import java.util.TreeMap;
 import org.apache.paimon.CoreOptions;
 import org.apache.paimon.options.ConfigOption;
 import org.apache.paimon.options.FallbackKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.paimon.options.Options;
 
 /**
@@ -34,11 +36,15 @@ final class TableOptions {
 
   private static final Map<String, ConfigOption<?>> KNOWN = known();
 
-  /** Keys of older Paimon versions (and the guide) that Paimon 1.4 dropped, with what to use instead. */
+  /**
+   * Keys of older Paimon versions (and the guide's Performance Tuning) that Paimon 1.4 dropped, with
+   * what to use instead: accepted and left out of the table, with a warning, as Paimon 1.x ignores them.
+   */
   private static final Map<String, String> RETIRED = Map.of(
-      "compaction.max.file-num", "Paimon 1.x dropped it: compaction.min.file-num and"
-          + " num-sorted-run.compaction-trigger decide when to compact; remove the option",
-      "compaction.early-max.file-num", "Paimon 1.x dropped it; use compaction.min.file-num");
+      "compaction.max.file-num", "compaction.min.file-num and num-sorted-run.compaction-trigger decide when"
+          + " to compact",
+      "compaction.early-max.file-num", "use compaction.min.file-num");
+  private static final Logger LOG = LoggerFactory.getLogger(TableOptions.class);
 
   private TableOptions() { }
 
@@ -49,6 +55,7 @@ final class TableOptions {
       options.put(BUCKET, "4");
     }
     options.putAll(user);
+    options.keySet().removeAll(RETIRED.keySet());
     options.put(MODE, mode.id());
     return options;
   }
@@ -95,7 +102,8 @@ final class TableOptions {
           + " not; remove the option");
     }
     if (RETIRED.containsKey(key)) {
-      throw new ConfigException(key, value, RETIRED.get(key));
+      LOG.warn("Ignoring table option {}={}: Paimon 1.x no longer has it ({})", key, value, RETIRED.get(key));
+      return;
     }
     if (key.startsWith("fields.")) {
       return;  // per-column options: fields.<column>.<option>

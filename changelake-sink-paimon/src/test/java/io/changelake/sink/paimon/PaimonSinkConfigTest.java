@@ -64,6 +64,15 @@ class PaimonSinkConfigTest {
   }
 
   @Test
+  void optionsPaimonDroppedAreAcceptedAndLeftOut() {
+    PaimonSinkConfig config = PaimonSinkConfig.parse(Map.of("warehouse", "/tmp/w"),
+        Map.of("compaction.max.file-num", "20", "compaction.min.file-num", "3"));
+    Map<String, String> options = TableOptions.forNewTable(WriteMode.UPSERT, config.tableOptions());
+    assertEquals("3", options.get("compaction.min.file-num"));
+    assertFalse(options.containsKey("compaction.max.file-num"), options.toString());
+  }
+
+  @Test
   void errorsNameTheKeyAndTheFix() {
     ConfigException missing = assertThrows(ConfigException.class, () -> PaimonSinkConfig.parse(Map.of(), Map.of()));
     assertTrue(missing.getMessage().contains("warehouse="), missing.getMessage());
@@ -71,7 +80,6 @@ class PaimonSinkConfigTest {
     assertMessage("bucket-kye", "id", "Did you mean 'bucket-key'?");
     assertMessage("no.such.option", "1", "Unknown paimon table option 'no.such.option'");
     assertMessage("sink.parallelism", "4", "Flink-only options have no effect here");
-    assertMessage("compaction.max.file-num", "20", "num-sorted-run.compaction-trigger");
     assertMessage("bucket", "four", "'bucket'");
     assertMessage("changelake.mode", "append", "--mode");
     assertMessage("primary-key", "id", "--primary-keys");
