@@ -20,4 +20,9 @@ class DeltaSinkContractTest extends TableSinkContract {
   protected Map<RowKey, Row> readBack(TableSink sink, Path warehouse, TableId id, TableSchema schema) {
     return Lake.byKey(warehouse, id, schema);
   }
+
+  @Override
+  protected boolean takesAKeyTwicePerWriter() {
+    return false;
+  }
 }

@@ -35,81 +35,6 @@ class IcebergUpsertTest {
       List.of("region", "n", "day"));
 
   @Test
-  void upsertsAndDeletesAcrossCommits(@TempDir Path dir) {
-    TableId id = TableId.parse("shop.products");
-    try (IcebergSink sink = IcebergSink.local(dir)) {
-      SinkTable table = sink.open(id, SINGLE, WriteMode.UPSERT);
-      Map<RowKey, Row> expected = new LinkedHashMap<>();
-      int n = 300;
-
-      Lake.commit(table, "1", w -> {
-        for (long k = 1; k <= n; k++) {
-          Row row = Row.of(k, "item-" + k, (int) k);
-          w.insert(row);
-          expected.put(row.key(SINGLE), row);
-        }
-      });
-      check(sink, id, SINGLE, expected, table);
-
-      Lake.commit(table, "2", w -> {
-        for (long k = 1; k <= n; k += 3) {
-          Row row = Row.of(k, "updated-" + k, null);
-          w.upsert(row);
-          expected.put(row.key(SINGLE), row);
-        }
-        for (long k = 2; k <= n; k += 5) {
-          RowKey key = new RowKey(List.of(k));
-          w.delete(key);
-          expected.remove(key);
-        }
-        w.delete(new RowKey(List.of(10_000L)));  // absent key: no effect
-      });
-      check(sink, id, SINGLE, expected, table);
-
-      Lake.commit(table, "3", w -> {
-        for (long k = 2; k <= 50; k += 5) {  // deleted in commit 2, back again
-          Row row = Row.of(k, "reborn-" + k, -1);
-          w.upsert(row);
-          expected.put(row.key(SINGLE), row);
-        }
-        for (long k = n + 1; k <= n + 20; k++) {  // new keys through upsert
-          Row row = Row.of(k, "new-" + k, 0);
-          w.upsert(row);
-          expected.put(row.key(SINGLE), row);
-        }
-      });
-      check(sink, id, SINGLE, expected, table);
-
-      Random random = new Random(42);
-      for (int commit = 4; commit <= 8; commit++) {
-        int c = commit;
-        Lake.commit(table, String.valueOf(commit), w -> {
-          List<Long> keys = new ArrayList<>();
-          for (int i = 0; i < 60; i++) {
-            long k = 1 + random.nextInt(n + 40);
-            if (!keys.contains(k)) {
-              keys.add(k);
-            }
-          }
-          for (long k : keys) {
-            if (random.nextInt(3) == 0) {
-              RowKey key = new RowKey(List.of(k));
-              w.delete(key);
-              expected.remove(key);
-            } else {
-              Row row = Row.of(k, "c" + c + "-" + k, c);
-              w.upsert(row);
-              expected.put(row.key(SINGLE), row);
-            }
-          }
-        });
-        check(sink, id, SINGLE, expected, table);
-      }
-      printFileCounts(Lake.load(sink, id));
-    }
-  }
-
-  @Test
   void compositeKeys(@TempDir Path dir) {
     TableId id = TableId.parse("sales.daily");
     try (IcebergSink sink = IcebergSink.local(dir)) {
@@ -207,15 +132,4 @@ class IcebergUpsertTest {
     assertEquals(expected, scanned, "table read by scan()");
   }
 
-  private static void printFileCounts(Table table) {
-    for (Snapshot s : table.snapshots()) {
-      Map<String, String> m = s.summary();
-      System.out.printf("commit %s %s: data files +%s, equality delete files +%s, position delete files +%s,"
-              + " records +%s, eq deletes +%s, pos deletes +%s, total files %s/%s%n",
-          m.get("changelake.position"), s.operation(), m.getOrDefault("added-data-files", "0"),
-          m.getOrDefault("added-equality-delete-files", "0"), m.getOrDefault("added-position-delete-files", "0"),
-          m.getOrDefault("added-records", "0"), m.getOrDefault("added-equality-deletes", "0"),
-          m.getOrDefault("added-position-deletes", "0"), m.get("total-data-files"), m.get("total-delete-files"));
-    }
-  }
 }

@@ -8,6 +8,7 @@ import io.changelake.core.spi.TableSink;
 import io.changelake.core.spi.TableSinkContract;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Nested;
 
 /** The {@link TableSink} contract for Paimon tables, read back with Paimon's ReadBuilder. */
 class PaimonSinkContractTest extends TableSinkContract {
@@ -19,5 +20,19 @@ class PaimonSinkContractTest extends TableSinkContract {
   @Override
   protected Map<RowKey, Row> readBack(TableSink sink, Path warehouse, TableId id, TableSchema schema) {
     return Lake.byKey(Lake.load((PaimonSink) sink, id), schema);
+  }
+
+  /** The same contract for tables with deletion vectors, which change how upserts are written and read. */
+  @Nested
+  class WithDeletionVectors extends TableSinkContract {
+    @Override
+    protected TableSink open(Path warehouse) {
+      return PaimonSink.create(PaimonSinkConfig.local(warehouse, Map.of(), Map.of("deletion-vectors.enabled", "true")));
+    }
+
+    @Override
+    protected Map<RowKey, Row> readBack(TableSink sink, Path warehouse, TableId id, TableSchema schema) {
+      return PaimonSinkContractTest.this.readBack(sink, warehouse, id, schema);
+    }
   }
 }
