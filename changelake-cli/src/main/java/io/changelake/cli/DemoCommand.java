@@ -5,6 +5,7 @@ import io.changelake.core.spi.SinkTable;
 import io.changelake.core.spi.TableFilter;
 import io.changelake.core.spi.TableSink;
 import io.changelake.core.spi.WriteMode;
+import io.changelake.core.transform.FunctionDialect;
 import io.changelake.testkit.PostgresServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -116,7 +117,7 @@ final class DemoCommand implements Callable<Integer> {
         "debezium.slot.drop.on.stop", "true");
     return new SyncRequest("postgres", source, TableFilter.ALL, warehouse.toString(), LAKE_DATABASE, null, Map.of(),
         Map.of(), WriteMode.UPSERT, List.of(), Duration.ofSeconds(1), SyncOptions.DEFAULT_MAX_PENDING,
-        List.of(Providers.DEFAULT_FORMAT), List.of(), List.of());
+        List.of(Providers.DEFAULT_FORMAT), List.of(), List.of(), FunctionDialect.SQL);
   }
 
   private void awaitLake(Future<Integer> sync, Predicate<TableSink> condition) throws Exception {

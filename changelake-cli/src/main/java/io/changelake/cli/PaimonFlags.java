@@ -37,7 +37,8 @@ final class PaimonFlags {
   @Option(names = "--partition_keys", split = ",", paramLabel = "COLUMN", description = "Partition columns.")
   List<String> partitionKeys = List.of();
 
-  @Option(names = "--computed_column", paramLabel = "NAME=EXPRESSION", description = SyncOptions.COMPUTED_DOC)
+  @Option(names = "--computed_column", paramLabel = "NAME=EXPRESSION", description = SyncOptions.COMPUTED_DOC
+      + "substring(s, begin[, end]) is Paimon's: 0-based begin, exclusive end, both within the string.")
   List<String> computedColumns = List.of();
 
   @Option(names = "--metadata_column", paramLabel = "NAME", description = SyncOptions.METADATA_DOC)

@@ -3,6 +3,7 @@ package io.changelake.cli;
 import io.changelake.core.config.Durations;
 import io.changelake.core.spi.TableFilter;
 import io.changelake.core.spi.WriteMode;
+import io.changelake.core.transform.FunctionDialect;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,9 +15,10 @@ import picocli.CommandLine.Option;
 final class SyncOptions {
   static final String DEFAULT_WAREHOUSE = "changelake-warehouse";
   static final int DEFAULT_MAX_PENDING = 200_000;
+  /** The computed column flag's help, but for substring, which each command style defines its own way. */
   static final String COMPUTED_DOC = "A column computed from the row with a SQL expression (repeatable), e.g."
       + " price_category=CASE WHEN price < 50 THEN 'budget' ELSE 'premium' END; functions: year, month, day, hour,"
-      + " minute, second, date_format, substring, truncate, upper, lower, cast.";
+      + " minute, second, date_format, substring, truncate, upper, lower, cast. ";
   static final String METADATA_DOC = "A metadata column (repeatable): _op_type, _event_timestamp, table_name,"
       + " database_name, schema_name, op_ts, _source_position.";
 
@@ -52,7 +54,8 @@ final class SyncOptions {
       description = "Partition columns of new tables (paimon format).")
   List<String> partitionKeys = List.of();
 
-  @Option(names = "--computed-column", paramLabel = "NAME=EXPRESSION", description = COMPUTED_DOC)
+  @Option(names = "--computed-column", paramLabel = "NAME=EXPRESSION", description = COMPUTED_DOC
+      + "substring(s, start[, length]) is SQL's: 1-based start, then a length, clipped to the string.")
   List<String> computedColumns = List.of();
 
   @Option(names = "--metadata-column", paramLabel = "NAME", description = METADATA_DOC)
@@ -78,7 +81,7 @@ final class SyncOptions {
   SyncRequest toRequest(TableFilter filter, String table) {
     return new SyncRequest(source, sourceConf, filter, warehouse, database, table, catalogConf,
         LakeFormats.withPartitionKeys(tableConf, partitionKeys), mode, primaryKeys, commitInterval, maxPendingChanges,
-        formats, computedColumns, metadataColumns);
+        formats, computedColumns, metadataColumns, FunctionDialect.SQL);
   }
 
   static final class ModeConverter implements ITypeConverter<WriteMode> {

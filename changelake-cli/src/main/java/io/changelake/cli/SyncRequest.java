@@ -2,6 +2,7 @@ package io.changelake.cli;
 
 import io.changelake.core.spi.TableFilter;
 import io.changelake.core.spi.WriteMode;
+import io.changelake.core.transform.FunctionDialect;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,9 @@ import java.util.Map;
  * @param formats the table formats every table is written in
  * @param computedColumns {@code name=expression} columns added to every table
  * @param metadataColumns metadata columns added to every table
+ * @param functionDialect whose definition the computed columns' functions follow where SQL and Paimon
+ *     differ ({@code substring}): {@link FunctionDialect#PAIMON} for the Paimon-style commands,
+ *     {@link FunctionDialect#SQL} for changelake's own
  */
 record SyncRequest(
     String source,
@@ -40,7 +44,8 @@ record SyncRequest(
     int maxPendingChanges,
     List<String> formats,
     List<String> computedColumns,
-    List<String> metadataColumns) {
+    List<String> metadataColumns,
+    FunctionDialect functionDialect) {
 
   SyncRequest {
     sourceOptions = Map.copyOf(sourceOptions);

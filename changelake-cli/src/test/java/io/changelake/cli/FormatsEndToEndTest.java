@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.changelake.core.pipeline.TableState;
-import io.changelake.core.spi.TableFilter;
 import io.changelake.core.spi.WriteMode;
 import io.changelake.testkit.PostgresServer;
 import java.io.ByteArrayOutputStream;
@@ -13,9 +12,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -163,15 +161,19 @@ class FormatsEndToEndTest {
         // what the lake table must hold: the source row plus the computed and the constant metadata columns
         "CREATE VIEW expected AS SELECT *, CASE WHEN price < 50 THEN 'budget' WHEN price < 200 THEN 'mid'"
             + " ELSE 'premium' END AS price_category, upper(name) AS label, extract(year FROM added)::int AS added_year,"
-            + " price * 2 AS double_price, 'products' AS table_name, 'computed' AS database_name FROM products");
-    // the guide's expression as the shell hands it over: its ''budget'' quotes become bare words
-    List<String> computed = List.of(
-        "price_category=CASE WHEN price < 50 THEN budget WHEN price < 200 THEN mid ELSE premium END",
-        "label=upper(name)", "added_year=year(added)", "double_price=price * 2");
-    var request = new SyncRequest("postgres", RunningSync.sourceOptions(pg, db, "computed_slot", "products"),
-        TableFilter.ALL, warehouse.toString(), "lake", null, Map.of(), Map.of(), WriteMode.UPSERT, List.of(),
-        Duration.ofMillis(300), 100_000, FORMATS, computed, List.of("table_name", "database_name", "_op_type"));
-    try (RunningSync sync = new RunningSync(request)) {
+            + " price * 2 AS double_price, substring(name, 2, 2) AS name_part, 'products' AS table_name,"
+            + " 'computed' AS database_name FROM products");
+    // changelake's own command line, so its substring is SQL's (the Paimon-style one is in GuideMethodsTest)
+    List<String> args = new ArrayList<>(List.of("sync-table", "--warehouse", warehouse.toString(), "--database", "lake",
+        "--format", String.join(",", FORMATS), "--commit-interval", "300ms",
+        // the guide's expression as the shell hands it over: its ''budget'' quotes become bare words
+        "--computed-column", "price_category=CASE WHEN price < 50 THEN budget WHEN price < 200 THEN mid ELSE premium END",
+        "--computed-column", "label=upper(name)", "--computed-column", "added_year=year(added)",
+        "--computed-column", "double_price=price * 2", "--computed-column", "name_part=substring(name, 2, 2)",
+        "--metadata-column", "table_name", "--metadata-column", "database_name", "--metadata-column", "_op_type"));
+    RunningSync.sourceOptions(pg, db, "computed_slot", "products")
+        .forEach((key, value) -> args.addAll(List.of("--source-conf", key + "=" + value)));
+    try (RunningSync sync = RunningSync.ofCommandLine(args.toArray(String[]::new))) {
       awaitExpected(sync, db, "the snapshot");
       pg.execute(db, "UPDATE products SET price = 500, name = 'gold' WHERE id = 1",
           "INSERT INTO products VALUES (1000, 'new', 10, DATE '2030-06-01')", "DELETE FROM products WHERE id = 2");

@@ -115,14 +115,18 @@ class GuideMethodsTest {
   @Test
   void computedColumn() throws Exception {
     String warehouse = root.resolve("computed").toString();
+    // and a substring, which on Paimon's command line is Paimon's: substring(s, b, e) is 0-based with an
+    // exclusive end, SQL's substring(s from b + 1 for e - b)
     server().execute(DB, "CREATE VIEW products_categorized AS SELECT *, CASE WHEN price < 50 THEN 'budget'"
-        + " WHEN price < 200 THEN 'mid' ELSE 'premium' END AS price_category FROM products");
+        + " WHEN price < 200 THEN 'mid' ELSE 'premium' END AS price_category,"
+        + " substring(product_name from 2 for 4) AS name_part FROM products");
     // the guide's --computed_column 'price_category=CASE WHEN price < 50 THEN ''budget'' ...' as the shell passes it
     try (RunningSync sync = RunningSync.ofCommandLine(guideCommand("postgres_sync_table", warehouse,
         List.of("--table", "products", "--computed_column",
-            "price_category=CASE WHEN price < 50 THEN budget WHEN price < 200 THEN mid ELSE premium END"),
+            "price_category=CASE WHEN price < 50 THEN budget WHEN price < 200 THEN mid ELSE premium END",
+            "--computed_column", "name_part=substring(product_name, 1, 5)"),
         List.of("--postgres_conf", "table-name=products", "--postgres_conf", "slot.name=flink_computed_slot")))) {
-      sync.await("products with price_category", () -> TableComparison.same(server(), DB, "products_categorized",
+      sync.await("products with its computed columns", () -> TableComparison.same(server(), DB, "products_categorized",
           "paimon", warehouse, "lakehouse", "products", "product_id"));
       server().execute(DB, "UPDATE products SET price = 250 WHERE product_id = 1");
       sync.await("the re-categorized product", () -> TableComparison.same(server(), DB, "products_categorized",

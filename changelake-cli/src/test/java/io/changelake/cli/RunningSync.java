@@ -2,6 +2,7 @@ package io.changelake.cli;
 
 import io.changelake.core.spi.TableFilter;
 import io.changelake.core.spi.WriteMode;
+import io.changelake.core.transform.FunctionDialect;
 import io.changelake.testkit.PostgresServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -67,7 +68,7 @@ final class RunningSync implements AutoCloseable {
   static SyncRequest request(Map<String, String> sourceOptions, String warehouse, WriteMode mode, List<String> keys,
       List<String> formats) {
     return new SyncRequest("postgres", sourceOptions, TableFilter.ALL, warehouse, "lake", null, Map.of(), Map.of(), mode,
-        keys, Duration.ofMillis(300), 100_000, formats, List.of(), List.of());
+        keys, Duration.ofMillis(300), 100_000, formats, List.of(), List.of(), FunctionDialect.SQL);
   }
 
   /** Waits until {@code condition} holds, failing if the sync stops or time runs out. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.changelake.core.spi.TableFilter;
 import io.changelake.core.spi.WriteMode;
+import io.changelake.core.transform.FunctionDialect;
 import io.changelake.testkit.PostgresServer;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -54,7 +55,7 @@ class ToastEndToEndTest {
     var options = RunningSync.sourceOptions(pg, DB, "toast_slot", String.join("|", TABLES));
     SyncRequest request = new SyncRequest("postgres", options, TableFilter.ALL, warehouse.toString(), "lake", null,
         Map.of(), Map.of(), WriteMode.UPSERT, List.of(), Duration.ofMillis(300), 100_000, RunningSync.ALL_FORMATS,
-        List.of("headline=substring(body, 1, 6) || '#' || counter"), List.of());
+        List.of("headline=substring(body, 1, 6) || '#' || counter"), List.of(), FunctionDialect.SQL);
     try (RunningSync sync = new RunningSync(request)) {
       awaitMirrored(sync);
 

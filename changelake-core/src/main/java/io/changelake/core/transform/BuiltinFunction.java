@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
 
 /**
  * The functions Paimon documents for computed columns. All return NULL for a NULL argument.
- * Timestamptz values are read in UTC.
+ * Timestamptz values are read in UTC. A function that SQL and Paimon define differently
+ * ({@code substring}) has one constant per {@link FunctionDialect}, each under the function's name.
  */
 enum BuiltinFunction {
   YEAR("year(date|timestamp|timestamptz)") {
@@ -70,11 +71,11 @@ enum BuiltinFunction {
     }
   },
   /**
-   * SQL substring: {@code length} characters (code points) from 1-based {@code start}; positions
-   * before the first character count, as in PostgreSQL ({@code substring('abc', 0, 2)} is 'a'). Not
-   * Paimon's 0-based {@code substring(begin, end)}.
+   * SQL's substring ({@link FunctionDialect#SQL}): {@code length} characters (code points) from
+   * 1-based {@code start}, clipped to the string; positions before the first character count, as in
+   * PostgreSQL ({@code substring('abc', 0, 2)} is 'a'); a negative length is an error.
    */
-  SUBSTRING("substring(string, start[, length])") {
+  SQL_SUBSTRING(FunctionDialect.SQL, "substring(string, start[, length])") {
     @Override
     Node compile(List<Node> args) {
       arity(args, 2, 3);
@@ -83,22 +84,37 @@ enum BuiltinFunction {
       if (args.size() == 2) {
         return Node.map2(DataType.STRING, text, start, (s, b) -> substring((String) s, ((Number) b).longValue(), -1));
       }
-      Node length = integral(args.get(2));
-      Node.Evaluator s = text.evaluator();
-      Node.Evaluator b = start.evaluator();
-      Node.Evaluator n = length.evaluator();
-      return new Node(DataType.STRING, row -> {
-        Object value = s.eval(row);
-        Object from = value == null ? null : b.eval(row);
-        Object count = from == null ? null : n.eval(row);
-        if (count == null) {
-          return null;
+      return Node.map3(DataType.STRING, text, start, integral(args.get(2)), (s, b, n) -> {
+        long length = ((Number) n).longValue();
+        if (length < 0) {
+          throw new IllegalArgumentException("negative substring length " + length);
         }
-        if (((Number) count).longValue() < 0) {
-          throw new IllegalArgumentException("negative substring length " + count);
-        }
-        return substring((String) value, ((Number) from).longValue(), ((Number) count).longValue());
-      }, text.constant() && start.constant() && length.constant());
+        return substring((String) s, ((Number) b).longValue(), length);
+      });
+    }
+  },
+  /**
+   * Paimon's substring ({@link FunctionDialect#PAIMON}): characters (code points) {@code [begin, end)},
+   * 0-based, as Java's {@code String.substring(begin, end)}; without {@code end}, to the end of the
+   * string. Paimon's rules hold: begin at least 0 and end larger than begin (checked when the column
+   * is bound if they are literals, as Paimon checks them when the job starts), and an index beyond
+   * the string's end is an error (Paimon fails the job; here the row fails like any bad value). Paimon
+   * counts UTF-16 units where this counts characters; they differ only beyond the BMP (e.g. emoji).
+   */
+  PAIMON_SUBSTRING(FunctionDialect.PAIMON, "substring(string, begin[, end])") {
+    @Override
+    Node compile(List<Node> args) {
+      arity(args, 2, 3);
+      Node text = argument(args.get(0), DataType.STRING);
+      Node begin = integral(args.get(1));
+      Node end = args.size() == 3 ? integral(args.get(2)) : null;
+      checkLiteralIndexes(begin, end);
+      if (end == null) {
+        return Node.map2(DataType.STRING, text, begin,
+            (s, b) -> paimonSubstring((String) s, ((Number) b).longValue(), null));
+      }
+      return Node.map3(DataType.STRING, text, begin, end,
+          (s, b, e) -> paimonSubstring((String) s, ((Number) b).longValue(), ((Number) e).longValue()));
     }
   },
   /**
@@ -141,14 +157,23 @@ enum BuiltinFunction {
     }
   };
 
-  /** Every supported function's signature, for messages. */
-  static final String SUPPORTED = Arrays.stream(values()).map(f -> f.signature).collect(Collectors.joining(", "))
-      + ", cast(value AS type)";
-
+  private final FunctionDialect dialect;
   private final String signature;
+  private final String functionName;
 
+  /** A function of every dialect. */
   BuiltinFunction(String signature) {
+    this(null, signature);
+  }
+
+  /**
+   * @param dialect the only dialect with this definition of the function, or null for every dialect
+   * @param signature {@code name(arguments)}, for messages; its name is what expressions call
+   */
+  BuiltinFunction(FunctionDialect dialect, String signature) {
+    this.dialect = dialect;
     this.signature = signature;
+    this.functionName = signature.substring(0, signature.indexOf('('));
   }
 
   /**
@@ -158,25 +183,35 @@ enum BuiltinFunction {
    */
   abstract Node compile(List<Node> args);
 
-  /** The function named {@code name} (any case). */
-  static BuiltinFunction named(String name) {
+  /** Every function's signature in {@code dialect}, for messages. */
+  static String supported(FunctionDialect dialect) {
+    return Arrays.stream(values()).filter(f -> f.in(dialect)).map(f -> f.signature)
+        .collect(Collectors.joining(", ")) + ", cast(value AS type)";
+  }
+
+  /** The function named {@code name} (any case) in {@code dialect}. */
+  static BuiltinFunction named(String name, FunctionDialect dialect) {
     for (BuiltinFunction f : values()) {
-      if (f.name().equalsIgnoreCase(name)) {
+      if (f.functionName.equalsIgnoreCase(name) && f.in(dialect)) {
         return f;
       }
     }
-    throw new ExpressionError("unknown function '" + name + "'; supported: " + SUPPORTED);
+    throw new ExpressionError("unknown function '" + name + "'; supported: " + supported(dialect));
+  }
+
+  private boolean in(FunctionDialect of) {
+    return dialect == null || dialect == of;
   }
 
   void arity(List<Node> args, int min, int max) {
     if (args.size() < min || args.size() > max) {
-      throw new ExpressionError(name().toLowerCase(Locale.ROOT) + " takes " + (min == max ? min : min + " or " + max)
+      throw new ExpressionError(functionName + " takes " + (min == max ? min : min + " or " + max)
           + " argument" + (max == 1 ? "" : "s") + ", got " + args.size() + ": " + signature);
     }
   }
 
   ExpressionError wrongType(Node arg, String expected) {
-    return new ExpressionError(name().toLowerCase(Locale.ROOT) + " needs " + expected + ", got " + arg.type()
+    return new ExpressionError(functionName + " needs " + expected + ", got " + arg.type()
         + ": " + signature + (arg.type() != null && arg.type().kind() == Kind.STRING
             ? "; CAST a string to the type first" : ""));
   }
@@ -233,6 +268,28 @@ enum BuiltinFunction {
     return ((Number) width).longValue();
   }
 
+  /**
+   * Fails when a literal begin (with a literal end, if any) breaks Paimon's rules for
+   * {@link #PAIMON_SUBSTRING}, as Paimon, whose indexes are always literals, fails when the job
+   * starts; indexes computed per row are checked per row.
+   */
+  void checkLiteralIndexes(Node begin, Node end) {
+    Object b = literal(begin);
+    if (b == null) {
+      return;
+    }
+    Object e = literal(end);
+    try {
+      checkPaimonIndexes(((Number) b).longValue(), e == null ? null : ((Number) e).longValue());
+    } catch (IllegalArgumentException invalid) {
+      throw new ExpressionError(invalid.getMessage() + ": " + signature);
+    }
+  }
+
+  private static Object literal(Node arg) {
+    return arg != null && arg.constant() ? arg.constantValue() : null;
+  }
+
   private static TemporalAccessor sample(DataType type) {
     return switch (type.kind()) {
       case DATE -> LocalDate.EPOCH;
@@ -249,6 +306,38 @@ enum BuiltinFunction {
   static BigDecimal truncate(BigDecimal value, BigInteger width, DataType.Decimal type) {
     BigInteger unscaled = value.unscaledValue();
     return TypeRules.fit(new BigDecimal(unscaled.subtract(unscaled.mod(width)), value.scale()), type);
+  }
+
+  /**
+   * Paimon's rules for substring's indexes alone: begin at least 0, end (when given) larger than begin.
+   *
+   * @throws IllegalArgumentException when they are broken
+   */
+  static void checkPaimonIndexes(long begin, Long end) {
+    if (begin < 0) {
+      throw new IllegalArgumentException("substring's begin index must be 0 or more (it is 0-based), got " + begin);
+    }
+    if (end != null && end <= begin) {
+      throw new IllegalArgumentException("substring's end index must be larger than its begin index (it is"
+          + " exclusive), got begin " + begin + " and end " + end);
+    }
+  }
+
+  /**
+   * Code points {@code [begin, end)} of {@code text}, 0-based; to the end when {@code end} is null.
+   *
+   * @throws IllegalArgumentException when the indexes break {@link #checkPaimonIndexes} or lie beyond
+   *     the end of {@code text}
+   */
+  static String paimonSubstring(String text, long begin, Long end) {
+    checkPaimonIndexes(begin, end);
+    long count = text.codePointCount(0, text.length());
+    long to = end == null ? count : end;
+    if (begin > count || to > count) {
+      throw new IllegalArgumentException("substring's indexes (begin " + begin + (end == null ? "" : ", end " + end)
+          + ") are out of range for '" + text + "', which has " + count + " characters");
+    }
+    return text.substring(text.offsetByCodePoints(0, (int) begin), text.offsetByCodePoints(0, (int) to));
   }
 
   /**

@@ -34,7 +34,8 @@ public final class ColumnTransforms {
   /** Paimon's option for metadata columns, used in messages. */
   public static final String METADATA_COLUMN = "metadata_column";
   /** No computed and no metadata columns: schemas and rows pass through unchanged. */
-  public static final ColumnTransforms NONE = new ColumnTransforms(List.of(), List.of(), new TransformContext(""));
+  public static final ColumnTransforms NONE = new ColumnTransforms(List.of(), List.of(),
+      new TransformContext("", FunctionDialect.SQL));
 
   private static final Logger LOG = LoggerFactory.getLogger(ColumnTransforms.class);
 
@@ -104,14 +105,15 @@ public final class ColumnTransforms {
   }
 
   /**
-   * Compiles the computed columns against {@code source}, typing each, and logs each warning once.
+   * Compiles the computed columns against {@code source}, typing each, their functions as the
+   * context's {@link TransformContext#functionDialect()} defines them, and logs each warning once.
    *
    * @throws ConfigException when an expression does not fit the schema (unknown function, wrong
    *     argument types, a quoted name that is no column) or an added column's name is taken
    */
   public RowTransform bind(TableSchema source) {
     List<CompiledColumn> compiled = new ArrayList<>(computed.size());
-    computed.forEach(c -> compiled.add(CompiledColumn.compile(c, source)));
+    computed.forEach(c -> compiled.add(CompiledColumn.compile(c, source, context.functionDialect())));
     RowTransform transform = new RowTransform(source, compiled, metadata, context);
     for (String warning : transform.warnings()) {
       if (logged.add(warning)) {

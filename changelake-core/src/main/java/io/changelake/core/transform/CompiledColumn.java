@@ -16,12 +16,12 @@ import java.util.List;
 record CompiledColumn(ComputedColumn spec, Node node, int[] reads, boolean keyOnly, List<String> warnings) {
 
   /**
-   * Compiles {@code spec} against {@code schema}.
+   * Compiles {@code spec} against {@code schema}, its functions as {@code dialect} defines them.
    *
    * @throws io.changelake.core.config.ConfigException when the expression does not type-check
    */
-  static CompiledColumn compile(ComputedColumn spec, TableSchema schema) {
-    ExpressionCompiler compiler = new ExpressionCompiler(schema, spec.name());
+  static CompiledColumn compile(ComputedColumn spec, TableSchema schema, FunctionDialect dialect) {
+    ExpressionCompiler compiler = new ExpressionCompiler(schema, spec.name(), dialect);
     Node node;
     try {
       node = compiler.compile(spec.parsed());

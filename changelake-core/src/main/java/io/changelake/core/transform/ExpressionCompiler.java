@@ -49,21 +49,21 @@ import net.sf.jsqlparser.schema.Column;
  * <p>One instance compiles one expression; it also records the columns the expression reads.
  */
 final class ExpressionCompiler {
-  private static final String SUPPORTED = "computed columns support + - * / %, = <> != < <= > >=, AND, OR, NOT,"
-      + " IS [NOT] NULL, CASE, ||, literals, column names and the functions " + BuiltinFunction.SUPPORTED;
-
   private final TableSchema schema;
   private final String target;
+  private final FunctionDialect dialect;
   private final BitSet reads = new BitSet();
   private final List<String> warnings = new ArrayList<>();
 
   /**
    * @param schema the source schema that column names resolve against
    * @param target the computed column being compiled, for warnings
+   * @param dialect whose definition of the functions applies where SQL and Paimon differ
    */
-  ExpressionCompiler(TableSchema schema, String target) {
+  ExpressionCompiler(TableSchema schema, String target, FunctionDialect dialect) {
     this.schema = schema;
     this.target = target;
+    this.dialect = dialect;
   }
 
   /** Positions of the source columns the compiled expressions read, ascending. */
@@ -248,9 +248,10 @@ final class ExpressionCompiler {
 
   private Node function(Function f) {
     if (f.getMultipartName().size() > 1) {
-      throw new ExpressionError("unknown function '" + f.getName() + "'; supported: " + BuiltinFunction.SUPPORTED);
+      throw new ExpressionError("unknown function '" + f.getName() + "'; supported: "
+          + BuiltinFunction.supported(dialect));
     }
-    BuiltinFunction function = BuiltinFunction.named(f.getName());
+    BuiltinFunction function = BuiltinFunction.named(f.getName(), dialect);
     if (f.isDistinct() || f.isAllColumns() || f.getNamedParameters() != null) {
       throw unsupported(f);
     }
@@ -261,7 +262,9 @@ final class ExpressionCompiler {
     return function.compile(args);
   }
 
-  private static ExpressionError unsupported(Expression e) {
-    return new ExpressionError("unsupported expression '" + e + "'; " + SUPPORTED);
+  private ExpressionError unsupported(Expression e) {
+    return new ExpressionError("unsupported expression '" + e + "'; computed columns support + - * / %,"
+        + " = <> != < <= > >=, AND, OR, NOT, IS [NOT] NULL, CASE, ||, literals, column names and the functions "
+        + BuiltinFunction.supported(dialect));
   }
 }

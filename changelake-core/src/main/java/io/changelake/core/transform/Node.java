@@ -67,6 +67,25 @@ record Node(DataType type, Evaluator evaluator, boolean constant) {
     }, left.constant && right.constant);
   }
 
+  /** A function of three values. */
+  @FunctionalInterface
+  interface TernaryOperator {
+    Object apply(Object first, Object second, Object third);
+  }
+
+  /** {@code fn} of three nodes' values; null when any value is null (the later ones then unevaluated). */
+  static Node map3(DataType resultType, Node first, Node second, Node third, TernaryOperator fn) {
+    Evaluator x = first.evaluator;
+    Evaluator y = second.evaluator;
+    Evaluator z = third.evaluator;
+    return new Node(resultType, row -> {
+      Object a = x.eval(row);
+      Object b = a == null ? null : y.eval(row);
+      Object c = b == null ? null : z.eval(row);
+      return c == null ? null : fn.apply(a, b, c);
+    }, first.constant && second.constant && third.constant);
+  }
+
   /** This node converted to {@code target} (see {@link Casts}). */
   Node convertTo(DataType target) {
     if (isNullLiteral()) {

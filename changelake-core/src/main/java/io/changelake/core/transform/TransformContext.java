@@ -8,9 +8,12 @@ import java.util.Objects;
  *
  * @param databaseName the source database (PostgreSQL {@code database-name}), for the
  *     {@code database_name} metadata column
+ * @param functionDialect whose semantics computed columns' functions follow where SQL and Paimon
+ *     differ ({@code substring}): the command style the user chose
  */
-public record TransformContext(String databaseName) {
+public record TransformContext(String databaseName, FunctionDialect functionDialect) {
   public TransformContext {
     Objects.requireNonNull(databaseName, "databaseName");
+    Objects.requireNonNull(functionDialect, "functionDialect");
   }
 }

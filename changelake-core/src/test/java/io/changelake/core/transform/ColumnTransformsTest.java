@@ -162,6 +162,7 @@ class ColumnTransformsTest {
     assertEquals(a, b);
     assertEquals(a.hashCode(), b.hashCode());
     assertFalse(a.equals(ColumnTransforms.parse(List.of("c=qty + 2"), List.of("op_ts"), CONTEXT)));
+    assertFalse(a.equals(ColumnTransforms.parse(List.of("c=qty + 1"), List.of("op_ts"), Fixtures.PAIMON)));
     assertEquals("c", a.computedColumns().get(0).name());
     assertEquals("qty + 1", a.computedColumns().get(0).expression());
   }

@@ -95,6 +95,22 @@ class ErrorMessageTest {
     assertTrue(error.contains(message), error);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = ';', value = {
+      "substring(name); substring takes 2 or 3 arguments, got 1: substring(string, begin[, end])",
+      "substring(name, -1); substring's begin index must be 0 or more (it is 0-based), got -1:"
+          + " substring(string, begin[, end])",
+      "substring(name, 2, 2); substring's end index must be larger than its begin index (it is exclusive), got"
+          + " begin 2 and end 2",
+      "substring(name, 3, 1); got begin 3 and end 1",
+      "round(name); unknown function 'round'; supported: year(date|timestamp|timestamptz),",
+      "round(name); date_format(date|time|timestamp|timestamptz, 'java pattern'), substring(string, begin[, end]),"
+          + " truncate("})
+  void paimonSubstringIndexLiteralsAreCheckedWhenBound(String expression, String message) {
+    String error = bindError(Fixtures.PAIMON, "c=" + expression);
+    assertTrue(error.contains(message), error);
+  }
+
   @Test
   void ambiguousNameAsksForQuotes() {
     TableSchema schema = new TableSchema(List.of(Column.of("Amount", DataType.INT, true),
@@ -140,7 +156,12 @@ class ErrorMessageTest {
   }
 
   private static String bindError(String spec) {
-    return assertThrows(ConfigException.class, () -> transforms(spec).bind(Fixtures.SCHEMA)).getMessage();
+    return bindError(Fixtures.CONTEXT, spec);
+  }
+
+  private static String bindError(TransformContext context, String spec) {
+    return assertThrows(ConfigException.class,
+        () -> ColumnTransforms.parse(List.of(spec), List.of(), context).bind(Fixtures.SCHEMA)).getMessage();
   }
 
   private static TableSchema withColumn(String name) {

@@ -20,7 +20,8 @@ import java.util.List;
 /** A products table, rows of it, and shortcuts to compile and evaluate expressions over them. */
 final class Fixtures {
   static final TableId TABLE = new TableId("public", "products");
-  static final TransformContext CONTEXT = new TransformContext("ecommerce");
+  static final TransformContext CONTEXT = new TransformContext("ecommerce", FunctionDialect.SQL);
+  static final TransformContext PAIMON = new TransformContext("ecommerce", FunctionDialect.PAIMON);
   static final Instant COMMIT_TIME = Instant.parse("2024-03-16T08:00:00.123456Z");
   static final TableSchema SCHEMA = new TableSchema(List.of(
       Column.of("id", DataType.INT, false),
@@ -80,12 +81,21 @@ final class Fixtures {
   }
 
   static RowTransform bind(String... computedColumns) {
-    return ColumnTransforms.parse(List.of(computedColumns), List.of(), CONTEXT).bind(SCHEMA);
+    return bind(CONTEXT, computedColumns);
   }
 
-  /** The value of {@code expression} over {@code row}. */
+  static RowTransform bind(TransformContext context, String... computedColumns) {
+    return ColumnTransforms.parse(List.of(computedColumns), List.of(), context).bind(SCHEMA);
+  }
+
+  /** The value of {@code expression} over {@code row}, its functions as SQL defines them. */
   static Object eval(String expression, Row row) {
-    return bind("c=" + expression).apply(insert(row), row).get(SCHEMA.size());
+    return eval(CONTEXT, expression, row);
+  }
+
+  /** The value of {@code expression} over {@code row}, its functions as {@code context}'s dialect defines them. */
+  static Object eval(TransformContext context, String expression, Row row) {
+    return bind(context, "c=" + expression).apply(insert(row), row).get(SCHEMA.size());
   }
 
   static Object eval(String expression) {

@@ -1,10 +1,13 @@
 package io.changelake.core.transform;
 
+import static io.changelake.core.transform.Fixtures.PAIMON;
+import static io.changelake.core.transform.Fixtures.ROW;
 import static io.changelake.core.transform.Fixtures.eval;
 import static io.changelake.core.transform.Fixtures.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
@@ -55,6 +58,59 @@ class FunctionTest {
   @Test
   void substringRejectsANegativeLength() {
     assertThrows(ComputedColumnException.class, () -> eval("substring(name, 1, -1)"));
+  }
+
+  @ParameterizedTest(name = "{0} = ''{1}''")
+  @CsvSource(delimiter = '|', value = {
+      "substring(name, 0) | Widget", "substring(name, 2) | dget", "substring(name, 6) | ''",
+      "substring(name, 0, 3) | Wid", "substring(name, 2, 4) | dg", "substring(name, 5, 6) | t",
+      "substring(name, 0, 6) | Widget", "SUBSTRING(name, qty - 2, qty) | id", "truncate(name, 3) | Wid"})
+  void paimonSubstringTakesAZeroBasedBeginAndAnExclusiveEnd(String expression, String expected) {
+    assertEquals(expected, eval(PAIMON, expression, ROW));
+  }
+
+  @Test
+  void substringFollowsTheDialect() {
+    assertEquals("Wid", eval("substring(name, 1, 3)"));
+    assertEquals("id", eval(PAIMON, "substring(name, 1, 3)", ROW));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"substring(name, 7)", "substring(name, 0, 7)", "substring(name, 5, 100)"})
+  void paimonSubstringBeyondTheStringFailsTheRowAsPaimonFails(String expression) {
+    ComputedColumnException e = assertThrows(ComputedColumnException.class, () -> eval(PAIMON, expression, ROW));
+    assertTrue(e.getMessage().endsWith("are out of range for 'Widget', which has 6 characters"), e.getMessage());
+  }
+
+  @Test
+  void paimonSubstringOutOfRangeSaysWhere() {
+    assertEquals("Computed column c = substring(name, 0, 7) failed: substring's indexes (begin 0, end 7) are out of"
+        + " range for 'Widget', which has 6 characters",
+        assertThrows(ComputedColumnException.class, () -> eval(PAIMON, "substring(name, 0, 7)", ROW)).getMessage());
+  }
+
+  @Test
+  void paimonSubstringChecksIndexesComputedPerRow() {
+    assertTrue(assertThrows(ComputedColumnException.class, () -> eval(PAIMON, "substring(name, qty - 4)", ROW))
+        .getMessage().endsWith("substring's begin index must be 0 or more (it is 0-based), got -1"));
+    assertTrue(assertThrows(ComputedColumnException.class, () -> eval(PAIMON, "substring(name, qty, qty)", ROW))
+        .getMessage().endsWith("must be larger than its begin index (it is exclusive), got begin 3 and end 3"));
+  }
+
+  @Test
+  void paimonSubstringCountsCharactersNotUtf16Units() {
+    var row = with("name", "a\uD83D\uDE00b");
+    assertEquals("\uD83D\uDE00", eval(PAIMON, "substring(name, 1, 2)", row));
+    assertEquals("b", eval(PAIMON, "substring(name, 2)", row));
+    assertEquals("a\uD83D\uDE00b", eval(PAIMON, "substring(name, 0, 3)", row));
+    assertThrows(ComputedColumnException.class, () -> eval(PAIMON, "substring(name, 0, 4)", row));
+  }
+
+  @Test
+  void paimonSubstringOfNullIsNull() {
+    assertNull(eval(PAIMON, "substring(name, 1)", with("name", null)));
+    assertNull(eval(PAIMON, "substring(name, 0, qty)", with("qty", null)));
+    assertNull(eval(PAIMON, "substring(name, NULL, 2)", ROW));
   }
 
   @ParameterizedTest(name = "truncate({0}, {1}) = {2}")
