@@ -41,7 +41,12 @@ final class SyncProcess implements AutoCloseable {
       throw new IllegalArgumentException("This changelake has no --format flag (it writes Iceberg only); cannot"
           + " benchmark format '" + settings.format() + "'");
     }
-    List<String> command = changelake.command(List.of("-Xmx" + settings.heap()), args);
+    List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + settings.heap()));
+    String extra = System.getenv("SYNC_JAVA_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      jvmOptions.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    List<String> command = changelake.command(jvmOptions, args);
     long launchedAtMillis = System.currentTimeMillis();
     long launched = System.nanoTime();
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

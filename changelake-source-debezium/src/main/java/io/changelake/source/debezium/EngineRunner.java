@@ -39,6 +39,7 @@ public final class EngineRunner implements AutoCloseable {
   private final Object commitLock = new Object();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CountDownLatch polling = new CountDownLatch(1);
   private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
   private final Thread thread;
   private volatile Throwable handlerError;
@@ -64,6 +65,12 @@ public final class EngineRunner implements AutoCloseable {
               : success || closing.get() ? null : new IllegalStateException(message);
           stopped.countDown();
           onStop.accept(closing.get() && handlerError == null ? null : failure);
+        })
+        .using(new DebeziumEngine.ConnectorCallback() {
+          @Override
+          public void pollingStarted() {
+            polling.countDown();
+          }
         })
         .notifying((records, batchCommitter) -> {
           List<SourceRecord> plain = new java.util.ArrayList<>(records.size());
@@ -122,10 +129,21 @@ public final class EngineRunner implements AutoCloseable {
     }
   }
 
-  /** Stops the engine and waits up to {@code timeoutMillis} for it. */
+  /**
+   * Stops the engine and waits up to 30 s for it. An engine still starting is first let finish (up
+   * to 30 s): closing it halfway can leave its JMX metrics registered, which blocks the next engine.
+   */
   @Override
   public void close() {
     closing.set(true);
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (polling.getCount() > 0 && stopped.getCount() > 0 && System.nanoTime() < deadline) {
+        polling.await(50, TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       engine.close();
     } catch (IOException | RuntimeException e) {

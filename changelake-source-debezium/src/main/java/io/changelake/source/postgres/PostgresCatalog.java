@@ -41,7 +41,22 @@ final class PostgresCatalog {
 
   /** A new connection; failures become messages about host, credentials or database. */
   Connection connect() {
+    return connect(new Properties());
+  }
+
+  /**
+   * A new walsender connection in database mode: replication commands such as {@code
+   * CREATE_REPLICATION_SLOT} and plain SQL on the database.
+   */
+  Connection connectForReplication() {
     Properties props = new Properties();
+    props.setProperty("replication", "database");
+    props.setProperty("preferQueryMode", "simple");
+    props.setProperty("assumeMinServerVersion", "10");
+    return connect(props);
+  }
+
+  private Connection connect(Properties props) {
     props.setProperty("user", config.username());
     props.setProperty("password", config.password());
     props.setProperty("connectTimeout", "10");

@@ -43,13 +43,35 @@ public final class PostgresPosition implements SourcePosition {
 
   PostgresPosition(long major, int phase, long minor, long sub, long floor,
       Map<String, ?> partition, Map<String, ?> offset) {
+    this(Map.copyOf(partition), java.util.Collections.unmodifiableMap(new LinkedHashMap<>(offset)),
+        major, phase, minor, sub, floor);
+  }
+
+  private PostgresPosition(Map<String, Object> partition, Map<String, Object> offset,
+      long major, int phase, long minor, long sub, long floor) {
     this.major = major;
     this.phase = phase;
     this.minor = minor;
     this.sub = sub;
     this.floor = floor;
-    this.partition = Map.copyOf(partition);
-    this.offset = new LinkedHashMap<>(offset);
+    this.partition = partition;
+    this.offset = offset;
+  }
+
+  /**
+   * The position of row {@code ordinal} of a snapshot taken at {@code lsn} in run {@code epoch};
+   * {@code partition} and {@code offset} must be immutable (they are shared, not copied).
+   */
+  static PostgresPosition snapshotRow(long lsn, long epoch, long ordinal, Map<String, Object> partition,
+      Map<String, Object> offset) {
+    return new PostgresPosition(partition, offset, lsn, SNAPSHOT, epoch, ordinal, lsn);
+  }
+
+  /**
+   * The end of a snapshot taken at {@code lsn}: streaming with {@code offset} goes on from there.
+   */
+  static PostgresPosition snapshotDone(long lsn, Map<String, ?> partition, Map<String, ?> offset) {
+    return new PostgresPosition(lsn, SNAPSHOT_DONE, 0, 0, lsn, partition, offset);
   }
 
   /** Parses {@link #serialize()}'s output. */

@@ -224,18 +224,27 @@ final class PostgresRecordDecoder {
       return null;
     }
     Object[] values = new Object[schema.size()];
-    List<String> nanColumns = null;
     for (int i = 0; i < values.length; i++) {
       Column column = schema.column(i);
       Field field = struct.schema().field(column.name());
       Object raw = field == null ? null : struct.get(field);
-      Object value = convert(raw, column.type(), field == null ? null : field.schema(), column.sourceType());
-      if (value == NAN_DECIMAL) {
-        value = null;
+      values[i] = convert(raw, column.type(), field == null ? null : field.schema(), column.sourceType());
+    }
+    return toRow(table, schema, values);
+  }
+
+  /**
+   * The row of converted {@code values}: a {@link #NAN_DECIMAL} becomes null, with a warning naming
+   * table, columns and key.
+   */
+  static Row toRow(TableId table, TableSchema schema, Object[] values) {
+    List<String> nanColumns = null;
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] == NAN_DECIMAL) {
+        values[i] = null;
         nanColumns = nanColumns == null ? new ArrayList<>() : nanColumns;
-        nanColumns.add(column.name());
+        nanColumns.add(schema.column(i).name());
       }
-      values[i] = value;
     }
     Row row = Row.of(values);
     if (nanColumns != null) {
@@ -246,7 +255,11 @@ final class PostgresRecordDecoder {
     return row;
   }
 
-  private static final Object NAN_DECIMAL = new Object();
+  /** What a numeric NaN or infinity in a DECIMAL column converts to; {@link #toRow} makes it null. */
+  static final Object NAN_DECIMAL = new Object();
+
+  /** What {@code time '24:00'} becomes: the last microsecond of the day. */
+  static final LocalTime END_OF_DAY = LocalTime.MAX.withNano(999_999_000);
 
   static Object convert(Object raw, DataType type, Schema schema, String sourceType) {
     if (raw == null) {
@@ -300,7 +313,7 @@ final class PostgresRecordDecoder {
     return false;
   }
 
-  private static Object decimal(Object raw, int scale) {
+  static Object decimal(Object raw, int scale) {
     if (raw instanceof BigDecimal d) {
       return d.setScale(scale);
     }
@@ -318,7 +331,7 @@ final class PostgresRecordDecoder {
     };
   }
 
-  private static String string(Object raw, String sourceType) {
+  static String string(Object raw, String sourceType) {
     if (raw instanceof byte[] || raw instanceof ByteBuffer) {
       return new String(bytes(raw), StandardCharsets.UTF_8);
     }
@@ -350,7 +363,7 @@ final class PostgresRecordDecoder {
       case "io.debezium.time.NanoTime" -> value;
       default -> value * 1_000L;
     };
-    return nanos >= 86_400_000_000_000L ? LocalTime.MAX.withNano(999_999_000) : LocalTime.ofNanoOfDay(nanos);
+    return nanos >= 86_400_000_000_000L ? END_OF_DAY : LocalTime.ofNanoOfDay(nanos);
   }
 
   private static LocalDateTime timestamp(long value, String logical) {

@@ -58,6 +58,8 @@ public final class PostgresSource implements Source {
   private final Object ackLock = new Object();
   private volatile List<SourceTable> tables;
   private volatile EngineRunner engine;
+  private volatile Thread snapshotThread;
+  private volatile SnapshotReader snapshotReader;
   private PostgresPosition acknowledged;
 
   /** Captures the tables of {@code schema-name} matching {@code table-name} (all when absent). */
@@ -92,25 +94,80 @@ public final class PostgresSource implements Source {
 
   @Override
   public void start(Optional<SourcePosition> resumeFrom, ChangeListener listener) {
-    if (engine != null) {
+    if (engine != null || snapshotThread != null) {
       throw new IllegalStateException("Source already started");
     }
     List<SourceTable> selected = tables != null ? tables : discover();
     List<TableId> ids = selected.stream().map(SourceTable::id).toList();
     PostgresPosition resume = resumeFrom.map(p -> (PostgresPosition) p).orElse(null);
     boolean streamFromOffset = resume != null && !resume.inSnapshot();
+    boolean fullSnapshot = !streamFromOffset && config.snapshotReplacesSlot();
     try (Connection c = catalog.connect()) {
       catalog.ensurePublication(c, ids);
-      if (!streamFromOffset && config.snapshotReplacesSlot()) {
+      if (fullSnapshot) {
         catalog.dropSlotForSnapshot(c);
       }
     } catch (SQLException e) {
       throw new SourceException("Preparing the publication and slot on " + catalog.where() + " failed: "
           + e.getMessage(), e);
     }
+    if (fullSnapshot && SnapshotReader.canRead(selected)) {
+      snapshotThread = new Thread(() -> snapshotThenStream(selected, listener),
+          "changelake-snapshot-" + config.slotName());
+      snapshotThread.setDaemon(true);
+      snapshotThread.start();
+      return;
+    }
+    if (fullSnapshot) {
+      LOG.info("Debezium reads the initial snapshot, one connection per table, because changelake's parallel"
+          + " reader does not decode column(s) {}", SnapshotReader.unreadable(selected));
+    }
+    startEngine(selected, streamFromOffset ? resume : null, listener);
+  }
+
+  /**
+   * Creates the slot with an exported snapshot, reads every table as of it with {@link
+   * SnapshotReader}, then streams from the slot's consistent point.
+   */
+  private void snapshotThenStream(List<SourceTable> selected, ChangeListener listener) {
+    long started = System.nanoTime();
+    SnapshotReader reader = new SnapshotReader(catalog, config, selected);
+    snapshotReader = reader;
+    PostgresPosition done;
+    try (ExportedSnapshot snapshot = ExportedSnapshot.create(catalog, config.slotName())) {
+      long rows = reader.read(snapshot, listener, System.currentTimeMillis());
+      long lsn = snapshot.consistentLsn();
+      done = PostgresPosition.snapshotDone(lsn, Map.of("server", TOPIC_PREFIX),
+          Map.of("lsn", lsn, "ts_usec", System.currentTimeMillis() * 1000));
+      LOG.info("Initial snapshot read: {} rows in {} ms; streaming from {}", rows,
+          (System.nanoTime() - started) / 1_000_000, done.describe());
+      listener.onProgress(done);
+    } catch (SQLException | RuntimeException e) {
+      if (!closed.get()) {
+        listener.onFailure(new SourceException("Reading the initial snapshot from " + catalog.where() + " failed: "
+            + e.getMessage(), e));
+      }
+      return;
+    } catch (InterruptedException e) {
+      return;
+    }
+    synchronized (this) {
+      if (!closed.get()) {
+        try {
+          startEngine(selected, done, listener);
+        } catch (RuntimeException e) {
+          listener.onFailure(e);
+        }
+      }
+    }
+  }
+
+  /** Starts Debezium: streaming from {@code resume}'s offset, or as configured when null. */
+  private void startEngine(List<SourceTable> selected, PostgresPosition resume, ChangeListener listener) {
+    List<TableId> ids = selected.stream().map(SourceTable::id).toList();
     String engineName = "changelake-" + UUID.randomUUID();
-    Properties props = engineProperties(engineName, ids, streamFromOffset);
-    if (streamFromOffset) {
+    Properties props = engineProperties(engineName, ids);
+    if (resume != null) {
       ResumeOffsetStore.seed(engineName, resume.partition(), resume.offset());
       synchronized (ackLock) {
         acknowledged = resume;
@@ -119,8 +176,8 @@ public final class PostgresSource implements Source {
     Map<TableId, List<String>> keys = new HashMap<>();
     selected.forEach(t -> keys.put(t.id(), t.schema().primaryKey()));
     PostgresRecordDecoder decoder = new PostgresRecordDecoder(keys, System.currentTimeMillis(),
-        streamFromOffset ? resume.floor() : 0);
-    Emitter emitter = new Emitter(decoder, listener, streamFromOffset ? resume : null, !streamFromOffset);
+        resume != null ? resume.floor() : 0);
+    Emitter emitter = new Emitter(decoder, listener, resume, resume == null);
     LOG.info("Capturing {} table(s) of {}/{} through slot '{}' from {}", ids.size(), catalog.where(),
         config.database(), config.slotName(),
         resume == null ? (config.snapshotFirst() ? "an initial snapshot" : "the current end of the WAL")
@@ -148,7 +205,7 @@ public final class PostgresSource implements Source {
     return t == error ? String.valueOf(error.getMessage()) : error.getMessage() + " (cause: " + t + ")";
   }
 
-  Properties engineProperties(String engineName, List<TableId> ids, boolean streamFromOffset) {
+  Properties engineProperties(String engineName, List<TableId> ids) {
     Properties p = new Properties();
     p.put("heartbeat.interval.ms", "10000");
     p.put("poll.interval.ms", "100");
@@ -289,11 +346,27 @@ public final class PostgresSource implements Source {
     }
   }
 
-  /** Stops the engine; the slot stays unless {@code debezium.slot.drop.on.stop=true}. */
+  /** Stops the snapshot or the engine; the slot stays unless {@code debezium.slot.drop.on.stop=true}. */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      EngineRunner running = engine;
+      SnapshotReader reader = snapshotReader;
+      if (reader != null) {
+        reader.cancel();
+      }
+      Thread snapshot = snapshotThread;
+      if (snapshot != null) {
+        snapshot.interrupt();
+        try {
+          snapshot.join(30_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      EngineRunner running;
+      synchronized (this) {
+        running = engine;
+      }
       if (running != null) {
         running.close();
       }

@@ -52,9 +52,23 @@ public final class PostgresSourceConfig {
       .doc("initial: snapshot the tables, then stream changes; latest-offset: stream only changes made from now on.")
       .build();
 
+  public static final ConfigOption<Integer> SNAPSHOT_PARALLELISM = ConfigOption.integer("scan.snapshot.parallelism")
+      .defaultValue(4).check(n -> n >= 1 && n <= 64, "must be in [1, 64]")
+      .doc("Connections that read the initial snapshot at once, each a chunk at a time, all from the new slot's"
+          + " exported snapshot. When a captured table has a column type only Debezium decodes (arrays,"
+          + " intervals, enums, ...), Debezium reads the snapshot instead, one connection per table.").build();
+  public static final ConfigOption<Integer> SNAPSHOT_CHUNK_SIZE = ConfigOption.integer("scan.snapshot.chunk.size")
+      .defaultValue(100_000).check(n -> n >= 1, "must be at least 1")
+      .doc("Rows per snapshot chunk, estimated from the table's statistics; a chunk is a range of pages"
+          + " (ctid), so any table splits, with or without a key (PostgreSQL 14 and later).").build();
+  public static final ConfigOption<Integer> SNAPSHOT_FETCH_SIZE = ConfigOption.integer("scan.snapshot.fetch.size")
+      .defaultValue(10_000).check(n -> n >= 1, "must be at least 1")
+      .doc("Rows fetched per round trip while reading a snapshot chunk.").build();
+
   public static final ConfigDef DEFINITION = new ConfigDef(COMPONENT)
       .define(HOSTNAME).define(PORT).define(USERNAME).define(PASSWORD).define(DATABASE).define(SCHEMA)
       .define(TABLE).define(SLOT).define(SLOT_BUSY_TIMEOUT).define(PUBLICATION).define(PLUGIN).define(STARTUP_MODE)
+      .define(SNAPSHOT_PARALLELISM).define(SNAPSHOT_CHUNK_SIZE).define(SNAPSHOT_FETCH_SIZE)
       .passthrough(DEBEZIUM_PREFIX, "Passed to the Debezium PostgreSQL connector without the prefix, e.g. "
           + "debezium.snapshot.mode=never, debezium.slot.drop.on.stop=true.");
 
@@ -160,6 +174,18 @@ public final class PostgresSourceConfig {
   public boolean snapshotReplacesSlot() {
     String mode = debeziumProperties().getOrDefault("snapshot.mode", "initial");
     return snapshotFirst() && (mode.equals("initial") || mode.equals("always"));
+  }
+
+  public int snapshotParallelism() {
+    return config.get(SNAPSHOT_PARALLELISM);
+  }
+
+  public int snapshotChunkSize() {
+    return config.get(SNAPSHOT_CHUNK_SIZE);
+  }
+
+  public int snapshotFetchSize() {
+    return config.get(SNAPSHOT_FETCH_SIZE);
   }
 
   /** The {@code debezium.*} passthrough entries with the prefix removed. */

@@ -10,7 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /** Records what a source emits; waits for it in tests. */
-final class CollectingListener implements ChangeListener {
+class CollectingListener implements ChangeListener {
   final List<ChangeEvent> events = new CopyOnWriteArrayList<>();
   final List<SourcePosition> progress = new CopyOnWriteArrayList<>();
   /** Every position in emission order: events and progress. */

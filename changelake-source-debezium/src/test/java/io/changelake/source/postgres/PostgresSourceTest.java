@@ -149,6 +149,88 @@ class PostgresSourceTest {
     }
   }
 
+  private static final String FAST_COLUMNS = "(id int primary key, i2 smallint, i4 int, i8 bigint, n numeric(10,2),"
+      + " n38 numeric(38,10), nbig numeric(50,5), nu numeric, r real, d double precision, b boolean, t text,"
+      + " vc varchar(5), c char(3), by bytea, dt date, tm time, ts timestamp, tz timestamptz, u uuid, j json, jb jsonb)";
+
+  private static String[] fastRows(int base) {
+    return new String[] {
+        "SET TIME ZONE 'Asia/Tokyo'",
+        "INSERT INTO fast VALUES (" + (base + 1) + ", 32767, -5, 9223372036854775807, 12345678.91,"
+            + " '1234567890123456789012345678.0123456789', '123456789012345678901234567890123456789012345.12345',"
+            + " 'NaN', 'NaN', '-Infinity', true, 'héllo', 'ab', 'ab', '\\x00ff00', '2024-02-29', '24:00:00',"
+            + " '2024-01-02 03:04:05.123456', '2024-01-02 03:04:05.123456+02', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',"
+            + " '{\"a\":  1}', '{\"a\":1}')",
+        "INSERT INTO fast (id) VALUES (" + (base + 2) + ")",
+        "SET TIME ZONE 'America/New_York'",
+        "INSERT INTO fast (id, n, nu, r, d, tz, ts, by, tm) VALUES (" + (base + 3) + ", 'NaN', '-Infinity', 'Infinity',"
+            + " 'NaN', '2024-07-01 12:00:00.000001', '1969-12-31 23:59:59.999999', '\\x', '12:34:56.789012')",
+        "SET TIME ZONE 'UTC'",
+        "INSERT INTO fast (id, nu, tz) VALUES (" + (base + 4) + ", '0.000000010', '2024-07-01 12:00:00.5+00')"};
+  }
+
+  /**
+   * The parallel snapshot reader: chunks of pages read by several connections give every row once,
+   * with the values the stream gives the same row, and what is committed while it reads is streamed
+   * after it.
+   */
+  @Test
+  void readsTheSnapshotInChunksAndStreamsWhatWasCommittedMeanwhile() throws Exception {
+    pg.execute(pg.database(), "CREATE TABLE fast " + FAST_COLUMNS,
+        "CREATE TABLE chunky (id int primary key, payload text)",
+        "INSERT INTO chunky SELECT g, repeat('p', g % 50) FROM generate_series(1, 5000) g", "ANALYZE chunky");
+    pg.execute(pg.database(), fastRows(0));
+    List<String> emittingThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CollectingListener listener = new CollectingListener() {
+      @Override
+      public void onChange(ChangeEvent event) {
+        if (event.operation() == Operation.SNAPSHOT && events.size() == 100) {
+          emittingThreads.add(Thread.currentThread().getName());
+          pg.execute(pg.database(), "UPDATE chunky SET payload = 'during' WHERE id = 7",
+              "DELETE FROM chunky WHERE id = 8", "INSERT INTO chunky VALUES (9001, 'new')");
+        }
+        super.onChange(event);
+      }
+    };
+    try (PostgresSource source = new PostgresSource(config("chunk_slot", "fast|chunky",
+        "scan.snapshot.chunk.size", "300", "scan.snapshot.parallelism", "3"))) {
+      source.start(Optional.empty(), listener);
+      SourcePosition done = listener.awaitProgress(p -> !p.inSnapshot(), WAIT);
+      assertEquals(List.of("changelake-snapshot-chunk_slot"), emittingThreads, "read by changelake, not Debezium");
+      List<ChangeEvent> snapshot = listener.events.stream().filter(e -> e.operation() == Operation.SNAPSHOT).toList();
+      List<Integer> ids = snapshot.stream().filter(e -> e.table().name().equals("chunky"))
+          .map(e -> (Integer) e.after().get(0)).sorted().toList();
+      assertEquals(java.util.stream.IntStream.rangeClosed(1, 5000).boxed().toList(), ids, "every row once");
+      assertEquals("ppppppp", snapshot.stream().filter(e -> Integer.valueOf(7).equals(e.after().get(0))
+          && e.table().name().equals("chunky")).findFirst().orElseThrow().after().get(1), "as of the snapshot");
+      assertTrue(snapshot.stream().allMatch(e -> e.position().compareTo(done) < 0));
+
+      List<ChangeEvent> meanwhile = listener.awaitEvents(e -> e.operation() != Operation.SNAPSHOT, 3, WAIT);
+      assertEquals(List.of("UPDATE:7", "DELETE:8", "INSERT:9001"),
+          meanwhile.stream().map(e -> e.operation() + ":" + e.keyRow().get(0)).toList());
+      assertTrue(meanwhile.stream().allMatch(e -> e.position().compareTo(done) > 0));
+
+      pg.execute(pg.database(), fastRows(10));
+      List<ChangeEvent> streamed = listener.awaitEvents(
+          e -> e.operation() == Operation.INSERT && e.table().name().equals("fast"), 4, WAIT);
+      Map<Integer, Row> fromSnapshot = snapshot.stream().filter(e -> e.table().name().equals("fast"))
+          .collect(Collectors.toMap(e -> (Integer) e.after().get(0), ChangeEvent::after));
+      assertEquals(4, fromSnapshot.size());
+      TableSchema schema = streamed.get(0).schema();
+      for (ChangeEvent e : streamed) {
+        int id = (Integer) e.after().get(0);
+        Row same = fromSnapshot.get(id - 10);
+        for (int i = 1; i < schema.size(); i++) {
+          assertEquals(e.after().get(i), same.get(i), "row " + id + " column " + schema.column(i).name());
+        }
+      }
+      assertEquals(PostgresRecordDecoder.END_OF_DAY, fromSnapshot.get(1).get(schema.indexOf("tm")));
+      assertNull(fromSnapshot.get(3).get(schema.indexOf("n")), "numeric(10,2) NaN becomes null");
+      assertEquals(snapshot.stream().filter(e -> e.table().name().equals("fast")).findFirst().orElseThrow().schema(),
+          schema, "snapshot and stream agree on the schema");
+    }
+  }
+
   @Test
   void streamsChangesKeyUpdatesAndToastInOrder() throws Exception {
     pg.execute(pg.database(),

@@ -1,0 +1,56 @@
+package io.changelake.source.postgres;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.postgresql.PGConnection;
+import org.postgresql.replication.ReplicationSlotInfo;
+
+/**
+ * A logical replication slot just created with {@code EXPORT_SNAPSHOT}: the database as of the
+ * slot's consistent point, which other connections adopt with {@code SET TRANSACTION SNAPSHOT}
+ * until this is closed. Streaming the slot afterwards yields exactly the transactions committed
+ * after that point.
+ */
+final class ExportedSnapshot implements AutoCloseable {
+  private final Connection connection;
+  private final String name;
+  private final long consistentLsn;
+
+  private ExportedSnapshot(Connection connection, String name, long consistentLsn) {
+    this.connection = connection;
+    this.name = name;
+    this.consistentLsn = consistentLsn;
+  }
+
+  /** Creates slot {@code slotName} (pgoutput), which must not exist, and keeps its snapshot open. */
+  static ExportedSnapshot create(PostgresCatalog catalog, String slotName) throws SQLException {
+    Connection connection = catalog.connectForReplication();
+    try {
+      ReplicationSlotInfo slot = connection.unwrap(PGConnection.class).getReplicationAPI()
+          .createReplicationSlot().logical().withSlotName(slotName).withOutputPlugin("pgoutput").make();
+      if (slot.getSnapshotName() == null) {
+        throw new SQLException("PostgreSQL created slot '" + slotName + "' without exporting a snapshot");
+      }
+      return new ExportedSnapshot(connection, slot.getSnapshotName(), slot.getConsistentPoint().asLong());
+    } catch (SQLException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
+  }
+
+  /** The snapshot's name, for {@code SET TRANSACTION SNAPSHOT}. */
+  String name() {
+    return name;
+  }
+
+  /** The slot's consistent point: the snapshot holds every transaction committed before it. */
+  long consistentLsn() {
+    return consistentLsn;
+  }
+
+  /** Releases the snapshot; the slot stays. */
+  @Override
+  public void close() throws SQLException {
+    connection.close();
+  }
+}

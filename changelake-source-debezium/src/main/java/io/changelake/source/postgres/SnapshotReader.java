@@ -1,0 +1,246 @@
+package io.changelake.source.postgres;
+
+import io.changelake.core.model.ChangeEvent;
+import io.changelake.core.model.Column;
+import io.changelake.core.model.Operation;
+import io.changelake.core.model.Row;
+import io.changelake.core.model.TableId;
+import io.changelake.core.model.TableSchema;
+import io.changelake.core.spi.ChangeListener;
+import io.changelake.core.spi.SourceTable;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the initial snapshot of the captured tables as of an {@link ExportedSnapshot}, without
+ * Debezium: each table is split into chunks of pages ({@code ctid} ranges, which PostgreSQL 14 and
+ * later scan directly; one chunk per table before that), the chunks are read by {@code
+ * scan.snapshot.parallelism} connections that all adopt the exported snapshot, and the rows are
+ * handed to the listener as {@link Operation#SNAPSHOT} events from the calling thread.
+ *
+ * <p>Only tables whose every column {@link JdbcValues} decodes are read here ({@link #canRead}), so
+ * that a snapshot row holds exactly the values the stream would give the same row.
+ */
+final class SnapshotReader {
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotReader.class);
+  private static final int BATCH_ROWS = 1024;
+  private static final int TID_RANGE_SCAN_VERSION = 140000;
+  private static final Object WORKER_DONE = new Object();
+
+  private final PostgresCatalog catalog;
+  private final PostgresSourceConfig config;
+  private final List<SourceTable> tables;
+  private final List<Connection> open = new CopyOnWriteArrayList<>();
+
+  SnapshotReader(PostgresCatalog catalog, PostgresSourceConfig config, List<SourceTable> tables) {
+    this.catalog = catalog;
+    this.config = config;
+    this.tables = List.copyOf(tables);
+  }
+
+  /** Whether every column of every table has a type this reader decodes exactly as the stream does. */
+  static boolean canRead(List<SourceTable> tables) {
+    return tables.stream().allMatch(t -> t.schema().columns().stream().allMatch(JdbcValues::supports));
+  }
+
+  /** The columns of {@code tables} this reader cannot decode, for the log. */
+  static String unreadable(List<SourceTable> tables) {
+    return tables.stream().flatMap(t -> t.schema().columns().stream().filter(c -> !JdbcValues.supports(c))
+        .map(c -> t.id() + "." + c.name() + " (" + c.sourceType() + ")")).collect(Collectors.joining(", "));
+  }
+
+  /** A range of pages of one table; {@code toPage} -1 for no upper bound, {@code fromPage} -1 for the whole table. */
+  private record Chunk(SourceTable table, long fromPage, long toPage) {
+    String where() {
+      if (fromPage < 0) {
+        return "";
+      }
+      String from = " WHERE ctid >= '(" + fromPage + ",0)'::tid";
+      return toPage < 0 ? from : from + " AND ctid < '(" + toPage + ",0)'::tid";
+    }
+  }
+
+  /** Rows read from one chunk, in read order. */
+  private record Batch(SourceTable table, List<Row> rows) { }
+
+  /**
+   * Reads every table as of {@code snapshot} and hands each row to {@code listener} as a SNAPSHOT
+   * event at the snapshot's consistent point; returns the number of rows once all were handed over.
+   *
+   * @param epoch orders this snapshot's rows after those of an earlier, interrupted one
+   */
+  long read(ExportedSnapshot snapshot, ChangeListener listener, long epoch) throws SQLException, InterruptedException {
+    Queue<Chunk> chunks = new ConcurrentLinkedQueue<>(plan());
+    int workers = Math.min(config.snapshotParallelism(), chunks.size());
+    LOG.info("Reading the initial snapshot of {} table(s) in {} chunk(s) with {} connection(s) as of {}",
+        tables.size(), chunks.size(), workers, PostgresPosition.formatLsn(snapshot.consistentLsn()));
+    BlockingQueue<Object> out = new ArrayBlockingQueue<>(4 * Math.max(1, workers));
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < workers; i++) {
+      Thread t = new Thread(() -> work(snapshot.name(), chunks, out), "changelake-snapshot-" + i);
+      t.setDaemon(true);
+      threads.add(t);
+      t.start();
+    }
+    Map<String, Object> partition = Map.of("server", PostgresSource.TOPIC_PREFIX);
+    Map<String, Object> offset = Map.of("lsn", snapshot.consistentLsn(), "snapshot", true);
+    Instant time = Instant.now();
+    long ordinal = 0;
+    try {
+      for (int done = 0; done < workers; ) {
+        Object item = out.take();
+        if (item == WORKER_DONE) {
+          done++;
+        } else if (item instanceof Batch batch) {
+          TableId id = batch.table().id();
+          TableSchema schema = batch.table().schema();
+          for (Row row : batch.rows()) {
+            PostgresPosition position = PostgresPosition.snapshotRow(snapshot.consistentLsn(), epoch, ordinal++,
+                partition, offset);
+            listener.onChange(new ChangeEvent(id, Operation.SNAPSHOT, schema, null, row, position, time));
+          }
+        } else if (item instanceof SQLException e) {
+          throw e;
+        } else {
+          throw (RuntimeException) item;
+        }
+      }
+    } finally {
+      threads.forEach(Thread::interrupt);
+      closeAll();
+    }
+    return ordinal;
+  }
+
+  /** Interrupts a running {@link #read} from another thread by closing its connections. */
+  void cancel() {
+    closeAll();
+  }
+
+  private void closeAll() {
+    for (Connection c : open) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        LOG.debug("Closing a snapshot connection failed: {}", e.toString());
+      }
+    }
+    open.clear();
+  }
+
+  private List<Chunk> plan() throws SQLException {
+    List<Chunk> chunks = new ArrayList<>();
+    try (Connection c = catalog.connect()) {
+      boolean tidRanges = c.getMetaData().getDatabaseMajorVersion() * 10000 >= TID_RANGE_SCAN_VERSION;
+      for (SourceTable table : tables) {
+        chunks.addAll(tidRanges ? pageChunks(c, table) : List.of(new Chunk(table, -1, -1)));
+      }
+    }
+    return chunks;
+  }
+
+  /** Chunks of about {@code scan.snapshot.chunk.size} rows, by the table's pages and rows per page. */
+  private List<Chunk> pageChunks(Connection c, SourceTable table) throws SQLException {
+    long pages;
+    double rowsPerPage;
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_relation_size(c.oid) / current_setting('block_size')::int,"
+        + " c.reltuples, c.relpages FROM pg_class c WHERE c.oid = ?::regclass")) {
+      ps.setString(1, quoted(table.id()));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        pages = rs.getLong(1);
+        rowsPerPage = rs.getDouble(2) > 0 && rs.getLong(3) > 0 ? rs.getDouble(2) / rs.getLong(3) : 1;
+      }
+    }
+    long pagesPerChunk = Math.max(1, (long) (config.snapshotChunkSize() / rowsPerPage));
+    List<Chunk> chunks = new ArrayList<>();
+    for (long from = 0; from + pagesPerChunk < pages; from += pagesPerChunk) {
+      chunks.add(new Chunk(table, from, from + pagesPerChunk));
+    }
+    long last = chunks.isEmpty() ? 0 : chunks.get(chunks.size() - 1).toPage();
+    chunks.add(new Chunk(table, last, -1));
+    return chunks;
+  }
+
+  private void work(String snapshotName, Queue<Chunk> chunks, BlockingQueue<Object> out) {
+    Object result = WORKER_DONE;
+    try (Connection c = catalog.connect()) {
+      open.add(c);
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+        s.execute("SET TRANSACTION SNAPSHOT '" + snapshotName + "'");
+      }
+      for (Chunk chunk = chunks.poll(); chunk != null; chunk = chunks.poll()) {
+        readChunk(c, chunk, out);
+      }
+      c.rollback();
+    } catch (SQLException | RuntimeException e) {
+      result = e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
+      out.put(result);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void readChunk(Connection c, Chunk chunk, BlockingQueue<Object> out) throws SQLException, InterruptedException {
+    TableSchema schema = chunk.table().schema();
+    JdbcValues.Reader[] readers = new JdbcValues.Reader[schema.size()];
+    for (int i = 0; i < readers.length; i++) {
+      readers[i] = JdbcValues.reader(schema.column(i));
+    }
+    String sql = "SELECT " + schema.columns().stream().map(Column::name).map(SnapshotReader::quoted)
+        .collect(Collectors.joining(", ")) + " FROM " + quoted(chunk.table().id()) + chunk.where();
+    try (Statement s = c.createStatement()) {
+      s.setFetchSize(config.snapshotFetchSize());
+      try (ResultSet rs = s.executeQuery(sql)) {
+        List<Row> rows = new ArrayList<>(BATCH_ROWS);
+        while (rs.next()) {
+          Object[] values = new Object[readers.length];
+          for (int i = 0; i < readers.length; i++) {
+            values[i] = readers[i].read(rs, i + 1);
+          }
+          rows.add(PostgresRecordDecoder.toRow(chunk.table().id(), schema, values));
+          if (rows.size() == BATCH_ROWS) {
+            out.put(new Batch(chunk.table(), rows));
+            rows = new ArrayList<>(BATCH_ROWS);
+          }
+        }
+        if (!rows.isEmpty()) {
+          out.put(new Batch(chunk.table(), rows));
+        }
+      }
+    } catch (SQLException e) {
+      throw new SQLException("Reading " + chunk.table().id() + chunk.where() + " failed: " + e.getMessage(),
+          e.getSQLState(), e);
+    }
+  }
+
+  static String quoted(TableId id) {
+    return quoted(id.namespace()) + "." + quoted(id.name());
+  }
+
+  private static String quoted(String identifier) {
+    return '"' + identifier.replace("\"", "\"\"") + '"';
+  }
+}
