@@ -56,6 +56,7 @@ final class IcebergTableWriter implements TableWriter {
   private final IcebergTable owner;
   private final Table table;
   private final Schema schema;
+  private final GenericRecord template;
   private final Schema deleteSchema;
   private final int[] keyOrderOfField;
   private final ChangeFileWriter files;
@@ -72,6 +73,7 @@ final class IcebergTableWriter implements TableWriter {
     this.owner = owner;
     this.table = table;
     this.schema = table.schema();
+    this.template = GenericRecord.create(schema);
     long targetFileSize = PropertyUtil.propertyAsLong(table.properties(),
         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
     OutputFileFactory fileFactory = OutputFileFactory.builderFor(table, 1, System.nanoTime())
@@ -112,7 +114,7 @@ final class IcebergTableWriter implements TableWriter {
   @Override
   public void insert(Row row) {
     checkOpen();
-    Record record = RowConversion.toRecord(schema, row);
+    Record record = RowConversion.toRecord(template, row);
     files.insert(record);
     rows++;
   }
@@ -121,7 +123,7 @@ final class IcebergTableWriter implements TableWriter {
   public void upsert(Row row) {
     checkOpen();
     requireKeyed("upsert");
-    Record record = RowConversion.toRecord(schema, row);
+    Record record = RowConversion.toRecord(template, row);
     files.upsert(record, keyOf(record));
     rows++;
     deletes++;

@@ -23,16 +23,16 @@ import org.apache.iceberg.types.Types;
 final class RowConversion {
   private RowConversion() { }
 
-  /** A record of {@code schema} holding {@code row}'s values, in column order. */
-  static Record toRecord(Schema schema, Row row) {
-    Types.StructType struct = schema.asStruct();
-    if (row.size() != struct.fields().size()) {
+  /** A record of {@code template}'s struct holding {@code row}'s values, in column order. */
+  static Record toRecord(GenericRecord template, Row row) {
+    Types.StructType struct = template.struct();
+    if (row.size() != template.size()) {
       throw new IllegalArgumentException(
-          "Row has " + row.size() + " values but the table has " + struct.fields().size() + " columns");
+          "Row has " + row.size() + " values but the table has " + template.size() + " columns");
     }
-    GenericRecord record = GenericRecord.create(struct);
+    GenericRecord record = template.copy();
     for (int i = 0; i < row.size(); i++) {
-      record.set(i, toIceberg(row.get(i), struct.fields().get(i).name()));
+      record.set(i, toIceberg(row.get(i), struct, i));
     }
     return record;
   }
@@ -46,15 +46,15 @@ final class RowConversion {
       if (value == null) {
         throw new IllegalArgumentException("Key column '" + fields.get(i).name() + "' is null in key " + key);
       }
-      record.set(i, toIceberg(value, fields.get(i).name()));
+      record.set(i, toIceberg(value, keySchema.asStruct(), i));
     }
     return record;
   }
 
-  private static Object toIceberg(Object value, String column) {
+  private static Object toIceberg(Object value, Types.StructType struct, int field) {
     if (value == Row.UNAVAILABLE) {
-      throw new IllegalStateException("Column '" + column + "' holds the unavailable-value placeholder"
-          + " (unchanged TOAST value); it must be replaced by the stored value before writing");
+      throw new IllegalStateException("Column '" + struct.fields().get(field).name() + "' holds the unavailable-value"
+          + " placeholder (unchanged TOAST value); it must be replaced by the stored value before writing");
     }
     if (value instanceof ByteBuffer buffer) {
       return buffer.duplicate();
@@ -62,7 +62,7 @@ final class RowConversion {
     if (value instanceof List<?> list) {
       List<Object> copy = new ArrayList<>(list.size());
       for (Object element : list) {
-        copy.add(toIceberg(element, column));
+        copy.add(toIceberg(element, struct, field));
       }
       return copy;
     }
