@@ -334,7 +334,7 @@ final class PostgresCatalog {
         }
       }
     }
-    List<String> names = tables.stream().map(t -> quoteIdent(t.namespace()) + "." + quoteIdent(t.name())).toList();
+    List<String> names = tables.stream().map(PostgresCatalog::quoteTable).toList();
     try (Statement s = c.createStatement()) {
       if (allTables == null) {
         s.execute("CREATE PUBLICATION " + quoteIdent(publication) + " FOR TABLE " + String.join(", ", names));
@@ -367,6 +367,11 @@ final class PostgresCatalog {
           + " (" + scrub(e.getMessage()) + "). Create it as the tables' owner or a superuser: CREATE PUBLICATION "
           + quoteIdent(publication) + " FOR TABLE " + String.join(", ", names) + ";", e);
     }
+  }
+
+  /** {@code schema.table}, each part as {@link #quoteIdent} writes it. */
+  static String quoteTable(TableId table) {
+    return quoteIdent(table.namespace()) + "." + quoteIdent(table.name());
   }
 
   static String quoteIdent(String name) {

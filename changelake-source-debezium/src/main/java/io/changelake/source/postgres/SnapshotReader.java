@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
 final class SnapshotReader {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotReader.class);
   private static final int BATCH_ROWS = 1024;
-  private static final int TID_RANGE_SCAN_VERSION = 140000;
+  private static final int TID_RANGE_SCAN_MAJOR_VERSION = 14;
   private static final Object WORKER_DONE = new Object();
 
   private final PostgresCatalog catalog;
@@ -146,7 +146,7 @@ final class SnapshotReader {
   private List<Chunk> plan() throws SQLException {
     List<Chunk> chunks = new ArrayList<>();
     try (Connection c = catalog.connect()) {
-      boolean tidRanges = c.getMetaData().getDatabaseMajorVersion() * 10000 >= TID_RANGE_SCAN_VERSION;
+      boolean tidRanges = c.getMetaData().getDatabaseMajorVersion() >= TID_RANGE_SCAN_MAJOR_VERSION;
       for (SourceTable table : tables) {
         chunks.addAll(tidRanges ? pageChunks(c, table) : List.of(new Chunk(table, -1, -1)));
       }
@@ -160,7 +160,7 @@ final class SnapshotReader {
     double rowsPerPage;
     try (PreparedStatement ps = c.prepareStatement("SELECT pg_relation_size(c.oid) / current_setting('block_size')::int,"
         + " c.reltuples, c.relpages FROM pg_class c WHERE c.oid = ?::regclass")) {
-      ps.setString(1, quoted(table.id()));
+      ps.setString(1, PostgresCatalog.quoteTable(table.id()));
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         pages = rs.getLong(1);
@@ -210,7 +210,7 @@ final class SnapshotReader {
       readers[i] = JdbcValues.reader(schema.column(i));
     }
     String sql = "SELECT " + schema.columns().stream().map(Column::name).map(SnapshotReader::quoted)
-        .collect(Collectors.joining(", ")) + " FROM " + quoted(chunk.table().id()) + chunk.where();
+        .collect(Collectors.joining(", ")) + " FROM " + PostgresCatalog.quoteTable(chunk.table().id()) + chunk.where();
     try (Statement s = c.createStatement()) {
       s.setFetchSize(config.snapshotFetchSize());
       try (ResultSet rs = s.executeQuery(sql)) {
@@ -236,10 +236,7 @@ final class SnapshotReader {
     }
   }
 
-  static String quoted(TableId id) {
-    return quoted(id.namespace()) + "." + quoted(id.name());
-  }
-
+  /** Always quoted: a column may be named like a keyword ({@code order}), which quoteIdent leaves bare. */
   private static String quoted(String identifier) {
     return '"' + identifier.replace("\"", "\"\"") + '"';
   }
