@@ -90,9 +90,9 @@ public final class Bench implements Callable<Integer> {
   public Integer call() throws Exception {
     Path root = repo != null ? repo.toAbsolutePath() : findRepo();
     long commitMs = parseMillis(commitInterval);
-    if (changes / 5 >= rows) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "--changes deletes a fifth of its count from"
-          + " the table: use --changes below 5 x --rows");
+    if (2L * changes / 5 >= rows) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--changes is applied twice (live, then"
+          + " as a backlog) and deletes a fifth of its count each time: use --changes below 2.5 x --rows");
     }
     Path runDir = (workDir != null ? workDir : root.resolve("bench/target/runs")).resolve("run-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-r" + rows + "-c" + changes);

@@ -16,6 +16,7 @@ record FormatResult(
     Freshness.Result freshness,
     ProcStats process,
     int syncExitCode,
+    FormatRound.Backlog backlog,
     int commits,
     long warehouseBytes,
     ScanCost.Result scanCost,
@@ -23,11 +24,18 @@ record FormatResult(
     String streamDigest,
     String selfCheck) {
 
+  /** Rows per second until the commit that equals the source (its digest was checked after it landed). */
   double snapshotRowsPerSecond() {
-    return load.rows() / snapshotSeconds;
+    return load.rows() / snapshotCommitSeconds;
   }
 
+  /** Changes per second until the commit that equals the source after the stream. */
   double catchUpChangesPerSecond() {
-    return decoding.count() / catchUpSeconds;
+    return decoding.count() / catchUpCommitSeconds;
+  }
+
+  /** Changes per second from the relaunch until the commit that equals the source after the backlog. */
+  double backlogChangesPerSecond() {
+    return decoding.count() / backlog.commitSeconds();
   }
 }

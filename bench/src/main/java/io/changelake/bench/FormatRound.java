@@ -12,8 +12,8 @@ import java.util.function.Consumer;
 
 /**
  * One format's measurement, start to end, on a freshly loaded source: PostgreSQL's limits, the
- * snapshot, the stream, the PG decoding limit of that stream, freshness, memory and CPU, the reader
- * cost of upserts and (optionally) the self-check of the equality test.
+ * snapshot, the stream, the PG decoding limit of that stream, freshness, memory and CPU, the catch-up
+ * from a backlog, the reader cost of upserts and (optionally) the self-check of the equality test.
  */
 final class FormatRound {
   private final SourceServer source;
@@ -81,6 +81,7 @@ final class FormatRound {
 
         ProcStats stats = process.stats();
         int exitCode = process.stop();
+        Backlog backlog = catchUpFromBacklog(pg, lake, sync, dir);
         source.dropInactiveSlots();
         int commits = lake.snapshots().size();
         long bytes = Dirs.size(warehouse);
@@ -88,7 +89,7 @@ final class FormatRound {
         ScanCost.Result scan = null;
         if (settings.scanRepeats() > 0) {
           scan = ScanCost.measure(lake, dir.resolve("rewritten"), settings.scanRepeats());
-          log.accept(String.format("[%s] SCAN after stream %.2f s, rewritten %.2f s (x%.2f)", format,
+          log.accept(String.format("[%s] SCAN after the streams %.2f s, rewritten %.2f s (x%.2f)", format,
               scan.afterStreamSeconds(), scan.rewrittenSeconds(), scan.ratio()));
         }
         String finalDigest = Workload.digest(pg);
@@ -100,10 +101,37 @@ final class FormatRound {
             (snapshot.committedAt().toEpochMilli() - process.launchedAtMillis()) / 1000.0,
             snapshotCpu, applySeconds, caughtUp.detectedSeconds(),
             (caughtUp.committedAt().toEpochMilli() - streamStartWall.toEpochMilli()) / 1000.0, streamCpu,
-            freshness, stats, exitCode, commits, bytes, scan, loadDigest, caughtUp.digest(), selfCheck);
+            freshness, stats, exitCode, backlog, commits, bytes, scan, loadDigest, caughtUp.digest(), selfCheck);
       }
     }
   }
+
+  /**
+   * CATCH-UP FROM BACKLOG: with the sync stopped, applies another CHANGES changes, then relaunches it
+   * (it resumes from the lake's last commit) and waits for the first commit that equals the source.
+   * Unlike the live stream, PostgreSQL's apply speed does not bound this one.
+   */
+  private Backlog catchUpFromBacklog(Connection pg, LakeTable lake, SyncProcess.Settings sync, Path dir)
+      throws SQLException, IOException {
+    long lastId = Workload.lastInsertedId(Workload.maxId(pg), settings.changes());
+    double applySeconds = Workload.stream(pg, settings.changes());
+    String digest = Workload.digest(pg);
+    try (SyncProcess process = SyncProcess.start(changelake, source, sync, dir.resolve("sync-backlog.log"))) {
+      Equality.Match match = Equality.await(lake, () -> digest, () -> lake.contains(lastId),
+          process.launchedNanos(), settings.timeout(), process::alive, pg);
+      double commitSeconds = (match.committedAt().toEpochMilli() - process.launchedAtMillis()) / 1000.0;
+      ProcStats stats = process.stats();
+      int exitCode = process.stop();
+      log.accept(String.format("[%s] BACKLOG of %d changes caught up %.1f s after relaunch (%.0f changes/s);"
+          + " sync CPU %.1f s, exit %d", format, settings.changes(), commitSeconds,
+          settings.changes() / commitSeconds, stats.cpuSeconds(), exitCode));
+      return new Backlog(applySeconds, match.detectedSeconds(), commitSeconds, stats, exitCode);
+    }
+  }
+
+  /** The backlog phase's figures: seconds from the relaunch, and the relaunched process's use. */
+  record Backlog(double applySeconds, double detectedSeconds, double commitSeconds, ProcStats process,
+                 int exitCode) { }
 
   /** Runs the stream on its own connection; returns {apply seconds, digest after, end LSN}. */
   private String[] streamAndDigest() {

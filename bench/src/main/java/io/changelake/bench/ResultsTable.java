@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * limit measured in the same round.
  */
 final class ResultsTable {
-  private static final Pattern RATE = Pattern.compile("([0-9.]+) (rows|changes)/s");
+  private static final Pattern REFERENCE_COMMIT = Pattern.compile("commit at ([0-9.]+) s");
 
   /** One row: our label, the anchors' label it corresponds to (a prefix; empty: none), how to print it. */
   private record Figure(String label, String referenceLabel, Function<FormatResult, String> value) { }
@@ -26,18 +26,17 @@ final class ResultsTable {
       new Figure("PG pgoutput decoding of the stream — streaming limit", "PG pgoutput decoding",
           r -> fmt("%.2f s, %.0f changes/s (%d messages)", r.decoding().seconds(), r.decoding().perSecond(),
               r.decoding().messages())),
-      new Figure("SNAPSHOT: launch → digest equal", "SNAPSHOT",
-          r -> fmt("%.1f s → %.0f rows/s = %.3f × COPY (commit at %.1f s)", r.snapshotSeconds(),
-              r.snapshotRowsPerSecond(), r.snapshotRowsPerSecond() / r.copy().perSecond(),
-              r.snapshotCommitSeconds())),
+      new Figure("SNAPSHOT: launch → commit equal to the source", "SNAPSHOT",
+          r -> fmt("%.1f s → %.0f rows/s = %.3f × COPY (digest equal seen at %.1f s)", r.snapshotCommitSeconds(),
+              r.snapshotRowsPerSecond(), r.snapshotRowsPerSecond() / r.copy().perSecond(), r.snapshotSeconds())),
       new Figure("sync CPU during snapshot phase", "sync JVM CPU during snapshot",
           r -> fmt("%.1f s", r.snapshotCpuSeconds())),
       new Figure("PG-side stream apply (100 changes/txn)", "PG-side stream apply",
           r -> fmt("%.2f s, %.0f changes/s", r.streamApplySeconds(), r.decoding().count() / r.streamApplySeconds())),
-      new Figure("STREAMING: stream start → digest equal", "STREAMING",
-          r -> fmt("%.1f s → %.0f changes/s = %.3f × decoding (commit at %.1f s)", r.catchUpSeconds(),
-              r.catchUpChangesPerSecond(), r.catchUpChangesPerSecond() / r.decoding().perSecond(),
-              r.catchUpCommitSeconds())),
+      new Figure("STREAMING: stream start → commit equal to the source", "STREAMING",
+          r -> fmt("%.1f s → %.0f changes/s = %.3f × decoding (digest equal seen at %.1f s)",
+              r.catchUpCommitSeconds(), r.catchUpChangesPerSecond(),
+              r.catchUpChangesPerSecond() / r.decoding().perSecond(), r.catchUpSeconds())),
       new Figure("sync CPU during stream phase", "sync JVM CPU during stream",
           r -> fmt("%.1f s", r.streamCpuSeconds())),
       new Figure("FRESHNESS: insert → visible to a new reader", "FRESHNESS, visible",
@@ -50,7 +49,17 @@ final class ResultsTable {
       new Figure("lake commits / warehouse size at end", "Paimon snapshots / warehouse",
           r -> r.commits() + " / " + Dirs.mib(r.warehouseBytes())),
       new Figure("sync exit code after SIGTERM", "", r -> Integer.toString(r.syncExitCode())),
-      new Figure("SCAN of the table after the stream (format's reader)", "",
+      new Figure("BACKLOG: as many changes again, applied while the sync is stopped", "",
+          r -> fmt("%.2f s, %.0f changes/s", r.backlog().applySeconds(),
+              r.decoding().count() / r.backlog().applySeconds())),
+      new Figure("CATCH-UP FROM BACKLOG: relaunch → commit equal to the source", "",
+          r -> fmt("%.1f s → %.0f changes/s = %.3f × decoding (digest equal seen at %.1f s); JVM start included",
+              r.backlog().commitSeconds(), r.backlogChangesPerSecond(),
+              r.backlogChangesPerSecond() / r.decoding().perSecond(), r.backlog().detectedSeconds())),
+      new Figure("relaunched sync: CPU / peak RSS / exit code", "",
+          r -> fmt("%.1f s / %d MiB / %d", r.backlog().process().cpuSeconds(), r.backlog().process().peakRssMib(),
+              r.backlog().exitCode())),
+      new Figure("SCAN of the table after the streams (format's reader)", "",
           r -> r.scanCost() == null ? "skipped"
               : fmt("%.2f s, %.0f rows/s", r.scanCost().afterStreamSeconds(),
                   r.scanCost().rows() / r.scanCost().afterStreamSeconds())),
@@ -110,19 +119,23 @@ final class ResultsTable {
     return out.toString();
   }
 
-  /** Rows of changelake's snapshot and streaming rates divided by the reference's. */
+  /**
+   * Rows of changelake's snapshot and streaming rates divided by the reference's, both up to the commit
+   * that equals the source.
+   */
   private static void appendVersusReference(StringBuilder out, List<FormatResult> results, Reference.Result ref) {
-    double refSnapshot = rate(ref.value("SNAPSHOT"));
-    double refStream = rate(ref.value("STREAMING"));
-    out.append("| SNAPSHOT rows/s ÷ reference's |");
+    double refSnapshot = results.get(0).load().rows() / commitSeconds(ref.value("SNAPSHOT"));
+    double refStream = results.get(0).decoding().count() / commitSeconds(ref.value("STREAMING"));
+    out.append("| SNAPSHOT rows/s ÷ reference's (both to the equal commit) |");
     results.forEach(r -> out.append(fmt(" %.2f |", r.snapshotRowsPerSecond() / refSnapshot)));
-    out.append(" 1 |\n| STREAMING changes/s ÷ reference's |");
+    out.append(" 1 |\n| STREAMING changes/s ÷ reference's (both to the equal commit) |");
     results.forEach(r -> out.append(fmt(" %.2f |", r.catchUpChangesPerSecond() / refStream)));
     out.append(" 1 |\n");
   }
 
-  private static double rate(String text) {
-    Matcher m = RATE.matcher(text);
+  /** The reference's "(snapshot commit at 41.9 s)": the Paimon snapshot that equalled the source. */
+  private static double commitSeconds(String text) {
+    Matcher m = REFERENCE_COMMIT.matcher(text);
     return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
   }
 

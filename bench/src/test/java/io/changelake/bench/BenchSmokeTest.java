@@ -30,7 +30,8 @@ class BenchSmokeTest {
     assertEquals(0, exit, "bench exit code");
     String text = Files.readString(results);
     assertTrue(text.contains("ROWS=3000 CHANGES=1000"), text);
-    assertTrue(text.contains("| SNAPSHOT: launch → digest equal |"), text);
+    assertTrue(text.contains("| SNAPSHOT: launch → commit equal to the source |"), text);
+    assertTrue(text.contains("| CATCH-UP FROM BACKLOG: relaunch → commit equal to the source |"), text);
     assertTrue(text.contains("× COPY"), text);
     assertTrue(text.contains("× decoding"), text);
     assertTrue(text.contains("(n=3)"), text);
