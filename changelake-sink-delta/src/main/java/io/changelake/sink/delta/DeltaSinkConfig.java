@@ -4,6 +4,7 @@ import io.changelake.core.config.Config;
 import io.changelake.core.config.ConfigDef;
 import io.changelake.core.config.ConfigException;
 import io.changelake.core.config.ConfigOption;
+import io.changelake.hadoop.HadoopConf;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -122,7 +123,7 @@ public final class DeltaSinkConfig {
 
   /** The Hadoop configuration Kernel's default engine reads and writes with. */
   Configuration hadoopConfiguration() {
-    Configuration conf = new Configuration();
+    Configuration conf = HadoopConf.create();
     catalog.withPrefix("hadoop.").forEach(conf::set);
     conf.setLong("delta.kernel.default.parquet.writer.targetMaxFileSize", catalog.get(TARGET_FILE_SIZE));
     conf.set("parquet.compression", catalog.get(COMPRESSION).toUpperCase(Locale.ROOT));

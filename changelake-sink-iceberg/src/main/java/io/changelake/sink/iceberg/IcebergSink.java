@@ -6,6 +6,7 @@ import io.changelake.core.spi.SinkException;
 import io.changelake.core.spi.SinkTable;
 import io.changelake.core.spi.TableSink;
 import io.changelake.core.spi.WriteMode;
+import io.changelake.hadoop.HadoopConf;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -65,7 +66,7 @@ public final class IcebergSink implements TableSink {
 
   /** Opens the catalog {@code config} describes. */
   public static IcebergSink create(IcebergSinkConfig config) {
-    Configuration hadoop = new Configuration();
+    Configuration hadoop = HadoopConf.create();
     Map<String, String> properties = config.catalogProperties();
     try {
       Catalog catalog = CatalogUtil.buildIcebergCatalog(config.catalogName(), properties, hadoop);
