@@ -73,7 +73,8 @@ final class StatusFile {
   synchronized void committed(CommitReport report) {
     current = new Status(current.pipeline(), current.pid(), current.state(), current.started(), report.at(),
         report.acknowledged() == null ? current.acknowledged() : report.acknowledged(),
-        report.lag() == null ? current.lagSeconds() : report.lag().toMillis() / 1000.0, report.lagBytes(),
+        report.lag() == null ? current.lagSeconds() : Double.valueOf(report.lag().toMillis() / 1000.0),
+        report.lagBytes(),
         current.error(), report.tables());
     write();
   }
