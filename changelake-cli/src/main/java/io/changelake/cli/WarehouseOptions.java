@@ -11,7 +11,7 @@ final class WarehouseOptions {
   String warehouse;
 
   @Option(names = "--format", paramLabel = "FORMAT",
-      description = "Read only this table format (iceberg, paimon or delta). Default: every format found in the warehouse.")
+      description = "Only this table format (iceberg, paimon or delta). Default: every format found in the warehouse.")
   String format;
 
   @Option(names = "--catalog-conf", paramLabel = "KEY=VALUE",

@@ -24,7 +24,10 @@ public interface SinkTable {
 
   WriteMode mode();
 
-  /** What the latest commit recorded, or empty if no pipeline commit has happened yet. */
+  /**
+   * What the latest pipeline commit recorded, or empty if none has happened yet. Snapshots without
+   * {@link CommitMetadata} (compactions, other engines' maintenance) are skipped.
+   */
   Optional<CommitMetadata> lastCommit();
 
   /**
@@ -48,4 +51,21 @@ public interface SinkTable {
    * @throws SinkException when no such snapshot exists
    */
   RowScan scan(Long snapshotId);
+
+  /**
+   * Rewrites the table so that readers merge nothing: its live rows in new data files, with no
+   * deletes or overlapping runs left to apply. A table that already reads without merging (an append
+   * table, a copy-on-write format) is left as it is: {@link CompactionResult#nothingToDo}.
+   *
+   * <p>The compaction may run while a pipeline writes the table. A pipeline commit that lands meanwhile
+   * is kept, its deletes still applying to the rewritten rows. The compaction's own snapshot records no
+   * {@link CommitMetadata}: {@link #lastCommit()} skips it and keeps returning the last pipeline commit.
+   * When the two conflict (both rewrote the same files, or the table was overwritten meanwhile), the
+   * compaction fails with a {@link SinkException}, deletes what it wrote and leaves the table as it was;
+   * running it again is safe.
+   *
+   * @throws SinkException when the table cannot be compacted or a concurrent change conflicts
+   * @throws CommitStateUnknownException when the outcome of the commit cannot be known
+   */
+  CompactionResult compact();
 }

@@ -1,6 +1,7 @@
 package io.changelake.core.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.changelake.core.model.Column;
@@ -12,10 +13,12 @@ import io.changelake.core.model.TableSchema;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +57,11 @@ public abstract class TableSinkContract {
    * copy-on-write writer refuses that; the commit loop folds changes by key, so it never asks.
    */
   protected boolean takesAKeyTwicePerWriter() {
+    return true;
+  }
+
+  /** Whether {@link SinkTable#compact()} of an upserted table commits a rewrite (false: nothing to merge). */
+  protected boolean compactsUpserts() {
     return true;
   }
 
@@ -162,6 +170,66 @@ public abstract class TableSinkContract {
       assertEquals(Map.of(new RowKey(List.of(7)), Row.of(7, 70, null, null, "new"),
           new RowKey(List.of(100)), Row.of(100, 1, null, null, "new")), readBack(sink, dir, ID, SCHEMA));
       assertEquals("3", table.lastCommit().orElseThrow().position());
+    }
+  }
+
+  @Test
+  void compactionKeepsEveryRowAndTheSourcePosition(@TempDir Path dir) {
+    TableId id = TableId.parse("shop.compacted");
+    Map<RowKey, Row> expected = new LinkedHashMap<>();
+    try (TableSink sink = open(dir)) {
+      SinkTable table = sink.open(id, PRODUCTS, WriteMode.UPSERT);
+      commit(table, "1", w -> {
+        for (long k = 1; k <= 200; k++) {
+          Row row = Row.of(k, "item-" + k, (int) k);
+          w.insert(row);
+          expected.put(row.key(PRODUCTS), row);
+        }
+      });
+      for (int c = 2; c <= 4; c++) {
+        int commit = c;
+        commit(table, String.valueOf(c), w -> {
+          Set<Long> touched = new HashSet<>();
+          for (long k = commit; k <= 200; k += 7) {
+            Row row = Row.of(k, "c" + commit + "-" + k, commit);
+            w.upsert(row);
+            expected.put(row.key(PRODUCTS), row);
+            touched.add(k);
+          }
+          for (long k = commit + 3; k <= 200; k += 11) {
+            if (touched.add(k)) {  // each key once per writer
+              RowKey key = new RowKey(List.of(k));
+              w.delete(key);
+              expected.remove(key);
+            }
+          }
+        });
+      }
+
+      CompactionResult result = table.compact();
+
+      assertEquals(compactsUpserts(), result.committed(), result.toString());
+      if (result.committed()) {
+        assertEquals(expected.size(), result.rowsWritten(), result.toString());
+      }
+      check(sink, dir, table, expected);
+      assertEquals("4", table.lastCommit().orElseThrow().position(), "the last sync commit's position");
+      assertFalse(table.compact().committed(), "a compacted table has nothing left to compact");
+
+      commit(table, "5", w -> {
+        w.delete(new RowKey(List.of(1L)));
+        expected.remove(new RowKey(List.of(1L)));
+        Row row = Row.of(2L, "after", 5);
+        w.upsert(row);
+        expected.put(row.key(PRODUCTS), row);
+      });
+      check(sink, dir, table, expected);
+      table.compact();
+      check(sink, dir, table, expected);
+    }
+    try (TableSink restarted = open(dir)) {
+      assertEquals("5", restarted.find(id).orElseThrow().lastCommit().orElseThrow().position(),
+          "a restarted sync resumes from the last sync commit");
     }
   }
 }

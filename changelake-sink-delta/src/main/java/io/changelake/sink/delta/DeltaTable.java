@@ -6,6 +6,7 @@ import io.changelake.core.model.TableId;
 import io.changelake.core.model.TableSchema;
 import io.changelake.core.schema.SchemaChange;
 import io.changelake.core.spi.CommitMetadata;
+import io.changelake.core.spi.CompactionResult;
 import io.changelake.core.spi.RowScan;
 import io.changelake.core.spi.SinkException;
 import io.changelake.core.spi.SinkTable;
@@ -145,6 +146,12 @@ final class DeltaTable implements SinkTable {
   public TableWriter newWriter() {
     Snapshot snapshot = latest();
     return new DeltaTableWriter(this, engine, snapshot, schema, mode);
+  }
+
+  /** Nothing to do: copy-on-write rewrites files at commit, so the table never holds deletes to merge. */
+  @Override
+  public CompactionResult compact() {
+    return CompactionResult.nothingToDo("copy-on-write tables hold no deletes; readers merge nothing");
   }
 
   @Override

@@ -25,4 +25,9 @@ class DeltaSinkContractTest extends TableSinkContract {
   protected boolean takesAKeyTwicePerWriter() {
     return false;
   }
+
+  @Override
+  protected boolean compactsUpserts() {
+    return false;  // copy-on-write: nothing to merge
+  }
 }

@@ -5,10 +5,15 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.iceberg.ContentFile;
+import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.deletes.DeleteGranularity;
@@ -23,6 +28,7 @@ import org.apache.iceberg.io.RollingDataWriter;
 import org.apache.iceberg.io.RollingEqualityDeleteWriter;
 import org.apache.iceberg.io.WriteResult;
 import org.apache.iceberg.util.StructLikeMap;
+import org.apache.iceberg.util.PropertyUtil;
 import org.apache.iceberg.util.StructLikeUtil;
 
 /**
@@ -60,9 +66,31 @@ final class ChangeFileWriter implements Closeable {
   private record Position(CharSequence path, long row) { }
 
   /**
-   * @param deleteSchema the identifier fields, or null for a table that only takes inserts
+   * A writer of Parquet files for {@code table}'s current schema and spec, rolling at its
+   * {@code write.target-file-size-bytes}.
+   *
+   * @param deleteSchema the identifier fields, or null for a writer that only takes inserts
    */
-  ChangeFileWriter(FileWriterFactory<Record> factory, OutputFileFactory files, FileIO io, long targetFileSize,
+  static ChangeFileWriter forTable(Table table, Schema deleteSchema) {
+    long targetFileSize = PropertyUtil.propertyAsLong(table.properties(),
+        TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
+    OutputFileFactory fileFactory = OutputFileFactory.builderFor(table, 1, System.nanoTime())
+        .format(FileFormat.PARQUET)
+        .operationId(UUID.randomUUID().toString())
+        .build();
+    GenericFileWriterFactory.Builder factory = new GenericFileWriterFactory.Builder(table)
+        .dataSchema(table.schema())
+        .dataFileFormat(FileFormat.PARQUET)
+        .deleteFileFormat(FileFormat.PARQUET);
+    if (deleteSchema != null) {
+      factory.equalityFieldIds(deleteSchema.columns().stream().mapToInt(f -> f.fieldId()).toArray())
+          .equalityDeleteRowSchema(deleteSchema);
+    }
+    return new ChangeFileWriter(factory.build(), fileFactory, table.io(), targetFileSize, table.spec(), null,
+        deleteSchema);
+  }
+
+  private ChangeFileWriter(FileWriterFactory<Record> factory, OutputFileFactory files, FileIO io, long targetFileSize,
       PartitionSpec spec, StructLike partition, Schema deleteSchema) {
     this.spec = spec;
     this.partition = partition;

@@ -7,6 +7,7 @@ import io.changelake.core.model.TableId;
 import io.changelake.core.model.TableSchema;
 import io.changelake.core.schema.SchemaChange;
 import io.changelake.core.spi.CommitMetadata;
+import io.changelake.core.spi.CompactionResult;
 import io.changelake.core.spi.RowScan;
 import io.changelake.core.spi.SinkException;
 import io.changelake.core.spi.SinkTable;
@@ -43,6 +44,7 @@ import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.util.DateTimeUtil;
+import org.apache.iceberg.util.SnapshotUtil;
 
 /**
  * An Iceberg table as the commit loop sees it. Not thread-safe: one pipeline thread uses it.
@@ -86,8 +88,7 @@ final class IcebergTable implements SinkTable {
   @Override
   public Optional<CommitMetadata> lastCommit() {
     table.refresh();
-    for (Snapshot snapshot = table.currentSnapshot(); snapshot != null;
-         snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
+    for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
       Map<String, String> summary = snapshot.summary();
       String position = summary.get(CommitMetadata.POSITION);
       if (position != null) {
@@ -214,6 +215,17 @@ final class IcebergTable implements SinkTable {
   public TableWriter newWriter() {
     table.refresh();
     return new IcebergTableWriter(this, table, mode, schema.primaryKey());
+  }
+
+  @Override
+  public CompactionResult compact() {
+    IcebergCompaction compaction = IcebergCompaction.plan(id, table);
+    String nothingToDo = compaction.nothingToDo();
+    if (nothingToDo != null) {
+      return CompactionResult.nothingToDo(nothingToDo);
+    }
+    compaction.rewrite();
+    return compaction.commit();
   }
 
   @Override

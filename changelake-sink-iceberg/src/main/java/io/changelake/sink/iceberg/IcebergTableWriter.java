@@ -10,26 +10,20 @@ import io.changelake.core.spi.WriteMode;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
-import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.TableProperties;
-import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.expressions.Expressions;
-import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.io.WriteResult;
 import org.apache.iceberg.types.TypeUtil;
-import org.apache.iceberg.util.PropertyUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,27 +68,14 @@ final class IcebergTableWriter implements TableWriter {
     this.table = table;
     this.schema = table.schema();
     this.template = GenericRecord.create(schema);
-    long targetFileSize = PropertyUtil.propertyAsLong(table.properties(),
-        TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
-    OutputFileFactory fileFactory = OutputFileFactory.builderFor(table, 1, System.nanoTime())
-        .format(FileFormat.PARQUET)
-        .operationId(UUID.randomUUID().toString())
-        .build();
-    GenericFileWriterFactory.Builder factory = new GenericFileWriterFactory.Builder(table)
-        .dataSchema(schema)
-        .dataFileFormat(FileFormat.PARQUET)
-        .deleteFileFormat(FileFormat.PARQUET);
     if (mode == WriteMode.UPSERT && !schema.identifierFieldIds().isEmpty()) {
       this.deleteSchema = TypeUtil.select(schema, schema.identifierFieldIds());
       this.keyOrderOfField = keyOrder(deleteSchema, primaryKey);
-      factory.equalityFieldIds(deleteSchema.columns().stream().mapToInt(f -> f.fieldId()).toArray())
-          .equalityDeleteRowSchema(deleteSchema);
     } else {
       this.deleteSchema = null;
       this.keyOrderOfField = null;
     }
-    this.files = new ChangeFileWriter(factory.build(), fileFactory, table.io(), targetFileSize, table.spec(), null,
-        deleteSchema);
+    this.files = ChangeFileWriter.forTable(table, deleteSchema);
   }
 
   /** For each identifier field (schema order), its position in the primary key. */

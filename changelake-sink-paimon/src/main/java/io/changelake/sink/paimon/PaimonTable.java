@@ -6,6 +6,7 @@ import io.changelake.core.model.TableId;
 import io.changelake.core.model.TableSchema;
 import io.changelake.core.schema.SchemaChange;
 import io.changelake.core.spi.CommitMetadata;
+import io.changelake.core.spi.CompactionResult;
 import io.changelake.core.spi.RowScan;
 import io.changelake.core.spi.SinkException;
 import io.changelake.core.spi.SinkTable;
@@ -35,7 +36,8 @@ import org.apache.paimon.utils.SnapshotManager;
  *
  * <p>Every pipeline commit is one Paimon commit by {@link PaimonTableWriter#COMMIT_USER} whose
  * snapshot properties hold the {@link CommitMetadata} keys (a compaction in the same commit makes a
- * second snapshot with the same properties).
+ * second snapshot with the same properties). {@link #compact()} commits as
+ * {@link PaimonCompaction#COMMIT_USER} without them; {@link #lastCommit()} skips such snapshots.
  */
 final class PaimonTable implements SinkTable {
   private final TableId id;
@@ -141,6 +143,22 @@ final class PaimonTable implements SinkTable {
   public TableWriter newWriter() {
     refresh();
     return new PaimonTableWriter(this, table, conversion, mode, tmpDir);
+  }
+
+  @Override
+  public CompactionResult compact() {
+    refresh();
+    if (table.primaryKeys().isEmpty()) {
+      return CompactionResult.nothingToDo("tables without a primary key hold no updates or deletes; readers merge"
+          + " nothing");
+    }
+    if (table.snapshotManager().latestSnapshotId() == null) {
+      return CompactionResult.nothingToDo("the table has no snapshot yet");
+    }
+    try (PaimonCompaction compaction = new PaimonCompaction(id, table, tmpDir)) {
+      return compaction.rewrite() ? compaction.commit()
+          : CompactionResult.nothingToDo("every bucket is already one sorted run; readers merge nothing");
+    }
   }
 
   @Override

@@ -1,0 +1,136 @@
+package io.changelake.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.changelake.core.model.Column;
+import io.changelake.core.model.DataType;
+import io.changelake.core.model.Row;
+import io.changelake.core.model.RowKey;
+import io.changelake.core.model.TableId;
+import io.changelake.core.model.TableSchema;
+import io.changelake.core.spi.CommitMetadata;
+import io.changelake.core.spi.RowScan;
+import io.changelake.core.spi.SinkTable;
+import io.changelake.core.spi.TableSink;
+import io.changelake.core.spi.TableWriter;
+import io.changelake.core.spi.WriteMode;
+import io.changelake.sink.iceberg.IcebergSink;
+import io.changelake.sink.paimon.PaimonSink;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code changelake compact} on a warehouse holding one upserted table in Iceberg and in Paimon. */
+class CompactCommandTest {
+  private static final TableId ID = TableId.parse("lake.products");
+  private static final TableSchema PRODUCTS = new TableSchema(List.of(
+      Column.of("id", DataType.LONG, false), Column.of("name", DataType.STRING, true)), List.of("id"));
+
+  @TempDir
+  Path warehouse;
+
+  private final Map<RowKey, Row> expected = new HashMap<>();
+
+  private record Result(int code, String out, String err) { }
+
+  @BeforeEach
+  void writeTables() {
+    for (int k = 1; k <= 50; k++) {
+      expected.put(new RowKey(List.of((long) k)), Row.of((long) k, k % 5 == 0 ? "updated" : "item"));
+    }
+    for (long k = 3; k <= 50; k += 7) {
+      expected.remove(new RowKey(List.of(k)));
+    }
+    write(IcebergSink.local(warehouse.resolve("iceberg")));
+    write(PaimonSink.local(warehouse.resolve("paimon")));
+  }
+
+  /** Three sync-like commits: inserts, upserts, deletes. */
+  private static void write(TableSink lake) {
+    try (TableSink sink = lake) {
+      SinkTable table = sink.open(ID, PRODUCTS, WriteMode.UPSERT);
+      commit(table, "1", w -> {
+        for (long k = 1; k <= 50; k++) {
+          w.insert(Row.of(k, "item"));
+        }
+      });
+      commit(table, "2", w -> {
+        for (long k = 5; k <= 50; k += 5) {
+          w.upsert(Row.of(k, "updated"));
+        }
+      });
+      commit(table, "3", w -> {
+        for (long k = 3; k <= 50; k += 7) {
+          w.delete(new RowKey(List.of(k)));
+        }
+      });
+    }
+  }
+
+  private static void commit(SinkTable table, String position, Consumer<TableWriter> body) {
+    try (TableWriter writer = table.newWriter()) {
+      body.accept(writer);
+      writer.commit(new CommitMetadata(position, true, "cli-test", null));
+    }
+  }
+
+  private Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    var commandLine = Main.commandLine();
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    int code = commandLine.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void compactsEachFormatAndKeepsRowsAndPosition() {
+    for (String format : List.of("iceberg", "paimon")) {
+      Result first = run("compact", "lake.products", "--warehouse", warehouse.toString(), "--format", format);
+      assertEquals(ExitCode.OK, first.code(), first.err());
+      assertTrue(first.out().startsWith("Compacted lake.products in "), first.out());
+      assertTrue(first.out().contains("holding " + expected.size() + " rows"), first.out());
+
+      Result second = run("compact", "lake.products", "--warehouse", warehouse.toString(), "--format", format);
+      assertEquals(ExitCode.OK, second.code(), second.err());
+      assertTrue(second.out().startsWith("Nothing to compact in lake.products: "), second.out());
+
+      try (OpenWarehouse lakes = new OpenWarehouse(LakeFormats.openPresent(warehouse.toString(), format, Map.of()))) {
+        SinkTable table = lakes.table("lake.products");
+        Map<RowKey, Row> rows = new HashMap<>();
+        try (RowScan scan = table.scan(null)) {
+          scan.forEach(row -> rows.put(row.key(PRODUCTS), row));
+        }
+        assertEquals(expected, rows, format);
+        assertEquals("3", table.lastCommit().orElseThrow().position(), format);
+      }
+    }
+  }
+
+  @Test
+  void errorsNameTheProblem() {
+    Result ambiguous = run("compact", "lake.products", "--warehouse", warehouse.toString());
+    assertEquals(ExitCode.TABLE, ambiguous.code(), ambiguous.err());
+    assertTrue(ambiguous.err().contains("exists in several formats"), ambiguous.err());
+
+    Result missing = run("compact", "lake.missing", "--warehouse", warehouse.toString(), "--format", "iceberg");
+    assertEquals(ExitCode.TABLE, missing.code(), missing.err());
+    assertTrue(missing.err().contains("No table lake.missing"), missing.err());
+
+    Result noTable = run("compact", "--warehouse", warehouse.toString());
+    assertEquals(ExitCode.USAGE, noTable.code(), noTable.err());
+
+    Result help = run("compact", "--help");
+    assertEquals(ExitCode.OK, help.code());
+    assertTrue(help.out().contains("changelake compact lakehouse.products --warehouse ./lake"), help.out());
+  }
+}
