@@ -49,6 +49,32 @@ final class Changelake {
     return command;
   }
 
+  /**
+   * Runs {@code changelake args} to its end with its output in {@code log}.
+   *
+   * @throws IllegalStateException when it does not exit 0 within {@code timeoutSeconds}
+   */
+  void run(List<String> jvmOptions, List<String> args, Path log, long timeoutSeconds) {
+    try {
+      Process p = new ProcessBuilder(command(jvmOptions, args)).redirectErrorStream(true)
+          .redirectOutput(log.toFile()).start();
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("changelake " + String.join(" ", args) + " did not finish in "
+            + timeoutSeconds + " s (see " + log + ")");
+      }
+      if (p.exitValue() != 0) {
+        throw new IllegalStateException("changelake " + String.join(" ", args) + " exited " + p.exitValue()
+            + " (see " + log + ")");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot run changelake (" + description + "): " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted", e);
+    }
+  }
+
   /** Whether sync-table takes {@code --format} (otherwise it writes Iceberg only). */
   boolean hasFormatFlag() {
     return formatFlag;

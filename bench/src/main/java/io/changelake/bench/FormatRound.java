@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
@@ -88,9 +89,13 @@ final class FormatRound {
 
         ScanCost.Result scan = null;
         if (settings.scanRepeats() > 0) {
-          scan = ScanCost.measure(lake, dir.resolve("rewritten"), settings.scanRepeats());
-          log.accept(String.format("[%s] SCAN after the streams %.2f s, rewritten %.2f s (x%.2f)", format,
-              scan.afterStreamSeconds(), scan.rewrittenSeconds(), scan.ratio()));
+          scan = ScanCost.measure(lake, dir.resolve("rewritten"), settings.scanRepeats(),
+              () -> changelake.run(List.of("-Xmx" + settings.heap()), List.of("compact", LakeTable.ID.toString(),
+                  "--warehouse", warehouse.toString(), "--format", format), dir.resolve("compact.log"),
+                  settings.timeout().toSeconds()));
+          log.accept(String.format("[%s] SCAN after the streams %.2f s, rewritten %.2f s (x%.2f); changelake compact"
+              + " %.1f s, then scan %.2f s (x%.2f)", format, scan.afterStreamSeconds(), scan.rewrittenSeconds(),
+              scan.ratio(), scan.compactSeconds(), scan.afterCompactSeconds(), scan.afterCompactRatio()));
         }
         String finalDigest = Workload.digest(pg);
         String selfCheck = settings.selfCheck() ? SelfCheck.run(pg, lake, finalDigest) : null;

@@ -14,26 +14,41 @@ import java.util.Map;
 /**
  * The reader's cost of upserts: the time to scan the whole table as the stream left it (with its
  * deletes, delete files or levels), against the same rows written afresh into a new table of the same
- * format with plain inserts, which is what a full compaction produces. Best of {@code repeats} scans each.
+ * format with plain inserts, which is what a full compaction produces; and the scan once changelake's
+ * own maintenance ({@code changelake compact}) has run on the table. Best of {@code repeats} scans each.
  */
 final class ScanCost {
   private ScanCost() { }
 
-  /** Best scan seconds of the table after the stream and of its rewritten copy, and the row count. */
-  record Result(long rows, double afterStreamSeconds, double rewrittenSeconds, double rewriteSeconds, long rewrittenBytes) {
+  /**
+   * Best scan seconds of the table after the stream, of its rewritten copy and of the table after
+   * {@code changelake compact} (which took {@code compactSeconds}), and the row count.
+   */
+  record Result(long rows, double afterStreamSeconds, double rewrittenSeconds, double rewriteSeconds,
+                long rewrittenBytes, double compactSeconds, double afterCompactSeconds) {
     double ratio() {
       return afterStreamSeconds / rewrittenSeconds;
     }
+
+    double afterCompactRatio() {
+      return afterCompactSeconds / rewrittenSeconds;
+    }
   }
 
-  static Result measure(LakeTable lake, Path rewriteWarehouse, int repeats) {
+  /** Measures; {@code compact} runs changelake's maintenance on the table. */
+  static Result measure(LakeTable lake, Path rewriteWarehouse, int repeats, Runnable compact) {
     double after = bestScan(lake, repeats);
     long start = System.nanoTime();
     rewrite(lake, rewriteWarehouse);
     double rewriteSeconds = Sql.since(start);
+    start = System.nanoTime();
+    compact.run();
+    double compactSeconds = Sql.since(start);
+    double afterCompact = bestScan(lake, repeats);
     try (LakeTable copy = new LakeTable(lake.format(), rewriteWarehouse)) {
       long rows = copy.scan(row -> { });
-      return new Result(rows, after, bestScan(copy, repeats), rewriteSeconds, Dirs.size(rewriteWarehouse));
+      return new Result(rows, after, bestScan(copy, repeats), rewriteSeconds, Dirs.size(rewriteWarehouse),
+          compactSeconds, afterCompact);
     }
   }
 

@@ -33,6 +33,7 @@ class BenchSmokeTest {
     assertTrue(text.contains("| SNAPSHOT: launch → commit equal to the source |"), text);
     assertTrue(text.contains("| CATCH-UP FROM BACKLOG: relaunch → commit equal to the source |"), text);
     assertTrue(text.contains("× COPY"), text);
+    assertTrue(text.contains("× the rewritten copy's"), text);
     assertTrue(text.contains("× decoding"), text);
     assertTrue(text.contains("(n=3)"), text);
     assertTrue(text.contains("(both matched in the lake table)"), text);
