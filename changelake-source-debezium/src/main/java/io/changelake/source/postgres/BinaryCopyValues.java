@@ -30,7 +30,10 @@ final class BinaryCopyValues {
   static final Set<String> SUPPORTED = Set.of("bool", "int2", "int4", "int8", "float4", "float8", "numeric",
       "text", "varchar", "bpchar", "json", "jsonb", "date", "time", "timestamp", "timestamptz", "uuid", "bytea");
 
-  /** Decodes one non-null field, the {@code length} bytes of {@code buf} from {@code offset}. */
+  /**
+   * Decodes one non-null field, the {@code length} bytes of {@code buf} from {@code offset}. A decoder may
+   * keep state between calls: one per reading thread.
+   */
   @FunctionalInterface
   interface Decoder {
     Object decode(byte[] buf, int offset, int length);
@@ -47,9 +50,8 @@ final class BinaryCopyValues {
   private static final int NUMERIC_NINF = 0xF000;
   private static final BigInteger NBASE = BigInteger.valueOf(10_000);
   private static final int JSONB_VERSION = 1;
-  /** PostgreSQL's epoch, 2000-01-01, in days and seconds since 1970-01-01. */
+  /** PostgreSQL's epoch, 2000-01-01, in days since 1970-01-01. */
   private static final long PG_EPOCH_DAY = 10_957;
-  private static final long PG_EPOCH_SECOND = PG_EPOCH_DAY * 86_400;
   private static final long MICROS_PER_DAY = 86_400_000_000L;
 
   private BinaryCopyValues() { }
@@ -87,8 +89,8 @@ final class BinaryCopyValues {
       case "jsonb" -> BinaryCopyValues::jsonb;
       case "date" -> (b, o, n) -> date(int32(b, o));
       case "time" -> (b, o, n) -> time(int64(b, o));
-      case "timestamp" -> (b, o, n) -> timestamp(int64(b, o));
-      case "timestamptz" -> (b, o, n) -> timestamptz(int64(b, o));
+      case "timestamp" -> timestamp();
+      case "timestamptz" -> timestamptz();
       case "uuid" -> (b, o, n) -> new UUID(int64(b, o), int64(b, o + 8));
       case "bytea" -> (b, o, n) -> ByteBuffer.wrap(Arrays.copyOfRange(b, o, o + n)).asReadOnlyBuffer();
       default -> throw new IllegalArgumentException("No binary COPY decoder for " + sourceType + " column "
@@ -167,22 +169,39 @@ final class BinaryCopyValues {
     return micros >= MICROS_PER_DAY ? PostgresRecordDecoder.END_OF_DAY : LocalTime.ofNanoOfDay(micros * 1000);
   }
 
-  private static LocalDateTime timestamp(long micros) {
-    if (micros == Long.MAX_VALUE) {
-      return LocalDateTime.MAX;
-    }
-    if (micros == Long.MIN_VALUE) {
-      return LocalDateTime.MIN;
-    }
-    return LocalDateTime.ofEpochSecond(PG_EPOCH_SECOND + Math.floorDiv(micros, 1_000_000L),
-        (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
+  private static Decoder timestamp() {
+    Days days = new Days();
+    return (b, o, n) -> {
+      long micros = int64(b, o);
+      return micros == Long.MAX_VALUE ? LocalDateTime.MAX
+          : micros == Long.MIN_VALUE ? LocalDateTime.MIN : days.timestamp(micros);
+    };
   }
 
-  private static OffsetDateTime timestamptz(long micros) {
-    if (micros == Long.MAX_VALUE || micros == Long.MIN_VALUE) {
-      throw new IllegalArgumentException("timestamptz " + (micros > 0 ? "'infinity'" : "'-infinity'")
-          + " has no value in UTC");
+  private static Decoder timestamptz() {
+    Days days = new Days();
+    return (b, o, n) -> {
+      long micros = int64(b, o);
+      if (micros == Long.MAX_VALUE || micros == Long.MIN_VALUE) {
+        throw new IllegalArgumentException("timestamptz " + (micros > 0 ? "'infinity'" : "'-infinity'")
+            + " has no value in UTC");
+      }
+      return OffsetDateTime.of(days.timestamp(micros), ZoneOffset.UTC);
+    };
+  }
+
+  /** Timestamps from PostgreSQL's epoch; the date of the last day is reused, as rows tend to share days. */
+  private static final class Days {
+    private long day = Long.MIN_VALUE;
+    private LocalDate date;
+
+    LocalDateTime timestamp(long micros) {
+      long pgDay = Math.floorDiv(micros, MICROS_PER_DAY);
+      if (pgDay != day) {
+        date = LocalDate.ofEpochDay(PG_EPOCH_DAY + pgDay);
+        day = pgDay;
+      }
+      return LocalDateTime.of(date, LocalTime.ofNanoOfDay((micros - pgDay * MICROS_PER_DAY) * 1000));
     }
-    return OffsetDateTime.of(timestamp(micros), ZoneOffset.UTC);
   }
 }
