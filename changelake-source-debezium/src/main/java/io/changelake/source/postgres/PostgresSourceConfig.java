@@ -61,14 +61,11 @@ public final class PostgresSourceConfig {
       .defaultValue(100_000).check(n -> n >= 1, "must be at least 1")
       .doc("Rows per snapshot chunk, estimated from the table's statistics; a chunk is a range of pages"
           + " (ctid), so any table splits, with or without a key (PostgreSQL 14 and later).").build();
-  public static final ConfigOption<Integer> SNAPSHOT_FETCH_SIZE = ConfigOption.integer("scan.snapshot.fetch.size")
-      .defaultValue(10_000).check(n -> n >= 1, "must be at least 1")
-      .doc("Rows fetched per round trip while reading a snapshot chunk.").build();
 
   public static final ConfigDef DEFINITION = new ConfigDef(COMPONENT)
       .define(HOSTNAME).define(PORT).define(USERNAME).define(PASSWORD).define(DATABASE).define(SCHEMA)
       .define(TABLE).define(SLOT).define(SLOT_BUSY_TIMEOUT).define(PUBLICATION).define(PLUGIN).define(STARTUP_MODE)
-      .define(SNAPSHOT_PARALLELISM).define(SNAPSHOT_CHUNK_SIZE).define(SNAPSHOT_FETCH_SIZE)
+      .define(SNAPSHOT_PARALLELISM).define(SNAPSHOT_CHUNK_SIZE)
       .passthrough(DEBEZIUM_PREFIX, "Passed to the Debezium PostgreSQL connector without the prefix, e.g. "
           + "debezium.snapshot.mode=never, debezium.slot.drop.on.stop=true.");
 
@@ -182,10 +179,6 @@ public final class PostgresSourceConfig {
 
   public int snapshotChunkSize() {
     return config.get(SNAPSHOT_CHUNK_SIZE);
-  }
-
-  public int snapshotFetchSize() {
-    return config.get(SNAPSHOT_FETCH_SIZE);
   }
 
   /** The {@code debezium.*} passthrough entries with the prefix removed. */

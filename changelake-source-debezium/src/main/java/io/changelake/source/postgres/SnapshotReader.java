@@ -23,6 +23,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +32,11 @@ import org.slf4j.LoggerFactory;
  * Debezium: each table is split into chunks of pages ({@code ctid} ranges, which PostgreSQL 14 and
  * later scan directly; one chunk per table before that), the chunks are read by {@code
  * scan.snapshot.parallelism} connections that all adopt the exported snapshot, and the rows are
- * handed to the listener as {@link Operation#SNAPSHOT} events from the calling thread.
+ * handed to the listener as {@link Operation#SNAPSHOT} events from the calling thread. A chunk is read
+ * with one binary {@code COPY}, which runs in the transaction that adopted the snapshot.
  *
- * <p>Only tables whose every column {@link JdbcValues} decodes are read here ({@link #canRead}), so
- * that a snapshot row holds exactly the values the stream would give the same row.
+ * <p>Only tables whose every column {@link BinaryCopyValues} decodes are read here ({@link #canRead}),
+ * so that a snapshot row holds exactly the values the stream would give the same row.
  */
 final class SnapshotReader {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotReader.class);
@@ -55,12 +57,12 @@ final class SnapshotReader {
 
   /** Whether every column of every table has a type this reader decodes exactly as the stream does. */
   static boolean canRead(List<SourceTable> tables) {
-    return tables.stream().allMatch(t -> t.schema().columns().stream().allMatch(JdbcValues::supports));
+    return tables.stream().allMatch(t -> t.schema().columns().stream().allMatch(BinaryCopyValues::supports));
   }
 
   /** The columns of {@code tables} this reader cannot decode, for the log. */
   static String unreadable(List<SourceTable> tables) {
-    return tables.stream().flatMap(t -> t.schema().columns().stream().filter(c -> !JdbcValues.supports(c))
+    return tables.stream().flatMap(t -> t.schema().columns().stream().filter(c -> !BinaryCopyValues.supports(c))
         .map(c -> t.id() + "." + c.name() + " (" + c.sourceType() + ")")).collect(Collectors.joining(", "));
   }
 
@@ -205,34 +207,29 @@ final class SnapshotReader {
 
   private void readChunk(Connection c, Chunk chunk, BlockingQueue<Object> out) throws SQLException, InterruptedException {
     TableSchema schema = chunk.table().schema();
-    JdbcValues.Reader[] readers = new JdbcValues.Reader[schema.size()];
-    for (int i = 0; i < readers.length; i++) {
-      readers[i] = JdbcValues.reader(schema.column(i));
+    BinaryCopyValues.Decoder[] decoders = new BinaryCopyValues.Decoder[schema.size()];
+    for (int i = 0; i < decoders.length; i++) {
+      decoders[i] = BinaryCopyValues.decoder(schema.column(i));
     }
-    String sql = "SELECT " + schema.columns().stream().map(Column::name).map(SnapshotReader::quoted)
-        .collect(Collectors.joining(", ")) + " FROM " + PostgresCatalog.quoteTable(chunk.table().id()) + chunk.where();
-    try (Statement s = c.createStatement()) {
-      s.setFetchSize(config.snapshotFetchSize());
-      try (ResultSet rs = s.executeQuery(sql)) {
-        List<Row> rows = new ArrayList<>(BATCH_ROWS);
-        while (rs.next()) {
-          Object[] values = new Object[readers.length];
-          for (int i = 0; i < readers.length; i++) {
-            values[i] = readers[i].read(rs, i + 1);
-          }
-          rows.add(PostgresRecordDecoder.toRow(chunk.table().id(), schema, values));
-          if (rows.size() == BATCH_ROWS) {
-            out.put(new Batch(chunk.table(), rows));
-            rows = new ArrayList<>(BATCH_ROWS);
-          }
-        }
-        if (!rows.isEmpty()) {
+    String sql = "COPY (SELECT " + schema.columns().stream().map(Column::name).map(SnapshotReader::quoted)
+        .collect(Collectors.joining(", ")) + " FROM " + PostgresCatalog.quoteTable(chunk.table().id()) + chunk.where()
+        + ") TO STDOUT (FORMAT binary)";
+    try {
+      BinaryCopyReader copy = new BinaryCopyReader(c.unwrap(PGConnection.class).getCopyAPI().copyOut(sql), decoders);
+      List<Row> rows = new ArrayList<>(BATCH_ROWS);
+      for (Object[] values = copy.next(); values != null; values = copy.next()) {
+        rows.add(PostgresRecordDecoder.toRow(chunk.table().id(), schema, values));
+        if (rows.size() == BATCH_ROWS) {
           out.put(new Batch(chunk.table(), rows));
+          rows = new ArrayList<>(BATCH_ROWS);
         }
       }
-    } catch (SQLException e) {
+      if (!rows.isEmpty()) {
+        out.put(new Batch(chunk.table(), rows));
+      }
+    } catch (SQLException | RuntimeException e) {
       throw new SQLException("Reading " + chunk.table().id() + chunk.where() + " failed: " + e.getMessage(),
-          e.getSQLState(), e);
+          e instanceof SQLException failed ? failed.getSQLState() : null, e);
     }
   }
 

@@ -166,7 +166,16 @@ class PostgresSourceTest {
         "INSERT INTO fast (id, n, nu, r, d, tz, ts, by, tm) VALUES (" + (base + 3) + ", 'NaN', '-Infinity', 'Infinity',"
             + " 'NaN', '2024-07-01 12:00:00.000001', '1969-12-31 23:59:59.999999', '\\x', '12:34:56.789012')",
         "SET TIME ZONE 'UTC'",
-        "INSERT INTO fast (id, nu, tz) VALUES (" + (base + 4) + ", '0.000000010', '2024-07-01 12:00:00.5+00')"};
+        "INSERT INTO fast (id, nu, tz) VALUES (" + (base + 4) + ", '0.000000010', '2024-07-01 12:00:00.5+00')",
+        "INSERT INTO fast VALUES (" + (base + 5) + ", -32768, 0, -9223372036854775808, -0.01, '0.0001', '-0.00001',"
+            + " '-123456789012345678901234567890.000000000000000000001', -1.5, 1e-300, false, '', '日本', '',"
+            + " '\\x80fe7f00ff', '1969-07-20', '00:00:00', '1900-01-01 00:00:00.000001',"
+            + " '1999-12-31 23:59:59.999999+05:30', 'ffffffff-ffff-ffff-ffff-ffffffffffff', '[]',"
+            + " '{\"é\": [1, 2.50, null]}')",
+        "INSERT INTO fast VALUES (" + (base + 6) + ", 0, 2147483647, 0, 0, '-9999999999999999999999999999.9999999999',"
+            + " 0, '100000.0000', 0, '-0', true, E'tab\\there\\nnewline', 'abcde', 'é', '\\x', '1999-12-31',"
+            + " '23:59:59.999999', '2000-01-01 00:00:00', '1970-01-01 00:00:00+00',"
+            + " '00000000-0000-0000-0000-000000000000', '\"✓\"', 'null')"};
   }
 
   /**
@@ -212,10 +221,10 @@ class PostgresSourceTest {
 
       pg.execute(pg.database(), fastRows(10));
       List<ChangeEvent> streamed = listener.awaitEvents(
-          e -> e.operation() == Operation.INSERT && e.table().name().equals("fast"), 4, WAIT);
+          e -> e.operation() == Operation.INSERT && e.table().name().equals("fast"), 6, WAIT);
       Map<Integer, Row> fromSnapshot = snapshot.stream().filter(e -> e.table().name().equals("fast"))
           .collect(Collectors.toMap(e -> (Integer) e.after().get(0), ChangeEvent::after));
-      assertEquals(4, fromSnapshot.size());
+      assertEquals(6, fromSnapshot.size());
       TableSchema schema = streamed.get(0).schema();
       for (ChangeEvent e : streamed) {
         int id = (Integer) e.after().get(0);
@@ -226,6 +235,8 @@ class PostgresSourceTest {
       }
       assertEquals(PostgresRecordDecoder.END_OF_DAY, fromSnapshot.get(1).get(schema.indexOf("tm")));
       assertNull(fromSnapshot.get(3).get(schema.indexOf("n")), "numeric(10,2) NaN becomes null");
+      assertEquals("   ", fromSnapshot.get(5).get(schema.indexOf("c")), "char(3) keeps its padding");
+      assertEquals(new BigDecimal("-0.01"), fromSnapshot.get(5).get(schema.indexOf("n")));
       assertEquals(snapshot.stream().filter(e -> e.table().name().equals("fast")).findFirst().orElseThrow().schema(),
           schema, "snapshot and stream agree on the schema");
     }
