@@ -68,10 +68,17 @@ final class ResultsTable {
               : fmt("%.2f s, %.0f rows/s, %s; after-stream scan = %.2f × this", r.scanCost().rewrittenSeconds(),
                   r.scanCost().rows() / r.scanCost().rewrittenSeconds(), Dirs.mib(r.scanCost().rewrittenBytes()),
                   r.scanCost().ratio())),
-      new Figure("changelake compact, then SCAN (table maintenance)", "",
-          r -> r.scanCost() == null ? "skipped"
-              : fmt("compact %.1f s; scan %.2f s = %.2f × the rewritten copy's", r.scanCost().compactSeconds(),
-                  r.scanCost().afterCompactSeconds(), r.scanCost().afterCompactRatio())));
+      new Figure("changelake compact (-Xmx" + FormatRound.COMPACT_HEAP + "), then SCAN (table maintenance)", "",
+          r -> r.scanCost() == null ? "skipped" : compaction(r.scanCost())));
+
+  /** The compaction's time and the scan it leaves, or why it failed. */
+  static String compaction(ScanCost.Result scan) {
+    if (scan.compactFailure() != null) {
+      return "compact FAILED after " + fmt("%.1f s: ", scan.compactSeconds()) + scan.compactFailure();
+    }
+    return fmt("compact %.1f s; scan %.2f s = %.2f × the rewritten copy's", scan.compactSeconds(),
+        scan.afterCompactSeconds(), scan.afterCompactRatio());
+  }
 
   private ResultsTable() { }
 

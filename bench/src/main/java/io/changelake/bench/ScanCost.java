@@ -25,7 +25,7 @@ final class ScanCost {
    * {@code changelake compact} (which took {@code compactSeconds}), and the row count.
    */
   record Result(long rows, double afterStreamSeconds, double rewrittenSeconds, double rewriteSeconds,
-                long rewrittenBytes, double compactSeconds, double afterCompactSeconds) {
+                long rewrittenBytes, double compactSeconds, double afterCompactSeconds, String compactFailure) {
     double ratio() {
       return afterStreamSeconds / rewrittenSeconds;
     }
@@ -35,20 +35,28 @@ final class ScanCost {
     }
   }
 
-  /** Measures; {@code compact} runs changelake's maintenance on the table. */
+  /**
+   * Measures; {@code compact} runs changelake's maintenance on the table. A failed compaction is
+   * recorded ({@link Result#compactFailure}) and its scan skipped; the other figures still count.
+   */
   static Result measure(LakeTable lake, Path rewriteWarehouse, int repeats, Runnable compact) {
     double after = bestScan(lake, repeats);
     long start = System.nanoTime();
     rewrite(lake, rewriteWarehouse);
     double rewriteSeconds = Sql.since(start);
     start = System.nanoTime();
-    compact.run();
+    String failure = null;
+    try {
+      compact.run();
+    } catch (IllegalStateException e) {
+      failure = e.getMessage();
+    }
     double compactSeconds = Sql.since(start);
-    double afterCompact = bestScan(lake, repeats);
+    double afterCompact = failure == null ? bestScan(lake, repeats) : Double.NaN;
     try (LakeTable copy = new LakeTable(lake.format(), rewriteWarehouse)) {
       long rows = copy.scan(row -> { });
       return new Result(rows, after, bestScan(copy, repeats), rewriteSeconds, Dirs.size(rewriteWarehouse),
-          compactSeconds, afterCompact);
+          compactSeconds, afterCompact, failure);
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where each table format lives in a warehouse, and which options reach it.
@@ -51,6 +52,12 @@ final class LakeFormats {
     Map<String, String> properties = new LinkedHashMap<>(tableProperties);
     properties.put("paimon:" + PARTITION_KEYS, String.join(",", partitionKeys));
     return properties;
+  }
+
+  /** The local folder of {@code warehouse} (a path or a file: URI), or empty for a remote one (s3://...). */
+  static Optional<Path> localFolder(String warehouse) {
+    boolean local = !warehouse.contains("://") || warehouse.startsWith("file:");
+    return local ? Optional.of(Path.of(warehouse.replaceFirst("^file:(//)?", ""))) : Optional.empty();
   }
 
   /** The folder (or URI) the tables of {@code format} live under. */

@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A pipeline's standing, rewritten atomically after every commit under
@@ -46,22 +47,21 @@ final class StatusFile {
     write();
   }
 
-  static Path directory(String warehouse) {
-    return Path.of(warehouse).resolve(".changelake").resolve("status");
+  /** Where a local warehouse keeps its status files; empty for a remote warehouse. */
+  private static Optional<Path> directory(String warehouse) {
+    return LakeFormats.localFolder(warehouse).map(folder -> folder.resolve(".changelake").resolve("status"));
   }
 
   /** The status file of a pipeline, or a no-op when the warehouse is not a local folder. */
   static StatusFile forWarehouse(String warehouse, String pipeline) {
-    boolean local = !warehouse.contains("://") || warehouse.startsWith("file:");
-    Path dir = local ? directory(warehouse.replaceFirst("^file:(//)?", "")) : null;
-    return new StatusFile(dir == null ? null : dir.resolve(pipeline + ".json"), pipeline);
+    return new StatusFile(directory(warehouse).map(dir -> dir.resolve(pipeline + ".json")).orElse(null), pipeline);
   }
 
   static List<Status> readAll(String warehouse) throws IOException {
-    Path dir = directory(warehouse);
+    Optional<Path> dir = directory(warehouse).filter(Files::isDirectory);
     List<Status> all = new ArrayList<>();
-    if (Files.isDirectory(dir)) {
-      try (var files = Files.list(dir)) {
+    if (dir.isPresent()) {
+      try (var files = Files.list(dir.get())) {
         for (Path path : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
           all.add(JSON.readValue(path.toFile(), Status.class));
         }

@@ -1,5 +1,6 @@
 package io.changelake.cli;
 
+import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -18,7 +19,16 @@ final class WarehouseOptions {
       description = "A catalog property (repeatable); <format>:key=value reaches one format only.")
   Map<String, String> catalogConf = new LinkedHashMap<>();
 
+  /**
+   * Opens every format present in the warehouse (or only {@code --format}).
+   *
+   * @throws IllegalArgumentException when the warehouse is a local folder that does not exist
+   */
   OpenWarehouse open() {
+    if (LakeFormats.localFolder(warehouse).filter(folder -> !Files.isDirectory(folder)).isPresent()) {
+      throw new IllegalArgumentException("No warehouse at " + warehouse + ": the folder does not exist. Pass"
+          + " --warehouse the folder a sync writes to (default ./" + SyncOptions.DEFAULT_WAREHOUSE + ").");
+    }
     return new OpenWarehouse(LakeFormats.openPresent(warehouse, format, catalogConf));
   }
 }

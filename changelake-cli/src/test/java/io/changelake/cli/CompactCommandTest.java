@@ -126,6 +126,11 @@ class CompactCommandTest {
     assertEquals(ExitCode.TABLE, missing.code(), missing.err());
     assertTrue(missing.err().contains("No table lake.missing"), missing.err());
 
+    Result noWarehouse = run("compact", "lake.products", "--warehouse", warehouse.resolve("missing").toString());
+    assertEquals(ExitCode.USAGE, noWarehouse.code(), noWarehouse.err());
+    assertTrue(noWarehouse.err().contains("No warehouse at " + warehouse.resolve("missing")
+        + ": the folder does not exist"), noWarehouse.err());
+
     Result noTable = run("compact", "--warehouse", warehouse.toString());
     assertEquals(ExitCode.USAGE, noTable.code(), noTable.err());
 
