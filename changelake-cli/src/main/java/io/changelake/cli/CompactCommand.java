@@ -1,6 +1,7 @@
 package io.changelake.cli;
 
 import io.changelake.core.spi.CompactionResult;
+import io.changelake.core.spi.SinkException;
 import io.changelake.core.spi.SinkTable;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -36,7 +37,16 @@ final class CompactCommand implements Callable<Integer> {
     try (OpenWarehouse lakes = warehouse.open()) {
       SinkTable lake = lakes.table(table);
       long start = System.nanoTime();
-      CompactionResult result = lake.compact();
+      CompactionResult result;
+      try {
+        result = lake.compact();
+      } catch (OutOfMemoryError e) {
+        // nothing was committed; the rows read so far are garbage now
+        throw new SinkException("Compacting " + lake.id() + " ran out of memory (max heap "
+            + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB; reading an Iceberg table with its deletes"
+            + " applied holds the keys of a data file's equality deletes in memory). The table is unchanged. Give"
+            + " the JVM more heap, e.g. JAVA_OPTS=-Xmx4g ./changelake compact " + table);
+      }
       String took = String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - start) / 1e9);
       PrintWriter out = spec.commandLine().getOut();
       if (result.committed()) {
