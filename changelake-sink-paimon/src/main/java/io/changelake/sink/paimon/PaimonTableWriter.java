@@ -69,7 +69,8 @@ final class PaimonTableWriter implements TableWriter {
     this.identifier = table.snapshotManager().latestSnapshotOfUser(COMMIT_USER)
         .map(Snapshot::commitIdentifier).orElse(0L) + 1;
     this.ioManager = IOManager.create(tmpDir);
-    this.write = table.newWrite(COMMIT_USER).withIOManager(ioManager);
+    this.write = table.copy(TableOptions.heapBounded(table.options(), Runtime.getRuntime().maxMemory()))
+        .newWrite(COMMIT_USER).withIOManager(ioManager);
     this.moves = keyed && PartitionMoves.needed(conversion.schema(), table.partitionKeys())
         ? new PartitionMoves(conversion, table.partitionKeys(), owner::lookup, this::write) : null;
   }

@@ -48,6 +48,21 @@ final class TableOptions {
 
   private TableOptions() { }
 
+  /**
+   * Dynamic options for a writer in a JVM whose heap is {@code maxHeapBytes}: Paimon's write buffer
+   * (256 MiB by default, filled before it spills sorted runs to files) capped at a quarter of the heap,
+   * unless the table sets {@code write-buffer-size} itself. A 384 MiB heap ran out of memory with the
+   * default buffer when a 4M-row snapshot was committed.
+   */
+  static Map<String, String> heapBounded(Map<String, String> tableOptions, long maxHeapBytes) {
+    String key = CoreOptions.WRITE_BUFFER_SIZE.key();
+    long cap = maxHeapBytes / 4;
+    if (tableOptions.containsKey(key) || CoreOptions.WRITE_BUFFER_SIZE.defaultValue().getBytes() <= cap) {
+      return Map.of();
+    }
+    return Map.of(key, Long.toString(cap));
+  }
+
   /** Options of a new table in {@code mode}: changelake's defaults, then the user's. */
   static Map<String, String> forNewTable(WriteMode mode, Map<String, String> user) {
     Map<String, String> options = new LinkedHashMap<>();

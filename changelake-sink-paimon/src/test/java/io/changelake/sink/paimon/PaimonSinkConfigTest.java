@@ -19,6 +19,15 @@ import org.junit.jupiter.api.Test;
 class PaimonSinkConfigTest {
 
   @Test
+  void theWriteBufferFitsASmallHeapUnlessTheTableSetsIt() {
+    long heap = 384L << 20;
+    Map<String, String> dynamic = TableOptions.heapBounded(Map.of("bucket", "4"), heap);
+    assertEquals(heap / 4, new org.apache.paimon.CoreOptions(dynamic).writeBufferSize());
+    assertEquals(Map.of(), TableOptions.heapBounded(Map.of("write-buffer-size", "64 mb"), heap));
+    assertEquals(Map.of(), TableOptions.heapBounded(Map.of(), 4L << 30));
+  }
+
+  @Test
   void defaults() {
     PaimonSinkConfig config = PaimonSinkConfig.local(Path.of("/tmp/lake"));
     assertEquals(Map.of("warehouse", "/tmp/lake", "metastore", "filesystem"), config.catalogOptions());
