@@ -28,7 +28,11 @@ public class NioLocalFileSystem extends RawLocalFileSystem {
   @Override
   public void setPermission(Path path, FsPermission permission) throws IOException {
     File file = pathToFile(path);
-    Files.setPosixFilePermissions(file.toPath(), posix(permission));
+    try {
+      Files.setPosixFilePermissions(file.toPath(), posix(permission));
+    } catch (UnsupportedOperationException notPosix) {
+      super.setPermission(path, permission);   // Windows: Hadoop's own way
+    }
     removeChecksumOf(file);
   }
 
