@@ -88,21 +88,13 @@ final class Changelake {
     try {
       File out = File.createTempFile("changelake-help", ".txt");
       try {
-        Process p = new ProcessBuilder(command(List.of(), List.of(subcommand, "--help")))
-            .redirectErrorStream(true).redirectOutput(out).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-          throw new IllegalStateException("changelake " + subcommand + " --help did not finish");
-        }
+        run(List.of(), List.of(subcommand, "--help"), out.toPath(), 120);
         return Files.readString(out.toPath(), StandardCharsets.UTF_8);
       } finally {
         out.delete();
       }
     } catch (IOException e) {
       throw new IllegalStateException("Cannot run changelake (" + description + "): " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted", e);
     }
   }
 }
