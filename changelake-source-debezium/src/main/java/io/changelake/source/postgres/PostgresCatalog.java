@@ -319,6 +319,56 @@ final class PostgresCatalog {
     return new TableSchema(columns, key);
   }
 
+  /** {@code pg_type.typname} of each of {@code oids} that exists. */
+  static Map<Integer, String> typeNames(Connection c, Set<Integer> oids) throws SQLException {
+    Map<Integer, String> names = new java.util.HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT oid::int, typname FROM pg_type WHERE oid::int = ANY (?)")) {
+      ps.setArray(1, c.createArrayOf("int4", oids.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          names.put(rs.getInt(1), rs.getString(2));
+        }
+      }
+    }
+    return names;
+  }
+
+  /** The slot's {@code confirmed_flush_lsn}; empty when the slot does not exist. */
+  java.util.OptionalLong confirmedFlushLsn(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT confirmed_flush_lsn - '0/0'::pg_lsn FROM pg_replication_slots WHERE slot_name = ?")) {
+      ps.setString(1, config.slotName());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? java.util.OptionalLong.of(rs.getBigDecimal(1).longValue()) : java.util.OptionalLong.empty();
+      }
+    }
+  }
+
+  /**
+   * Drops the slot, waiting up to {@code slot.busy.timeout} for the server process that served the last
+   * reader to let it go; a slot another reader holds after that stays.
+   */
+  void dropSlot(Connection c) throws SQLException {
+    Instant deadline = Instant.now().plus(config.slotBusyTimeout());
+    while (true) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ? AND NOT active")) {
+        ps.setString(1, config.slotName());
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next() || slotHolder(c) == 0 || Instant.now().isAfter(deadline)) {
+            return;
+          }
+        }
+      }
+      try {
+        Thread.sleep(SLOT_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   /**
    * Creates the publication for {@code tables} when missing, or adds the tables it lacks.
    * Publications listing all tables ({@code FOR ALL TABLES}) are used as they are.

@@ -28,6 +28,8 @@ import java.util.Objects;
  */
 public final class PostgresPosition implements SourcePosition {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The source partition of every position, as Debezium names it for topic prefix {@code changelake}. */
+  static final Map<String, Object> PARTITION = Map.of("server", PostgresSource.TOPIC_PREFIX);
 
   static final int SNAPSHOT = 0;
   static final int SNAPSHOT_DONE = 1;
@@ -72,6 +74,25 @@ public final class PostgresPosition implements SourcePosition {
    */
   static PostgresPosition snapshotDone(long lsn, Map<String, ?> partition, Map<String, ?> offset) {
     return new PostgresPosition(lsn, SNAPSHOT_DONE, 0, 0, lsn, partition, offset);
+  }
+
+  /**
+   * A change at {@code lsn} read by changelake's own stream reader, after the transaction committed at
+   * {@code lastCommit}; its offset has Debezium's keys, so either reader resumes from it.
+   */
+  static PostgresPosition streamed(long lastCommit, long lsn, long sub, long xid, long tsMicros, long floor) {
+    return new PostgresPosition(PARTITION, offset(lsn, lastCommit, xid, tsMicros), lastCommit, STREAM, lsn, sub,
+        floor);
+  }
+
+  /** Everything committed up to {@code commitLsn} was emitted (a transaction's end, or an idle stream's). */
+  static PostgresPosition streamCommitted(long commitLsn, long xid, long tsMicros, long floor) {
+    return new PostgresPosition(PARTITION, offset(commitLsn, commitLsn, xid, tsMicros), commitLsn, STREAM, -1, 0,
+        floor);
+  }
+
+  private static Map<String, Object> offset(long lsn, long lastCommit, long xid, long tsMicros) {
+    return Map.of("lsn", lsn, "lsn_proc", lsn, "lsn_commit", lastCommit, "txId", xid, "ts_usec", tsMicros);
   }
 
   /** Parses {@link #serialize()}'s output. */

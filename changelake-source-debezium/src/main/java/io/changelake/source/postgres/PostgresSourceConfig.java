@@ -67,7 +67,8 @@ public final class PostgresSourceConfig {
       .define(TABLE).define(SLOT).define(SLOT_BUSY_TIMEOUT).define(PUBLICATION).define(PLUGIN).define(STARTUP_MODE)
       .define(SNAPSHOT_PARALLELISM).define(SNAPSHOT_CHUNK_SIZE)
       .passthrough(DEBEZIUM_PREFIX, "Passed to the Debezium PostgreSQL connector without the prefix, e.g. "
-          + "debezium.snapshot.mode=never, debezium.slot.drop.on.stop=true.");
+          + "debezium.snapshot.mode=never, debezium.slot.drop.on.stop=true. changelake's own stream reader honours"
+          + " those two; any other debezium.* option makes the source stream through Debezium.");
 
   /**
    * Debezium properties changelake sets itself: changing them would make decoding lossy or break

@@ -99,7 +99,7 @@ final class SnapshotReader {
       threads.add(t);
       t.start();
     }
-    Map<String, Object> partition = Map.of("server", PostgresSource.TOPIC_PREFIX);
+    Map<String, Object> partition = PostgresPosition.PARTITION;
     Map<String, Object> offset = Map.of("lsn", snapshot.consistentLsn(), "snapshot", true);
     Instant time = Instant.now();
     long ordinal = 0;

@@ -1,0 +1,257 @@
+package io.changelake.source.postgres;
+
+import io.changelake.core.model.ChangeEvent;
+import io.changelake.core.model.Column;
+import io.changelake.core.model.TableId;
+import io.changelake.core.model.TableSchema;
+import io.changelake.core.spi.ChangeListener;
+import io.changelake.core.spi.SourceException;
+import io.changelake.core.spi.SourceTable;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.postgresql.PGConnection;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams a logical replication slot with changelake's own pgoutput reader ({@link PgOutputDecoder}) on one
+ * thread, in place of Debezium, for tables whose every column {@link BinaryCopyValues} decodes, on
+ * PostgreSQL 14 or later (pgoutput's binary values).
+ *
+ * <p>The slot's confirmed LSN advances only through {@link #acknowledge}: the reading thread confirms it at
+ * its next message or pause. Between transactions, a stream that the server reports as caught up emits
+ * progress at most once a second, so the slot advances while the captured tables are quiet.
+ */
+final class PgOutputStream implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PgOutputStream.class);
+  /** First PostgreSQL major version whose pgoutput sends values in binary. */
+  static final int BINARY_MAJOR_VERSION = 14;
+  private static final String OBJECT_IN_USE = "55006";
+  private static final long IDLE_PAUSE_MS = 2;
+  private static final long IDLE_PROGRESS_MS = 1000;
+  private static final long CONFIRM_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** The {@code debezium.*} options this reader honours; any other makes the source stream through Debezium. */
+  private static final Set<String> HONOURED_OPTIONS = Set.of("slot.drop.on.stop", "snapshot.mode");
+  /** The {@code debezium.snapshot.mode} values this reader honours: it streams after changelake's snapshot, or without one. */
+  private static final Set<String> HONOURED_SNAPSHOT_MODES = Set.of("initial", "never", "no_data");
+
+  private final PostgresCatalog catalog;
+  private final PostgresSourceConfig config;
+  private final Map<TableId, List<String>> keys = new HashMap<>();
+  private final Map<Integer, String> typeNames = new HashMap<>();
+  private final Thread thread;
+  private final PgOutputDecoder decoder;
+  private final long startLsn;
+  private final ChangeListener listener;
+  private volatile boolean closed;
+  private volatile long acknowledged;
+  private long confirmed;
+  private long confirmedAt;
+
+  /**
+   * Whether this reader can stream {@code tables} from a server of {@code serverMajorVersion} with the
+   * given options (else Debezium does).
+   */
+  static boolean canStream(List<SourceTable> tables, int serverMajorVersion, PostgresSourceConfig config) {
+    Map<String, String> debezium = config.debeziumProperties();
+    return serverMajorVersion >= BINARY_MAJOR_VERSION && SnapshotReader.canRead(tables)
+        && HONOURED_OPTIONS.containsAll(debezium.keySet())
+        && HONOURED_SNAPSHOT_MODES.contains(debezium.getOrDefault("snapshot.mode", "initial"));
+  }
+
+  /**
+   * Starts streaming on a new thread: from {@code resume} when present, else from the slot's confirmed
+   * LSN (the slot is created when missing).
+   */
+  PgOutputStream(PostgresCatalog catalog, PostgresSourceConfig config, List<SourceTable> tables,
+      Optional<PostgresPosition> resume, ChangeListener listener) {
+    this.catalog = catalog;
+    this.config = config;
+    this.listener = listener;
+    tables.forEach(t -> keys.put(t.id(), t.schema().primaryKey()));
+    this.startLsn = resume.map(PostgresPosition::commitLsn).orElseGet(this::slotStart);
+    this.acknowledged = startLsn;
+    this.confirmed = startLsn;
+    this.decoder = new PgOutputDecoder(keys.keySet(), this::schemaOf, startLsn);
+    this.thread = new Thread(this::run, "changelake-pgoutput-" + config.slotName());
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /** The confirmed LSN of the slot, which is created first when missing. */
+  private long slotStart() {
+    try (Connection c = catalog.connect()) {
+      var lsn = catalog.confirmedFlushLsn(c);
+      if (lsn.isPresent()) {
+        return lsn.getAsLong();
+      }
+    } catch (SQLException e) {
+      throw new SourceException("Reading slot '" + config.slotName() + "' on " + catalog.where() + " failed: "
+          + e.getMessage(), e);
+    }
+    try (ExportedSnapshot created = ExportedSnapshot.create(catalog, config.slotName())) {
+      LOG.info("Created replication slot '{}' at {}", config.slotName(),
+          PostgresPosition.formatLsn(created.consistentLsn()));
+      return created.consistentLsn();
+    } catch (SQLException e) {
+      throw new SourceException("Creating replication slot '" + config.slotName() + "' on " + catalog.where()
+          + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Confirms the slot up to {@code commitLsn} (PostgreSQL may then recycle the WAL before it). */
+  void acknowledge(long commitLsn) {
+    if (Long.compareUnsigned(commitLsn, acknowledged) > 0) {
+      acknowledged = commitLsn;
+    }
+  }
+
+  private void run() {
+    try (Connection connection = catalog.connectForReplication()) {
+      PGReplicationStream s = start(connection);
+      LOG.info("Streaming slot '{}' from {} with changelake's pgoutput reader", config.slotName(),
+          PostgresPosition.formatLsn(startLsn));
+      PgOutputDecoder.Receiver out = new PgOutputDecoder.Receiver() {
+        @Override
+        public void change(ChangeEvent event) throws InterruptedException {
+          listener.onChange(event);
+        }
+
+        @Override
+        public void progress(PostgresPosition position) throws InterruptedException {
+          listener.onProgress(position);
+        }
+      };
+      long lastIdleProgress = 0;
+      while (!closed) {
+        ByteBuffer message = s.readPending();
+        if (message != null) {
+          decoder.decode(message, s.getLastReceiveLSN().asLong(), out);
+          if (acknowledged != confirmed && System.nanoTime() - confirmedAt >= CONFIRM_INTERVAL_NANOS) {
+            confirm(s);
+          }
+          continue;
+        }
+        long now = System.currentTimeMillis();
+        if (now - lastIdleProgress >= IDLE_PROGRESS_MS) {
+          lastIdleProgress = now;
+          PostgresPosition idle = decoder.idle(s.getLastReceiveLSN().asLong());
+          if (idle != null) {
+            listener.onProgress(idle);
+          }
+        }
+        confirm(s);
+        Thread.sleep(IDLE_PAUSE_MS);
+      }
+      confirm(s); // what the last commit acknowledged before close()
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (SQLException | RuntimeException e) {
+      if (!closed) {
+        listener.onFailure(e instanceof SourceException ? e : new SourceException("Streaming slot '"
+            + config.slotName() + "' from " + catalog.where() + " failed: " + e.getMessage(), e));
+      }
+    }
+  }
+
+  /**
+   * Starts the replication stream, waiting up to {@code slot.busy.timeout} while the server process of a
+   * previous reader (e.g. the one that created the slot) still holds the slot.
+   */
+  private PGReplicationStream start(Connection connection) throws SQLException, InterruptedException {
+    Instant deadline = Instant.now().plus(config.slotBusyTimeout());
+    while (true) {
+      try {
+        return connection.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
+            .withSlotName(config.slotName())
+            .withStartPosition(LogSequenceNumber.valueOf(startLsn))
+            .withSlotOption("proto_version", 1)
+            .withSlotOption("publication_names", PostgresCatalog.quoteIdent(config.publicationName()))
+            .withSlotOption("binary", true)
+            .withStatusInterval(10, TimeUnit.SECONDS)
+            .withAutomaticFlush(false)
+            .start();
+      } catch (SQLException e) {
+        if (!OBJECT_IN_USE.equals(e.getSQLState()) || Instant.now().isAfter(deadline) || closed) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  /** Sends the newest acknowledged LSN to the server when it has not been sent yet. */
+  private void confirm(PGReplicationStream s) throws SQLException {
+    long ack = acknowledged;
+    if (ack != confirmed) {
+      LogSequenceNumber lsn = LogSequenceNumber.valueOf(ack);
+      s.setFlushedLSN(lsn);
+      s.setAppliedLSN(lsn);
+      s.forceUpdateStatus();
+      confirmed = ack;
+      confirmedAt = System.nanoTime();
+    }
+  }
+
+  /**
+   * The schema of a relation as the stream sent it: names, types and order from the stream, nullability
+   * and primary key from the catalog (the key found at discovery when the catalog no longer has one).
+   */
+  private TableSchema schemaOf(TableId table, List<PgOutputDecoder.RelationColumn> columns) {
+    try (Connection c = catalog.connect()) {
+      Set<Integer> unknown = columns.stream().map(PgOutputDecoder.RelationColumn::typeOid)
+          .filter(oid -> !typeNames.containsKey(oid)).collect(Collectors.toCollection(HashSet::new));
+      if (!unknown.isEmpty()) {
+        typeNames.putAll(PostgresCatalog.typeNames(c, unknown));
+      }
+      TableSchema current = PostgresCatalog.readSchema(c, table);
+      List<String> names = columns.stream().map(PgOutputDecoder.RelationColumn::name).toList();
+      List<String> key = names.containsAll(current.primaryKey()) && current.hasPrimaryKey() ? current.primaryKey()
+          : names.containsAll(keys.getOrDefault(table, List.of())) ? keys.getOrDefault(table, List.of()) : List.of();
+      List<Column> built = new ArrayList<>(columns.size());
+      for (PgOutputDecoder.RelationColumn column : columns) {
+        String type = typeNames.getOrDefault(column.typeOid(), "unknown");
+        boolean numeric = PostgresTypes.isNumeric(type);
+        boolean nullable = current.column(column.name()).map(Column::nullable).orElse(true);
+        built.add(PostgresTypes.column(column.name(), type,
+            numeric ? PostgresTypes.numericPrecision(column.typmod()) : 0,
+            numeric ? PostgresTypes.numericScale(column.typmod()) : 0, nullable, key.contains(column.name())));
+      }
+      return new TableSchema(built, key);
+    } catch (SQLException e) {
+      throw new SourceException("Reading the schema of " + table + " from " + catalog.where() + " failed: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** Stops streaming and waits up to 30 s; drops the slot when {@code debezium.slot.drop.on.stop} is set. */
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      thread.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (config.dropSlotOnStop()) {
+      try (Connection c = catalog.connect()) {
+        catalog.dropSlot(c);
+      } catch (SQLException | SourceException e) {
+        LOG.warn("Could not drop replication slot '{}': {}", config.slotName(), e.getMessage());
+      }
+    }
+  }
+}
