@@ -125,16 +125,21 @@ final class FormatRound {
       double commitSeconds = (match.committedAt().toEpochMilli() - process.launchedAtMillis()) / 1000.0;
       ProcStats stats = process.stats();
       int exitCode = process.stop();
-      log.accept(String.format("[%s] BACKLOG of %d changes caught up %.1f s after relaunch (%.0f changes/s);"
-          + " sync CPU %.1f s, exit %d", format, settings.changes(), commitSeconds,
-          settings.changes() / commitSeconds, stats.cpuSeconds(), exitCode));
-      return new Backlog(applySeconds, match.detectedSeconds(), commitSeconds, stats, exitCode);
+      double sustained = CommitLog.sustainedChangesPerSecond(dir.resolve("sync-backlog.log"), settings.changes());
+      log.accept(String.format("[%s] BACKLOG of %d changes caught up %.1f s after relaunch (%.0f changes/s;"
+          + " %.0f changes/s from the first commit to the last); sync CPU %.1f s, exit %d", format,
+          settings.changes(), commitSeconds, settings.changes() / commitSeconds, sustained, stats.cpuSeconds(),
+          exitCode));
+      return new Backlog(applySeconds, match.detectedSeconds(), commitSeconds, sustained, stats, exitCode);
     }
   }
 
-  /** The backlog phase's figures: seconds from the relaunch, and the relaunched process's use. */
-  record Backlog(double applySeconds, double detectedSeconds, double commitSeconds, ProcStats process,
-                 int exitCode) { }
+  /**
+   * The backlog phase's figures: seconds from the relaunch, the sustained rate between the first and the
+   * last commit of the backlog, and the relaunched process's use.
+   */
+  record Backlog(double applySeconds, double detectedSeconds, double commitSeconds,
+                 double sustainedChangesPerSecond, ProcStats process, int exitCode) { }
 
   /**
    * {@code changelake compact} on the table, in its own JVM with {@link #COMPACT_HEAP}: Iceberg's reader
