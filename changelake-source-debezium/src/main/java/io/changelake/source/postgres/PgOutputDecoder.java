@@ -209,8 +209,8 @@ final class PgOutputDecoder {
     int count = b.getInt();
     b.get(); // options: CASCADE, RESTART IDENTITY
     for (int i = 0; i < count; i++) {
-      Relation r = skipping ? null : relations.get(b.getInt());
-      if (r != null) {
+      Relation r = relations.get(b.getInt());
+      if (r != null && !skipping) {
         out.change(event(r, Operation.TRUNCATE, null, null, lsn));
       }
     }

@@ -47,8 +47,11 @@ class PgOutputStreamTest {
     }
   }
 
-  private static PostgresSourceConfig config(String slot, String tables) {
+  private static PostgresSourceConfig config(String slot, String tables, String... extra) {
     Map<String, String> values = new HashMap<>();
+    for (int i = 0; i < extra.length; i += 2) {
+      values.put(extra[i], extra[i + 1]);
+    }
     values.put("hostname", pg.host());
     values.put("port", String.valueOf(pg.port()));
     values.put("username", pg.username());
@@ -233,6 +236,34 @@ class PgOutputStreamTest {
       SourcePosition later = listener.awaitProgress(p -> p.compareTo(done) > 0, WAIT);
       assertTrue(later.compareTo(done) > 0);
       assertTrue(listener.events.stream().noneMatch(e -> e.operation() != Operation.SNAPSHOT));
+    }
+  }
+
+  @Test
+  void latestOffsetCreatesTheSlotStreamsOnlyNewChangesAndDropOnStopRemovesIt() throws Exception {
+    pg.execute(pg.database(), "CREATE TABLE fresh (id int primary key)", "INSERT INTO fresh VALUES (1)");
+    CollectingListener listener = new CollectingListener();
+    try (PostgresSource source = new PostgresSource(config("fresh_slot", "fresh", "scan.startup.mode", "latest-offset",
+        "debezium.slot.drop.on.stop", "true"))) {
+      source.start(Optional.empty(), listener);
+      assertEquals(1, slotCount("fresh_slot"), "the slot is created at start");
+      pg.execute(pg.database(), "INSERT INTO fresh VALUES (2)");
+      List<ChangeEvent> events = listener.awaitEvents(1, WAIT);
+      assertEquals(Operation.INSERT, events.get(0).operation());
+      assertEquals(2, events.get(0).after().get(0));
+    }
+    assertEquals(1, listener.events.size(), "rows from before the start are not read");
+    assertEquals(0, slotCount("fresh_slot"), "debezium.slot.drop.on.stop=true drops the slot on close");
+  }
+
+  private static int slotCount(String slot) throws Exception {
+    try (var c = pg.connect(pg.database());
+        var s = c.prepareStatement("SELECT count(*) FROM pg_replication_slots WHERE slot_name = ?")) {
+      s.setString(1, slot);
+      try (var rs = s.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
     }
   }
 }
