@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL 14 or later (pgoutput's binary values).
  *
  * <p>The slot's confirmed LSN advances only through {@link #acknowledge}: the reading thread confirms it at
- * its next message or pause. Between transactions, a stream that the server reports as caught up emits
+ * its next message or pause, and a keepalive thread answers the server while the reader waits on a busy
+ * pipeline. Between transactions, a stream that the server reports as caught up emits
  * progress at most once a second, so the slot advances while the captured tables are quiet.
  */
 final class PgOutputStream implements AutoCloseable {
@@ -43,6 +45,8 @@ final class PgOutputStream implements AutoCloseable {
   private static final long IDLE_PAUSE_MS = 2;
   private static final long IDLE_PROGRESS_MS = 1000;
   private static final long CONFIRM_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** How often a status update goes out while the reader waits for the pipeline (well under wal_sender_timeout). */
+  private static final long KEEPALIVE_MS = 1000;
   /** The {@code debezium.*} options this reader honours; any other makes the source stream through Debezium. */
   private static final Set<String> HONOURED_OPTIONS = Set.of("slot.drop.on.stop", "snapshot.mode");
   /** The {@code debezium.snapshot.mode} values this reader honours: it streams after changelake's snapshot, or without one. */
@@ -58,6 +62,8 @@ final class PgOutputStream implements AutoCloseable {
   private final ChangeListener listener;
   private volatile boolean closed;
   private volatile long acknowledged;
+  /** Held while the stream's connection is used: by the reading thread, or by the keepalive between its reads. */
+  private final ReentrantLock wire = new ReentrantLock();
   private long confirmed;
   private long confirmedAt;
 
@@ -135,28 +141,33 @@ final class PgOutputStream implements AutoCloseable {
           listener.onProgress(position);
         }
       };
-      long lastIdleProgress = 0;
-      while (!closed) {
-        ByteBuffer message = s.readPending();
-        if (message != null) {
-          decoder.decode(message, s.getLastReceiveLSN().asLong(), out);
-          if (acknowledged != confirmed && System.nanoTime() - confirmedAt >= CONFIRM_INTERVAL_NANOS) {
-            confirm(s);
+      Thread keepalive = keepalive(s);
+      try {
+        long lastIdleProgress = 0;
+        while (!closed) {
+          ByteBuffer message = read(s);
+          if (message != null) {
+            decoder.decode(message, s.getLastReceiveLSN().asLong(), out);
+            if (acknowledged != confirmed && System.nanoTime() - confirmedAt >= CONFIRM_INTERVAL_NANOS) {
+              confirm(s);
+            }
+            continue;
           }
-          continue;
-        }
-        long now = System.currentTimeMillis();
-        if (now - lastIdleProgress >= IDLE_PROGRESS_MS) {
-          lastIdleProgress = now;
-          PostgresPosition idle = decoder.idle(s.getLastReceiveLSN().asLong());
-          if (idle != null) {
-            listener.onProgress(idle);
+          long now = System.currentTimeMillis();
+          if (now - lastIdleProgress >= IDLE_PROGRESS_MS) {
+            lastIdleProgress = now;
+            PostgresPosition idle = decoder.idle(s.getLastReceiveLSN().asLong());
+            if (idle != null) {
+              listener.onProgress(idle);
+            }
           }
+          confirm(s);
+          Thread.sleep(IDLE_PAUSE_MS);
         }
-        confirm(s);
-        Thread.sleep(IDLE_PAUSE_MS);
+        confirm(s); // what the last commit acknowledged before close()
+      } finally {
+        keepalive.interrupt();
       }
-      confirm(s); // what the last commit acknowledged before close()
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (SQLException | RuntimeException e) {
@@ -165,6 +176,46 @@ final class PgOutputStream implements AutoCloseable {
             + config.slotName() + "' from " + catalog.where() + " failed: " + e.getMessage(), e));
       }
     }
+  }
+
+  private ByteBuffer read(PGReplicationStream s) throws SQLException {
+    wire.lock();
+    try {
+      return s.readPending();
+    } finally {
+      wire.unlock();
+    }
+  }
+
+  /**
+   * Sends a status update every second while the reading thread is away from the connection, e.g. blocked
+   * handing a change to a pipeline busy with a long commit: without replies PostgreSQL ends the stream
+   * after {@code wal_sender_timeout} (60 s by default).
+   */
+  private Thread keepalive(PGReplicationStream s) {
+    Thread thread = new Thread(() -> {
+      while (!closed) {
+        try {
+          Thread.sleep(KEEPALIVE_MS);
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (wire.tryLock()) {
+          try {
+            if (!closed && !s.isClosed()) {
+              s.forceUpdateStatus();
+            }
+          } catch (SQLException e) {
+            return; // the reading thread meets the same failure and reports it
+          } finally {
+            wire.unlock();
+          }
+        }
+      }
+    }, "changelake-pgoutput-keepalive-" + config.slotName());
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
   }
 
   /**
@@ -198,9 +249,14 @@ final class PgOutputStream implements AutoCloseable {
     long ack = acknowledged;
     if (ack != confirmed) {
       LogSequenceNumber lsn = LogSequenceNumber.valueOf(ack);
-      s.setFlushedLSN(lsn);
-      s.setAppliedLSN(lsn);
-      s.forceUpdateStatus();
+      wire.lock();
+      try {
+        s.setFlushedLSN(lsn);
+        s.setAppliedLSN(lsn);
+        s.forceUpdateStatus();
+      } finally {
+        wire.unlock();
+      }
       confirmed = ack;
       confirmedAt = System.nanoTime();
     }

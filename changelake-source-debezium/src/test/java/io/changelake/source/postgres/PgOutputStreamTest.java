@@ -266,4 +266,40 @@ class PgOutputStreamTest {
       }
     }
   }
+
+  @Test
+  void aPipelineBusyLongerThanTheSendersTimeoutKeepsTheStream() throws Exception {
+    pg.execute(pg.database(), "CREATE TABLE slow (id int primary key)",
+        "ALTER SYSTEM SET wal_sender_timeout = '3s'", "SELECT pg_reload_conf()");
+    CollectingListener listener = new CollectingListener() {
+      private boolean stalled;
+
+      @Override
+      public void onChange(ChangeEvent event) {
+        if (!stalled && event.operation() == Operation.INSERT) {
+          stalled = true;
+          try {
+            Thread.sleep(8_000); // a commit far slower than wal_sender_timeout
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        super.onChange(event);
+      }
+    };
+    try (PostgresSource source = new PostgresSource(config("slow_slot", "slow"))) {
+      source.start(Optional.empty(), listener);
+      listener.awaitProgress(p -> !p.inSnapshot(), WAIT);
+      pg.execute(pg.database(), "INSERT INTO slow VALUES (1)", "INSERT INTO slow SELECT generate_series(2, 2000)");
+      Thread.sleep(1_000);
+      pg.execute(pg.database(), "INSERT INTO slow VALUES (2001)");
+      listener.awaitEvents(e -> e.operation() == Operation.INSERT, 2001, WAIT);
+      pg.execute(pg.database(), "INSERT INTO slow VALUES (3000)"); // only a stream the server kept delivers it
+      List<ChangeEvent> events = listener.awaitEvents(e -> e.operation() == Operation.INSERT, 2002, WAIT);
+      assertEquals(3000, events.get(2001).after().get(0));
+      assertNull(listener.failure, "the server kept the stream");
+    } finally {
+      pg.execute(pg.database(), "ALTER SYSTEM RESET wal_sender_timeout", "SELECT pg_reload_conf()");
+    }
+  }
 }
