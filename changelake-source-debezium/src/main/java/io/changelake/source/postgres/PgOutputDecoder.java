@@ -57,7 +57,12 @@ final class PgOutputDecoder {
   private final long skipUpTo;
   private final long floor;
   private final Map<Integer, Relation> relations = new HashMap<>();
+  /** The commit LSN of the last transaction emitted: the major of every position until the next commit. */
   private long lastCommit;
+  /** Numbers the idle positions after {@link #lastCommit}, which sort after its commit and before later changes. */
+  private long idleSub;
+  /** Every transaction committed at or before this LSN has been emitted. */
+  private long emittedUpTo;
   private boolean inTransaction;
   private boolean skipping;
   private long xid;
@@ -67,17 +72,23 @@ final class PgOutputDecoder {
   private long sub;
 
   /**
+   * Positions are a function of the stream alone, so a replay gives every change the position it had:
+   * {@code (commit LSN of the transaction before, change LSN, tie)}, as Debezium numbers them.
+   *
    * @param captured the tables whose changes are emitted
    * @param resolver schemas of new or changed relations
-   * @param resumeCommitLsn the commit LSN of the last transaction emitted before (the resume position's),
-   *     or the slot's confirmed LSN: transactions committed at or before it are skipped
+   * @param major the commit LSN the stream resumes after (the resume position's major)
+   * @param idleSub the resume position's idle number when it is an idle position, else 0
+   * @param skipUpTo every transaction committed at or before this LSN was emitted before and is skipped
    */
-  PgOutputDecoder(Set<TableId> captured, SchemaResolver resolver, long resumeCommitLsn) {
+  PgOutputDecoder(Set<TableId> captured, SchemaResolver resolver, long major, long idleSub, long skipUpTo) {
     this.captured = Set.copyOf(captured);
     this.resolver = resolver;
-    this.skipUpTo = resumeCommitLsn;
-    this.floor = resumeCommitLsn;
-    this.lastCommit = resumeCommitLsn;
+    this.skipUpTo = skipUpTo;
+    this.floor = major;
+    this.lastCommit = major;
+    this.idleSub = idleSub;
+    this.emittedUpTo = skipUpTo;
   }
 
   /** Decodes one message that the stream delivered at {@code lsn}. */
@@ -99,15 +110,17 @@ final class PgOutputDecoder {
   }
 
   /**
-   * A position standing for everything the server has sent up to {@code lsn} (a keepalive between
-   * transactions), or null when a transaction is open or {@code lsn} is not past the last one.
+   * A position standing for everything the server has sent before {@code lsn} (a keepalive between
+   * transactions: a commit may still start exactly at {@code lsn}), or null when a transaction is open or
+   * nothing new was sent. It sorts after the last commit and before the next change, whatever the timing.
    */
   PostgresPosition idle(long lsn) {
-    if (inTransaction || Long.compareUnsigned(lsn, lastCommit) <= 0) {
+    long before = lsn - 1;
+    if (inTransaction || Long.compareUnsigned(before, emittedUpTo) <= 0) {
       return null;
     }
-    lastCommit = lsn;
-    return PostgresPosition.streamCommitted(lsn, 0, 0, floor);
+    emittedUpTo = before;
+    return PostgresPosition.streamIdle(lastCommit, ++idleSub, before, floor);
   }
 
   private void begin(ByteBuffer b) {
@@ -127,8 +140,12 @@ final class PgOutputDecoder {
       skipping = false;
       return;
     }
+    if (Long.compareUnsigned(commitLsn, emittedUpTo) > 0) {
+      emittedUpTo = commitLsn;
+    }
     if (Long.compareUnsigned(commitLsn, lastCommit) > 0) {
       lastCommit = commitLsn;
+      idleSub = 0;
       out.progress(PostgresPosition.streamCommitted(commitLsn, xid, commitMicros, floor));
     }
   }
@@ -186,6 +203,9 @@ final class PgOutputDecoder {
     Row after = tuple(b, r);
     if (r == null) {
       return;
+    }
+    if (before != null) {
+      after = keyFromBefore(r, before, after);
     }
     if (before != null && !sameKey(r, before, after)) {
       out.change(event(r, Operation.DELETE, before, null, lsn));
@@ -262,6 +282,18 @@ final class PgOutputDecoder {
       }
     }
     return r == null ? null : PostgresRecordDecoder.toRow(r.table(), r.schema(), values);
+  }
+
+  /** The new row with key values it left out (unchanged and stored out of line) taken from the old key row. */
+  private static Row keyFromBefore(Relation r, Row before, Row after) {
+    Object[] values = null;
+    for (int position : r.key()) {
+      if (after.get(position) == Row.UNAVAILABLE) {
+        values = values == null ? after.copyValues() : values;
+        values[position] = before.get(position);
+      }
+    }
+    return values == null ? after : Row.of(values);
   }
 
   private static boolean sameKey(Relation r, Row before, Row after) {

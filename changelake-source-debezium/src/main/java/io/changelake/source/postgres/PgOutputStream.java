@@ -88,10 +88,21 @@ final class PgOutputStream implements AutoCloseable {
     this.config = config;
     this.listener = listener;
     tables.forEach(t -> keys.put(t.id(), t.schema().primaryKey()));
-    this.startLsn = resume.map(PostgresPosition::commitLsn).orElseGet(this::slotStart);
+    if (resume.isPresent() && !resume.get().snapshotDone()) {
+      // the commit LSN of its offset: every transaction committed at or before it was emitted
+      PostgresPosition p = resume.get();
+      this.startLsn = p.commitLsn();
+      this.decoder = new PgOutputDecoder(keys.keySet(), this::schemaOf, p.major(),
+          p.betweenTransactions() ? p.sub() : 0, startLsn);
+    } else {
+      // a consistent point (the snapshot's, or a slot's): a transaction may commit exactly there
+      long point = resume.map(PostgresPosition::commitLsn).orElseGet(this::slotStart);
+      this.startLsn = point - 1;
+      this.decoder = new PgOutputDecoder(keys.keySet(), this::schemaOf, point, 0, startLsn);
+    }
     this.acknowledged = startLsn;
     this.confirmed = startLsn;
-    this.decoder = new PgOutputDecoder(keys.keySet(), this::schemaOf, startLsn);
+    this.confirmedAt = System.nanoTime();
     this.thread = new Thread(this::run, "changelake-pgoutput-" + config.slotName());
     this.thread.setDaemon(true);
     this.thread.start();
@@ -167,10 +178,11 @@ final class PgOutputStream implements AutoCloseable {
         confirm(s); // what the last commit acknowledged before close()
       } finally {
         keepalive.interrupt();
+        keepalive.join(5_000); // before the connection closes under it
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException | RuntimeException | Error e) {
       if (!closed) {
         listener.onFailure(e instanceof SourceException ? e : new SourceException("Streaming slot '"
             + config.slotName() + "' from " + catalog.where() + " failed: " + e.getMessage(), e));
@@ -299,6 +311,10 @@ final class PgOutputStream implements AutoCloseable {
     closed = true;
     try {
       thread.join(30_000);
+      if (thread.isAlive()) {
+        thread.interrupt();
+        thread.join(5_000);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -339,7 +339,8 @@ final class PostgresCatalog {
         "SELECT confirmed_flush_lsn - '0/0'::pg_lsn FROM pg_replication_slots WHERE slot_name = ?")) {
       ps.setString(1, config.slotName());
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? java.util.OptionalLong.of(rs.getBigDecimal(1).longValue()) : java.util.OptionalLong.empty();
+        return rs.next() && rs.getBigDecimal(1) != null ? java.util.OptionalLong.of(rs.getBigDecimal(1).longValue())
+            : java.util.OptionalLong.empty();
       }
     }
   }

@@ -91,6 +91,14 @@ public final class PostgresPosition implements SourcePosition {
         floor);
   }
 
+  /**
+   * Everything committed before {@code lsn + 1} was emitted, seen between transactions; ordered after the
+   * commit at {@code lastCommit} (and earlier idle positions, by {@code sub}) and before the next change.
+   */
+  static PostgresPosition streamIdle(long lastCommit, long sub, long lsn, long floor) {
+    return new PostgresPosition(PARTITION, offset(lsn, lsn, 0, 0), lastCommit, STREAM, -1, sub, floor);
+  }
+
   private static Map<String, Object> offset(long lsn, long lastCommit, long xid, long tsMicros) {
     return Map.of("lsn", lsn, "lsn_proc", lsn, "lsn_commit", lastCommit, "txId", xid, "ts_usec", tsMicros);
   }
@@ -165,6 +173,21 @@ public final class PostgresPosition implements SourcePosition {
   long commitLsn() {
     Object commit = offset.get("lsn_commit");
     return commit instanceof Number n ? n.longValue() : lsn();
+  }
+
+  /** The commit LSN that orders this position first (see the class comment). */
+  long major() {
+    return major;
+  }
+
+  /** Whether this is a stream position between transactions (a commit, heartbeat or idle position). */
+  boolean betweenTransactions() {
+    return phase == STREAM && minor == -1;
+  }
+
+  /** The idle number of a position between transactions. */
+  long sub() {
+    return sub;
   }
 
   long floor() {

@@ -359,6 +359,11 @@ public final class PostgresSource implements Source {
     }
   }
 
+  /** Whether changelake's own pgoutput reader streams, rather than Debezium. */
+  boolean streamsWithOwnReader() {
+    return pgoutput != null;
+  }
+
   @Override
   public SourcePosition parsePosition(String serialized) {
     return PostgresPosition.parse(serialized);

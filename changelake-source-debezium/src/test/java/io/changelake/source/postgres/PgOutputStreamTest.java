@@ -78,6 +78,7 @@ class PgOutputStreamTest {
     try (PostgresSource source = new PostgresSource(config("vals_slot", "vals"))) {
       source.start(Optional.empty(), listener);
       listener.awaitProgress(p -> !p.inSnapshot(), WAIT);
+      awaitOwnReader(source);
       pg.execute(pg.database(), "SET TIME ZONE 'Asia/Tokyo'; INSERT INTO vals VALUES " + VALUES.formatted(101),
           "INSERT INTO vals (id) VALUES (102)");
       List<ChangeEvent> streamed = listener.awaitEvents(e -> e.operation() == Operation.INSERT, 2, WAIT);
@@ -112,6 +113,7 @@ class PgOutputStreamTest {
     try (PostgresSource source = new PostgresSource(config("docs_slot", "docs|parts|fulls"))) {
       source.start(Optional.empty(), listener);
       SourcePosition done = listener.awaitProgress(p -> !p.inSnapshot(), WAIT);
+      awaitOwnReader(source);
       pg.execute(pg.database(),
           "INSERT INTO docs (id, note) VALUES (3, 'three')",
           "UPDATE docs SET note = 'uno' WHERE id = 1",
@@ -256,6 +258,15 @@ class PgOutputStreamTest {
     assertEquals(0, slotCount("fresh_slot"), "debezium.slot.drop.on.stop=true drops the slot on close");
   }
 
+  /** The stream starts on the snapshot's thread right after the snapshot's end: wait for it. */
+  private static void awaitOwnReader(PostgresSource source) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!source.streamsWithOwnReader() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(source.streamsWithOwnReader(), "changelake's reader streams, not Debezium");
+  }
+
   private static int slotCount(String slot) throws Exception {
     try (var c = pg.connect(pg.database());
         var s = c.prepareStatement("SELECT count(*) FROM pg_replication_slots WHERE slot_name = ?")) {
@@ -290,6 +301,7 @@ class PgOutputStreamTest {
     try (PostgresSource source = new PostgresSource(config("slow_slot", "slow"))) {
       source.start(Optional.empty(), listener);
       listener.awaitProgress(p -> !p.inSnapshot(), WAIT);
+      awaitOwnReader(source);
       pg.execute(pg.database(), "INSERT INTO slow VALUES (1)", "INSERT INTO slow SELECT generate_series(2, 2000)");
       Thread.sleep(1_000);
       pg.execute(pg.database(), "INSERT INTO slow VALUES (2001)");

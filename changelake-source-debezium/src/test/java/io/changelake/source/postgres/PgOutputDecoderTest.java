@@ -1,0 +1,126 @@
+package io.changelake.source.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.changelake.core.model.ChangeEvent;
+import io.changelake.core.model.Operation;
+import io.changelake.core.model.Row;
+import io.changelake.core.model.SourcePosition;
+import io.changelake.core.model.TableId;
+import io.changelake.core.model.TableSchema;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Positions of {@link PgOutputDecoder} on hand-made pgoutput messages: where the server's timing must not matter. */
+class PgOutputDecoderTest {
+  private static final TableId TABLE = new TableId("public", "t");
+  private static final int OID = 4711;
+
+  /** What a decoder emitted, in order. */
+  private static final class Emitted implements PgOutputDecoder.Receiver {
+    final List<ChangeEvent> changes = new ArrayList<>();
+    final List<SourcePosition> all = new ArrayList<>();
+
+    @Override
+    public void change(ChangeEvent event) {
+      changes.add(event);
+      all.add(event.position());
+    }
+
+    @Override
+    public void progress(PostgresPosition position) {
+      all.add(position);
+    }
+  }
+
+  private static PgOutputDecoder decoder(long major, long idleSub, long skipUpTo) {
+    return new PgOutputDecoder(Set.of(TABLE), (table, columns) -> new TableSchema(
+        List.of(PostgresTypes.column("id", "int4", 0, 0, false, true), PostgresTypes.column("v", "text", 0, 0, true,
+            false)), List.of("id")), major, idleSub, skipUpTo);
+  }
+
+  /** Relation, then one transaction committed at {@code commitLsn}: an insert of id 1, an update of id 1 leaving v out. */
+  private static void transaction(PgOutputDecoder decoder, long commitLsn, Emitted out) throws Exception {
+    decoder.decode(relation(), commitLsn - 300, out);
+    decoder.decode(message('B', b -> b.putLong(commitLsn).putLong(0).putInt(7)), commitLsn - 200, out);
+    decoder.decode(message('I', b -> {
+      b.putInt(OID).put((byte) 'N').putShort((short) 2);
+      b.put((byte) 'b').putInt(4).putInt(1);
+      b.put((byte) 'b').putInt(1).put((byte) 'x');
+    }), commitLsn - 100, out);
+    decoder.decode(message('U', b -> {
+      b.putInt(OID).put((byte) 'N').putShort((short) 2);
+      b.put((byte) 'b').putInt(4).putInt(1);
+      b.put((byte) 'u');
+    }), commitLsn - 50, out);
+    decoder.decode(message('C', b -> b.put((byte) 0).putLong(commitLsn).putLong(commitLsn + 40).putLong(0)),
+        commitLsn + 40, out);
+  }
+
+  @Test
+  void aTransactionCommittedExactlyAtAnIdlePositionIsStreamedWithTheSamePositionsOnReplay() throws Exception {
+    Emitted first = new Emitted();
+    PgOutputDecoder live = decoder(1000, 0, 999);
+    PostgresPosition idle = live.idle(2000);
+    assertEquals(1999, idle.commitLsn(), "everything before the keepalive's LSN");
+    first.all.add(idle);
+    assertNull(live.idle(2000), "nothing new, no new position");
+    transaction(live, 2000, first); // commits exactly where the keepalive pointed
+    assertEquals(2, first.changes.size(), "a commit at the idle LSN is streamed");
+    for (int i = 0; i + 1 < first.all.size(); i++) {
+      assertTrue(first.all.get(i).compareTo(first.all.get(i + 1)) < 0, "increasing: " + first.all);
+    }
+    assertEquals(Row.UNAVAILABLE, first.changes.get(1).after().get(1));
+
+    // resumed from the idle position, and again from the start without any keepalive: same positions
+    Emitted fromIdle = new Emitted();
+    transaction(decoder(idle.major(), idle.sub(), idle.commitLsn()), 2000, fromIdle);
+    Emitted fromStart = new Emitted();
+    transaction(decoder(1000, 0, 999), 2000, fromStart);
+    for (int i = 0; i < 2; i++) {
+      assertEquals(0, first.changes.get(i).position().compareTo(fromIdle.changes.get(i).position()));
+      assertEquals(0, first.changes.get(i).position().compareTo(fromStart.changes.get(i).position()));
+    }
+    assertEquals(Operation.UPDATE, fromStart.changes.get(1).operation());
+  }
+
+  @Test
+  void aTransactionCommittedAtTheResumeCommitIsNotSentAgain() throws Exception {
+    Emitted first = new Emitted();
+    transaction(decoder(1000, 0, 999), 2000, first);
+    PostgresPosition commit = (PostgresPosition) first.all.get(first.all.size() - 1);
+    assertEquals(2000, commit.commitLsn());
+    Emitted resumed = new Emitted();
+    transaction(decoder(commit.major(), commit.sub(), commit.commitLsn()), 2000, resumed);
+    assertEquals(List.of(), resumed.all, "PostgreSQL re-sends it; the decoder skips it");
+  }
+
+  private static ByteBuffer relation() {
+    return message('R', b -> {
+      b.putInt(OID).put(cstring("public")).put(cstring("t")).put((byte) 'd').putShort((short) 2);
+      b.put((byte) 1).put(cstring("id")).putInt(23).putInt(-1);
+      b.put((byte) 0).put(cstring("v")).putInt(25).putInt(-1);
+    });
+  }
+
+  private static byte[] cstring(String s) {
+    byte[] text = s.getBytes(StandardCharsets.UTF_8);
+    byte[] z = new byte[text.length + 1];
+    System.arraycopy(text, 0, z, 0, text.length);
+    return z;
+  }
+
+  private static ByteBuffer message(char type, java.util.function.Consumer<ByteBuffer> body) {
+    ByteBuffer b = ByteBuffer.allocate(256);
+    b.put((byte) type);
+    body.accept(b);
+    b.flip();
+    return b;
+  }
+}
