@@ -10,11 +10,17 @@ import io.changelake.core.spi.Source;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * every touched table once per interval with the source position inside the table commit, and
  * acknowledges that position to the source only after every table committed.
  *
+ * <p>A round's tables are written and committed on a committer thread while the loop gathers the next
+ * round, one round at a time and in order: the next round starts only after the previous one landed,
+ * and the loop waits for a round in flight before it touches a lake table itself (a schema change, a
+ * writer for snapshot or append-mode rows).
+ *
  * <p>On restart each table skips what it already holds, so no table ever goes back in time. A
  * table that cannot go on is suspended; the others continue, and the acknowledged position stays
  * at what the suspended table holds, so the source keeps its changes until it is fixed.
@@ -32,6 +43,8 @@ public final class CommitLoop implements ChangeListener {
   private static final Logger LOG = LoggerFactory.getLogger(CommitLoop.class);
   private static final Object STOP = new Object();
   private static final int QUEUE_CAPACITY = 8192;
+  /** How often the loop looks whether the round in flight landed, when no change arrives. */
+  private static final long IN_FLIGHT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   private final Source source;
   /** Every lake table, in order; a source table feeds one per format. */
@@ -41,11 +54,19 @@ public final class CommitLoop implements ChangeListener {
   private final PipelineSettings settings;
   private final PipelineListener listener;
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final ExecutorService committer = Executors.newSingleThreadExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "changelake-commit");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   private volatile boolean stopping;
   private volatile boolean closed;
   private boolean snapshotting;
   private SourcePosition roundEnd;
+  /** Changes taken since the last round started, each source change counted once. */
+  private long roundChanges;
+  private Round inFlight;
   private SourcePosition acknowledged;
   private Throwable sourceFailure;
 
@@ -72,11 +93,15 @@ public final class CommitLoop implements ChangeListener {
    */
   void run(Optional<SourcePosition> resumeFrom) {
     source.start(resumeFrom, this);
-    Instant deadline = Instant.now().plus(settings.commitInterval());
+    long interval = settings.commitInterval().toNanos();
+    long deadline = System.nanoTime() + interval;
     try {
       while (true) {
-        long waitMs = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
-        Object item = stopping ? queue.poll() : queue.poll(waitMs, TimeUnit.MILLISECONDS);
+        long waitNanos = Math.max(0, deadline - System.nanoTime());
+        if (inFlight != null) {
+          waitNanos = Math.min(waitNanos, IN_FLIGHT_POLL_NANOS);
+        }
+        Object item = stopping ? queue.poll() : queue.poll(waitNanos, TimeUnit.NANOSECONDS);
         if (item == STOP || (item == null && stopping)) {
           break;
         }
@@ -87,25 +112,44 @@ public final class CommitLoop implements ChangeListener {
         if (item != null) {
           handle(item);
         }
-        if (!snapshotting && (!Instant.now().isBefore(deadline) || pendingChanges() >= settings.maxPendingChanges())) {
-          commitRound();
-          deadline = Instant.now().plus(settings.commitInterval());
-        } else if (snapshotting && !Instant.now().isBefore(deadline)) {
+        if (inFlight != null && inFlight.done()) {
+          finishRound();
+        }
+        boolean due = System.nanoTime() - deadline >= 0;
+        // a round due while the last one is still being written keeps gathering until that one lands
+        if (!snapshotting && ((due && inFlight == null) || roundChanges >= settings.maxPendingChanges())) {
+          startRound();
+          deadline = System.nanoTime() + interval;
+        } else if (snapshotting && due) {
           reportSnapshotProgress();
-          deadline = Instant.now().plus(settings.commitInterval());
+          deadline = System.nanoTime() + interval;
         }
       }
       if (!snapshotting) {
-        commitRound();
+        startRound();
       }
+      finishRound();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
       closed = true;
       queue.clear();
+      committer.shutdown();
+      awaitCommitter();
     }
     if (sourceFailure != null) {
       throw new PipelineException("The source stopped: " + sourceFailure.getMessage(), sourceFailure);
+    }
+  }
+
+  /** Lets a commit still running after a failure end before the sinks are closed. */
+  private void awaitCommitter() {
+    try {
+      if (!committer.awaitTermination(1, TimeUnit.MINUTES)) {
+        LOG.warn("A lake commit did not end within a minute of the pipeline stopping");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -115,7 +159,7 @@ public final class CommitLoop implements ChangeListener {
     queue.offer(STOP);
   }
 
-  private void handle(Object item) {
+  private void handle(Object item) throws InterruptedException {
     if (item instanceof SourcePosition position) {
       if (snapshotting) {
         completeSnapshot(position);
@@ -131,15 +175,23 @@ public final class CommitLoop implements ChangeListener {
     }
     SourcePosition previous = roundEnd;
     roundEnd = event.position();
+    boolean taken = false;
     for (MirroredTable table : bySource.getOrDefault(event.table(), List.of())) {
+      if (inFlight != null && !table.suspended() && table.touchesLake(event)) {
+        finishRound();
+      }
       if (table.suspended() || table.alreadyHolds(event)) {
         continue;
       }
       try {
         accept(table, event, previous);
+        taken = true;
       } catch (RuntimeException e) {
         suspend(table, e);
       }
+    }
+    if (taken) {
+      roundChanges++;
     }
   }
 
@@ -157,12 +209,13 @@ public final class CommitLoop implements ChangeListener {
    * Ends the snapshot phase: commits every table with {@code position}, or, when the snapshot
    * emitted nothing (null), leaves each table's first commit to the first round.
    */
-  private void completeSnapshot(SourcePosition position) {
+  private void completeSnapshot(SourcePosition position) throws InterruptedException {
     snapshotting = false;
     if (position != null) {
       roundEnd = position;
       reportSnapshotProgress();
-      commitRound();
+      startRound();
+      finishRound();
     }
     listener.snapshotCompleted();
   }
@@ -177,62 +230,102 @@ public final class CommitLoop implements ChangeListener {
     }
   }
 
-  /** Source changes gathered since the last commit: every format of a table takes the same changes, counted once. */
-  private long pendingChanges() {
-    long pending = 0;
-    for (List<MirroredTable> formats : bySource.values()) {
-      pending += formats.stream().mapToLong(MirroredTable::pendingChanges).max().orElse(0);
-    }
-    return pending;
-  }
-
-  private void commitRound() {
+  /**
+   * Stages every table's pending changes at the round's end and hands them to the committer, once the
+   * round before has landed. A round that stages nothing still acknowledges progress.
+   */
+  private void startRound() throws InterruptedException {
     if (roundEnd == null) {
       return;
     }
-    List<TableReport> reports = new ArrayList<>();
-    int committedTables = 0;
-    long committedChanges = 0;
-    Instant newest = null;
+    finishRound();
+    List<TableCommit> commits = new ArrayList<>();
     for (MirroredTable table : tables) {
-      long changes = -1;
       if (!table.suspended()) {
-        Instant sourceTime = table.newestSourceTime();
-        try {
-          changes = table.commit(roundEnd, table.committed() == null);
-        } catch (CommitStateUnknownException e) {
-          throw new PipelineException("The commit of " + table.lakeId() + " may or may not have landed: "
-              + e.getMessage() + ". Nothing was acknowledged to the source; restart the sync and it resumes"
-              + " from what each table holds.", e);
-        } catch (RuntimeException e) {
-          suspend(table, e);
-        }
-        if (changes >= 0) {
-          committedTables++;
-          committedChanges += changes;
-          if (sourceTime != null && (newest == null || sourceTime.isAfter(newest))) {
-            newest = sourceTime;
-          }
+        MirroredTable.Staged staged = table.stage(roundEnd, table.committed() == null);
+        if (staged != null) {
+          commits.add(new TableCommit(table, staged, table.newestSourceTime()));
         }
       }
-      reports.add(table.report(changes));
     }
-    SourcePosition ack = acknowledgeable();
+    roundChanges = 0;
+    Future<?> written = commits.isEmpty() ? CompletableFuture.completedFuture(null)
+        : committer.submit(() -> commitAll(commits));
+    inFlight = new Round(roundEnd, commits, written);
+  }
+
+  /** On the committer thread: commits each table in turn; an unknown outcome ends the round. */
+  private static void commitAll(List<TableCommit> commits) {
+    for (TableCommit commit : commits) {
+      try {
+        commit.table.write(commit.staged);
+        commit.landed = true;
+      } catch (RuntimeException e) {
+        commit.failure = e;
+        if (e instanceof CommitStateUnknownException) {
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * Waits for the round in flight, if any, then records what landed, suspends the tables whose commit
+   * failed, acknowledges what every table holds and reports the round.
+   *
+   * @throws PipelineException when a commit's outcome is unknown
+   */
+  private void finishRound() throws InterruptedException {
+    if (inFlight == null) {
+      return;
+    }
+    Round round = inFlight;
+    inFlight = null;
+    try {
+      round.written().get();
+    } catch (ExecutionException e) {
+      throw new PipelineException("The lake commit failed: " + e.getCause(), e.getCause());
+    }
+    Map<MirroredTable, Long> committedNow = new IdentityHashMap<>();
+    long committedChanges = 0;
+    Instant newest = null;
+    for (TableCommit commit : round.commits()) {
+      if (commit.failure instanceof CommitStateUnknownException e) {
+        throw new PipelineException("The commit of " + commit.table.lakeId() + " may or may not have landed: "
+            + e.getMessage() + ". Nothing was acknowledged to the source; restart the sync and it resumes"
+            + " from what each table holds.", e);
+      }
+      if (commit.failure != null) {
+        suspend(commit.table, commit.failure);
+      } else if (commit.landed) {
+        commit.table.committed(commit.staged);
+        committedNow.put(commit.table, commit.staged.changes());
+        committedChanges += commit.staged.changes();
+        if (commit.sourceTime != null && (newest == null || commit.sourceTime.isAfter(newest))) {
+          newest = commit.sourceTime;
+        }
+      }
+    }
+    SourcePosition ack = acknowledgeable(round.end());
     boolean advanced = ack != null && (acknowledged == null || ack.compareTo(acknowledged) > 0);
     if (advanced) {
       source.acknowledge(ack);
       acknowledged = ack;
     }
-    if (committedTables > 0 || advanced) {
+    if (!committedNow.isEmpty() || advanced) {
+      List<TableReport> reports = new ArrayList<>();
+      for (MirroredTable table : tables) {
+        reports.add(table.report(committedNow.getOrDefault(table, -1L)));
+      }
       Duration lag = newest == null ? null : Duration.between(newest, Instant.now());
-      listener.committed(new CommitReport(Instant.now(), reports, committedTables, committedChanges,
-          acknowledged == null ? null : acknowledged.describe(), lag, source.lagBytes(roundEnd)));
+      listener.committed(new CommitReport(Instant.now(), reports, committedNow.size(), committedChanges,
+          acknowledged == null ? null : acknowledged.describe(), lag, source.lagBytes(round.end())));
     }
   }
 
   /** The newest position every table holds: the round's end, held back by suspended tables. */
-  private SourcePosition acknowledgeable() {
-    SourcePosition ack = roundEnd;
+  private SourcePosition acknowledgeable(SourcePosition end) {
+    SourcePosition ack = end;
     for (MirroredTable table : tables) {
       if (table.suspended()) {
         SourcePosition held = table.committed();
@@ -284,6 +377,28 @@ public final class CommitLoop implements ChangeListener {
   private void enqueue(Object item) throws InterruptedException {
     while (!closed && !queue.offer(item, 200, TimeUnit.MILLISECONDS)) {
       // back-pressure: wait for the loop
+    }
+  }
+
+  /** One table's part of a round; the outcome fields are written by the committer, read after the round. */
+  private static final class TableCommit {
+    private final MirroredTable table;
+    private final MirroredTable.Staged staged;
+    private final Instant sourceTime;
+    private boolean landed;
+    private RuntimeException failure;
+
+    private TableCommit(MirroredTable table, MirroredTable.Staged staged, Instant sourceTime) {
+      this.table = table;
+      this.staged = staged;
+      this.sourceTime = sourceTime;
+    }
+  }
+
+  /** A round handed to the committer: its end position, its tables, and when they are written. */
+  private record Round(SourcePosition end, List<TableCommit> commits, Future<?> written) {
+    boolean done() {
+      return written.isDone();
     }
   }
 }

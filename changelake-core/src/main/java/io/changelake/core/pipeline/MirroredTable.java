@@ -119,12 +119,14 @@ final class MirroredTable {
    * suspend the table by throwing {@link SuspendException}.
    */
   void accept(ChangeEvent event) {
-    if (!transforms.isNone()) {
-      if (event.schema() != lastSourceSchema) {
+    if (event.schema() != lastSourceSchema) {
+      if (!transforms.isNone()) {
         transform = transforms.bind(event.schema());
         transformsByOutput.put(transform.outputSchema(), transform);
-        lastSourceSchema = event.schema();
       }
+      lastSourceSchema = event.schema();
+    }
+    if (!transforms.isNone()) {
       try {
         event = transform.apply(event);
       } catch (ComputedColumnException e) {
@@ -159,12 +161,17 @@ final class MirroredTable {
 
   private TableWriter openWriter() {
     if (writer == null) {
-      writer = lake.newWriter();
-      if (replaceOnSnapshot) {
-        writer.overwrite();
-      }
+      writer = newWriter(replaceOnSnapshot);
     }
     return writer;
+  }
+
+  private TableWriter newWriter(boolean overwrite) {
+    TableWriter opened = lake.newWriter();
+    if (overwrite) {
+      opened.overwrite();
+    }
+    return opened;
   }
 
   private void followSchema(TableSchema eventSchema) {
@@ -200,37 +207,75 @@ final class MirroredTable {
   }
 
   /**
-   * Writes what is pending and commits it with {@code position}. A table with nothing pending is
-   * committed only when {@code always} (to record its first position).
+   * Writes what is pending and commits it with {@code position}, on this thread. A table with nothing
+   * pending is committed only when {@code always} (to record its first position).
    *
    * @return the number of changes committed, or -1 when nothing was committed
    */
   long commit(SourcePosition position, boolean always) {
-    if (!hasPending() && !always) {
+    Staged staged = stage(position, always);
+    if (staged == null) {
       return -1;
     }
-    TableWriter out = openWriter();
-    try {
-      if (fold != null) {
-        writeFold(out);
-      }
-      out.commit(new CommitMetadata(position.serialize(), true, pipeline, null));
-    } finally {
-      out.close();
-      writer = null;
-      fold = null;
-    }
-    long changes = pendingChanges;
-    committed = position;
-    snapshotComplete = true;
-    replaceOnSnapshot = false;
-    totalChanges += changes;
-    pendingChanges = 0;
-    lastCommit = Instant.now();
-    return changes;
+    write(staged);
+    committed(staged);
+    return staged.changes();
   }
 
-  private void writeFold(TableWriter out) {
+  /**
+   * Takes what is pending out of the table, to be committed with {@code position} by {@link #write}
+   * while the table gathers the next changes. A table with nothing pending is staged only when {@code
+   * always} (to record its first position).
+   *
+   * @return the staged commit, or null when there is nothing to commit
+   */
+  Staged stage(SourcePosition position, boolean always) {
+    if (!hasPending() && !always) {
+      return null;
+    }
+    Staged staged = new Staged(position, writer, fold, pendingChanges, replaceOnSnapshot);
+    writer = null;
+    fold = null;
+    pendingChanges = 0;
+    replaceOnSnapshot = false;
+    return staged;
+  }
+
+  /**
+   * Writes a staged commit and commits it. Touches only the staged changes and the lake table, so it
+   * may run on another thread while this table takes changes, provided the lake table's schema does not
+   * change meanwhile (see {@link #touchesLake}) and commits run in the order they were staged.
+   */
+  void write(Staged staged) {
+    TableWriter out = staged.writer() != null ? staged.writer() : newWriter(staged.overwrite());
+    try {
+      if (staged.fold() != null) {
+        writeFold(out, staged.fold());
+      }
+      out.commit(new CommitMetadata(staged.position().serialize(), true, pipeline, null));
+    } finally {
+      out.close();
+    }
+  }
+
+  /** Records that a staged commit landed. */
+  void committed(Staged staged) {
+    committed = staged.position();
+    snapshotComplete = true;
+    totalChanges += staged.changes();
+    lastCommit = Instant.now();
+  }
+
+  /**
+   * Whether taking this event may change the lake table's schema or open a writer, which must not
+   * happen while a staged commit of this table is being written.
+   */
+  boolean touchesLake(ChangeEvent event) {
+    return event.schema() != lastSourceSchema
+        || (writer == null && (lake.mode() == WriteMode.APPEND || event.operation() == Operation.SNAPSHOT));
+  }
+
+  private void writeFold(TableWriter out, KeyedFold fold) {
     TableSchema lakeSchema = lake.schema();
     List<KeyedFold.Entry> unresolved = new ArrayList<>();
     for (KeyedFold.Entry entry : fold.entries()) {
@@ -318,6 +363,12 @@ final class MirroredTable {
     return new TableReport(source, lake.id(), format, state, Math.max(committedNow, 0), totalChanges, lastCommit,
         committed == null ? null : committed.describe(), suspendedReason);
   }
+
+  /**
+   * One commit of a table, taken out of it: the writer rows streamed into (snapshot, append mode), the
+   * fold of upsert-mode changes, or neither (a commit that records a position only).
+   */
+  record Staged(SourcePosition position, TableWriter writer, KeyedFold fold, long changes, boolean overwrite) { }
 
   /** A problem that stops this table only. */
   static final class SuspendException extends RuntimeException {
