@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * acknowledges that position to the source only after every table committed.
  *
  * <p>A round's tables are written and committed on a committer thread while the loop gathers the next
- * round, one round at a time and in order: the next round starts only after the previous one landed,
+ * round, one round at a time and in order: the next round starts only after the previous one finished,
  * and the loop waits for a round in flight before it touches a lake table itself (a schema change, a
- * writer for snapshot or append-mode rows).
+ * writer for snapshot or append-mode rows), so only upsert-mode folds gather during a commit.
  *
  * <p>On restart each table skips what it already holds, so no table ever goes back in time. A
  * table that cannot go on is suspended; the others continue, and the acknowledged position stays
@@ -99,7 +99,8 @@ public final class CommitLoop implements ChangeListener {
       while (true) {
         long waitNanos = Math.max(0, deadline - System.nanoTime());
         if (inFlight != null) {
-          waitNanos = Math.min(waitNanos, IN_FLIGHT_POLL_NANOS);
+          // a round due while one is in flight waits for that one, not for changes
+          waitNanos = waitNanos == 0 ? IN_FLIGHT_POLL_NANOS : Math.min(waitNanos, IN_FLIGHT_POLL_NANOS);
         }
         Object item = stopping ? queue.poll() : queue.poll(waitNanos, TimeUnit.NANOSECONDS);
         if (item == STOP || (item == null && stopping)) {
@@ -142,13 +143,26 @@ public final class CommitLoop implements ChangeListener {
     }
   }
 
-  /** Lets a commit still running after a failure end before the sinks are closed. */
+  /**
+   * Lets a commit still running after a failure or an interrupt end before the sinks are closed; an
+   * interrupt meanwhile is kept for the caller.
+   */
   private void awaitCommitter() {
-    try {
-      if (!committer.awaitTermination(1, TimeUnit.MINUTES)) {
+    boolean interrupted = Thread.interrupted();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (!committer.isTerminated()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
         LOG.warn("A lake commit did not end within a minute of the pipeline stopping");
+        break;
       }
-    } catch (InterruptedException e) {
+      try {
+        committer.awaitTermination(left, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
     }
   }
@@ -186,6 +200,8 @@ public final class CommitLoop implements ChangeListener {
       try {
         accept(table, event, previous);
         taken = true;
+      } catch (CommitStateUnknownException e) {
+        throw unknownOutcome(table, e);
       } catch (RuntimeException e) {
         suspend(table, e);
       }
@@ -291,12 +307,12 @@ public final class CommitLoop implements ChangeListener {
     Instant newest = null;
     for (TableCommit commit : round.commits()) {
       if (commit.failure instanceof CommitStateUnknownException e) {
-        throw new PipelineException("The commit of " + commit.table.lakeId() + " may or may not have landed: "
-            + e.getMessage() + ". Nothing was acknowledged to the source; restart the sync and it resumes"
-            + " from what each table holds.", e);
+        throw unknownOutcome(commit.table, e);
       }
       if (commit.failure != null) {
-        suspend(commit.table, commit.failure);
+        if (!commit.table.suspended()) {
+          suspend(commit.table, commit.failure);
+        }
       } else if (commit.landed) {
         commit.table.committed(commit.staged);
         committedNow.put(commit.table, commit.staged.changes());
@@ -321,6 +337,12 @@ public final class CommitLoop implements ChangeListener {
       listener.committed(new CommitReport(Instant.now(), reports, committedNow.size(), committedChanges,
           acknowledged == null ? null : acknowledged.describe(), lag, source.lagBytes(round.end())));
     }
+  }
+
+  private static PipelineException unknownOutcome(MirroredTable table, CommitStateUnknownException e) {
+    return new PipelineException("The commit of " + table.lakeId() + " may or may not have landed: "
+        + e.getMessage() + ". Nothing was acknowledged to the source; restart the sync and it resumes"
+        + " from what each table holds.", e);
   }
 
   /** The newest position every table holds: the round's end, held back by suspended tables. */

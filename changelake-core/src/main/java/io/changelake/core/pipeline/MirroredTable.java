@@ -47,6 +47,8 @@ final class MirroredTable {
   private final Map<TableSchema, RowTransform> transformsByOutput = new IdentityHashMap<>();
   private TableSchema lastEventSchema;
   private TableSchema lastTargetSchema;
+  /** The lake table's schema as of the last schema followed, read on the loop's thread only. */
+  private TableSchema lakeSchema;
   private RowProjection lastProjection;
 
   private TableWriter writer;
@@ -147,7 +149,7 @@ final class MirroredTable {
       openWriter().insert(lastProjection.apply(event.after()));
     } else {
       if (fold == null) {
-        fold = new KeyedFold(lake.schema(), this::refill);
+        fold = new KeyedFold(lakeSchema, this::refill);
       }
       try {
         fold.add(event);
@@ -197,8 +199,9 @@ final class MirroredTable {
       lastTargetSchema = target;
     }
     lastEventSchema = eventSchema;
+    lakeSchema = lake.schema();
     lastProjection = new RowProjection(
-        lake.mode() == WriteMode.APPEND ? ChangeLog.rowSchemaFor(eventSchema) : eventSchema, lake.schema());
+        lake.mode() == WriteMode.APPEND ? ChangeLog.rowSchemaFor(eventSchema) : eventSchema, lakeSchema);
   }
 
   /** Whether a commit has anything to write for this table. */
@@ -242,9 +245,10 @@ final class MirroredTable {
   }
 
   /**
-   * Writes a staged commit and commits it. Touches only the staged changes and the lake table, so it
-   * may run on another thread while this table takes changes, provided the lake table's schema does not
-   * change meanwhile (see {@link #touchesLake}) and commits run in the order they were staged.
+   * Writes a staged commit and commits it. Touches only the staged changes, the lake table and the bound
+   * transforms (to refill rows), so it may run on another thread while this table takes changes, provided
+   * none of those change meanwhile (see {@link #touchesLake}) and commits run in the order they were
+   * staged.
    */
   void write(Staged staged) {
     TableWriter out = staged.writer() != null ? staged.writer() : newWriter(staged.overwrite());

@@ -14,6 +14,10 @@ import java.util.Optional;
  * One lake table, as seen by the commit loop.
  *
  * <p>Rows handed to writers are positioned by {@link #schema()}.
+ *
+ * <p>Implementations need not be thread-safe: the commit loop uses a table from one thread at a time,
+ * its own or its committer's, handing it over with a happens-before edge. Only {@link #id()} and {@link
+ * #mode()}, which never change, are read from both.
  */
 public interface SinkTable {
 

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Delta table as the commit loop sees it: every read loads the latest (or the asked) version of
- * the log with Kernel. Not thread-safe: one pipeline thread uses it.
+ * the log with Kernel. Not thread-safe: used by one thread at a time (see {@link io.changelake.core.spi.SinkTable}).
  */
 final class DeltaTable implements SinkTable {
   private static final Logger LOG = LoggerFactory.getLogger(DeltaTable.class);

@@ -47,7 +47,8 @@ import org.apache.iceberg.util.DateTimeUtil;
 import org.apache.iceberg.util.SnapshotUtil;
 
 /**
- * An Iceberg table as the commit loop sees it. Not thread-safe: one pipeline thread uses it.
+ * An Iceberg table as the commit loop sees it. Not thread-safe: used by one thread at a time (see {@link
+ * io.changelake.core.spi.SinkTable}).
  */
 final class IcebergTable implements SinkTable {
   /** Keys per lookup scan: large enough to make few scans, small enough to keep the filter cheap. */

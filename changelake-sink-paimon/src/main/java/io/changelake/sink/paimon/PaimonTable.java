@@ -32,7 +32,8 @@ import org.apache.paimon.table.FileStoreTable;
 import org.apache.paimon.utils.SnapshotManager;
 
 /**
- * A Paimon table as the commit loop sees it. Not thread-safe: one pipeline thread uses it.
+ * A Paimon table as the commit loop sees it. Not thread-safe: used by one thread at a time (see {@link
+ * io.changelake.core.spi.SinkTable}).
  *
  * <p>Every pipeline commit is one Paimon commit by {@link PaimonTableWriter#COMMIT_USER} whose
  * snapshot properties hold the {@link CommitMetadata} keys (a compaction in the same commit makes a
