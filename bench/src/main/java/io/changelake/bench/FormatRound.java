@@ -125,21 +125,22 @@ final class FormatRound {
       double commitSeconds = (match.committedAt().toEpochMilli() - process.launchedAtMillis()) / 1000.0;
       ProcStats stats = process.stats();
       int exitCode = process.stop();
-      double sustained = CommitLog.sustainedChangesPerSecond(dir.resolve("sync-backlog.log"), settings.changes());
+      double fromPipelineStart = CommitLog.changesPerSecondFromPipelineStart(dir.resolve("sync-backlog.log"),
+          settings.changes());
       log.accept(String.format("[%s] BACKLOG of %d changes caught up %.1f s after relaunch (%.0f changes/s;"
-          + " %.0f changes/s from the first commit to the last); sync CPU %.1f s, exit %d", format,
-          settings.changes(), commitSeconds, settings.changes() / commitSeconds, sustained, stats.cpuSeconds(),
-          exitCode));
-      return new Backlog(applySeconds, match.detectedSeconds(), commitSeconds, sustained, stats, exitCode);
+          + " %.0f changes/s from the pipeline's start); sync CPU %.1f s, exit %d", format,
+          settings.changes(), commitSeconds, settings.changes() / commitSeconds, fromPipelineStart,
+          stats.cpuSeconds(), exitCode));
+      return new Backlog(applySeconds, match.detectedSeconds(), commitSeconds, fromPipelineStart, stats, exitCode);
     }
   }
 
   /**
-   * The backlog phase's figures: seconds from the relaunch, the sustained rate between the first and the
-   * last commit of the backlog, and the relaunched process's use.
+   * The backlog phase's figures: seconds from the relaunch, the rate from the pipeline's start (no JVM start,
+   * see {@link CommitLog#changesPerSecondFromPipelineStart}), and the relaunched process's use.
    */
   record Backlog(double applySeconds, double detectedSeconds, double commitSeconds,
-                 double sustainedChangesPerSecond, ProcStats process, int exitCode) { }
+                 double changesPerSecondFromPipelineStart, ProcStats process, int exitCode) { }
 
   /**
    * {@code changelake compact} on the table, in its own JVM with {@link #COMPACT_HEAP}: Iceberg's reader
