@@ -75,8 +75,8 @@ final class SyncOptions {
   Duration commitInterval;
 
   @Option(names = "--max-pending-changes", defaultValue = "" + DEFAULT_MAX_PENDING,
-      description = "Commit early once this many changes are pending (bounds memory: while a commit is written, the next"
-          + " round gathers up to as many again). Default: ${DEFAULT-VALUE}.")
+      description = "Commit early once this many changes are pending, counting those of a commit still being written"
+          + " (bounds memory). Default: ${DEFAULT-VALUE}.")
   int maxPendingChanges;
 
   SyncRequest toRequest(TableFilter filter, String table) {

@@ -64,7 +64,7 @@ public final class CommitLoop implements ChangeListener {
   private volatile boolean closed;
   private boolean snapshotting;
   private SourcePosition roundEnd;
-  /** Changes taken since the last round started, each source change counted once. */
+  /** Changes taken since the last round was staged, each source change counted once. */
   private long roundChanges;
   private Round inFlight;
   private SourcePosition acknowledged;
@@ -117,13 +117,20 @@ public final class CommitLoop implements ChangeListener {
           finishRound();
         }
         boolean due = System.nanoTime() - deadline >= 0;
-        // a round due while the last one is still being written keeps gathering until that one lands
-        if (!snapshotting && ((due && inFlight == null) || roundChanges >= settings.maxPendingChanges())) {
-          startRound();
-          deadline = System.nanoTime() + interval;
-        } else if (snapshotting && due) {
-          reportSnapshotProgress();
-          deadline = System.nanoTime() + interval;
+        if (snapshotting) {
+          if (due) {
+            reportSnapshotProgress();
+            deadline = System.nanoTime() + interval;
+          }
+        } else {
+          if (inFlight != null && pendingChanges() >= settings.maxPendingChanges()) {
+            finishRound(); // the memory bound covers the round in flight and the one gathering
+          }
+          // a round due while the last one is still being written keeps gathering until that one lands
+          if (inFlight == null && (due || roundChanges >= settings.maxPendingChanges())) {
+            startRound();
+            deadline = System.nanoTime() + interval;
+          }
         }
       }
       if (!snapshotting) {
@@ -246,6 +253,11 @@ public final class CommitLoop implements ChangeListener {
     }
   }
 
+  /** Changes held in memory: the round gathering and the round in flight, each source change counted once. */
+  private long pendingChanges() {
+    return roundChanges + (inFlight == null ? 0 : inFlight.changes());
+  }
+
   /**
    * Stages every table's pending changes at the round's end and hands them to the committer, once the
    * round before has landed. A round that stages nothing still acknowledges progress.
@@ -264,10 +276,10 @@ public final class CommitLoop implements ChangeListener {
         }
       }
     }
-    roundChanges = 0;
     Future<?> written = commits.isEmpty() ? CompletableFuture.completedFuture(null)
         : committer.submit(() -> commitAll(commits));
-    inFlight = new Round(roundEnd, commits, written);
+    inFlight = new Round(roundEnd, roundChanges, commits, written);
+    roundChanges = 0;
   }
 
   /** On the committer thread: commits each table in turn; an unknown outcome ends the round. */
@@ -417,8 +429,8 @@ public final class CommitLoop implements ChangeListener {
     }
   }
 
-  /** A round handed to the committer: its end position, its tables, and when they are written. */
-  private record Round(SourcePosition end, List<TableCommit> commits, Future<?> written) {
+  /** A round handed to the committer: its end position, its source changes, its tables, and when they are written. */
+  private record Round(SourcePosition end, long changes, List<TableCommit> commits, Future<?> written) {
     boolean done() {
       return written.isDone();
     }
