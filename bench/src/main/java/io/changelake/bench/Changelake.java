@@ -10,63 +10,39 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How to start the changelake command as the {@code changelake} launcher does: {@code java <the
- * launcher's JVM options> -jar changelake-cli/target/changelake.jar} when that jar exists (what users
- * run), else {@code java <options> -cp <this classpath> io.changelake.cli.Main}. The launcher's options
- * are {@code changelake-cli/jvm.options}, or {@code CHANGELAKE_JVM_OPTS} when set.
+ * How to start the changelake command: {@code java -jar changelake-cli/target/changelake.jar} when
+ * that jar exists (what users run), else {@code java -cp <this classpath> io.changelake.cli.Main}.
  */
 final class Changelake {
   private static final String MAIN = "io.changelake.cli.Main";
-  private static final String JVM_OPTIONS_FILE = "changelake-cli/jvm.options";
 
   private final List<String> launch;
-  private final List<String> launcherOptions;
   private final String description;
   private final boolean formatFlag;
 
-  private Changelake(List<String> launch, List<String> launcherOptions, String description) {
+  private Changelake(List<String> launch, String description) {
     this.launch = launch;
-    this.launcherOptions = launcherOptions;
-    this.description = description + ", JVM options " + String.join(" ", launcherOptions);
+    this.description = description;
     this.formatFlag = helpOf("sync-table").contains("--format");
   }
 
   /** The jar if given or found under {@code repo}, else this JVM's classpath. */
   static Changelake find(Path jar, Path repo) {
-    List<String> options = launcherOptions(repo);
     Path candidate = jar != null ? jar : repo.resolve("changelake-cli/target/changelake.jar");
     if (Files.isRegularFile(candidate)) {
-      return new Changelake(List.of("-jar", candidate.toAbsolutePath().toString()), options, candidate.toString());
+      return new Changelake(List.of("-jar", candidate.toAbsolutePath().toString()), candidate.toString());
     }
     if (jar != null) {
       throw new IllegalArgumentException("No changelake jar at " + jar);
     }
     String classpath = System.getProperty("java.class.path");
-    return new Changelake(List.of("-cp", classpath, MAIN), options, MAIN + " on the bench's classpath");
+    return new Changelake(List.of("-cp", classpath, MAIN), MAIN + " on the bench's classpath");
   }
 
-  private static List<String> launcherOptions(Path repo) {
-    String fromEnv = System.getenv("CHANGELAKE_JVM_OPTS");
-    if (fromEnv != null) {
-      return List.of(fromEnv.trim().split("\\s+")).stream().filter(o -> !o.isEmpty()).toList();
-    }
-    Path file = repo.resolve(JVM_OPTIONS_FILE);
-    try {
-      return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::trim)
-          .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
-    } catch (IOException e) {
-      throw new IllegalStateException("Cannot read the launcher's JVM options " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * The java command line for {@code args}: the launcher's JVM options, then {@code jvmOptions} (e.g.
-   * {@code -Xmx2g}).
-   */
+  /** The java command line for {@code args} with extra JVM options (e.g. {@code -Xmx2g}). */
   List<String> command(List<String> jvmOptions, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(launcherOptions);
     command.addAll(jvmOptions);
     command.addAll(launch);
     command.addAll(args);

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * <p>A round's tables are written and committed on a committer thread while the loop gathers the next
  * round, one round at a time and in order: the next round starts only after the previous one finished,
  * and the loop waits for a round in flight before it touches a lake table itself (a schema change, a
- * writer for snapshot or append-mode rows), so only upsert-mode folds gather during a commit.
+ * writer for snapshot or append-mode rows), so only upsert-mode folds gather during a commit. The
+ * round in flight and the round gathering hold at most {@link PipelineSettings#maxPendingChanges()}
+ * changes together.
  *
  * <p>On restart each table skips what it already holds, so no table ever goes back in time. A
  * table that cannot go on is suspended; the others continue, and the acknowledged position stays
