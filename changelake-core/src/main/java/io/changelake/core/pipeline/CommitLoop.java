@@ -225,7 +225,7 @@ public final class CommitLoop implements ChangeListener {
     try {
       table.accept(event);
     } catch (MirroredTable.FlushFirstException e) {
-      table.commit(previous, false);
+      table.commitPending(previous);
       table.accept(event);
     }
   }

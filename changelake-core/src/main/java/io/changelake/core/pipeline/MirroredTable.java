@@ -209,20 +209,13 @@ final class MirroredTable {
     return writer != null || (fold != null && !fold.isEmpty());
   }
 
-  /**
-   * Writes what is pending and commits it with {@code position}, on this thread. A table with nothing
-   * pending is committed only when {@code always} (to record its first position).
-   *
-   * @return the number of changes committed, or -1 when nothing was committed
-   */
-  long commit(SourcePosition position, boolean always) {
-    Staged staged = stage(position, always);
-    if (staged == null) {
-      return -1;
+  /** Writes what is pending, if anything, and commits it with {@code position}, on this thread. */
+  void commitPending(SourcePosition position) {
+    Staged staged = stage(position, false);
+    if (staged != null) {
+      write(staged);
+      committed(staged);
     }
-    write(staged);
-    committed(staged);
-    return staged.changes();
   }
 
   /**
