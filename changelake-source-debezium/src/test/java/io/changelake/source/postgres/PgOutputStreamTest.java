@@ -16,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,19 +47,7 @@ class PgOutputStreamTest {
   }
 
   private static PostgresSourceConfig config(String slot, String tables, String... extra) {
-    Map<String, String> values = new HashMap<>();
-    for (int i = 0; i < extra.length; i += 2) {
-      values.put(extra[i], extra[i + 1]);
-    }
-    values.put("hostname", pg.host());
-    values.put("port", String.valueOf(pg.port()));
-    values.put("username", pg.username());
-    values.put("password", pg.password());
-    values.put("database-name", pg.database());
-    values.put("table-name", tables);
-    values.put("slot.name", slot);
-    values.put("publication.name", slot + "_pub");
-    return PostgresSourceConfig.parse(values);
+    return SourceConfigs.of(pg, slot, tables, extra);
   }
 
   private static final String VALUES = "(%d, 32767, 9223372036854775807, 12345678.91, 'NaN', '-Infinity', 'NaN', true,"

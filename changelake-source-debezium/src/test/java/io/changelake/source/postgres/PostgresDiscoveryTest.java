@@ -14,7 +14,6 @@ import io.changelake.core.spi.TableFilter;
 import io.changelake.testkit.PostgresServer;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,19 +45,6 @@ class PostgresDiscoveryTest {
     }
   }
 
-  private static Map<String, String> options(PostgresServer server, String... extra) {
-    Map<String, String> values = new HashMap<>();
-    values.put("hostname", server.host());
-    values.put("port", String.valueOf(server.port()));
-    values.put("username", server.username());
-    values.put("password", server.password());
-    values.put("database-name", server.database());
-    for (int i = 0; i < extra.length; i += 2) {
-      values.put(extra[i], extra[i + 1]);
-    }
-    return values;
-  }
-
   private static SourceException failure(Map<String, String> options) {
     try (PostgresSource source = new PostgresSource(PostgresSourceConfig.parse(options))) {
       SourceException e = assertThrows(SourceException.class, source::discover);
@@ -71,7 +57,7 @@ class PostgresDiscoveryTest {
   @Test
   void readsColumnsKeysAndEstimates() {
     try (PostgresSource source = new PostgresSource(PostgresSourceConfig.parse(
-        options(pg, "table-name", "customers|orders|no_key")))) {
+        SourceConfigs.options(pg, "table-name", "customers|orders|no_key")))) {
       List<SourceTable> tables = source.discover();
       assertEquals(List.of("customers", "no_key", "orders"), tables.stream().map(t -> t.id().name()).toList());
       TableSchema customers = tables.get(0).schema();
@@ -89,7 +75,7 @@ class PostgresDiscoveryTest {
 
   @Test
   void tableFilterSelectsForSyncDatabase() {
-    try (PostgresSource source = new PostgresSource(PostgresSourceConfig.parse(options(pg)),
+    try (PostgresSource source = new PostgresSource(PostgresSourceConfig.parse(SourceConfigs.options(pg)),
         TableFilter.of("orders.*|customers", "orders_archive"))) {
       assertEquals(List.of("customers", "orders"), source.discover().stream().map(t -> t.id().name()).toList());
     }
@@ -97,7 +83,8 @@ class PostgresDiscoveryTest {
 
   @Test
   void tableWithoutReplicaIdentityIsRefusedBeforeItBreaksTheApplication() throws Exception {
-    SourceException e = failure(options(pg, "table-name", "customers|no_identity", "publication.name", "guarded_pub"));
+    SourceException e = failure(
+        SourceConfigs.options(pg, "table-name", "customers|no_identity", "publication.name", "guarded_pub"));
     assertTrue(e.getMessage().contains("public.no_identity") && e.getMessage().contains("REPLICA IDENTITY FULL")
         && !e.getMessage().contains("customers"), e.getMessage());
     // nothing was published, so the application's writes still work
@@ -110,33 +97,33 @@ class PostgresDiscoveryTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    SourceException e = failure(options(pg, "port", String.valueOf(port), "table-name", "customers"));
+    SourceException e = failure(SourceConfigs.options(pg, "port", String.valueOf(port), "table-name", "customers"));
     assertTrue(e.getMessage().contains("Cannot reach PostgreSQL at 127.0.0.1:" + port), e.getMessage());
     assertTrue(e.getMessage().contains("'hostname'"), e.getMessage());
   }
 
   @Test
   void wrongPassword() {
-    SourceException e = failure(options(pg, "password", "not-the-password", "table-name", "customers"));
+    SourceException e = failure(SourceConfigs.options(pg, "password", "not-the-password", "table-name", "customers"));
     assertTrue(e.getMessage().contains("rejected the password of role 'postgres'"), e.getMessage());
   }
 
   @Test
   void unknownDatabase() {
-    SourceException e = failure(options(pg, "database-name", "nope", "table-name", "customers"));
+    SourceException e = failure(SourceConfigs.options(pg, "database-name", "nope", "table-name", "customers"));
     assertTrue(e.getMessage().contains("Database 'nope' does not exist"), e.getMessage());
   }
 
   @Test
   void roleWithoutReplication() {
-    SourceException e = failure(options(pg, "username", "reader", "password", "reader-secret",
+    SourceException e = failure(SourceConfigs.options(pg, "username", "reader", "password", "reader-secret",
         "table-name", "customers"));
     assertTrue(e.getMessage().contains("ALTER ROLE reader WITH REPLICATION;"), e.getMessage());
   }
 
   @Test
   void noMatchingTableListsTheTables() {
-    SourceException e = failure(options(pg, "table-name", "custmers"));
+    SourceException e = failure(SourceConfigs.options(pg, "table-name", "custmers"));
     assertTrue(e.getMessage().contains("custmers"), e.getMessage());
     assertTrue(e.getMessage().contains("customers, no_identity, no_key, orders, orders_archive"), e.getMessage());
   }
@@ -144,7 +131,7 @@ class PostgresDiscoveryTest {
   @Test
   void slotInUseByAnotherProcess() throws Exception {
     try (PostgresSource first = startReading("busy")) {
-      SourceException e = failure(options(pg, "table-name", "customers", "slot.name", "busy",
+      SourceException e = failure(SourceConfigs.options(pg, "table-name", "customers", "slot.name", "busy",
           "slot.busy.timeout", "1s"));
       assertTrue(e.getMessage().matches("(?s).*'busy' is in use by another process \\(pid \\d+\\).*"), e.getMessage());
       assertTrue(e.getMessage().contains("slot.name"), e.getMessage());
@@ -165,7 +152,7 @@ class PostgresDiscoveryTest {
     });
     closer.start();
     try (PostgresSource second = new PostgresSource(PostgresSourceConfig.parse(
-        options(pg, "table-name", "customers", "slot.name", "released", "slot.busy.timeout", "60s")))) {
+        SourceConfigs.options(pg, "table-name", "customers", "slot.name", "released", "slot.busy.timeout", "60s")))) {
       assertEquals(1, second.discover().size());
       assertFalse(slotActive("released"));
     } finally {
@@ -177,7 +164,7 @@ class PostgresDiscoveryTest {
   private static PostgresSource startReading(String slot) throws Exception {
     CollectingListener listener = new CollectingListener();
     PostgresSource source = new PostgresSource(PostgresSourceConfig.parse(
-        options(pg, "table-name", "customers", "slot.name", slot)));
+        SourceConfigs.options(pg, "table-name", "customers", "slot.name", slot)));
     source.start(Optional.empty(), listener);
     listener.awaitProgress(p -> !p.inSnapshot(), Duration.ofSeconds(60));
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -200,7 +187,7 @@ class PostgresDiscoveryTest {
   void walLevelReplica() {
     try (PostgresServer replica = PostgresServer.builder().setting("wal_level", "replica").start()) {
       replica.execute(replica.database(), "CREATE TABLE t (id int primary key)");
-      SourceException e = failure(options(replica, "table-name", "t"));
+      SourceException e = failure(SourceConfigs.options(replica, "table-name", "t"));
       assertTrue(e.getMessage().contains("wal_level = replica"), e.getMessage());
       assertTrue(e.getMessage().contains("ALTER SYSTEM SET wal_level = logical;"), e.getMessage());
     }
@@ -209,12 +196,12 @@ class PostgresDiscoveryTest {
   @Test
   void configRejectsOtherPluginsAndManagedDebeziumKeys() {
     ConfigException plugin = assertThrows(ConfigException.class,
-        () -> PostgresSourceConfig.parse(options(pg, "decoding.plugin.name", "wal2json")));
+        () -> PostgresSourceConfig.parse(SourceConfigs.options(pg, "decoding.plugin.name", "wal2json")));
     assertTrue(plugin.getMessage().contains("only 'pgoutput' is supported"), plugin.getMessage());
     ConfigException managed = assertThrows(ConfigException.class,
-        () -> PostgresSourceConfig.parse(options(pg, "debezium.decimal.handling.mode", "double")));
+        () -> PostgresSourceConfig.parse(SourceConfigs.options(pg, "debezium.decimal.handling.mode", "double")));
     assertTrue(managed.getMessage().contains("debezium.decimal.handling.mode"), managed.getMessage());
-    PostgresSourceConfig ok = PostgresSourceConfig.parse(options(pg, "debezium.snapshot.mode", "never",
+    PostgresSourceConfig ok = PostgresSourceConfig.parse(SourceConfigs.options(pg, "debezium.snapshot.mode", "never",
         "debezium.slot.drop.on.stop", "true"));
     assertEquals("never", ok.debeziumProperties().get("snapshot.mode"));
     assertTrue(ok.dropSlotOnStop());

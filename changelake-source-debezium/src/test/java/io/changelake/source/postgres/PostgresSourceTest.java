@@ -27,7 +27,6 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,19 +53,7 @@ class PostgresSourceTest {
   }
 
   static PostgresSourceConfig config(String slot, String tables, String... extra) {
-    Map<String, String> values = new HashMap<>();
-    values.put("hostname", pg.host());
-    values.put("port", String.valueOf(pg.port()));
-    values.put("username", pg.username());
-    values.put("password", pg.password());
-    values.put("database-name", pg.database());
-    values.put("table-name", tables);
-    values.put("slot.name", slot);
-    values.put("publication.name", slot + "_pub");
-    for (int i = 0; i < extra.length; i += 2) {
-      values.put(extra[i], extra[i + 1]);
-    }
-    return PostgresSourceConfig.parse(values);
+    return SourceConfigs.of(pg, slot, tables, extra);
   }
 
   private static final String TYPES_COLUMNS = "(id int primary key, i2 smallint, i4 int, i8 bigint, n numeric(10,2),"
