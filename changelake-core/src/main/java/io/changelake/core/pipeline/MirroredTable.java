@@ -205,7 +205,7 @@ final class MirroredTable {
   }
 
   /** Whether a commit has anything to write for this table. */
-  boolean hasPending() {
+  private boolean hasPending() {
     return writer != null || (fold != null && !fold.isEmpty());
   }
 
