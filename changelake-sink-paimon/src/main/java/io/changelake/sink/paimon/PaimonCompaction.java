@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.paimon.CoreOptions;
 import org.apache.paimon.Snapshot;
-import org.apache.paimon.disk.IOManager;
 import org.apache.paimon.io.CompactIncrement;
 import org.apache.paimon.io.DataFileMeta;
 import org.apache.paimon.manifest.BucketEntry;
@@ -16,7 +15,6 @@ import org.apache.paimon.table.FileStoreTable;
 import org.apache.paimon.table.sink.CommitMessage;
 import org.apache.paimon.table.sink.CommitMessageImpl;
 import org.apache.paimon.table.sink.TableCommitImpl;
-import org.apache.paimon.table.sink.TableWriteImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +41,7 @@ final class PaimonCompaction implements AutoCloseable {
   private final TableId id;
   private final FileStoreTable table;
   private final long identifier;
-  private final IOManager ioManager;
-  private final TableWriteImpl<?> write;
+  private final PaimonWrite write;
   private List<CommitMessage> messages = List.of();
 
   PaimonCompaction(TableId id, FileStoreTable table, String tmpDir) {
@@ -52,17 +49,16 @@ final class PaimonCompaction implements AutoCloseable {
     this.table = table.copy(Map.of(CoreOptions.WRITE_ONLY.key(), "false"));
     this.identifier = table.snapshotManager().latestSnapshotOfUser(COMMIT_USER)
         .map(Snapshot::commitIdentifier).orElse(0L) + 1;
-    this.ioManager = IOManager.create(tmpDir);
-    this.write = this.table.newWrite(COMMIT_USER).withIOManager(ioManager);
+    this.write = PaimonWrite.open(this.table, COMMIT_USER, tmpDir);
   }
 
   /** Compacts every bucket of the latest snapshot into new files; returns whether anything changed. */
   boolean rewrite() {
     try {
       for (BucketEntry bucket : table.newSnapshotReader().bucketEntries()) {
-        write.compact(bucket.partition(), bucket.bucket(), true);
+        write.compactFully(bucket.partition(), bucket.bucket());
       }
-      messages = write.prepareCommit(true, identifier);
+      messages = write.prepareCommitAfterCompactions(identifier);
     } catch (Exception e) {
       throw new SinkException("Compacting table " + id + " failed: " + e.getMessage() + ". The table is unchanged.",
           e);
@@ -106,7 +102,6 @@ final class PaimonCompaction implements AutoCloseable {
   public void close() {
     try {
       write.close();
-      ioManager.close();
     } catch (Exception e) {
       LOG.warn("Closing the compaction writer of table {} failed: {}", id, e.toString());
     }

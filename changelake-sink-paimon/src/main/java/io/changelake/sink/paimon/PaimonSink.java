@@ -53,6 +53,7 @@ public final class PaimonSink implements TableSink {
 
   private final PaimonSinkConfig config;
   private final Catalog catalog;
+  private final List<PaimonTable> tables = new ArrayList<>();
 
   private PaimonSink(PaimonSinkConfig config, Catalog catalog) {
     this.config = config;
@@ -106,7 +107,12 @@ public final class PaimonSink implements TableSink {
           + mode.id() + " mode. A table's mode never changes: to reset, drop the lake table " + id
           + " (its data is rebuilt by a new initial snapshot), or choose another --table.");
     }
-    return new PaimonTable(id, catalog, table, recorded, config.tmpDir());
+    return track(new PaimonTable(id, catalog, table, recorded, config.tmpDir()));
+  }
+
+  private synchronized PaimonTable track(PaimonTable table) {
+    tables.add(table);
+    return table;
   }
 
   private void create(TableId id, Identifier identifier, TableSchema schema, WriteMode mode) {
@@ -169,7 +175,7 @@ public final class PaimonSink implements TableSink {
     return load(id, identifier(id)).map(table -> {
       WriteMode mode = recordedMode(id, table)
           .orElse(table.primaryKeys().isEmpty() ? WriteMode.APPEND : WriteMode.UPSERT);
-      return new PaimonTable(id, catalog, table, mode, config.tmpDir());
+      return track(new PaimonTable(id, catalog, table, mode, config.tmpDir()));
     });
   }
 
@@ -188,7 +194,9 @@ public final class PaimonSink implements TableSink {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    tables.forEach(PaimonTable::releaseWrite);
+    tables.clear();
     try {
       catalog.close();
     } catch (Exception e) {

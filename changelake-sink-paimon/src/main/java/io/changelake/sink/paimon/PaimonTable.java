@@ -30,6 +30,8 @@ import org.apache.paimon.Snapshot;
 import org.apache.paimon.catalog.Catalog;
 import org.apache.paimon.table.FileStoreTable;
 import org.apache.paimon.utils.SnapshotManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Paimon table as the commit loop sees it. Not thread-safe: used by one thread at a time (see {@link
@@ -39,14 +41,20 @@ import org.apache.paimon.utils.SnapshotManager;
  * snapshot properties hold the {@link CommitMetadata} keys (a compaction in the same commit makes a
  * second snapshot with the same properties). {@link #compact()} commits as
  * {@link PaimonCompaction#COMMIT_USER} without them; {@link #lastCommit()} skips such snapshots.
+ *
+ * <p>The {@link PaimonWrite} of a commit that landed cleanly stays open for the next writer, so bucket
+ * compactions run in the background between commits; {@link #releaseWrite()} stops them.
  */
 final class PaimonTable implements SinkTable {
+  private static final Logger LOG = LoggerFactory.getLogger(PaimonTable.class);
+
   private final TableId id;
   private final Catalog catalog;
   private final WriteMode mode;
   private final String tmpDir;
   private FileStoreTable table;
   private RowConversion conversion;
+  private PaimonWrite kept;
 
   PaimonTable(TableId id, Catalog catalog, FileStoreTable table, WriteMode mode, String tmpDir) {
     this.id = id;
@@ -143,11 +151,47 @@ final class PaimonTable implements SinkTable {
   @Override
   public TableWriter newWriter() {
     refresh();
-    return new PaimonTableWriter(this, table, conversion, mode, tmpDir);
+    PaimonWrite write = kept;
+    kept = null;
+    if (write == null || !write.fits(table)) {
+      close(write);
+      write = newWrite();
+    }
+    return new PaimonTableWriter(this, table, write, conversion, mode);
+  }
+
+  /** A new write to the table as it was last refreshed. */
+  PaimonWrite newWrite() {
+    return PaimonWrite.open(table, PaimonTableWriter.COMMIT_USER, tmpDir);
+  }
+
+  /** Keeps {@code write}, whose commit just landed and matches the table, for the next writer. */
+  void keep(PaimonWrite write) {
+    close(kept);
+    kept = write;
+  }
+
+  /** Closes the write kept for the next writer, stopping its compactions. */
+  void releaseWrite() {
+    close(kept);
+    kept = null;
+  }
+
+  private void close(PaimonWrite write) {
+    if (write == null) {
+      return;
+    }
+    try {
+      write.close();
+    } catch (Exception e) {
+      LOG.warn("Closing the Paimon writer of table {} failed; orphan file removal deletes what it left: {}", id,
+          e.toString());
+    }
   }
 
   @Override
   public CompactionResult compact() {
+    releaseWrite();  // its view of the buckets' files would be stale after the compaction
     refresh();
     if (table.primaryKeys().isEmpty()) {
       return CompactionResult.nothingToDo("tables without a primary key hold no updates or deletes; readers merge"

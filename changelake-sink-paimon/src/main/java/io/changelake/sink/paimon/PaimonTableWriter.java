@@ -13,12 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.paimon.Snapshot;
 import org.apache.paimon.data.GenericRow;
-import org.apache.paimon.disk.IOManager;
 import org.apache.paimon.manifest.ManifestCommittable;
 import org.apache.paimon.table.FileStoreTable;
 import org.apache.paimon.table.sink.CommitMessage;
 import org.apache.paimon.table.sink.TableCommitImpl;
-import org.apache.paimon.table.sink.TableWriteImpl;
 import org.apache.paimon.types.RowKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * so committing the same identifier twice (a retry after an unknown outcome) cannot add rows twice.
  * Paimon retries a failed snapshot write itself and checks whether it landed; if it still fails,
  * this writer checks once more and otherwise reports the outcome as unknown, keeping the files.
+ *
+ * <p>The {@link PaimonWrite} comes from the table and goes back to it when the commit landed cleanly
+ * (its compactions go on in the background); after an overwrite, a replay, a failure or an abort it is
+ * closed.
  */
 final class PaimonTableWriter implements TableWriter {
   /** The commit user of every changelake commit; stable so that identifiers compare across restarts. */
@@ -53,24 +55,22 @@ final class PaimonTableWriter implements TableWriter {
   private final RowConversion conversion;
   private final boolean keyed;
   private final long identifier;
-  private final IOManager ioManager;
-  private final TableWriteImpl<?> write;
+  private PaimonWrite write;
   private final PartitionMoves moves;
   private State state = State.OPEN;
   private boolean overwrite;
   private long rows;
   private long deletes;
 
-  PaimonTableWriter(PaimonTable owner, FileStoreTable table, RowConversion conversion, WriteMode mode, String tmpDir) {
+  PaimonTableWriter(PaimonTable owner, FileStoreTable table, PaimonWrite write, RowConversion conversion,
+      WriteMode mode) {
     this.owner = owner;
     this.table = table;
+    this.write = write;
     this.conversion = conversion;
     this.keyed = mode == WriteMode.UPSERT && conversion.schema().hasPrimaryKey();
     this.identifier = table.snapshotManager().latestSnapshotOfUser(COMMIT_USER)
         .map(Snapshot::commitIdentifier).orElse(0L) + 1;
-    this.ioManager = IOManager.create(tmpDir);
-    this.write = table.copy(TableOptions.heapBounded(table.options(), Runtime.getRuntime().maxMemory()))
-        .newWrite(COMMIT_USER).withIOManager(ioManager);
     this.moves = keyed && PartitionMoves.needed(conversion.schema(), table.partitionKeys())
         ? new PartitionMoves(conversion, table.partitionKeys(), owner::lookup, this::write) : null;
   }
@@ -86,7 +86,9 @@ final class PaimonTableWriter implements TableWriter {
     if (rows > 0 || deletes > 0) {
       throw new IllegalStateException("overwrite() must come before any row is written to table " + owner.id());
     }
-    write.withIgnorePreviousFiles(true);
+    release();  // a write that knows the table's files would keep them
+    write = owner.newWrite();
+    write.ignorePreviousFiles();
     overwrite = true;
   }
 
@@ -137,7 +139,7 @@ final class PaimonTableWriter implements TableWriter {
       if (moves != null) {
         moves.flush();
       }
-      messages = write.prepareCommit(true, identifier);
+      messages = write.prepareCommit(identifier);
     } catch (Exception e) {
       abort();
       throw new SinkException("Writing files for table " + owner.id() + " failed: " + e.getMessage(), e);
@@ -150,9 +152,12 @@ final class PaimonTableWriter implements TableWriter {
     if (overwrite) {
       commit.withOverwrite(Map.of());
     }
+    boolean landedCleanly = false;
     try {
       if (commit.filterAndCommitMultiple(List.of(committable)) == 0) {
         replayed(commit, messages, metadata);
+      } else {
+        landedCleanly = true;
       }
       state = State.COMMITTED;
     } catch (SinkException e) {
@@ -161,7 +166,11 @@ final class PaimonTableWriter implements TableWriter {
       afterFailure(e, metadata);
     } finally {
       close(commit);
-      release();
+      if (landedCleanly && !overwrite) {
+        owner.keep(write);  // its view of the buckets' files is the table's
+      } else {
+        release();
+      }
     }
     LOG.debug("Committed {} to {} as Paimon commit {}: {} rows, {} deletes", metadata.position(), owner.id(),
         identifier, rows, deletes);
@@ -259,11 +268,6 @@ final class PaimonTableWriter implements TableWriter {
     } catch (Exception e) {
       LOG.warn("Could not delete every file written for table {}; orphan file removal will: {}", owner.id(),
           e.toString());
-    }
-    try {
-      ioManager.close();
-    } catch (Exception e) {
-      LOG.warn("Could not remove the spill folder of table {}: {}", owner.id(), e.toString());
     }
   }
 

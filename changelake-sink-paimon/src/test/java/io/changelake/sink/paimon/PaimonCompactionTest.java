@@ -14,7 +14,9 @@ import io.changelake.core.spi.CompactionResult;
 import io.changelake.core.spi.SinkTable;
 import io.changelake.core.spi.TableWriter;
 import io.changelake.core.spi.WriteMode;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +86,36 @@ class PaimonCompactionTest {
       Lake.commit(table, "6", w -> upsert(w, Row.of(3L, "after", 6)));
       assertEquals(expected, Lake.byKey(Lake.load(sink, ID), PRODUCTS));
       assertEquals("6", table.lastCommit().orElseThrow().position(), "the sync's commit identifiers go on");
+    }
+  }
+
+  @Test
+  void syncCompactsInTheBackgroundAlongsideOtherCompactions(@TempDir Path dir) throws IOException {
+    // a compaction as soon as a bucket has two sorted runs: the sync's kept write compacts between its commits
+    Map<String, String> eager = Map.of("num-sorted-run.compaction-trigger", "2");
+    try (PaimonSink sink = PaimonSink.create(PaimonSinkConfig.local(dir, Map.of(), eager));
+         PaimonSink other = PaimonSink.create(PaimonSinkConfig.local(dir, Map.of(), eager))) {
+      SinkTable table = sink.open(ID, PRODUCTS, WriteMode.UPSERT);
+      writeHistory(table);
+      for (int round = 5; round <= 30; round++) {
+        int value = round;
+        Lake.commit(table, String.valueOf(round), w -> {
+          for (long k = value % 7; k <= 100; k += 7) {
+            upsert(w, Row.of(k, "round-" + value, value));
+          }
+          delete(w, (long) value * 3);
+        });
+        if (round % 6 == 0) {
+          other.find(ID).orElseThrow().compact();  // another process's compaction, under the sync's kept write
+        }
+      }
+      FileStoreTable paimon = Lake.load(sink, ID);
+      assertEquals(expected, Lake.byKey(paimon, PRODUCTS));
+      assertEquals("30", table.lastCommit().orElseThrow().position());
+      List<Snapshot> snapshots = new ArrayList<>();
+      paimon.snapshotManager().snapshots().forEachRemaining(snapshots::add);
+      assertTrue(snapshots.stream().anyMatch(s -> s.commitKind() == Snapshot.CommitKind.COMPACT
+          && PaimonTableWriter.COMMIT_USER.equals(s.commitUser())), "the sync's own compactions landed");
     }
   }
 
