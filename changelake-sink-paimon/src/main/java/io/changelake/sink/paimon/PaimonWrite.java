@@ -5,6 +5,7 @@ import org.apache.paimon.CoreOptions;
 import org.apache.paimon.data.BinaryRow;
 import org.apache.paimon.data.InternalRow;
 import org.apache.paimon.disk.IOManager;
+import org.apache.paimon.memory.MemoryPoolFactory;
 import org.apache.paimon.table.FileStoreTable;
 import org.apache.paimon.table.sink.CommitMessage;
 import org.apache.paimon.table.sink.TableWriteImpl;
@@ -26,10 +27,13 @@ final class PaimonWrite implements AutoCloseable {
   private final TableWriteImpl<?> write;
 
   private PaimonWrite(FileStoreTable table, String commitUser, String tmpDir) {
+    CoreOptions options = new CoreOptions(table.options());
     this.schemaId = table.schema().id();
-    this.waitCompaction = new CoreOptions(table.options()).prepareCommitWaitCompaction();
+    this.waitCompaction = options.prepareCommitWaitCompaction();
     this.ioManager = IOManager.create(tmpDir);
-    this.write = table.newWrite(commitUser).withIOManager(ioManager);
+    this.write = table.newWrite(commitUser).withIOManager(ioManager)
+        .withMemoryPoolFactory(new MemoryPoolFactory(
+            new WriteBufferPool(options.writeBufferSize(), options.pageSize())));
   }
 
   /**
