@@ -10,6 +10,7 @@ if [ ! -f "$stamp" ] || [ ! -f "$root/changelake-cli/target/changelake.jar" ] ||
       -newer "$stamp" -print -quit)" ]; then
   echo "bench: building changelake and the bench ..." >&2
   (cd "$root" && mvn -B -q -Dmaven.test.skip=true install) >&2
+  touch "$stamp"  # the classpath file is rewritten only when it changes
 fi
 cd "$root"
 exec java ${BENCH_JAVA_OPTS:--Xmx2g} -cp "$root/bench/target/classes:$(cat "$stamp")" io.changelake.bench.Bench "$@"
