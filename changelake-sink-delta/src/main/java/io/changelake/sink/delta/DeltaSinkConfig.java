@@ -44,6 +44,14 @@ public final class DeltaSinkConfig {
           + " copy-on-write upserts rewrite less.")
       .build();
 
+  public static final ConfigOption<Long> ROW_GROUP_SIZE = ConfigOption.longValue("row-group-size")
+      .defaultValue(32L * 1024 * 1024)
+      .check(size -> size >= 1024 * 1024, "must be at least 1048576 (1 MB)")
+      .doc("Size in bytes of a Parquet row group: what a writer buffers before it writes it, and what a"
+          + " copy-on-write rewrite reads at once (it holds one of each). Raise it (e.g. 134217728) for scan-heavy"
+          + " readers when the heap allows.")
+      .build();
+
   public static final ConfigOption<String> COMPRESSION = ConfigOption.string("compression")
       .defaultValue("zstd")
       .oneOf("zstd", "snappy", "gzip", "uncompressed")
@@ -54,6 +62,7 @@ public final class DeltaSinkConfig {
   public static final ConfigDef DEFINITION = new ConfigDef("delta catalog")
       .define(WAREHOUSE)
       .define(TARGET_FILE_SIZE)
+      .define(ROW_GROUP_SIZE)
       .define(COMPRESSION)
       .passthrough("hadoop.", "Hadoop configuration key without the prefix (file system settings, e.g."
           + " hadoop.fs.s3a.endpoint).");
@@ -126,6 +135,7 @@ public final class DeltaSinkConfig {
     Configuration conf = HadoopConf.create();
     catalog.withPrefix("hadoop.").forEach(conf::set);
     conf.setLong("delta.kernel.default.parquet.writer.targetMaxFileSize", catalog.get(TARGET_FILE_SIZE));
+    conf.setLong("parquet.block.size", catalog.get(ROW_GROUP_SIZE));
     conf.set("parquet.compression", catalog.get(COMPRESSION).toUpperCase(Locale.ROOT));
     return conf;
   }

@@ -154,7 +154,7 @@ final class PaimonTable implements SinkTable {
     PaimonWrite write = kept;
     kept = null;
     if (write == null || !write.fits(table)) {
-      close(write);
+      discard(write);
       write = newWrite();
     }
     return new PaimonTableWriter(this, table, write, conversion, mode);
@@ -167,25 +167,25 @@ final class PaimonTable implements SinkTable {
 
   /** Keeps {@code write}, whose commit just landed and matches the table, for the next writer. */
   void keep(PaimonWrite write) {
-    close(kept);
+    discard(kept);
     kept = write;
   }
 
   /** Closes the write kept for the next writer, stopping its compactions. */
   void releaseWrite() {
-    close(kept);
+    discard(kept);
     kept = null;
   }
 
-  private void close(PaimonWrite write) {
+  /** Closes {@code write} (if any), which deletes the files it wrote and did not hand to a commit. */
+  void discard(PaimonWrite write) {
     if (write == null) {
       return;
     }
     try {
       write.close();
     } catch (Exception e) {
-      LOG.warn("Closing the Paimon writer of table {} failed; orphan file removal deletes what it left: {}", id,
-          e.toString());
+      LOG.warn("Could not delete every file written for table {}; orphan file removal will: {}", id, e.toString());
     }
   }
 

@@ -263,12 +263,7 @@ final class PaimonTableWriter implements TableWriter {
   }
 
   private void release() {
-    try {
-      write.close();
-    } catch (Exception e) {
-      LOG.warn("Could not delete every file written for table {}; orphan file removal will: {}", owner.id(),
-          e.toString());
-    }
+    owner.discard(write);
   }
 
   private void checkOpen() {
