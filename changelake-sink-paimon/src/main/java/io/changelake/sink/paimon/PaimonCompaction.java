@@ -49,7 +49,7 @@ final class PaimonCompaction implements AutoCloseable {
     this.table = table.copy(Map.of(CoreOptions.WRITE_ONLY.key(), "false"));
     this.identifier = table.snapshotManager().latestSnapshotOfUser(COMMIT_USER)
         .map(Snapshot::commitIdentifier).orElse(0L) + 1;
-    this.write = PaimonWrite.open(this.table, COMMIT_USER, tmpDir, id + "-compaction");
+    this.write = PaimonWrite.open(this.table, COMMIT_USER, tmpDir);
   }
 
   /** Compacts every bucket of the latest snapshot into new files; returns whether anything changed. */

@@ -162,7 +162,7 @@ final class PaimonTable implements SinkTable {
 
   /** A new write to the table as it was last refreshed. */
   PaimonWrite newWrite() {
-    return PaimonWrite.open(table, PaimonTableWriter.COMMIT_USER, tmpDir, id.toString());
+    return PaimonWrite.open(table, PaimonTableWriter.COMMIT_USER, tmpDir);
   }
 
   /** Keeps {@code write}, whose commit just landed and matches the table, for the next writer. */
