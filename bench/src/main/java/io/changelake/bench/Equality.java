@@ -36,7 +36,8 @@ final class Equality {
   /**
    * Polls until {@code gate} passes (cheap: a commit flag, a point lookup) and the digest of a new
    * commit equals {@code expected.get()} (null while the source is still changing). The digest is
-   * computed once per new commit, never twice for the same one.
+   * computed once per new commit, never twice for the same one. A match counts only if no newer commit
+   * landed while digesting (the digest may have read it), so it is never credited to an earlier commit.
    *
    * @param startNanos what {@link Match#detectedSeconds()} is measured from
    * @param alive false once the process that should fill the table has died
@@ -56,10 +57,10 @@ final class Equality {
           && gate.getAsBoolean()) {
         digestedPosition = commit.get().position();
         lastDigest = lake.digest();
-        if (lastDigest.equals(want)) {
+        if (lastDigest.equals(want) && lake.lastCommit().equals(commit)) {
           return new Match(Sql.since(startNanos), commit.get().committedAt(), lastDigest);
         }
-        // the latest commit may have landed meanwhile: look again at once
+        // not equal, or a newer commit landed while digesting (the digest may hold its rows): look again
         continue;
       }
       sleep(POLL_MS);
