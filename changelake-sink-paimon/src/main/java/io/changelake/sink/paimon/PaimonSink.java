@@ -11,9 +11,11 @@ import io.changelake.core.spi.WriteMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.paimon.catalog.Catalog;
 import org.apache.paimon.catalog.CatalogContext;
@@ -53,7 +55,8 @@ public final class PaimonSink implements TableSink {
 
   private final PaimonSinkConfig config;
   private final Catalog catalog;
-  private final List<PaimonTable> tables = new ArrayList<>();
+  /** Tables that keep a write open between commits: {@link #close()} closes those writes. */
+  private final Set<PaimonTable> keeping = new LinkedHashSet<>();
 
   private PaimonSink(PaimonSinkConfig config, Catalog catalog) {
     this.config = config;
@@ -107,12 +110,11 @@ public final class PaimonSink implements TableSink {
           + mode.id() + " mode. A table's mode never changes: to reset, drop the lake table " + id
           + " (its data is rebuilt by a new initial snapshot), or choose another --table.");
     }
-    return track(new PaimonTable(id, catalog, table, recorded, config.tmpDir()));
+    return new PaimonTable(id, catalog, table, recorded, config.tmpDir(), this::keepsWrite);
   }
 
-  private synchronized PaimonTable track(PaimonTable table) {
-    tables.add(table);
-    return table;
+  private synchronized void keepsWrite(PaimonTable table) {
+    keeping.add(table);
   }
 
   private void create(TableId id, Identifier identifier, TableSchema schema, WriteMode mode) {
@@ -175,7 +177,7 @@ public final class PaimonSink implements TableSink {
     return load(id, identifier(id)).map(table -> {
       WriteMode mode = recordedMode(id, table)
           .orElse(table.primaryKeys().isEmpty() ? WriteMode.APPEND : WriteMode.UPSERT);
-      return track(new PaimonTable(id, catalog, table, mode, config.tmpDir()));
+      return new PaimonTable(id, catalog, table, mode, config.tmpDir(), this::keepsWrite);
     });
   }
 
@@ -195,8 +197,8 @@ public final class PaimonSink implements TableSink {
 
   @Override
   public synchronized void close() {
-    tables.forEach(PaimonTable::releaseWrite);
-    tables.clear();
+    keeping.forEach(PaimonTable::releaseWrite);
+    keeping.clear();
     try {
       catalog.close();
     } catch (Exception e) {

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.paimon.CoreOptions;
 import org.apache.paimon.Snapshot;
 import org.apache.paimon.catalog.Catalog;
@@ -54,10 +55,16 @@ final class PaimonTable implements SinkTable {
   private final String tmpDir;
   private FileStoreTable table;
   private RowConversion conversion;
+  private final Consumer<PaimonTable> keeping;
   private PaimonWrite kept;
 
-  PaimonTable(TableId id, Catalog catalog, FileStoreTable table, WriteMode mode, String tmpDir) {
+  /**
+   * @param keeping told when this table first keeps a write open, so that the sink can close it
+   */
+  PaimonTable(TableId id, Catalog catalog, FileStoreTable table, WriteMode mode, String tmpDir,
+      Consumer<PaimonTable> keeping) {
     this.id = id;
+    this.keeping = keeping;
     this.catalog = catalog;
     this.mode = mode;
     this.tmpDir = tmpDir;
@@ -167,6 +174,9 @@ final class PaimonTable implements SinkTable {
 
   /** Keeps {@code write}, whose commit just landed and matches the table, for the next writer. */
   void keep(PaimonWrite write) {
+    if (kept == null) {
+      keeping.accept(this);
+    }
     discard(kept);
     kept = write;
   }

@@ -133,6 +133,29 @@ class PaimonTableTest {
   }
 
   @Test
+  void commitsKeepOneWriteOpenUntilTheSinkCloses(@TempDir Path dir) throws IOException {
+    Path spill = Files.createDirectory(dir.resolve("spill"));
+    PaimonSinkConfig config = PaimonSinkConfig.local(dir.resolve("lake"), Map.of("tmp-dir", spill.toString()),
+        Map.of());
+    try (PaimonSink sink = PaimonSink.create(config)) {
+      SinkTable table = sink.open(ID, SCHEMA, WriteMode.UPSERT);
+      for (int round = 1; round <= 3; round++) {
+        Row row = Row.of(round, round, 1.5f, new BigDecimal("2.50"), "round " + round);
+        Lake.commit(table, String.valueOf(round), w -> w.upsert(row));
+        assertEquals(1, spillFolders(spill), "one write, kept for the next commit, after commit " + round);
+      }
+      assertEquals(3, Lake.records(Lake.load(sink, ID)).size());
+    }
+    assertEquals(0, spillFolders(spill), "closing the sink closes the kept write");
+  }
+
+  private static long spillFolders(Path dir) throws IOException {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.count();
+    }
+  }
+
+  @Test
   void emptyCommitOnANewTableRecordsThePosition(@TempDir Path dir) {
     try (PaimonSink sink = PaimonSink.local(dir)) {
       SinkTable table = sink.open(ID, SCHEMA, WriteMode.UPSERT);
