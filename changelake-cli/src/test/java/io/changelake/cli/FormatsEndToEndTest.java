@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.changelake.core.model.TableId;
 import io.changelake.core.pipeline.TableState;
+import io.changelake.core.spi.TableSink;
 import io.changelake.core.spi.WriteMode;
 import io.changelake.testkit.PostgresServer;
 import java.io.ByteArrayOutputStream;
@@ -13,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,6 +130,58 @@ class FormatsEndToEndTest {
         }
       });
       assertEquals(0, sync.stop());
+    }
+  }
+
+  @Test
+  void truncateEmptiesEveryFormatInACommitThatHoldsItsPosition() throws Exception {
+    String db = "truncates";
+    pg.createDatabase(db);
+    pg.execute(db, "CREATE TABLE parents (id int PRIMARY KEY, name text)",
+        "CREATE TABLE children (id int PRIMARY KEY, parent_id int REFERENCES parents, note text)",
+        "INSERT INTO parents SELECT i, 'p' || i FROM generate_series(1, 100) i",
+        "INSERT INTO children SELECT i, i % 100 + 1, 'c' || i FROM generate_series(1, 200) i");
+    var request = RunningSync.request(RunningSync.sourceOptions(pg, db, "truncates_slot", "parents|children"),
+        warehouse.toString(), WriteMode.UPSERT, List.of(), FORMATS);
+    try (RunningSync sync = new RunningSync(request)) {
+      awaitAllFormats(sync, db, "parents", "parents", "id");
+      awaitAllFormats(sync, db, "children", "children", "id");
+      Map<String, String> before = new HashMap<>();
+      for (String format : FORMATS) {
+        before.put(format, lastPosition(format, sync.location(format), "parents"));
+      }
+      // one TRUNCATE of two tables: each lake table gets its own emptying commit
+      pg.execute(db, "TRUNCATE parents CASCADE");
+      for (String format : FORMATS) {
+        for (String table : List.of("parents", "children")) {
+          sync.await(format + " " + table + " to be empty",
+              () -> TableComparison.lake(format, sync.location(format), "lake", table, "id").isEmpty());
+        }
+        String after = lastPosition(format, sync.location(format), "parents");
+        assertFalse(after.equals(before.get(format)), format + ": the emptying commit records the truncation's position");
+      }
+      // changes before and after a truncation in one transaction: only those after it count
+      pg.execute(db, "BEGIN; INSERT INTO parents VALUES (1, 'gone'), (2, 'gone'); TRUNCATE parents CASCADE;"
+              + " INSERT INTO parents VALUES (3, 'kept'); UPDATE parents SET name = 'kept and changed' WHERE id = 3;"
+              + " INSERT INTO children VALUES (1, 3, 'child'); COMMIT;",
+          "INSERT INTO parents SELECT i, 'later' || i FROM generate_series(10, 20) i", "DELETE FROM parents WHERE id = 15");
+      awaitAllFormats(sync, db, "parents", "parents", "id");
+      awaitAllFormats(sync, db, "children", "children", "id");
+      assertEquals(0, sync.stop());
+    }
+    // a truncation while the sync is stopped is taken on resume
+    pg.execute(db, "TRUNCATE children", "INSERT INTO children VALUES (7, 3, 'after restart')");
+    try (RunningSync sync = new RunningSync(request)) {
+      awaitAllFormats(sync, db, "children", "children", "id");
+      awaitAllFormats(sync, db, "parents", "parents", "id");
+      assertEquals(0, sync.stop());
+    }
+  }
+
+  /** The source position of the table's last pipeline commit. */
+  private static String lastPosition(String format, String location, String table) {
+    try (TableSink sink = Providers.sink(format).open(location, Map.of(), Map.of())) {
+      return sink.find(new TableId("lake", table)).orElseThrow().lastCommit().orElseThrow().position();
     }
   }
 

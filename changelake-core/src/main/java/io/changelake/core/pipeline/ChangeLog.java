@@ -15,7 +15,10 @@ import java.util.List;
  * source's stream.
  */
 public final class ChangeLog {
-  /** One-letter operation: r (snapshot read), c (insert), u (update), d (delete). */
+  /**
+   * One-letter operation: r (snapshot read), c (insert), u (update), d (delete), t (truncate: the source
+   * table was emptied; the row's source columns are all null).
+   */
   public static final String OPERATION = "_change_op";
   /** When the source committed the change (timestamptz). */
   public static final String SOURCE_TIME = "_change_time";
@@ -39,14 +42,14 @@ public final class ChangeLog {
 
   /**
    * The row recording {@code event}, positioned by {@code event.schema()} followed by the metadata
-   * columns: the after-image, or the before-image for a delete. Values the source left out
-   * (unchanged TOAST values) are written as null.
+   * columns: the after-image, the before-image for a delete, or nulls for a truncation. Values the
+   * source left out (unchanged TOAST values) are written as null.
    */
   static Row rowFor(ChangeEvent event) {
-    Row image = event.after() != null ? event.after() : event.before();
+    Row image = event.keyRow();
     int size = event.schema().size();
     Object[] values = new Object[size + METADATA.size()];
-    for (int i = 0; i < size; i++) {
+    for (int i = 0; image != null && i < size; i++) {
       Object value = image.get(i);
       values[i] = value == Row.UNAVAILABLE ? null : value;
     }

@@ -37,8 +37,11 @@ final class MirroredTable {
 
   private SourcePosition committed;
   private boolean snapshotComplete;
-  /** The lake table holds rows from an earlier initial snapshot that the current one replaces. */
-  private boolean replaceOnSnapshot;
+  /**
+   * The next commit replaces the lake table's rows: it holds rows from an earlier initial snapshot that
+   * the current one replaces, or the source table was truncated.
+   */
+  private boolean replaceOnCommit;
   private String suspendedReason;
 
   private TableSchema lastSourceSchema;
@@ -72,7 +75,7 @@ final class MirroredTable {
     this.committed = committed;
     var last = lake.lastCommit();
     this.snapshotComplete = committed != null && last.map(CommitMetadata::snapshotComplete).orElse(false);
-    this.replaceOnSnapshot = committed == null && last.isPresent();
+    this.replaceOnCommit = committed == null && last.isPresent();
     this.lastCommit = last.map(CommitMetadata::committedAt).orElse(null);
   }
 
@@ -117,8 +120,8 @@ final class MirroredTable {
   }
 
   /**
-   * Takes one change. Problems a person must fix (incompatible schema, missing key, truncate)
-   * suspend the table by throwing {@link SuspendException}.
+   * Takes one change. Problems a person must fix (incompatible schema, missing key) suspend the table
+   * by throwing {@link SuspendException}.
    */
   void accept(ChangeEvent event) {
     if (event.schema() != lastSourceSchema) {
@@ -139,14 +142,12 @@ final class MirroredTable {
     followSchema(event.schema());
     newestSourceTime = event.sourceTime();
     pendingChanges++;
-    if (event.operation() == Operation.TRUNCATE) {
-      throw new SuspendException("The source table " + source + " was truncated; changelake does not yet"
-          + " mirror TRUNCATE. Fix: drop the lake table " + lake.id() + " and restart the sync to re-snapshot it.");
-    }
     if (lake.mode() == WriteMode.APPEND) {
       openWriter().insert(lastProjection.apply(ChangeLog.rowFor(event)));
     } else if (event.operation() == Operation.SNAPSHOT) {
       openWriter().insert(lastProjection.apply(event.after()));
+    } else if (event.operation() == Operation.TRUNCATE) {
+      truncate();
     } else {
       if (fold == null) {
         fold = new KeyedFold(lakeSchema, this::refill);
@@ -161,9 +162,23 @@ final class MirroredTable {
     }
   }
 
+  /**
+   * Empties an upsert-mode table: what is pending is dropped, and the next commit replaces the table's
+   * rows by the changes that follow the truncation.
+   */
+  private void truncate() {
+    if (writer != null) {
+      writer.abort();
+      writer.close();
+      writer = null;
+    }
+    fold = null;
+    replaceOnCommit = true;
+  }
+
   private TableWriter openWriter() {
     if (writer == null) {
-      writer = newWriter(replaceOnSnapshot);
+      writer = newWriter(replaceOnCommit);
     }
     return writer;
   }
@@ -206,7 +221,7 @@ final class MirroredTable {
 
   /** Whether a commit has anything to write for this table. */
   private boolean hasPending() {
-    return writer != null || (fold != null && !fold.isEmpty());
+    return writer != null || (fold != null && !fold.isEmpty()) || replaceOnCommit;
   }
 
   /** Writes what is pending, if anything, and commits it with {@code position}, on this thread. */
@@ -229,11 +244,11 @@ final class MirroredTable {
     if (!hasPending() && !always) {
       return null;
     }
-    Staged staged = new Staged(position, writer, fold, pendingChanges, replaceOnSnapshot);
+    Staged staged = new Staged(position, writer, fold, pendingChanges, replaceOnCommit);
     writer = null;
     fold = null;
     pendingChanges = 0;
-    replaceOnSnapshot = false;
+    replaceOnCommit = false;
     return staged;
   }
 
@@ -247,7 +262,7 @@ final class MirroredTable {
     TableWriter out = staged.writer() != null ? staged.writer() : newWriter(staged.overwrite());
     try {
       if (staged.fold() != null) {
-        writeFold(out, staged.fold());
+        writeFold(out, staged.fold(), staged.overwrite());
       }
       out.commit(new CommitMetadata(staged.position().serialize(), true, pipeline, null));
     } finally {
@@ -272,7 +287,11 @@ final class MirroredTable {
         || (writer == null && (lake.mode() == WriteMode.APPEND || event.operation() == Operation.SNAPSHOT));
   }
 
-  private void writeFold(TableWriter out, KeyedFold fold) {
+  /**
+   * Writes each key's final state. After a truncation ({@code emptied}) no key existed before the fold:
+   * deletes have nothing to remove and updates are inserts.
+   */
+  private void writeFold(TableWriter out, KeyedFold fold, boolean emptied) {
     TableSchema lakeSchema = lake.schema();
     List<KeyedFold.Entry> unresolved = new ArrayList<>();
     for (KeyedFold.Entry entry : fold.entries()) {
@@ -287,8 +306,9 @@ final class MirroredTable {
     TableSchema projectionSource = null;
     for (KeyedFold.Entry entry : fold.entries()) {
       Row row = entry.row();
+      boolean existed = entry.existedBefore() && !emptied;
       if (row == null) {
-        if (entry.existedBefore()) {
+        if (existed) {
           out.delete(entry.key());
         }
         continue;
@@ -298,7 +318,7 @@ final class MirroredTable {
         projection = new RowProjection(projectionSource, lakeSchema);
       }
       Row projected = projection.apply(row);
-      if (entry.existedBefore()) {
+      if (existed) {
         out.upsert(projected);
       } else {
         out.insert(projected);
