@@ -174,6 +174,23 @@ public abstract class TableSinkContract {
   }
 
   @Test
+  void overwriteWithNoRowsEmptiesTheTable(@TempDir Path dir) {
+    try (TableSink sink = open(dir)) {
+      SinkTable table = sink.open(ID, SCHEMA, WriteMode.UPSERT);
+      commit(table, "1", w -> {
+        for (int i = 0; i < 20; i++) {
+          w.insert(Row.of(i, i, null, null, "before the truncation"));
+        }
+      });
+      commit(table, "2", TableWriter::overwrite);
+      assertEquals(Map.of(), readBack(sink, dir, ID, SCHEMA));
+      assertEquals("2", table.lastCommit().orElseThrow().position());
+      commit(table, "3", w -> w.insert(Row.of(5, 1, null, null, "after")));
+      assertEquals(Map.of(new RowKey(List.of(5)), Row.of(5, 1, null, null, "after")), readBack(sink, dir, ID, SCHEMA));
+    }
+  }
+
+  @Test
   void compactionKeepsEveryRowAndTheSourcePosition(@TempDir Path dir) {
     TableId id = TableId.parse("shop.compacted");
     Map<RowKey, Row> expected = new LinkedHashMap<>();

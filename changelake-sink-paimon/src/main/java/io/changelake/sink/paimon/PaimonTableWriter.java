@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.paimon.CoreOptions;
 import org.apache.paimon.Snapshot;
 import org.apache.paimon.data.GenericRow;
 import org.apache.paimon.manifest.ManifestCommittable;
@@ -148,10 +149,16 @@ final class PaimonTableWriter implements TableWriter {
         CommitMetadata.POSITION, metadata.position(),
         CommitMetadata.SNAPSHOT_COMPLETE, String.valueOf(metadata.snapshotComplete()),
         CommitMetadata.PIPELINE, metadata.pipeline()));
-    TableCommitImpl commit = table.newCommit(COMMIT_USER).ignoreEmptyCommit(false);
+    TableCommitImpl commit;
     if (overwrite) {
-      commit.withOverwrite(Map.of());
+      // Paimon's default dynamic partition overwrite replaces only the partitions written to, and nothing
+      // when no row is written (a truncation): this commit replaces every partition
+      commit = table.copy(Map.of(CoreOptions.DYNAMIC_PARTITION_OVERWRITE.key(), "false")).newCommit(COMMIT_USER)
+          .withOverwrite(Map.of());
+    } else {
+      commit = table.newCommit(COMMIT_USER);
     }
+    commit.ignoreEmptyCommit(false);
     boolean landedCleanly = false;
     try {
       if (commit.filterAndCommitMultiple(List.of(committable)) == 0) {

@@ -12,6 +12,7 @@ import io.changelake.core.model.TableId;
 import io.changelake.core.model.TableSchema;
 import io.changelake.core.spi.SinkException;
 import io.changelake.core.spi.SinkTable;
+import io.changelake.core.spi.TableWriter;
 import io.changelake.core.spi.WriteMode;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -95,6 +96,28 @@ class PaimonPartitionTest {
         });
         check(sink, table, expected);
       }
+    }
+  }
+
+  @Test
+  void overwriteReplacesEveryPartitionEvenWithNoRows(@TempDir Path dir) {
+    try (PaimonSink sink = sink(dir, "region")) {
+      SinkTable table = sink.open(ID, SCHEMA, WriteMode.UPSERT);
+      Lake.commit(table, "1", w -> {
+        for (long k = 1; k <= 30; k++) {
+          w.insert(Row.of(k, REGIONS.get((int) k % 3), "v1"));
+        }
+      });
+      // a new initial snapshot whose rows fall in one partition: the others' rows are gone too
+      Row kept = Row.of(7L, "eu", "resnapshot");
+      Lake.commit(table, "2", w -> {
+        w.overwrite();
+        w.insert(kept);
+      });
+      check(sink, table, Map.of(kept.key(SCHEMA), kept));
+      // a truncation: no rows at all
+      Lake.commit(table, "3", TableWriter::overwrite);
+      check(sink, table, Map.of());
     }
   }
 
