@@ -119,6 +119,16 @@ final class RunningSync implements AutoCloseable {
     return LakeFormats.location(request.warehouse(), format, request.formats().size() > 1);
   }
 
+  /** Waits for the sync to end by itself with a failure, and returns that failure. */
+  Throwable awaitFailure() throws Exception {
+    try {
+      int exit = result.get(90, TimeUnit.SECONDS);
+      throw new AssertionError("The sync ended with exit code " + exit + " instead of failing:\n" + output);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause();
+    }
+  }
+
   /** Stops the sync cleanly and returns its exit code. */
   int stop() throws Exception {
     runner.stop();

@@ -160,6 +160,28 @@ class SchemaEvolutionEndToEndTest {
     }
   }
 
+  @Test
+  void aSyncWhoseEveryTableIsSuspendedExitsNamingEachTableAndItsReason() throws Exception {
+    String db = "allbroken";
+    pg.createDatabase(db);
+    pg.execute(db, "CREATE TABLE breaking (id int PRIMARY KEY, code text)", "INSERT INTO breaking VALUES (1, '10')");
+    try (RunningSync sync = new RunningSync(request(RunningSync.sourceOptions(pg, db, "allbroken_slot", "breaking")))) {
+      sync.awaitMirrored(pg, db, "breaking", "id");
+      pg.execute(db, "ALTER TABLE breaking ALTER COLUMN code TYPE int USING code::int", "INSERT INTO breaking VALUES (2, 20)");
+      Throwable failure = sync.awaitFailure();
+      assertEquals(ExitCode.TABLE, ErrorHandler.exitCode(failure), String.valueOf(failure));
+      String message = failure.getMessage();
+      assertTrue(message.startsWith("Every table of the pipeline is suspended"), message);
+      for (String format : RunningSync.ALL_FORMATS) {
+        String line = message.lines().filter(l -> l.startsWith("  " + format + " lake.breaking: ")).findFirst()
+            .orElseThrow(() -> new AssertionError(format + " is not listed: " + message));
+        assertNamesColumnAndFix(line);
+      }
+      assertTrue(StatusFile.readAll(warehouse.toString()).stream().anyMatch(s -> s.state().equals("FAILED")
+          && s.error().equals(message)), "the status file says why the sync stopped");
+    }
+  }
+
   private static void assertNamesColumnAndFix(String reason) {
     assertTrue(reason.contains("breaking.code") && reason.contains("Fix:") && reason.contains("recreate the lake table"),
         "the reason must name the column and the fix: " + reason);

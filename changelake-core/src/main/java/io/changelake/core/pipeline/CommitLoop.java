@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On restart each table skips what it already holds, so no table ever goes back in time. A
  * table that cannot go on is suspended; the others continue, and the acknowledged position stays
- * at what the suspended table holds, so the source keeps its changes until it is fixed.
+ * at what the suspended table holds, so the source keeps its changes until it is fixed. Once every
+ * table is suspended, nothing is left to mirror and the loop ends with a {@link PipelineException}
+ * that names each table and its reason.
  */
 public final class CommitLoop implements ChangeListener {
   private static final Logger LOG = LoggerFactory.getLogger(CommitLoop.class);
@@ -71,6 +73,7 @@ public final class CommitLoop implements ChangeListener {
   private Round inFlight;
   private SourcePosition acknowledged;
   private Throwable sourceFailure;
+  private boolean everyTableSuspended;
 
   CommitLoop(
       Source source,
@@ -118,6 +121,9 @@ public final class CommitLoop implements ChangeListener {
         if (inFlight != null && inFlight.done()) {
           finishRound();
         }
+        if (everyTableSuspended) {
+          break;
+        }
         boolean due = System.nanoTime() - deadline >= 0;
         if (snapshotting) {
           if (due) {
@@ -150,6 +156,20 @@ public final class CommitLoop implements ChangeListener {
     if (sourceFailure != null) {
       throw new PipelineException("The source stopped: " + sourceFailure.getMessage(), sourceFailure);
     }
+    if (everyTableSuspended) {
+      throw new PipelineException(nothingLeftToMirror(), null);
+    }
+  }
+
+  private String nothingLeftToMirror() {
+    StringBuilder message = new StringBuilder("Every table of the pipeline is suspended, so nothing is left to"
+        + " mirror:");
+    for (MirroredTable table : tables) {
+      message.append(System.lineSeparator()).append("  ").append(table.format()).append(' ').append(table.lakeId())
+          .append(": ").append(table.suspendedReason());
+    }
+    return message.append(System.lineSeparator()).append("Fix each cause, then restart the sync: each table resumes"
+        + " from its last commit, and the source keeps the changes since then.").toString();
   }
 
   /**
@@ -388,6 +408,7 @@ public final class CommitLoop implements ChangeListener {
     LOG.error("Suspended {} table {}: {}", table.format(), table.lakeId(), reason, expected ? null : cause);
     table.suspend(reason);
     listener.suspended(table.lakeId(), table.format(), reason);
+    everyTableSuspended = tables.stream().allMatch(MirroredTable::suspended);
   }
 
   // ChangeListener: called on the source's thread.

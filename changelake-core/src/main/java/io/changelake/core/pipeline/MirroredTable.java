@@ -103,6 +103,11 @@ final class MirroredTable {
     return suspendedReason != null;
   }
 
+  /** Why this table is suspended, or null when it is not. */
+  String suspendedReason() {
+    return suspendedReason;
+  }
+
   long pendingChanges() {
     return pendingChanges;
   }
