@@ -141,35 +141,27 @@ class SyncEndToEndTest {
     assertFalse(java.nio.file.Files.exists(warehouseDir.resolve("lake").resolve("events")), "nothing written");
 
     try (RunningSync sync = new RunningSync(RunningSync.request(options, warehouse(), WriteMode.APPEND, List.of()))) {
-      sync.await("the snapshot rows", () -> {
-        try {
-          return appendRows("events").size() == 2;
-        } catch (Exception e) {
-          return false;
-        }
-      });
+      awaitAppendRows(sync, "events", 2);
       pg.execute(db, "INSERT INTO events VALUES ('c', 'z')", "DELETE FROM events WHERE kind = 'a'");
-      sync.await("four change rows", () -> {
-        try {
-          return appendRows("events").size() == 4;
-        } catch (Exception e) {
-          return false;
-        }
-      });
+      awaitAppendRows(sync, "events", 4);
       pg.execute(db, "TRUNCATE events", "INSERT INTO events VALUES ('d', 'w')");
-      sync.await("six change rows", () -> {
-        try {
-          return appendRows("events").size() == 6;
-        } catch (Exception e) {
-          return false;
-        }
-      });
+      awaitAppendRows(sync, "events", 6);
       assertEquals(0, sync.stop());
     }
     var rows = appendRows("events");
     // a delete is a row of its own, carrying the deleted values (REPLICA IDENTITY FULL); a truncation is one
     // row with no values, and the history before it stays
     assertEquals(List.of("a|x|d", "a|x|r", "b|y|r", "c|z|c", "d|w|c", "null|null|t"), rows);
+  }
+
+  private void awaitAppendRows(RunningSync sync, String table, int count) throws Exception {
+    sync.await(count + " rows in " + table, () -> {
+      try {
+        return appendRows(table).size() == count;
+      } catch (Exception e) {
+        return false;
+      }
+    });
   }
 
   private List<String> appendRows(String table) throws Exception {
