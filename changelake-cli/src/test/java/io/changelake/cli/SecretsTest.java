@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.changelake.testkit.PostgresServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,11 +39,11 @@ class SecretsTest {
   @RegisterExtension
   static final PostgresExtension POSTGRES = new PostgresExtension();
 
+  @RegisterExtension
+  final CapturedStderr err = new CapturedStderr();
+
   @TempDir
   Path dir;
-
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream originalErr;
 
   @BeforeAll
   static void rolesWithSecrets() {
@@ -59,18 +55,6 @@ class SecretsTest {
     assertNotNull(envSecret, ENV_VARIABLE + " is set by this module's surefire configuration; run the test with Maven");
     pg.execute(DB, "CREATE ROLE fileuser LOGIN SUPERUSER PASSWORD '" + FILE_SECRET + "'",
         "CREATE ROLE envuser LOGIN SUPERUSER PASSWORD '" + envSecret + "'");
-  }
-
-  /** Logs (slf4j-simple writes to the current System.err) and command errors, per test. */
-  @BeforeEach
-  void captureStderr() {
-    originalErr = System.err;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restoreStderr() {
-    System.setErr(originalErr);
   }
 
   private static PostgresServer pg() {
@@ -100,7 +84,7 @@ class SecretsTest {
       pg().execute(DB, "INSERT INTO t VALUES (21, 'streamed')", "UPDATE t SET v = 'changed' WHERE id = 1");
       sync.awaitMirrored(pg(), DB, "t", "id");
       assertEquals(0, sync.stop());
-      assertTrue(err.toString().contains("Starting pipeline secrets_file: postgres {") && err.toString()
+      assertTrue(err.text().contains("Starting pipeline secrets_file: postgres {") && err.text()
           .contains("password=******"), "the printed configuration, password masked:\n" + err);
       assertNoSecret(FILE_SECRET, sync.output.toString(), warehouse, "sync-table");
     }
@@ -119,7 +103,7 @@ class SecretsTest {
       pg().execute(DB, "DELETE FROM t WHERE id = 2");
       sync.awaitMirrored(pg(), DB, "t", "id");
       assertEquals(0, sync.stop());
-      assertTrue(err.toString().contains("password=******"), err.toString());
+      assertTrue(err.text().contains("password=******"), err.text());
       assertNoSecret(secret, sync.output.toString(), warehouse, "postgres_sync_table");
     }
   }
@@ -184,7 +168,7 @@ class SecretsTest {
     err.reset();
     int code = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Main.execute(args),
         "the command started a sync instead of refusing");
-    return new Result(code, err.toString(StandardCharsets.UTF_8));
+    return new Result(code, err.text());
   }
 
   /** Exit code 2 with each of {@code expected} in the message, and no slot, publication or lake file. */
@@ -213,7 +197,7 @@ class SecretsTest {
    */
   private void assertNoSecret(String secret, String output, Path warehouse, String command) throws Exception {
     assertFalse(output.contains(secret), output);
-    assertFalse(err.toString().contains(secret), err.toString());
+    assertFalse(err.text().contains(secret), err.text());
     StringWriter help = new StringWriter();
     var cli = Main.commandLine();
     cli.setOut(new PrintWriter(help));
