@@ -43,9 +43,6 @@ public final class ConfigValues {
   }
 
   private static String resolve(String component, String key, String value, UnaryOperator<String> environment) {
-    if (value == null) {
-      return null;
-    }
     if (value.startsWith("@@")) {
       return value.substring(1);
     }
