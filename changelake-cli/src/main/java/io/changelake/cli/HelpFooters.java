@@ -9,17 +9,26 @@ import picocli.CommandLine;
 
 /** Appends the option references of every source and format (from their ConfigDefs) to the sync commands' help. */
 final class HelpFooters {
+  /** How any option's value can stay off the command line (picocli prints $$ as $). */
+  private static final String VALUES = "Any option value (source or catalog) may be @FILE: the file's content, one"
+      + " trailing newline removed (@@ starts a value with a literal @); and $${env:NAME} in a value is the"
+      + " environment variable NAME (quote it for the shell: 'password=$${env:PGPASSWORD}').%n";
+
   private HelpFooters() { }
 
   static void install(CommandLine root) {
     for (CommandLine sub : root.getSubcommands().values()) {
       if (sub.getCommand() instanceof SyncCommand) {
-        List<String> footer = new ArrayList<>(List.of(sub.getCommandSpec().usageMessage().footer()));
+        List<String> footer = new ArrayList<>();
+        for (String line : sub.getCommandSpec().usageMessage().footer()) {
+          footer.add(line.replace("${", "$${")); // read back interpolated: keep an example's ${env:NAME} literal
+        }
         footer.add("");
         for (SourceProvider source : Providers.sources()) {
           footer.add(section("Source options for " + source.id() + " (--source-conf / --" + source.id() + "_conf key=value):",
               source.configDef()));
         }
+        footer.add(VALUES);
         for (SinkProvider sink : Providers.sinks()) {
           footer.add(section("Catalog options for " + sink.format() + " (--catalog-conf key=value):", sink.catalogConfigDef()));
         }

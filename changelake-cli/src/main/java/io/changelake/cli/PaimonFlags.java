@@ -1,8 +1,10 @@
 package io.changelake.cli;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -17,10 +19,16 @@ final class PaimonFlags {
   @Option(names = "--database", required = true, description = "Lake database.")
   String database;
 
-  @Option(names = "--postgres_conf", paramLabel = "KEY=VALUE", required = true, mapFallbackValue = "",
+  @Option(names = "--postgres_conf", paramLabel = "KEY=VALUE", mapFallbackValue = "",
       description = "PostgreSQL option (repeatable): hostname, port, username, password, database-name, schema-name,"
-          + " table-name, slot.name, decoding.plugin.name, scan.startup.mode, debezium.*.")
+          + " table-name, slot.name, decoding.plugin.name, scan.startup.mode, debezium.*. A value @FILE is the"
+          + " file's content, $${env:NAME} an environment variable.")
   Map<String, String> postgresConf = new LinkedHashMap<>();
+
+  @Option(names = "--postgres_conf_file", paramLabel = "FILE",
+      description = "(changelake) A properties file of PostgreSQL options (key=value lines), e.g. the credentials;"
+          + " --postgres_conf options override its entries.")
+  Path postgresConfFile;
 
   @Option(names = "--catalog_conf", paramLabel = "KEY=VALUE",
       description = "Catalog option (repeatable). metastore=filesystem and warehouse=<the --warehouse path> are"
@@ -47,6 +55,14 @@ final class PaimonFlags {
   @Option(names = "--format", split = ",", paramLabel = "FORMAT", defaultValue = "paimon",
       description = "(changelake) Table formats to write, any of paimon, iceberg, delta. Default: ${DEFAULT-VALUE}.")
   List<String> formats;
+
+  @Mixin
+  FlinkFlags flink = new FlinkFlags();
+
+  /** The PostgreSQL options: --postgres_conf_file's entries, overridden by --postgres_conf, then Flink's flags. */
+  Map<String, String> sourceOptions() {
+    return flink.applyTo(SourceConfFile.merge(postgresConfFile, "--postgres_conf_file", postgresConf));
+  }
 
   /** The catalog options without the keys that only restate the embedded default. */
   Map<String, String> catalogOptions() {

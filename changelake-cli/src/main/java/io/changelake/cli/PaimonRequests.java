@@ -3,16 +3,15 @@ package io.changelake.cli;
 import io.changelake.core.spi.TableFilter;
 import io.changelake.core.spi.WriteMode;
 import io.changelake.core.transform.FunctionDialect;
-import java.time.Duration;
 
 /** Builds a {@link SyncRequest} from Paimon-style flags; their computed columns' functions are Paimon's. */
 final class PaimonRequests {
   private PaimonRequests() { }
 
   static SyncRequest of(PaimonFlags flags, TableFilter filter, String table) {
-    return new SyncRequest("postgres", flags.postgresConf, filter, flags.warehouse, flags.database, table,
+    return new SyncRequest("postgres", flags.sourceOptions(), filter, flags.warehouse, flags.database, table,
         flags.catalogOptions(), LakeFormats.withPartitionKeys(flags.tableConf, flags.partitionKeys), WriteMode.UPSERT,
-        flags.primaryKeys, Duration.ofSeconds(5), SyncOptions.DEFAULT_MAX_PENDING, flags.formats,
+        flags.primaryKeys, flags.flink.commitInterval(), SyncOptions.DEFAULT_MAX_PENDING, flags.formats,
         flags.computedColumns, flags.metadataColumns, FunctionDialect.PAIMON);
   }
 }

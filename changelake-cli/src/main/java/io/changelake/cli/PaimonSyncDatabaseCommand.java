@@ -1,6 +1,7 @@
 package io.changelake.cli;
 
 import io.changelake.core.spi.TableFilter;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,5 +36,10 @@ final class PaimonSyncDatabaseCommand extends SyncCommand {
   @Override
   SyncRequest request() {
     return PaimonRequests.of(flags, TableFilter.of(including, excluding), null);
+  }
+
+  @Override
+  List<String> notices() {
+    return flags.flink.notices();
   }
 }

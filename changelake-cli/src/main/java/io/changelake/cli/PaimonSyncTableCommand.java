@@ -1,6 +1,7 @@
 package io.changelake.cli;
 
 import io.changelake.core.spi.TableFilter;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +23,9 @@ import picocli.CommandLine.Option;
         "      --postgres_conf password=postgres --postgres_conf database-name=ecommerce \\",
         "      --postgres_conf schema-name=public --postgres_conf table-name=products \\",
         "      --postgres_conf slot.name=flink_products_slot --catalog_conf metastore=filesystem \\",
-        "      --catalog_conf warehouse=/tmp/paimon"
+        "      --catalog_conf warehouse=/tmp/paimon",
+        "  changelake postgres_sync_table ... --postgres_conf_file cdc-credentials.properties \\",
+        "      --checkpointing-interval 30000 --parallelism 2"
     })
 final class PaimonSyncTableCommand extends SyncCommand {
   @Mixin
@@ -34,5 +37,10 @@ final class PaimonSyncTableCommand extends SyncCommand {
   @Override
   SyncRequest request() {
     return PaimonRequests.of(flags, TableFilter.ALL, table);
+  }
+
+  @Override
+  List<String> notices() {
+    return flags.flink.notices();
   }
 }

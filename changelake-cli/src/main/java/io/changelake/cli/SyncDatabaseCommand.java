@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
         "",
         "Examples:",
         "  changelake sync-database --source-conf hostname=localhost --source-conf username=postgres \\",
-        "      --source-conf password=secret --source-conf database-name=shop --warehouse ./lake --database lakehouse",
+        "      --source-conf 'password=$${env:PGPASSWORD}' --source-conf database-name=shop --warehouse ./lake \\",
+        "      --database lakehouse",
         "  changelake sync-database ... --including-tables 'prod.*|orders' --excluding-tables '.*_tmp'"
     })
 final class SyncDatabaseCommand extends SyncCommand {
@@ -29,7 +30,7 @@ final class SyncDatabaseCommand extends SyncCommand {
 
   @Override
   SyncRequest request() {
-    if (options.sourceConf.containsKey("table-name")) {
+    if (options.sourceOptions().containsKey("table-name")) {
       throw new IllegalArgumentException("sync-database takes every table of the schema; use --including-tables"
           + " instead of --source-conf table-name, or use sync-table.");
     }

@@ -4,6 +4,7 @@ import io.changelake.core.config.Durations;
 import io.changelake.core.spi.TableFilter;
 import io.changelake.core.spi.WriteMode;
 import io.changelake.core.transform.FunctionDialect;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +27,14 @@ final class SyncOptions {
   String source;
 
   @Option(names = "--source-conf", paramLabel = "KEY=VALUE", mapFallbackValue = "",
-      description = "A source option (repeatable), e.g. hostname=db, table-name='a|b'. See the list below.")
+      description = "A source option (repeatable), e.g. hostname=db, table-name='a|b', password=@/run/secrets/pg"
+          + " (a file's content), 'password=$${env:PGPASSWORD}' (an environment variable). See the list below.")
   Map<String, String> sourceConf = new LinkedHashMap<>();
+
+  @Option(names = "--source-conf-file", paramLabel = "FILE",
+      description = "A properties file of source options (key=value lines), e.g. the credentials;"
+          + " --source-conf options override its entries.")
+  Path sourceConfFile;
 
   @Option(names = "--warehouse", defaultValue = DEFAULT_WAREHOUSE,
       description = "Warehouse folder (or URI) of the lake tables. Default: ./${DEFAULT-VALUE}.")
@@ -80,9 +87,14 @@ final class SyncOptions {
   int maxPendingChanges;
 
   SyncRequest toRequest(TableFilter filter, String table) {
-    return new SyncRequest(source, sourceConf, filter, warehouse, database, table, catalogConf,
+    return new SyncRequest(source, sourceOptions(), filter, warehouse, database, table, catalogConf,
         LakeFormats.withPartitionKeys(tableConf, partitionKeys), mode, primaryKeys, commitInterval, maxPendingChanges,
         formats, computedColumns, metadataColumns, FunctionDialect.SQL);
+  }
+
+  /** The source options: --source-conf-file's entries, overridden by --source-conf. */
+  Map<String, String> sourceOptions() {
+    return SourceConfFile.merge(sourceConfFile, "--source-conf-file", sourceConf);
   }
 
   static final class ModeConverter implements ITypeConverter<WriteMode> {

@@ -1,6 +1,7 @@
 package io.changelake.cli;
 
-import io.changelake.core.config.ConfigMasking;
+import io.changelake.core.config.Config;
+import io.changelake.core.config.Durations;
 import io.changelake.core.model.TableId;
 import io.changelake.core.pipeline.Pipeline;
 import io.changelake.core.pipeline.PipelineException;
@@ -40,14 +41,13 @@ final class SyncRunner {
    */
   int run(SyncRequest request) {
     SourceProvider provider = Providers.source(request.source());
-    provider.configDef().parse(request.sourceOptions());
+    Config sourceConfig = provider.configDef().parse(request.sourceOptions());
     String pipelineName = provider.pipelineName(request.sourceOptions());
-    LOG.info("Starting pipeline {}: {} {} -> {} database '{}'", pipelineName, request.source(),
-        ConfigMasking.mask(request.sourceOptions(), provider.configDef().secretKeys()), request.warehouse(),
-        request.database());
+    LOG.info("Starting pipeline {}: {} {} -> {} database '{}', commit interval {}", pipelineName, request.source(),
+        sourceConfig.masked(), request.warehouse(), request.database(), Durations.format(request.commitInterval()));
     List<String> formats = LakeFormats.parse(request.formats());
     ColumnTransforms transforms = ColumnTransforms.parse(request.computedColumns(), request.metadataColumns(),
-        new TransformContext(request.sourceOptions().getOrDefault("database-name", ""), request.functionDialect()));
+        new TransformContext(sourceConfig.withPrefix("").getOrDefault("database-name", ""), request.functionDialect()));
     PipelineSettings settings = new PipelineSettings(pipelineName, request.mode(), request.primaryKeys(),
         request.commitInterval(), request.maxPendingChanges(), transforms);
     CountDownLatch finished = new CountDownLatch(1);
@@ -87,6 +87,12 @@ final class SyncRunner {
         // the hook is running and exits with exitCode once released above
       }
     }
+  }
+
+  /** Shows {@code line} on the error stream, e.g. a flag accepted without effect. */
+  void notice(String line) {
+    err.println(line);
+    err.flush();
   }
 
   /** Asks a running (or starting) sync to commit what is in flight and return. Thread-safe. */

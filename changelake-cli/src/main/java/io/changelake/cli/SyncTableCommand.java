@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
         "",
         "Examples:",
         "  changelake sync-table --source-conf hostname=localhost --source-conf username=postgres \\",
-        "      --source-conf password=secret --source-conf database-name=shop --source-conf table-name=products \\",
-        "      --warehouse ./lake --database lakehouse",
+        "      --source-conf password=@/run/secrets/pg --source-conf database-name=shop \\",
+        "      --source-conf table-name=products --warehouse ./lake --database lakehouse",
+        "  changelake sync-table ... --source-conf-file cdc-credentials.properties   (hostname, username, password, ...)",
         "  changelake sync-table ... --source-conf 'table-name=products|orders' --commit-interval 1s",
         "  changelake sync-table ... --source-conf table-name=events --mode append"
     })

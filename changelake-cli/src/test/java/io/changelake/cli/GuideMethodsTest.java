@@ -1,6 +1,8 @@
 package io.changelake.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.changelake.core.model.TableId;
 import io.changelake.core.spi.SinkTable;
@@ -10,6 +12,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,17 +27,34 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The command lines of the Flink CDC → Paimon guide (../shared/seeds/flink-cdc-paimon-guide.md),
- * Methods 1–4 and its computed column, verbatim with {@code changelake} in place of the Flink
- * launcher (only the server's address and password and the warehouse path substituted), against a
- * private PostgreSQL holding the guide's e-commerce schema: each produces the Paimon tables the
- * guide describes, equal to the source row by row through the snapshot and streamed changes.
+ * Every command line of the Flink CDC → Paimon guide as written (read from the copy in
+ * {@value GuideCommandLines#RESOURCE}), with {@code changelake} in place of the Flink launcher and
+ * the action jar, and the guide's server address, credentials and warehouse pointed at a private
+ * PostgreSQL holding the guide's e-commerce schema and a folder of the test. Each set of flags the
+ * guide adds to a command line (slot name, Flink tuning, checkpointing, metadata columns) is added
+ * to one of them. Each produces the Paimon tables the guide describes, equal to the source row by
+ * row; Flink's {@code --checkpointing-interval} is the commit interval and {@code --parallelism}
+ * the snapshot connections.
  */
 class GuideMethodsTest {
   private static final String DB = "ecommerce";
+  private static final GuideCommandLines GUIDE = GuideCommandLines.load();
+  private static final String METHOD_1 = "Method 1: Single Table Sync (Recommended for Testing)";
+  private static final String METHOD_2 = "Method 2: Multiple Tables Sync";
+  private static final String METHOD_3 = "Method 3: Regex Pattern Sync";
+  private static final String METHOD_4 = "Method 4: Entire Database Sync";
+  private static final String TESTING = "Testing CDC End-to-End > 1. Start CDC Sync Job";
+  private static final String COMPUTED = "Advanced Topics > Computed Columns in Paimon";
+  private static final String OTHER_SLOT = "Troubleshooting > Issue: \"ERROR: replication slot already exists\"";
+  private static final String FLINK_TUNING = "Performance Tuning > Flink Side";
+  private static final String CHECKPOINTING = "Best Practices > 2. Checkpoint Configuration";
+  private static final String METADATA = "Advanced Topics > Metadata Columns";
 
   @RegisterExtension
   static final PostgresExtension POSTGRES = new PostgresExtension();
+
+  @RegisterExtension
+  final CapturedStderr stderr = new CapturedStderr();
 
   @TempDir
   Path root;
@@ -49,17 +73,35 @@ class GuideMethodsTest {
   }
 
   @Test
-  void method1SingleTable() throws Exception {
+  void everyCommandLineAndSetOfFlagsOfTheGuideIsRunBelow() {
+    assertEquals(List.of(METHOD_1, METHOD_2, METHOD_3, METHOD_4, TESTING, COMPUTED), GUIDE.commandSections());
+    assertEquals(List.of(OTHER_SLOT, FLINK_TUNING, CHECKPOINTING, METADATA), GUIDE.flagSections());
+  }
+
+  @Test
+  void wordsAsTheShellPassesThem() {
+    List<String> method3 = List.of(guide(METHOD_3, "/w"));
+    assertEquals("postgres_sync_table", method3.get(0));
+    assertTrue(method3.containsAll(List.of("table-name=prod.*", "slot.name=flink_regex_slot", "warehouse=/w")),
+        "the line after the inline comment continues the command: " + method3);
+    assertTrue(List.of(guide(COMPUTED, "/w")).contains("price_category=CASE WHEN price < 50 THEN budget WHEN price"
+        + " < 200 THEN mid ELSE premium END"));
+    assertEquals(List.of("--parallelism", "4", "--checkpointing-interval", "30000", "--network-buffer-count", "4096"),
+        GUIDE.flags(FLINK_TUNING));
+  }
+
+  @Test
+  void method1SingleTableWithAnotherSlotName() throws Exception {
     String warehouse = root.resolve("method1").toString();
-    try (RunningSync sync = RunningSync.ofCommandLine(guideCommand("postgres_sync_table", warehouse,
-        List.of("--table", "products"),
-        List.of("--postgres_conf", "table-name=products", "--postgres_conf", "slot.name=flink_products_slot")))) {
+    try (RunningSync sync = RunningSync.ofCommandLine(guide(METHOD_1, warehouse, OTHER_SLOT))) {
       sync.awaitMirrored(server(), DB, "products", "product_id");
       server().execute(DB, "INSERT INTO products (product_id, product_name, category, price) VALUES"
               + " (100, 'Trackball', 'peripherals', 59.00)",
           "UPDATE products SET price = price * 0.9 WHERE category = 'displays'",
           "DELETE FROM products WHERE product_id = 100");
       sync.awaitMirrored(server(), DB, "products", "product_id");
+      assertEquals(1, count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'flink_products_slot_v2'"));
+      assertEquals(0, count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'flink_products_slot'"));
       assertEquals(0, sync.stop());
     }
     assertPaimonTables(warehouse, "products");
@@ -69,9 +111,7 @@ class GuideMethodsTest {
   void method2MultipleTables() throws Exception {
     List<String> tables = List.of("products", "customers", "orders", "inventory");
     String warehouse = root.resolve("method2").toString();
-    try (RunningSync sync = RunningSync.ofCommandLine(guideCommand("postgres_sync_table", warehouse, List.of(),
-        List.of("--postgres_conf", "table-name=products|customers|orders|inventory",
-            "--postgres_conf", "slot.name=flink_multi_slot")))) {
+    try (RunningSync sync = RunningSync.ofCommandLine(guide(METHOD_2, warehouse))) {
       awaitEvery(sync, tables);
       server().execute(DB, "BEGIN; INSERT INTO orders VALUES (1000, 3, 4, 2, 51.00, 'pending', now());"
           + " UPDATE inventory SET quantity_reserved = quantity_reserved + 2,"
@@ -87,8 +127,7 @@ class GuideMethodsTest {
   @Test
   void method3RegexPattern() throws Exception {
     String warehouse = root.resolve("method3").toString();
-    try (RunningSync sync = RunningSync.ofCommandLine(guideCommand("postgres_sync_table", warehouse, List.of(),
-        List.of("--postgres_conf", "table-name=prod.*", "--postgres_conf", "slot.name=flink_regex_slot")))) {
+    try (RunningSync sync = RunningSync.ofCommandLine(guide(METHOD_3, warehouse))) {
       awaitEvery(sync, List.of("products", "product_views"));
       server().execute(DB, "INSERT INTO product_views VALUES (51, 7, now())", "DELETE FROM product_views WHERE view_id = 1");
       awaitEvery(sync, List.of("products", "product_views"));
@@ -97,38 +136,75 @@ class GuideMethodsTest {
     assertPaimonTables(warehouse, "product_views", "products");
   }
 
+  /**
+   * With the guide's Flink tuning flags: 4 snapshot connections, a commit every 30 s (so a change
+   * is not in the lake 8 s later, where the 5 s default would have committed it, and the stop
+   * commits it), and one line saying the network buffers have no effect.
+   */
   @Test
-  void method4EntireDatabase() throws Exception {
+  void method4EntireDatabaseWithFlinkTuning() throws Exception {
     List<String> tables = List.of("products", "customers", "orders", "inventory", "product_views");
     String warehouse = root.resolve("method4").toString();
-    try (RunningSync sync = RunningSync.ofCommandLine(guideCommand("postgres_sync_database", warehouse, List.of(),
-        List.of("--postgres_conf", "slot.name=flink_db_slot")))) {
+    try (RunningSync sync = RunningSync.ofCommandLine(guide(METHOD_4, warehouse, FLINK_TUNING))) {
       awaitEvery(sync, tables);
-      server().execute(DB, "UPDATE orders SET status = 'shipped' WHERE status = 'pending'",
+      assertTrue(stderr.text().contains("scan.snapshot.parallelism=4") && stderr.text().contains("commit interval 30s"),
+          "the printed configuration:\n" + stderr.text());
+      assertTrue(sync.output.toString().contains("--network-buffer-count 4096 has no effect: changelake runs in one"
+          + " process"), sync.output.toString());
+      server().execute(DB, "INSERT INTO orders VALUES (2000, 5, 6, 1, 20.00, 'pending', now())",
+          "UPDATE orders SET status = 'shipped' WHERE status = 'pending'",
           "DELETE FROM product_views WHERE view_id > 40");
-      awaitEvery(sync, tables);
+      Instant until = Instant.now().plus(Duration.ofSeconds(8));
+      while (Instant.now().isBefore(until)) {
+        assertFalse(TableComparison.same(server(), DB, "orders", "paimon", warehouse, "lakehouse", "orders", "order_id"),
+            "committed before the 30 s checkpointing interval");
+        Thread.sleep(500);
+      }
       assertEquals(0, sync.stop());
     }
+    for (String table : tables) {
+      TableComparison.assertSame(server(), DB, table, "paimon", warehouse, "lakehouse", table, keyOf(table));
+    }
     assertPaimonTables(warehouse, "customers", "inventory", "orders", "product_views", "products");
+  }
+
+  /**
+   * The guide's test job with its checkpointing flags (a 30 s interval, and one line saying the
+   * state backend has no effect) and its metadata columns, filled for the snapshot's rows. (Its
+   * INSERT, UPDATE and DELETE steps are method 1's; here they would wait for the 30 s commit.)
+   */
+  @Test
+  void testingJobWithCheckpointingAndMetadataColumns() throws Exception {
+    String warehouse = root.resolve("testing").toString();
+    try (RunningSync sync = RunningSync.ofCommandLine(guide(TESTING, warehouse, CHECKPOINTING, METADATA))) {
+      sync.awaitMirrored(server(), DB, "products", "product_id");
+      assertTrue(stderr.text().contains("commit interval 30s"), stderr.text());
+      assertTrue(sync.output.toString().contains("--state-backend rocksdb has no effect: changelake keeps no Flink"
+          + " state"), sync.output.toString());
+      assertEquals(0, sync.stop());
+    }
+    var rows = TableComparison.lake("paimon", warehouse, "lakehouse", "products", "product_id");
+    assertFalse(rows.isEmpty());
+    rows.values().forEach(row -> {
+      assertEquals("SNAPSHOT", row.get("_op_type"), row.toString());
+      assertTrue(row.get("_event_timestamp") != null, row.toString());
+    });
   }
 
   @Test
   void computedColumn() throws Exception {
     String warehouse = root.resolve("computed").toString();
-    // and a substring, which on Paimon's command line is Paimon's: substring(s, b, e) is 0-based with an
-    // exclusive end, SQL's substring(s from b + 1 for e - b)
     server().execute(DB, "CREATE VIEW products_categorized AS SELECT *, CASE WHEN price < 50 THEN 'budget'"
         + " WHEN price < 200 THEN 'mid' ELSE 'premium' END AS price_category,"
         + " substring(product_name from 2 for 4) AS name_part FROM products");
-    // the guide's --computed_column 'price_category=CASE WHEN price < 50 THEN ''budget'' ...' as the shell passes it
-    try (RunningSync sync = RunningSync.ofCommandLine(guideCommand("postgres_sync_table", warehouse,
-        List.of("--table", "products", "--computed_column",
-            "price_category=CASE WHEN price < 50 THEN budget WHEN price < 200 THEN mid ELSE premium END",
-            "--computed_column", "name_part=substring(product_name, 1, 5)"),
-        List.of("--postgres_conf", "table-name=products", "--postgres_conf", "slot.name=flink_computed_slot")))) {
+    // and, not in the guide, a substring, which on Paimon's command line is Paimon's: substring(s, b, e) is
+    // 0-based with an exclusive end, SQL's substring(s from b + 1 for e - b)
+    List<String> args = new ArrayList<>(List.of(guide(COMPUTED, warehouse)));
+    args.addAll(List.of("--computed_column", "name_part=substring(product_name, 1, 5)"));
+    try (RunningSync sync = RunningSync.ofCommandLine(args.toArray(String[]::new))) {
       sync.await("products with its computed columns", () -> TableComparison.same(server(), DB, "products_categorized",
           "paimon", warehouse, "lakehouse", "products", "product_id"));
-      server().execute(DB, "UPDATE products SET price = 250 WHERE product_id = 1");
+      server().execute(DB, "UPDATE products SET price = 250 WHERE product_id = 2");
       sync.await("the re-categorized product", () -> TableComparison.same(server(), DB, "products_categorized",
           "paimon", warehouse, "lakehouse", "products", "product_id"));
       TableComparison.assertSame(server(), DB, "products_categorized", "paimon", warehouse, "lakehouse", "products",
@@ -142,24 +218,29 @@ class GuideMethodsTest {
   }
 
   /**
-   * The guide's command line: {@code action --warehouse W --database lakehouse}, the method's own
-   * flags {@code before} the connection, the connection (this server's address and password), the
-   * method's {@code --postgres_conf} entries {@code after} it, then the catalog options.
+   * The guide's command line in section {@code command}, then the flags of each section in
+   * {@code flagSections}; its server, credentials and warehouse ($PAIMON_WAREHOUSE, /tmp/paimon)
+   * replaced by this test's.
    */
-  private static String[] guideCommand(String action, String warehouse, List<String> before, List<String> after) {
+  private static String[] guide(String command, String warehouse, String... flagSections) {
     PostgresServer pg = server();
-    List<String> args = new ArrayList<>(List.of(action, "--warehouse", warehouse, "--database", "lakehouse"));
-    args.addAll(before);
-    args.addAll(List.of(
-        "--postgres_conf", "hostname=" + pg.host(),
-        "--postgres_conf", "port=" + pg.port(),
-        "--postgres_conf", "username=" + pg.username(),
-        "--postgres_conf", "password=" + pg.password(),
-        "--postgres_conf", "database-name=" + DB,
-        "--postgres_conf", "schema-name=public"));
-    args.addAll(after);
-    args.addAll(List.of("--catalog_conf", "metastore=filesystem", "--catalog_conf", "warehouse=" + warehouse));
+    Map<String, String> connection = Map.of("hostname=localhost", "hostname=" + pg.host(),
+        "port=5432", "port=" + pg.port(), "username=postgres", "username=" + pg.username(),
+        "password=postgres", "password=" + pg.password());
+    List<String> args = new ArrayList<>(GUIDE.command(command,
+        Map.of("FLINK_HOME", "/opt/flink", "PAIMON_WAREHOUSE", warehouse),
+        word -> connection.getOrDefault(word, word).replace("/tmp/paimon", warehouse)));
+    for (String flags : flagSections) {
+      args.addAll(GUIDE.flags(flags));
+    }
     return args.toArray(String[]::new);
+  }
+
+  private static long count(String sql) throws Exception {
+    try (Connection c = server().connect(DB); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   private static void awaitEvery(RunningSync sync, List<String> tables) throws Exception {

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /** A sync running in this JVM, as {@code changelake sync-table} would run it, stopped cleanly on close. */
 final class RunningSync implements AutoCloseable {
@@ -29,21 +30,31 @@ final class RunningSync implements AutoCloseable {
   final StringWriter output = new StringWriter();
 
   RunningSync(SyncRequest request) {
+    this(request, runner -> runner.run(request));
+  }
+
+  private RunningSync(SyncRequest request, Function<SyncRunner, Integer> body) {
     this.request = request;
     this.runner = new SyncRunner(new PrintWriter(output, true), new PrintWriter(output, true));
-    this.result = executor.submit(() -> runner.run(request));
+    this.result = executor.submit(() -> body.apply(runner));
   }
 
   /**
    * The sync a command line asks for, parsed by the same parser as {@code changelake <args>} (the
-   * command, e.g. {@code postgres_sync_table}, first).
+   * command, e.g. {@code postgres_sync_table}, first) and run as that command runs it.
    */
   static RunningSync ofCommandLine(String... args) {
+    SyncCommand command = command(args);
+    return new RunningSync(command.request(), command::run);
+  }
+
+  /** The sync command a command line asks for, its flags parsed by the same parser as {@code changelake <args>}. */
+  static SyncCommand command(String... args) {
     var parsed = Main.commandLine().parseArgs(args).subcommand();
     if (parsed == null || !(parsed.commandSpec().userObject() instanceof SyncCommand command)) {
       throw new IllegalArgumentException("not a sync command line: " + String.join(" ", args));
     }
-    return new RunningSync(command.request());
+    return command;
   }
 
   static Map<String, String> sourceOptions(PostgresServer pg, String db, String slot, String tables) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * The options a component accepts, plus key prefixes passed through unchecked (e.g.
@@ -54,20 +55,29 @@ public final class ConfigDef {
   }
 
   /**
-   * Checks every key is known, every required option is present and every value parses.
+   * Checks every key is known, resolves the values ({@code @FILE}, {@code ${env:NAME}}: see
+   * {@link ConfigValues}), then checks every required option is present and every value parses.
    *
    * @throws ConfigException for the first problem, naming the key and the fix
    */
   public Config parse(Map<String, String> values) {
-    for (Map.Entry<String, String> entry : values.entrySet()) {
-      String key = entry.getKey();
-      ConfigOption<?> option = options.get(key);
-      if (option != null) {
-        option.parse(entry.getValue());
-      } else if (passthroughPrefixes.keySet().stream().noneMatch(key::startsWith)) {
+    return parse(values, System::getenv);
+  }
+
+  /** {@link #parse(Map)} with {@code environment} in place of the process's environment variables. */
+  Config parse(Map<String, String> given, UnaryOperator<String> environment) {
+    for (String key : given.keySet()) {
+      if (!options.containsKey(key) && passthroughPrefixes.keySet().stream().noneMatch(key::startsWith)) {
         throw new ConfigException(unknownKeyMessage(key));
       }
     }
+    Map<String, String> values = ConfigValues.resolve(component, given, environment);
+    values.forEach((key, value) -> {
+      ConfigOption<?> option = options.get(key);
+      if (option != null) {
+        option.parse(value);
+      }
+    });
     for (ConfigOption<?> option : options.values()) {
       if (option.required() && !values.containsKey(option.name())) {
         throw new ConfigException("Missing required " + component + " option '" + option.name() + "': "
