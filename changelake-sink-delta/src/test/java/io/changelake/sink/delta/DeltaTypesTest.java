@@ -129,6 +129,30 @@ class DeltaTypesTest {
       List<Row> scanned = Lake.scan(table, null);
       scanned.sort(Comparator.comparing(r -> (Integer) r.get(0)));
       assertEquals(expected, scanned);
+      assertEveryDataFileSaysProlepticGregorian(dir);
+    }
+  }
+
+  /**
+   * Spark reads dates before 1582 and timestamps before 1900 (these rows hold 0001-01-01) without
+   * an exception only from files whose footer names a Spark version of 3.0.0 or later.
+   */
+  private static void assertEveryDataFileSaysProlepticGregorian(Path dir) {
+    List<Path> files;
+    try (var walk = java.nio.file.Files.walk(dir)) {
+      files = walk.filter(f -> f.toString().endsWith(".parquet") && !f.toString().contains("_delta_log")).toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertTrue(!files.isEmpty());
+    for (Path file : files) {
+      try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(new org.apache.parquet.io.LocalInputFile(file))) {
+        var keyValues = reader.getFooter().getFileMetaData().getKeyValueMetaData();
+        assertEquals("3.5.0", keyValues.get("org.apache.spark.version"), file + ": " + keyValues);
+        assertTrue(keyValues.containsKey("io.delta.kernel.default-parquet-writer"), "Kernel's own keys are kept");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
     }
   }
 
