@@ -84,7 +84,7 @@ class DeltaTypesTest {
     rows.add(Row.of(3, null, 0, 0L, Float.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
         BigDecimal.ZERO.setScale(10), new BigDecimal("0.00"), LocalDate.of(9999, 12, 31), LocalTime.of(0, 0, 0, 1_000),
         LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_000),
-        OffsetDateTime.of(2000, 1, 1, 0, 0, 0, 1_000, ZoneOffset.UTC),
+        OffsetDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_000, ZoneOffset.UTC),
         "x".repeat(100_000), UUID.fromString("ffffffff-ffff-ffff-ffff-ffffffffffff"),
         ByteBuffer.wrap(new byte[] {0, 0, 0}), Arrays.asList((Long) null), Arrays.asList((String) null), null, null));
     rows.add(Row.of(4, true, 1, 1L, Float.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, null, null, null, null,
