@@ -3,6 +3,7 @@ package io.changelake.cli;
 import io.changelake.core.spi.TableFilter;
 import io.changelake.core.spi.WriteMode;
 import io.changelake.core.transform.FunctionDialect;
+import io.changelake.core.transform.TypeMapping;
 import java.time.Duration;
 
 /** Builds a {@link SyncRequest} from Paimon-style flags; their computed columns' functions are Paimon's. */
@@ -13,6 +14,7 @@ final class PaimonRequests {
     return new SyncRequest("postgres", flags.postgresConf, filter, flags.warehouse, flags.database, table,
         flags.catalogOptions(), LakeFormats.withPartitionKeys(flags.tableConf, flags.partitionKeys), WriteMode.UPSERT,
         flags.primaryKeys, Duration.ofSeconds(5), SyncOptions.DEFAULT_MAX_PENDING, flags.formats,
-        flags.computedColumns, flags.metadataColumns, FunctionDialect.PAIMON);
+        flags.computedColumns, flags.metadataColumns, FunctionDialect.PAIMON)
+        .withTypeMapping(TypeMapping.parse(flags.typeMapping));
   }
 }

@@ -47,7 +47,8 @@ final class SyncRunner {
         request.database());
     List<String> formats = LakeFormats.parse(request.formats());
     ColumnTransforms transforms = ColumnTransforms.parse(request.computedColumns(), request.metadataColumns(),
-        new TransformContext(request.sourceOptions().getOrDefault("database-name", ""), request.functionDialect()));
+        new TransformContext(request.sourceOptions().getOrDefault("database-name", ""), request.functionDialect()))
+        .withTypeMapping(request.typeMapping());
     PipelineSettings settings = new PipelineSettings(pipelineName, request.mode(), request.primaryKeys(),
         request.commitInterval(), request.maxPendingChanges(), transforms);
     CountDownLatch finished = new CountDownLatch(1);
