@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * What a new user reads: one real sync ({@code changelake sync-table --format iceberg,delta,paimon},
  * from the command's jar in its own JVM) mirrors a table of every supported type and edge value,
- * snapshot then streamed inserts, updates (a key update too) and deletes; it is stopped with
+ * snapshot then streamed inserts, updates (a key update, one leaving a TOASTed value unchanged) and
+ * deletes, and a time column added while streaming; it is stopped with
  * SIGTERM; then a local Spark 3.5 session with default read settings reads each format, and every
  * row and column equals PostgreSQL's (see {@link Canonical} for the exact comparison).
  *
@@ -75,6 +76,8 @@ class SparkReadsEveryFormatTest {
       "iceberg", "iceberg.lake." + TABLE, "paimon", "paimon.lake." + TABLE);
 
   private static PostgresServer pg;
+  /** Column → PostgreSQL type name, for the few Spark texts that depend on it (intervals). */
+  private static Map<String, String> pgTypes;
   private static Path warehouse;
   private static SparkSession spark;
 
@@ -87,8 +90,11 @@ class SparkReadsEveryFormatTest {
         "CREATE TABLE " + TABLE + " (id int PRIMARY KEY, \"order\" int, \"MixedCase\" text, i2 smallint, i8 bigint,"
             + " r real, d double precision, dec numeric(38,10), dec0 numeric(38,0), dec2 numeric(10,2), num numeric,"
             + " b boolean, vc varchar(20), ch char(5), bin bytea, day date, tod time, ts timestamp, tstz timestamptz,"
-            + " u uuid, j json, jb jsonb, ints int[], texts text[], m mood, span interval, ip inet)");
+            + " u uuid, j json, jb jsonb, ints int[], texts text[], m mood, span interval, ip inet, big text)");
     insertRows(1);
+    // a value PostgreSQL stores out of line (TOAST): updates that leave it unchanged do not carry it
+    pg.execute(DB, "UPDATE " + TABLE + " SET big = (SELECT string_agg(md5(i::text), '') FROM generate_series(1, 500) i)"
+        + " WHERE id = 1");
     spark = session(warehouse);
 
     try (ChildSync sync = ChildSync.start(warehouse.resolve("sync.log"), List.of("sync-table",
@@ -97,16 +103,21 @@ class SparkReadsEveryFormatTest {
         "--source-conf", "database-name=" + DB, "--source-conf", "table-name=" + TABLE,
         "--warehouse", warehouse.toString(), "--database", "lake", "--format", "iceberg,delta,paimon",
         "--commit-interval", "1s"))) {
+      pgTypes = source().pgTypes();
       awaitEveryFormat(sync, "the snapshot");
 
       insertRows(101);
       pg.execute(DB,
           "UPDATE " + TABLE + " a SET (" + COLUMNS + ") = (SELECT " + COLUMNS + " FROM " + TABLE + " b"
               + " WHERE b.id = a.id % " + ROWS.size() + " + 1) WHERE a.id BETWEEN 101 AND " + (100 + ROWS.size()),
+          // leaves big unchanged: the sink takes it from the lake row (Iceberg's read of a time as long)
           "UPDATE " + TABLE + " SET day = '1582-10-10', ts = '1000-01-01 00:00:00.5', tod = '00:00:00.000001',"
               + " \"MixedCase\" = 'ändrad ✓' WHERE id = 1",
           "UPDATE " + TABLE + " SET id = 1005 WHERE id = 5",
-          "DELETE FROM " + TABLE + " WHERE id = 104");
+          "DELETE FROM " + TABLE + " WHERE id = 104",
+          "ALTER TABLE " + TABLE + " ADD COLUMN added_time time",
+          "UPDATE " + TABLE + " SET added_time = '01:02:03.456789' WHERE id = 2");
+      pgTypes = source().pgTypes();
       awaitEveryFormat(sync, "the streamed changes");
       assertEquals(0, sync.stop(), "a sync stopped by SIGTERM exits 0:\n" + sync.output());
     }
@@ -130,7 +141,7 @@ class SparkReadsEveryFormatTest {
   @ParameterizedTest
   @ValueSource(strings = {"iceberg", "delta", "paimon"})
   void sparkReadsTheTableAsPostgresHasIt(String format) throws Exception {
-    Table source = source();
+    Table source = source().table();
     Table lake = read(format);
     assertEquals(source.types(), lake.types(), format + ": Spark's column names and types");
     assertEquals(source.rows().keySet(), lake.rows().keySet(), format + ": keys");
@@ -172,7 +183,7 @@ class SparkReadsEveryFormatTest {
 
   /** Waits until Spark reads every format as PostgreSQL has the table now. */
   private static void awaitEveryFormat(ChildSync sync, String what) throws Exception {
-    Table source = source();
+    Table source = source().table();
     for (String format : List.of("iceberg", "delta", "paimon")) {
       Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
       Object last = null;
@@ -202,16 +213,21 @@ class SparkReadsEveryFormatTest {
   /** A table as canonical texts: column → Spark type, and id → column → value. */
   record Table(Map<String, String> types, Map<Integer, Map<String, String>> rows) { }
 
+  /** PostgreSQL's table: its canonical texts and column → type name. */
+  record Source(Table table, Map<String, String> pgTypes) { }
+
   /** PostgreSQL's table now, with the Spark type each column must be read as. */
-  private static Table source() throws Exception {
+  private static Source source() throws Exception {
     try (Connection c = pg.connect(DB); Statement s = c.createStatement()) {
       s.execute("SET intervalstyle = 'iso_8601'");
       try (ResultSet rs = s.executeQuery("SELECT * FROM " + TABLE)) {
         ResultSetMetaData meta = rs.getMetaData();
         Map<String, String> types = new LinkedHashMap<>();
+        Map<String, String> names = new LinkedHashMap<>();
         for (int i = 1; i <= meta.getColumnCount(); i++) {
           types.put(meta.getColumnName(i), Canonical.sparkType(meta.getColumnTypeName(i), meta.getPrecision(i),
               meta.getScale(i)));
+          names.put(meta.getColumnName(i), pgType(meta, i));
         }
         Map<Integer, Map<String, String>> rows = new TreeMap<>();
         while (rs.next()) {
@@ -221,7 +237,7 @@ class SparkReadsEveryFormatTest {
           }
           rows.put(rs.getInt("id"), row);
         }
-        return new Table(types, rows);
+        return new Source(new Table(types, rows), names);
       }
     }
   }
@@ -239,7 +255,6 @@ class SparkReadsEveryFormatTest {
       spark.sql("REFRESH TABLE " + table);
     }
     var frame = spark.sql("SELECT * FROM " + table);
-    Map<String, String> pgTypes = pgTypes();
     Map<String, String> types = new LinkedHashMap<>();
     for (StructField field : frame.schema().fields()) {
       types.put(field.name(), field.dataType().simpleString());
@@ -256,22 +271,5 @@ class SparkReadsEveryFormatTest {
       }
     }
     return new Table(types, rows);
-  }
-
-  private static Map<String, String> pgTypesCache;
-
-  /** Column → PostgreSQL type name, for the few texts that depend on it (intervals). */
-  private static Map<String, String> pgTypes() throws Exception {
-    if (pgTypesCache == null) {
-      Map<String, String> types = new LinkedHashMap<>();
-      try (Connection c = pg.connect(DB); Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT * FROM " + TABLE + " WHERE false")) {
-        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-          types.put(rs.getMetaData().getColumnName(i), pgType(rs.getMetaData(), i));
-        }
-      }
-      pgTypesCache = types;
-    }
-    return pgTypesCache;
   }
 }
