@@ -59,19 +59,25 @@ final class CalendarFooterStream extends PositionOutputStream {
 
   @Override
   public void write(int b) throws IOException {
-    write(new byte[] {(byte) b}, 0, 1);
+    makeRoom(1);
+    tail[tailLength++] = (byte) b;
   }
 
   @Override
   public void write(byte[] bytes, int offset, int length) throws IOException {
+    makeRoom(length);
+    System.arraycopy(bytes, offset, tail, tailLength, length);
+    tailLength += length;
+  }
+
+  /** Writes through what is older than the last {@link #TAIL} bytes, and grows the buffer as needed. */
+  private void makeRoom(int length) throws IOException {
     if (tailLength + length > tail.length) {
       release(Math.max(0, tailLength + length - TAIL));
       if (tailLength + length > tail.length) {
         tail = Arrays.copyOf(tail, Math.max(tail.length * 2, tailLength + length));
       }
     }
-    System.arraycopy(bytes, offset, tail, tailLength, length);
-    tailLength += length;
   }
 
   /** Writes the first {@code count} held-back bytes through. */

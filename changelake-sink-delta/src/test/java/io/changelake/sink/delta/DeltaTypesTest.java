@@ -133,6 +133,33 @@ class DeltaTypesTest {
     }
   }
 
+  @Test
+  void filesLargerThanTheHeldBackTailKeepEveryRowAndGetTheKey(@TempDir Path dir) {
+    TableSchema schema = new TableSchema(List.of(Column.of("id", DataType.INT, false),
+        Column.of("text", DataType.STRING, true), Column.of("day", DataType.DATE, true)), List.of("id"));
+    java.util.Random random = new java.util.Random(18);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 60_000; i++) {
+      byte[] bytes = new byte[75];
+      random.nextBytes(bytes);
+      rows.add(Row.of(i, java.util.Base64.getEncoder().encodeToString(bytes), LocalDate.of(1, 1, 1).plusDays(i)));
+    }
+    try (DeltaSink sink = DeltaSink.local(dir)) {
+      SinkTable table = sink.open(TableId.parse("shop.large"), schema, WriteMode.UPSERT);
+      Lake.commit(table, "p1", writer -> rows.forEach(writer::insert));
+      List<Row> scanned = Lake.scan(table, null);
+      scanned.sort(Comparator.comparing(r -> (Integer) r.get(0)));
+      assertEquals(rows, scanned);
+    }
+    try (var files = java.nio.file.Files.walk(dir)) {
+      assertTrue(files.anyMatch(f -> f.toString().endsWith(".parquet") && f.toFile().length() > CalendarFooterStream.TAIL),
+          "a data file larger than the tail held back");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertEveryDataFileSaysProlepticGregorian(dir);
+  }
+
   /**
    * Spark reads dates before 1582 and timestamps before 1900 (these rows hold 0001-01-01) without
    * an exception only from files whose footer names a Spark version of 3.0.0 or later.
@@ -150,6 +177,7 @@ class DeltaTypesTest {
         var keyValues = reader.getFooter().getFileMetaData().getKeyValueMetaData();
         assertEquals("3.5.0", keyValues.get("org.apache.spark.version"), file + ": " + keyValues);
         assertTrue(keyValues.containsKey("io.delta.kernel.default-parquet-writer"), "Kernel's own keys are kept");
+        assertTrue(reader.getRowGroups().stream().allMatch(g -> g.getRowCount() > 0), "row groups intact");
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
