@@ -51,6 +51,8 @@ import scala.collection.Seq;
  *   <tr><td>timestamp</td><td>timestamp_ntz</td><td>ISO local date-time, to the microsecond</td></tr>
  *   <tr><td>timestamptz</td><td>timestamp</td><td>ISO UTC instant, to the microsecond</td></tr>
  *   <tr><td>interval</td><td>string</td><td>months, days and microseconds of the ISO 8601 text</td></tr>
+ *   <tr><td>money</td><td>string</td><td>the exact amount with two decimals, whether written {@code -$1,234.50}
+ *       or {@code -1234.50}</td></tr>
  *   <tr><td>arrays</td><td>array</td><td>elements' texts, quoted; a NULL element is {@code null}</td></tr>
  * </table>
  *
@@ -82,7 +84,7 @@ final class Canonical {
 
   /** Column {@code i} of the current row, read through JDBC. */
   static String ofPostgres(ResultSet rs, int i, String pgType) throws SQLException {
-    if (rs.getObject(i) == null) {
+    if (rs.getString(i) == null) {  // not getObject: pgjdbc reads money as a double, which fails for large amounts
       return null;
     }
     return switch (pgType) {
@@ -97,6 +99,7 @@ final class Canonical {
       case "timestamp" -> rs.getObject(i, LocalDateTime.class).toString();
       case "timestamptz" -> rs.getObject(i, OffsetDateTime.class).toInstant().toString();
       case "interval" -> interval(rs.getString(i));
+      case "money" -> money(rs.getString(i));
       case "_int4", "_text" -> list(arrayElements(rs.getArray(i)));
       default -> rs.getString(i);
     };
@@ -148,7 +151,11 @@ final class Canonical {
       return ((Instant) value).toString();
     }
     if (type instanceof StringType) {
-      return "interval".equals(pgType) ? interval((String) value) : (String) value;
+      return switch (pgType) {
+        case "interval" -> interval((String) value);
+        case "money" -> money((String) value);
+        default -> (String) value;
+      };
     }
     throw new AssertionError("Spark type " + type.simpleString() + " has no canonical text here; value " + value);
   }
@@ -160,6 +167,11 @@ final class Canonical {
       joined.add(e == null ? "null" : '"' + e.replace("\\", "\\\\").replace("\"", "\\\"") + '"');
     }
     return joined.toString();
+  }
+
+  /** A money amount as a plain decimal with its two fraction digits, from {@code -$1,234.50} or {@code -1234.50}. */
+  static String money(String text) {
+    return new BigDecimal(text.replace("$", "").replace(",", "")).setScale(2).toPlainString();
   }
 
   /**

@@ -43,7 +43,7 @@ class SparkReadsEveryFormatTest {
 
   /** Every column after the key; names include a keyword and a mixed-case one. */
   private static final String COLUMNS = "\"order\", \"MixedCase\", i2, i8, r, d, dec, dec0, dec2, num, b, vc, ch, bin,"
-      + " day, tod, ts, tstz, u, j, jb, ints, texts, m, span, ip";
+      + " day, tod, ts, tstz, u, j, jb, ints, texts, m, span, ip, cash";
 
   private static final List<String> ROWS = List.of(
       // largest values, 38 digits, zero bytes inside bytea, the last day and microsecond, unicode
@@ -54,23 +54,23 @@ class SparkReadsEveryFormatTest {
           + " '9999-12-31 23:59:59.999999+00', '123e4567-e89b-12d3-a456-426614174000',"
           + " '{\"b\": [1, 2, {\"c\": null}], \"a\":\"x\"}', '{\"b\": [1, 2.50], \"a\": \"ü\"}',"
           + " '{1,NULL,3}', '{\"a\",NULL,\"\",\"null\",\"x,y\"}', 'happy', '1 year 2 months 3 days 04:05:06.789',"
-          + " '192.168.0.1/24'",
+          + " '192.168.0.1/24', 92233720368547758.07",
       // smallest values, NaN and -Infinity, empty values, year 1
       "-2147483648, '', -32768, -9223372036854775808, 'NaN', '-Infinity',"
           + " -1234567890123456789012345678.9012345678, -99999999999999999999999999999999999999, -0.01, 'NaN',"
           + " false, '', ' ', '\\x', '0001-01-01', '00:00:00', '0001-01-01 00:00:00', '0001-01-01 00:00:00+00',"
-          + " '00000000-0000-0000-0000-000000000000', '[]', '{}', '{}', '{}', 'sad', '-1 days -00:00:00.000001', '::1'",
+          + " '00000000-0000-0000-0000-000000000000', '[]', '{}', '{}', '{}', 'sad', '-1 days -00:00:00.000001', '::1', -92233720368547758.08",
       // Infinity, -0, the Julian-Gregorian switch, before 1900, a microsecond after midnight, arrays of one NULL
       "0, 'x', 0, 0, 'Infinity', '-0', 0.0000000001, 0, 0.00, 'Infinity', true, E'tab\\there', 'abcde',"
           + " '\\x000000', '1582-10-04', '00:00:00.000001', '1899-12-31 23:59:59.999999',"
           + " '1800-06-01 12:00:00.000001+00', 'ffffffff-ffff-ffff-ffff-ffffffffffff', 'null', '\"str\"',"
-          + " '{NULL}', '{NULL}', 'ok', '0', '2001:db8::/32'",
+          + " '{NULL}', '{NULL}', 'ok', '0', '2001:db8::/32', 0",
       // NULL in every nullable column
       String.join(", ", java.util.Collections.nCopies(COLUMNS.split(",").length, "NULL")),
       // an ordinary row, whose key changes while streaming
       "7, 'plain', 1, 1, 1.5, 2.5, 1.5, 2, 3.25, 4.125, false, 'v', 'c', '\\xdeadbeef', '1582-10-15',"
           + " '12:34:56.000001', '1970-01-01 00:00:00', '1969-12-31 23:59:59.999999-03:30',"
-          + " '01234567-89ab-cdef-0123-456789abcdef', '{}', '{}', '{7}', '{\"seven\"}', 'ok', '1 mon', '10.0.0.1'");
+          + " '01234567-89ab-cdef-0123-456789abcdef', '{}', '{}', '{7}', '{\"seven\"}', 'ok', '1 mon', '10.0.0.1', 1234.5");
 
   private static final Map<String, String> TABLES = Map.of(
       "iceberg", "iceberg.lake." + TABLE, "paimon", "paimon.lake." + TABLE);
@@ -90,7 +90,7 @@ class SparkReadsEveryFormatTest {
         "CREATE TABLE " + TABLE + " (id int PRIMARY KEY, \"order\" int, \"MixedCase\" text, i2 smallint, i8 bigint,"
             + " r real, d double precision, dec numeric(38,10), dec0 numeric(38,0), dec2 numeric(10,2), num numeric,"
             + " b boolean, vc varchar(20), ch char(5), bin bytea, day date, tod time, ts timestamp, tstz timestamptz,"
-            + " u uuid, j json, jb jsonb, ints int[], texts text[], m mood, span interval, ip inet, big text)");
+            + " u uuid, j json, jb jsonb, ints int[], texts text[], m mood, span interval, ip inet, cash money, big text)");
     insertRows(1);
     // a value PostgreSQL stores out of line (TOAST): updates that leave it unchanged do not carry it
     pg.execute(DB, "UPDATE " + TABLE + " SET big = (SELECT string_agg(md5(i::text), '') FROM generate_series(1, 500) i)"
