@@ -1,5 +1,6 @@
 package io.changelake.cli;
 
+import io.changelake.core.transform.TypeMapping;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +52,9 @@ final class PaimonFlags {
 
   @Option(names = "--metadata_column", paramLabel = "NAME", description = SyncOptions.METADATA_DOC)
   List<String> metadataColumns = List.of();
+
+  @Option(names = "--type_mapping", paramLabel = "NAMES", description = TypeMapping.DOC)
+  String typeMapping = "";
 
   @Option(names = "--format", split = ",", paramLabel = "FORMAT", defaultValue = "paimon",
       description = "(changelake) Table formats to write, any of paimon, iceberg, delta. Default: ${DEFAULT-VALUE}.")

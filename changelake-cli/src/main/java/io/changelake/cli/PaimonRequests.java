@@ -3,6 +3,7 @@ package io.changelake.cli;
 import io.changelake.core.spi.TableFilter;
 import io.changelake.core.spi.WriteMode;
 import io.changelake.core.transform.FunctionDialect;
+import io.changelake.core.transform.TypeMapping;
 
 /** Builds a {@link SyncRequest} from Paimon-style flags; their computed columns' functions are Paimon's. */
 final class PaimonRequests {
@@ -12,6 +13,7 @@ final class PaimonRequests {
     return new SyncRequest("postgres", flags.sourceOptions(), filter, flags.warehouse, flags.database, table,
         flags.catalogOptions(), LakeFormats.withPartitionKeys(flags.tableConf, flags.partitionKeys), WriteMode.UPSERT,
         flags.primaryKeys, flags.flink.commitInterval(), SyncOptions.DEFAULT_MAX_PENDING, flags.formats,
-        flags.computedColumns, flags.metadataColumns, FunctionDialect.PAIMON);
+        flags.computedColumns, flags.metadataColumns, FunctionDialect.PAIMON)
+        .withTypeMapping(TypeMapping.parse(flags.typeMapping));
   }
 }

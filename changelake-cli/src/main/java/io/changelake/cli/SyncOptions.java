@@ -4,6 +4,7 @@ import io.changelake.core.config.Durations;
 import io.changelake.core.spi.TableFilter;
 import io.changelake.core.spi.WriteMode;
 import io.changelake.core.transform.FunctionDialect;
+import io.changelake.core.transform.TypeMapping;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -86,10 +87,13 @@ final class SyncOptions {
           + " (bounds memory). Default: ${DEFAULT-VALUE}.")
   int maxPendingChanges;
 
+  @Option(names = "--type-mapping", paramLabel = "NAMES", description = TypeMapping.DOC)
+  String typeMapping = "";
+
   SyncRequest toRequest(TableFilter filter, String table) {
     return new SyncRequest(source, sourceOptions(), filter, warehouse, database, table, catalogConf,
         LakeFormats.withPartitionKeys(tableConf, partitionKeys), mode, primaryKeys, commitInterval, maxPendingChanges,
-        formats, computedColumns, metadataColumns, FunctionDialect.SQL);
+        formats, computedColumns, metadataColumns, FunctionDialect.SQL).withTypeMapping(TypeMapping.parse(typeMapping));
   }
 
   /** The source options: --source-conf-file's entries, overridden by --source-conf. */

@@ -3,6 +3,7 @@ package io.changelake.cli;
 import io.changelake.core.spi.TableFilter;
 import io.changelake.core.spi.WriteMode;
 import io.changelake.core.transform.FunctionDialect;
+import io.changelake.core.transform.TypeMapping;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ import java.util.Map;
  * @param functionDialect whose definition the computed columns' functions follow where SQL and Paimon
  *     differ ({@code substring}): {@link FunctionDialect#PAIMON} for the Paimon-style commands,
  *     {@link FunctionDialect#SQL} for changelake's own
+ * @param typeMapping lake types other than the default ones for the source columns
  */
 record SyncRequest(
     String source,
@@ -45,7 +47,8 @@ record SyncRequest(
     List<String> formats,
     List<String> computedColumns,
     List<String> metadataColumns,
-    FunctionDialect functionDialect) {
+    FunctionDialect functionDialect,
+    TypeMapping typeMapping) {
 
   SyncRequest {
     sourceOptions = Map.copyOf(sourceOptions);
@@ -55,5 +58,22 @@ record SyncRequest(
     formats = List.copyOf(formats);
     computedColumns = List.copyOf(computedColumns);
     metadataColumns = List.copyOf(metadataColumns);
+  }
+
+  /** A request with the default types. */
+  SyncRequest(String source, Map<String, String> sourceOptions, TableFilter filter, String warehouse, String database,
+      String table, Map<String, String> catalogOptions, Map<String, String> tableProperties, WriteMode mode,
+      List<String> primaryKeys, Duration commitInterval, int maxPendingChanges, List<String> formats,
+      List<String> computedColumns, List<String> metadataColumns, FunctionDialect functionDialect) {
+    this(source, sourceOptions, filter, warehouse, database, table, catalogOptions, tableProperties, mode, primaryKeys,
+        commitInterval, maxPendingChanges, formats, computedColumns, metadataColumns, functionDialect,
+        TypeMapping.NONE);
+  }
+
+  /** This request with the source columns' types mapped by {@code mapping}. */
+  SyncRequest withTypeMapping(TypeMapping mapping) {
+    return new SyncRequest(source, sourceOptions, filter, warehouse, database, table, catalogOptions, tableProperties,
+        mode, primaryKeys, commitInterval, maxPendingChanges, formats, computedColumns, metadataColumns,
+        functionDialect, mapping);
   }
 }

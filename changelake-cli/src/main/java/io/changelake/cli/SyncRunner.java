@@ -47,7 +47,8 @@ final class SyncRunner {
         sourceConfig.masked(), request.warehouse(), request.database(), Durations.format(request.commitInterval()));
     List<String> formats = LakeFormats.parse(request.formats());
     ColumnTransforms transforms = ColumnTransforms.parse(request.computedColumns(), request.metadataColumns(),
-        new TransformContext(sourceConfig.withPrefix("").getOrDefault("database-name", ""), request.functionDialect()));
+        new TransformContext(sourceConfig.withPrefix("").getOrDefault("database-name", ""), request.functionDialect()))
+        .withTypeMapping(request.typeMapping());
     PipelineSettings settings = new PipelineSettings(pipelineName, request.mode(), request.primaryKeys(),
         request.commitInterval(), request.maxPendingChanges(), transforms);
     CountDownLatch finished = new CountDownLatch(1);

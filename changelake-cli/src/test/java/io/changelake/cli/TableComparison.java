@@ -140,11 +140,15 @@ final class TableComparison {
   static Map<String, Map<String, String>> lake(Table table, String key) throws Exception {
     table.refresh();
     Map<String, Map<String, String>> rows = new TreeMap<>();
+    List<String> timeFieldIds = List.of(table.properties().getOrDefault("changelake.time-field-ids", "").split(","));
     try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
       for (Record record : records) {
         Map<String, String> row = new LinkedHashMap<>();
         for (Types.NestedField field : table.schema().columns()) {
           Object value = record.getField(field.name());
+          if (value instanceof Long micros && timeFieldIds.contains(String.valueOf(field.fieldId()))) {
+            value = LocalTime.ofNanoOfDay(micros * 1000);  // a TIME stored as microseconds of the day
+          }
           // the field's doc is the source type; an interval is ISO 8601 text
           row.put(field.name(), "interval".equals(field.doc()) && value != null
               ? intervalText(value.toString()) : lakeText(value));

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The computed columns ({@code --computed_column name=expression}) and metadata columns
- * ({@code --metadata_column name}) added to every mirrored table, after the source columns.
+ * ({@code --metadata_column name}) added to every mirrored table, after the source columns, and
+ * the {@link TypeMapping} of the source columns ({@code --type-mapping}).
  *
  * <p>Expressions are parsed here and typed per source schema by {@link #bind}, which the pipeline
  * calls once per schema version and reuses:
@@ -35,22 +36,29 @@ public final class ColumnTransforms {
   public static final String METADATA_COLUMN = "metadata_column";
   /** No computed and no metadata columns: schemas and rows pass through unchanged. */
   public static final ColumnTransforms NONE = new ColumnTransforms(List.of(), List.of(),
-      new TransformContext("", FunctionDialect.SQL));
+      new TransformContext("", FunctionDialect.SQL), TypeMapping.NONE);
 
   private static final Logger LOG = LoggerFactory.getLogger(ColumnTransforms.class);
 
   private final List<ComputedColumn> computed;
   private final List<MetadataColumn> metadata;
   private final TransformContext context;
+  private final TypeMapping typeMapping;
   private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
   /**
    * @throws ConfigException when two added columns share a name (ignoring case)
    */
   public ColumnTransforms(List<ComputedColumn> computed, List<MetadataColumn> metadata, TransformContext context) {
+    this(computed, metadata, context, TypeMapping.NONE);
+  }
+
+  private ColumnTransforms(List<ComputedColumn> computed, List<MetadataColumn> metadata, TransformContext context,
+      TypeMapping typeMapping) {
     this.computed = List.copyOf(computed);
     this.metadata = List.copyOf(metadata);
     this.context = Objects.requireNonNull(context, "context");
+    this.typeMapping = Objects.requireNonNull(typeMapping, "typeMapping");
     Map<String, String> names = new HashMap<>();
     this.computed.forEach(c -> requireUnique(names, c.name(), COMPUTED_COLUMN, c.toString()));
     this.metadata.forEach(m -> requireUnique(names, m.columnName(), METADATA_COLUMN, m.columnName()));
@@ -68,6 +76,11 @@ public final class ColumnTransforms {
     List<MetadataColumn> metadata = new ArrayList<>();
     metadataColumns.forEach(name -> metadata.add(MetadataColumn.named(name)));
     return computed.isEmpty() && metadata.isEmpty() ? NONE : new ColumnTransforms(computed, metadata, context);
+  }
+
+  /** These transforms with the source columns' types mapped by {@code mapping}. */
+  public ColumnTransforms withTypeMapping(TypeMapping mapping) {
+    return mapping.equals(typeMapping) ? this : new ColumnTransforms(computed, metadata, context, mapping);
   }
 
   private static void requireUnique(Map<String, String> names, String name, String option, String value) {
@@ -90,13 +103,18 @@ public final class ColumnTransforms {
     return context;
   }
 
+  public TypeMapping typeMapping() {
+    return typeMapping;
+  }
+
   public boolean isNone() {
-    return computed.isEmpty() && metadata.isEmpty();
+    return computed.isEmpty() && metadata.isEmpty() && typeMapping.isNone();
   }
 
   /**
-   * The lake schema for {@code source}: its columns, then the computed columns, then the metadata
-   * columns, all added ones nullable; the primary key is kept. {@code source} itself for {@link #NONE}.
+   * The lake schema for {@code source}: its columns (types mapped), then the computed columns, then
+   * the metadata columns, all added ones nullable; the primary key is kept. {@code source} itself for
+   * {@link #NONE}.
    *
    * @throws ConfigException as {@link #bind} does
    */
@@ -112,9 +130,11 @@ public final class ColumnTransforms {
    *     argument types, a quoted name that is no column) or an added column's name is taken
    */
   public RowTransform bind(TableSchema source) {
+    TableSchema mapped = typeMapping.apply(source);
     List<CompiledColumn> compiled = new ArrayList<>(computed.size());
-    computed.forEach(c -> compiled.add(CompiledColumn.compile(c, source, context.functionDialect())));
-    RowTransform transform = new RowTransform(source, compiled, metadata, context);
+    computed.forEach(c -> compiled.add(CompiledColumn.compile(c, mapped, context.functionDialect())));
+    RowTransform transform = new RowTransform(source, mapped, typeMapping.converters(source), compiled, metadata,
+        context);
     for (String warning : transform.warnings()) {
       if (logged.add(warning)) {
         LOG.warn(warning);
@@ -126,16 +146,16 @@ public final class ColumnTransforms {
   @Override
   public boolean equals(Object o) {
     return o instanceof ColumnTransforms other && computed.equals(other.computed) && metadata.equals(other.metadata)
-        && context.equals(other.context);
+        && context.equals(other.context) && typeMapping.equals(other.typeMapping);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(computed, metadata, context);
+    return Objects.hash(computed, metadata, context, typeMapping);
   }
 
   @Override
   public String toString() {
-    return "ColumnTransforms[computed=" + computed + ", metadata=" + metadata + "]";
+    return "ColumnTransforms[computed=" + computed + ", metadata=" + metadata + ", types=" + typeMapping + "]";
   }
 }

@@ -7,12 +7,16 @@ import io.changelake.core.model.Operation;
 import io.changelake.core.model.Row;
 import io.changelake.core.model.TableSchema;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * {@link ColumnTransforms} compiled for one source schema: turns rows of that schema into rows of
- * {@link #outputSchema()} (the source columns, then the computed columns, then the metadata
- * columns). Immutable and thread-safe; compile once per source schema and reuse.
+ * {@link #outputSchema()} (the source columns with their types mapped, then the computed columns,
+ * computed from the mapped values, then the metadata columns). Immutable and thread-safe; compile
+ * once per source schema and reuse.
  *
  * <p>Computed values follow these rules:
  * <ul>
@@ -30,15 +34,20 @@ import java.util.List;
 public final class RowTransform {
   private final TableSchema source;
   private final TableSchema output;
+  /** Per source column, its {@link TypeMapping} conversion, or null when its values pass as they are. */
+  private final UnaryOperator<Object>[] converters;
+  private final boolean mapsValues;
   private final CompiledColumn[] computed;
   private final MetadataColumn[] metadata;
   private final TransformContext context;
   private final int[] nonKeyPositions;
   private final List<String> warnings;
 
-  RowTransform(TableSchema source, List<CompiledColumn> computed, List<MetadataColumn> metadata,
-      TransformContext context) {
+  RowTransform(TableSchema source, TableSchema mapped, UnaryOperator<Object>[] converters,
+      List<CompiledColumn> computed, List<MetadataColumn> metadata, TransformContext context) {
     this.source = source;
+    this.converters = converters.clone();
+    this.mapsValues = Arrays.stream(converters).anyMatch(Objects::nonNull);
     this.computed = computed.toArray(new CompiledColumn[0]);
     this.metadata = metadata.toArray(new MetadataColumn[0]);
     this.context = context;
@@ -47,7 +56,7 @@ public final class RowTransform {
     List<String> notes = new ArrayList<>();
     computed.forEach(c -> notes.addAll(c.warnings()));
     this.warnings = List.copyOf(notes);
-    this.output = isIdentity() ? source : outputSchema(source, computed, metadata);
+    this.output = isIdentity() ? source : outputSchema(mapped, computed, metadata);
   }
 
   private static TableSchema outputSchema(TableSchema source, List<CompiledColumn> computed,
@@ -83,9 +92,9 @@ public final class RowTransform {
     return output;
   }
 
-  /** Whether rows pass through unchanged (no computed and no metadata columns). */
+  /** Whether rows pass through unchanged (no computed and no metadata columns, no type mapped). */
   public boolean isIdentity() {
-    return computed.length == 0 && metadata.length == 0;
+    return computed.length == 0 && metadata.length == 0 && !mapsValues;
   }
 
   /** What compiling noticed that the user should know (e.g. a bare word read as a string). */
@@ -109,11 +118,13 @@ public final class RowTransform {
     int size = source.size();
     Object[] values = new Object[output.size()];
     for (int i = 0; i < size; i++) {
-      values[i] = row.get(i);
+      Object value = row.get(i);
+      values[i] = converters[i] == null || value == null || value == Row.UNAVAILABLE ? value : converters[i].apply(value);
     }
     boolean keyOnly = event.operation() == Operation.DELETE && carriesOnlyKey(row);
+    Row mapped = mapsValues ? Row.of(Arrays.copyOf(values, size)) : row;
     for (int i = 0; i < computed.length; i++) {
-      values[size + i] = computed[i].evaluate(row, keyOnly);
+      values[size + i] = computed[i].evaluate(mapped, keyOnly);
     }
     int offset = size + computed.length;
     for (int i = 0; i < metadata.length; i++) {

@@ -9,6 +9,7 @@ import io.changelake.core.spi.WriteMode;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.TableManager;
 import io.delta.kernel.defaults.engine.DefaultEngine;
+import io.delta.kernel.defaults.engine.hadoopio.HadoopFileIO;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.exceptions.TableAlreadyExistsException;
 import io.delta.kernel.exceptions.TableNotFoundException;
@@ -70,7 +71,7 @@ public final class DeltaSink implements TableSink {
   /** Opens the warehouse {@code config} describes. */
   public static DeltaSink create(DeltaSinkConfig config) {
     Configuration hadoop = config.hadoopConfiguration();
-    return new DeltaSink(config, hadoop, DefaultEngine.create(hadoop));
+    return new DeltaSink(config, hadoop, DefaultEngine.create(new CalendarFileIO(new HadoopFileIO(hadoop))));
   }
 
   /** A sink whose reads and writes go through {@code engine} (tests inject failures this way). */

@@ -45,7 +45,7 @@ final class ValueConversion {
         case DATE -> Math.toIntExact(((LocalDate) value).toEpochDay());
         case TIME -> ((LocalTime) value).toNanoOfDay() / 1_000;
         case TIMESTAMP -> ChronoUnit.MICROS.between(EPOCH, (LocalDateTime) value);
-        case TIMESTAMPTZ -> ChronoUnit.MICROS.between(Instant.EPOCH, ((OffsetDateTime) value).toInstant());
+        case TIMESTAMPTZ -> epochMicros(((OffsetDateTime) value).toInstant());
         case UUID -> value.toString();
         case BINARY -> bytes((ByteBuffer) value);
         case LIST -> storedList((List<?>) value, ((DataType.ListOf) type).element(), column);
@@ -103,5 +103,10 @@ final class ValueConversion {
       values.add(read(elements, i, element));
     }
     return Collections.unmodifiableList(values);
+  }
+
+  /** Microseconds since the epoch; {@code ChronoUnit.MICROS.between} overflows beyond 292 years (year 9999). */
+  private static long epochMicros(Instant instant) {
+    return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
   }
 }

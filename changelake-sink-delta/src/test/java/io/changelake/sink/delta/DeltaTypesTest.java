@@ -84,7 +84,7 @@ class DeltaTypesTest {
     rows.add(Row.of(3, null, 0, 0L, Float.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
         BigDecimal.ZERO.setScale(10), new BigDecimal("0.00"), LocalDate.of(9999, 12, 31), LocalTime.of(0, 0, 0, 1_000),
         LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_000),
-        OffsetDateTime.of(2000, 1, 1, 0, 0, 0, 1_000, ZoneOffset.UTC),
+        OffsetDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_000, ZoneOffset.UTC),
         "x".repeat(100_000), UUID.fromString("ffffffff-ffff-ffff-ffff-ffffffffffff"),
         ByteBuffer.wrap(new byte[] {0, 0, 0}), Arrays.asList((Long) null), Arrays.asList((String) null), null, null));
     rows.add(Row.of(4, true, 1, 1L, Float.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, null, null, null, null,
@@ -129,6 +129,58 @@ class DeltaTypesTest {
       List<Row> scanned = Lake.scan(table, null);
       scanned.sort(Comparator.comparing(r -> (Integer) r.get(0)));
       assertEquals(expected, scanned);
+      assertEveryDataFileSaysProlepticGregorian(dir);
+    }
+  }
+
+  @Test
+  void filesLargerThanTheHeldBackTailKeepEveryRowAndGetTheKey(@TempDir Path dir) {
+    TableSchema schema = new TableSchema(List.of(Column.of("id", DataType.INT, false),
+        Column.of("text", DataType.STRING, true), Column.of("day", DataType.DATE, true)), List.of("id"));
+    java.util.Random random = new java.util.Random(18);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 60_000; i++) {
+      byte[] bytes = new byte[75];
+      random.nextBytes(bytes);
+      rows.add(Row.of(i, java.util.Base64.getEncoder().encodeToString(bytes), LocalDate.of(1, 1, 1).plusDays(i)));
+    }
+    try (DeltaSink sink = DeltaSink.local(dir)) {
+      SinkTable table = sink.open(TableId.parse("shop.large"), schema, WriteMode.UPSERT);
+      Lake.commit(table, "p1", writer -> rows.forEach(writer::insert));
+      List<Row> scanned = Lake.scan(table, null);
+      scanned.sort(Comparator.comparing(r -> (Integer) r.get(0)));
+      assertEquals(rows, scanned);
+    }
+    try (var files = java.nio.file.Files.walk(dir)) {
+      assertTrue(files.anyMatch(f -> f.toString().endsWith(".parquet") && f.toFile().length() > CalendarFooterStream.TAIL),
+          "a data file larger than the tail held back");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertEveryDataFileSaysProlepticGregorian(dir);
+  }
+
+  /**
+   * Spark reads dates before 1582 and timestamps before 1900 (these rows hold 0001-01-01) without
+   * an exception only from files whose footer names a Spark version of 3.0.0 or later.
+   */
+  private static void assertEveryDataFileSaysProlepticGregorian(Path dir) {
+    List<Path> files;
+    try (var walk = java.nio.file.Files.walk(dir)) {
+      files = walk.filter(f -> f.toString().endsWith(".parquet") && !f.toString().contains("_delta_log")).toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertTrue(!files.isEmpty());
+    for (Path file : files) {
+      try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(new org.apache.parquet.io.LocalInputFile(file))) {
+        var keyValues = reader.getFooter().getFileMetaData().getKeyValueMetaData();
+        assertEquals("3.5.0", keyValues.get("org.apache.spark.version"), file + ": " + keyValues);
+        assertTrue(keyValues.containsKey("io.delta.kernel.default-parquet-writer"), "Kernel's own keys are kept");
+        assertTrue(reader.getRowGroups().stream().allMatch(g -> g.getRowCount() > 0), "row groups intact");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.PartitionSpec;
@@ -105,14 +106,16 @@ public final class IcebergSink implements TableSink {
           + " Use --mode append, or declare the key columns.");
     }
     createNamespace(identifier.namespace());
-    Schema icebergSchema = SchemaMapping.toIceberg(schema);
+    Schema icebergSchema = SchemaMapping.toIceberg(schema, config.timeType());
     Map<String, String> properties = new LinkedHashMap<>(config.tableProperties());
     properties.put(IcebergSinkConfig.MODE_PROPERTY, mode.id());
     try {
       Transaction create = catalog.newCreateTableTransaction(identifier, icebergSchema,
           PartitionSpec.unpartitioned(), properties);
+      Schema created = create.table().schema();
       create.updateProperties()
-          .set(SchemaMapping.KEY_FIELD_IDS, SchemaMapping.keyFieldIds(create.table().schema(), schema.primaryKey()))
+          .set(SchemaMapping.KEY_FIELD_IDS, SchemaMapping.keyFieldIds(created, schema.primaryKey()))
+          .set(SchemaMapping.TIME_FIELD_IDS, SchemaMapping.timeFieldIds(created, Set.of(), SchemaMapping.timeColumns(schema)))
           .commit();
       create.commitTransaction();
       LOG.info("Created Iceberg table {} ({} mode)", id, mode.id());
@@ -144,7 +147,7 @@ public final class IcebergSink implements TableSink {
           + mode.id() + " mode. A table's mode never changes: to reset, drop the lake table " + id
           + " (its data is rebuilt by a new initial snapshot), or choose another --table.");
     }
-    return new IcebergTable(id, table, tableMode);
+    return new IcebergTable(id, table, tableMode, config.timeType());
   }
 
   @Override
@@ -153,7 +156,7 @@ public final class IcebergSink implements TableSink {
       String recorded = table.properties().get(IcebergSinkConfig.MODE_PROPERTY);
       WriteMode mode = recorded != null ? WriteMode.fromId(recorded)
           : table.schema().identifierFieldIds().isEmpty() ? WriteMode.APPEND : WriteMode.UPSERT;
-      return new IcebergTable(id, table, mode);
+      return new IcebergTable(id, table, mode, config.timeType());
     });
   }
 

@@ -71,6 +71,14 @@ public final class IcebergSinkConfig {
       .doc("Password of a jdbc catalog's database.")
       .build();
 
+  public static final ConfigOption<String> TIME_TYPE = ConfigOption.string("time-type")
+      .defaultValue("long")
+      .oneOf("long", "time")
+      .doc("How new columns store a TIME: long (microseconds of the day, as Delta and Paimon store it; every engine"
+          + " reads it) or time (Iceberg's own type, which Spark 3.5 refuses to read: the whole table fails)."
+          + " Existing columns keep the type they were created with.")
+      .build();
+
   /** Every declared catalog option; other keys pass through to Iceberg. */
   public static final ConfigDef DEFINITION = new ConfigDef("iceberg catalog")
       .define(TYPE)
@@ -81,6 +89,7 @@ public final class IcebergSinkConfig {
       .define(CREDENTIAL)
       .define(TOKEN)
       .define(JDBC_PASSWORD)
+      .define(TIME_TYPE)
       .passthrough("", "Any other Iceberg catalog property, passed as is (io-impl, s3.*, jdbc.*, header.*, ...).");
 
   /** Table properties every new table gets unless {@code --table-conf} overrides them. */
@@ -145,10 +154,16 @@ public final class IcebergSinkConfig {
   Map<String, String> catalogProperties() {
     Map<String, String> properties = new LinkedHashMap<>(catalog.withPrefix(""));
     properties.remove(NAME.name());
+    properties.remove(TIME_TYPE.name());
     if (!properties.containsKey(CATALOG_IMPL.name())) {
       properties.putIfAbsent(TYPE.name(), TYPE.defaultValue());
     }
     return properties;
+  }
+
+  /** How new columns store a TIME. */
+  TimeType timeType() {
+    return TimeType.parse(catalog.get(TIME_TYPE));
   }
 
   /** Properties of a table created now: defaults, then {@code --table-conf}. */
@@ -199,7 +214,7 @@ public final class IcebergSinkConfig {
     if (key.equals(TableProperties.FORMAT_VERSION) && !"2".equals(value)) {
       throw new ConfigException(key, value, "changelake writes Iceberg format v2 tables for now; remove it or set 2");
     }
-    if (key.equals(MODE_PROPERTY) || key.equals(SchemaMapping.KEY_FIELD_IDS)) {
+    if (key.equals(MODE_PROPERTY) || key.equals(SchemaMapping.KEY_FIELD_IDS) || key.equals(SchemaMapping.TIME_FIELD_IDS)) {
       throw new ConfigException(key, value, "is set by changelake itself; choose the mode with --mode");
     }
     if (key.equals(TableProperties.DEFAULT_FILE_FORMAT) && !"parquet".equalsIgnoreCase(value)) {

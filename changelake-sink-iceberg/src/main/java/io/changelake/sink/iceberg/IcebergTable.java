@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.Transaction;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
@@ -57,12 +58,15 @@ final class IcebergTable implements SinkTable {
   private final TableId id;
   private final Table table;
   private final WriteMode mode;
+  private final TimeType timeType;
   private TableSchema schema;
 
-  IcebergTable(TableId id, Table table, WriteMode mode) {
+  /** {@code timeType} is how columns added by schema changes store a TIME. */
+  IcebergTable(TableId id, Table table, WriteMode mode, TimeType timeType) {
     this.id = id;
     this.table = table;
     this.mode = mode;
+    this.timeType = timeType;
     this.schema = SchemaMapping.toTableSchema(table.schema(), table.properties());
   }
 
@@ -108,14 +112,19 @@ final class IcebergTable implements SinkTable {
       return;
     }
     table.refresh();
-    UpdateSchema update = table.updateSchema();
+    Transaction transaction = table.newTransaction();
+    UpdateSchema update = transaction.updateSchema();
+    List<String> addedTimes = new ArrayList<>();
     for (SchemaChange change : changes) {
       try {
         if (change instanceof SchemaChange.AddColumn add) {
-          Type type = SchemaMapping.toIceberg(add.added().type(), new AtomicInteger());
+          Type type = SchemaMapping.toIceberg(add.added().type(), new AtomicInteger(), timeType);
           update.addColumn(null, add.added().name(), type, add.added().sourceType());
+          if (SchemaMapping.isTime(add.added().type())) {
+            addedTimes.add(add.added().name());
+          }
         } else if (change instanceof SchemaChange.WidenColumn widen) {
-          Type type = SchemaMapping.toIceberg(widen.newType(), new AtomicInteger());
+          Type type = SchemaMapping.toIceberg(widen.newType(), new AtomicInteger(), timeType);
           if (!type.isPrimitiveType()) {
             throw new IllegalArgumentException("only primitive types widen, not " + widen.newType());
           }
@@ -130,6 +139,12 @@ final class IcebergTable implements SinkTable {
     }
     try {
       update.commit();
+      if (!addedTimes.isEmpty()) {
+        // in the same commit as the columns, so a reader never sees them as plain longs
+        transaction.updateProperties().set(SchemaMapping.TIME_FIELD_IDS, SchemaMapping.timeFieldIds(
+            transaction.table().schema(), SchemaMapping.timeFieldIds(table.properties()), addedTimes)).commit();
+      }
+      transaction.commitTransaction();
     } catch (RuntimeException e) {
       throw new SinkException("Schema change of table " + id + " failed: " + e.getMessage(), e);
     } finally {
@@ -154,7 +169,7 @@ final class IcebergTable implements SinkTable {
       Schema current = table.schema();
       try (CloseableIterable<Record> records = IcebergGenerics.read(table).project(current).where(filter(batch)).build()) {
         for (Record record : records) {
-          Row row = RowConversion.toRow(record, schema.size());
+          Row row = RowConversion.toRow(record, schema);
           RowKey key = row.key(schema);
           if (wanted.contains(key)) {
             found.put(key, row);
@@ -279,7 +294,6 @@ final class IcebergTable implements SinkTable {
     @Override
     public Iterator<Row> iterator() {
       Iterator<Record> it = records.iterator();
-      int size = schema.size();
       return new Iterator<>() {
         @Override
         public boolean hasNext() {
@@ -288,7 +302,7 @@ final class IcebergTable implements SinkTable {
 
         @Override
         public Row next() {
-          return RowConversion.toRow(it.next(), size);
+          return RowConversion.toRow(it.next(), schema);
         }
       };
     }

@@ -1,8 +1,11 @@
 package io.changelake.sink.iceberg;
 
+import io.changelake.core.model.DataType;
 import io.changelake.core.model.Row;
 import io.changelake.core.model.RowKey;
+import io.changelake.core.model.TableSchema;
 import java.nio.ByteBuffer;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -11,14 +14,18 @@ import java.util.List;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.DateTimeUtil;
 
 /**
  * Converts core {@link Row}s to Iceberg generic {@link Record}s and back.
  *
- * <p>The value classes of {@link io.changelake.core.model.DataType} are the ones Iceberg's generic
- * object model uses, so values pass as they are; buffers are duplicated so that writing never
- * moves a caller's buffer position, and timestamptz values are normalized to UTC on read.
+ * <p>The value classes of {@link DataType} are the ones Iceberg's generic object model uses, so
+ * values pass as they are, except a TIME stored in a {@code long} field (see {@link SchemaMapping}),
+ * which is written as microseconds of the day and read back as a {@link LocalTime}. Buffers are
+ * duplicated so that writing never moves a caller's buffer position, and timestamptz values are
+ * normalized to UTC on read.
  */
 final class RowConversion {
   private RowConversion() { }
@@ -32,7 +39,7 @@ final class RowConversion {
     }
     GenericRecord record = template.copy();
     for (int i = 0; i < row.size(); i++) {
-      record.set(i, toIceberg(row.get(i), struct, i));
+      record.set(i, toIceberg(row.get(i), struct, i, struct.fields().get(i).type()));
     }
     return record;
   }
@@ -46,12 +53,13 @@ final class RowConversion {
       if (value == null) {
         throw new IllegalArgumentException("Key column '" + fields.get(i).name() + "' is null in key " + key);
       }
-      record.set(i, toIceberg(value, keySchema.asStruct(), i));
+      record.set(i, toIceberg(value, keySchema.asStruct(), i, fields.get(i).type()));
     }
     return record;
   }
 
-  private static Object toIceberg(Object value, Types.StructType struct, int field) {
+  /** {@code value} of field {@code field} of {@code struct} as Iceberg holds values of {@code type}. */
+  private static Object toIceberg(Object value, Types.StructType struct, int field, Type type) {
     if (value == Row.UNAVAILABLE) {
       throw new IllegalStateException("Column '" + struct.fields().get(field).name() + "' holds the unavailable-value"
           + " placeholder (unchanged TOAST value); it must be replaced by the stored value before writing");
@@ -59,36 +67,44 @@ final class RowConversion {
     if (value instanceof ByteBuffer buffer) {
       return buffer.duplicate();
     }
+    if (value instanceof LocalTime time && type.typeId() == Type.TypeID.LONG) {
+      return DateTimeUtil.microsFromTime(time);
+    }
     if (value instanceof List<?> list) {
+      Type element = type.asListType().elementType();
       List<Object> copy = new ArrayList<>(list.size());
-      for (Object element : list) {
-        copy.add(toIceberg(element, struct, field));
+      for (Object item : list) {
+        copy.add(toIceberg(item, struct, field, element));
       }
       return copy;
     }
     return value;
   }
 
-  /** The core row of {@code record}, whose fields are those of {@code struct} in order. */
-  static Row toRow(Record record, int size) {
-    Object[] values = new Object[size];
-    for (int i = 0; i < size; i++) {
-      values[i] = fromIceberg(record.get(i));
+  /** The core row of {@code record}, whose fields are the columns of {@code schema} in order. */
+  static Row toRow(Record record, TableSchema schema) {
+    Object[] values = new Object[schema.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = fromIceberg(record.get(i), schema.column(i).type());
     }
     return Row.of(values);
   }
 
-  private static Object fromIceberg(Object value) {
+  private static Object fromIceberg(Object value, DataType type) {
     if (value instanceof OffsetDateTime time && !time.getOffset().equals(ZoneOffset.UTC)) {
       return time.withOffsetSameInstant(ZoneOffset.UTC);
+    }
+    if (value instanceof Long micros && type.kind() == DataType.Kind.TIME) {
+      return DateTimeUtil.timeFromMicros(micros);
     }
     if (value instanceof byte[] bytes) {
       return ByteBuffer.wrap(bytes);
     }
     if (value instanceof List<?> list) {
+      DataType element = ((DataType.ListOf) type).element();
       List<Object> copy = new ArrayList<>(list.size());
-      for (Object element : list) {
-        copy.add(fromIceberg(element));
+      for (Object item : list) {
+        copy.add(fromIceberg(item, element));
       }
       return Collections.unmodifiableList(copy);
     }

@@ -5,9 +5,11 @@ import io.changelake.core.model.DataType;
 import io.changelake.core.model.TableSchema;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.iceberg.Schema;
@@ -21,16 +23,26 @@ import org.apache.iceberg.types.Types;
  * <p>A column's {@code sourceType} travels in the Iceberg field's doc. The primary key becomes the
  * schema's identifier fields; since Iceberg keeps those as an unordered set, the key order is
  * recorded in the table property {@link #KEY_FIELD_IDS}.
+ *
+ * <p>TIME is written as Iceberg {@code long} microseconds of the day by default ({@link TimeType#LONG}),
+ * as Delta and Paimon store it, because Spark refuses every table with an Iceberg {@code time} field
+ * ("Spark does not support time fields"). The ids of such fields (list elements included) are
+ * recorded in the table property {@link #TIME_FIELD_IDS}, so that reading the schema back gives
+ * TIME again. A native Iceberg {@code time} field maps to TIME as well, so tables created with
+ * {@link TimeType#TIME} (or before the long default) keep working unchanged.
  */
 final class SchemaMapping {
 
   /** Table property: the identifier field ids in primary key order, comma separated. */
   static final String KEY_FIELD_IDS = "changelake.key-field-ids";
 
+  /** Table property: the ids of {@code long} fields (list elements included) that hold TIME microseconds. */
+  static final String TIME_FIELD_IDS = "changelake.time-field-ids";
+
   private SchemaMapping() { }
 
-  /** An Iceberg schema for {@code schema}; key columns are required identifier fields. */
-  static Schema toIceberg(TableSchema schema) {
+  /** An Iceberg schema for {@code schema} with TIME as {@code timeType}; key columns are required identifier fields. */
+  static Schema toIceberg(TableSchema schema, TimeType timeType) {
     AtomicInteger ids = new AtomicInteger(schema.size());
     List<Types.NestedField> fields = new ArrayList<>(schema.size());
     Set<Integer> keyIds = new java.util.HashSet<>();
@@ -43,7 +55,7 @@ final class SchemaMapping {
           .withId(id)
           .withName(column.name())
           .isOptional(optional)
-          .ofType(toIceberg(column.type(), ids))
+          .ofType(toIceberg(column.type(), ids, timeType))
           .withDoc(column.sourceType())
           .build());
       if (key) {
@@ -54,13 +66,13 @@ final class SchemaMapping {
   }
 
   /** The Iceberg type of {@code type}; nested ids (list elements) are drawn from {@code ids}. */
-  static Type toIceberg(DataType type, AtomicInteger ids) {
+  static Type toIceberg(DataType type, AtomicInteger ids, TimeType timeType) {
     if (type instanceof DataType.Decimal d) {
       return Types.DecimalType.of(d.precision(), d.scale());
     }
     if (type instanceof DataType.ListOf l) {
       int elementId = ids.incrementAndGet();
-      return Types.ListType.ofOptional(elementId, toIceberg(l.element(), ids));
+      return Types.ListType.ofOptional(elementId, toIceberg(l.element(), ids, timeType));
     }
     return switch (type.kind()) {
       case BOOLEAN -> Types.BooleanType.get();
@@ -69,7 +81,7 @@ final class SchemaMapping {
       case FLOAT -> Types.FloatType.get();
       case DOUBLE -> Types.DoubleType.get();
       case DATE -> Types.DateType.get();
-      case TIME -> Types.TimeType.get();
+      case TIME -> timeType == TimeType.TIME ? Types.TimeType.get() : Types.LongType.get();
       case TIMESTAMP -> Types.TimestampType.withoutZone();
       case TIMESTAMPTZ -> Types.TimestampType.withZone();
       case STRING -> Types.StringType.get();
@@ -79,12 +91,12 @@ final class SchemaMapping {
     };
   }
 
-  /** The changelake type of an Iceberg type. */
-  static DataType toDataType(Type type, String column) {
+  /** The changelake type of the Iceberg type of field {@code fieldId}; {@code timeIds} are the TIME longs. */
+  static DataType toDataType(Type type, int fieldId, Set<Integer> timeIds, String column) {
     return switch (type.typeId()) {
       case BOOLEAN -> DataType.BOOLEAN;
       case INTEGER -> DataType.INT;
-      case LONG -> DataType.LONG;
+      case LONG -> timeIds.contains(fieldId) ? DataType.TIME : DataType.LONG;
       case FLOAT -> DataType.FLOAT;
       case DOUBLE -> DataType.DOUBLE;
       case DECIMAL -> {
@@ -97,7 +109,10 @@ final class SchemaMapping {
       case STRING -> DataType.STRING;
       case UUID -> DataType.UUID;
       case BINARY -> DataType.BINARY;
-      case LIST -> DataType.listOf(toDataType(((Types.ListType) type).elementType(), column));
+      case LIST -> {
+        Types.ListType list = (Types.ListType) type;
+        yield DataType.listOf(toDataType(list.elementType(), list.elementId(), timeIds, column));
+      }
       default -> throw new UnsupportedOperationException(
           "Column '" + column + "' has Iceberg type " + type + ", which changelake does not map");
     };
@@ -108,9 +123,11 @@ final class SchemaMapping {
    * {@link #KEY_FIELD_IDS} when present, otherwise by column position.
    */
   static TableSchema toTableSchema(Schema schema, Map<String, String> properties) {
+    Set<Integer> timeIds = timeFieldIds(properties);
     List<Column> columns = new ArrayList<>();
     for (Types.NestedField field : schema.columns()) {
-      columns.add(new Column(field.name(), toDataType(field.type(), field.name()), field.isOptional(), field.doc()));
+      DataType type = toDataType(field.type(), field.fieldId(), timeIds, field.name());
+      columns.add(new Column(field.name(), type, field.isOptional(), field.doc()));
     }
     return new TableSchema(columns, keyNames(schema, properties));
   }
@@ -129,6 +146,51 @@ final class SchemaMapping {
       }
     }
     return ordered.stream().map(id -> schema.findField(id).name()).collect(Collectors.toList());
+  }
+
+  /** The ids recorded in {@link #TIME_FIELD_IDS}, or none. */
+  static Set<Integer> timeFieldIds(Map<String, String> properties) {
+    String recorded = properties.get(TIME_FIELD_IDS);
+    if (recorded == null || recorded.isBlank()) {
+      return Set.of();
+    }
+    return Arrays.stream(recorded.split(",")).map(String::trim).map(Integer::valueOf).collect(Collectors.toSet());
+  }
+
+  /**
+   * The value of {@link #TIME_FIELD_IDS} for {@code schema}: {@code known} ids that are still long
+   * fields, plus the long fields of {@code timeColumns} (names of TIME or list-of-TIME columns).
+   */
+  static String timeFieldIds(Schema schema, Set<Integer> known, Collection<String> timeColumns) {
+    Set<Integer> ids = new TreeSet<>();
+    for (Integer id : known) {
+      if (schema.findType(id) != null && schema.findType(id).typeId() == Type.TypeID.LONG) {
+        ids.add(id);
+      }
+    }
+    for (String name : timeColumns) {
+      Types.NestedField field = schema.findField(name);
+      Type type = field.type();
+      int id = field.fieldId();
+      while (type.isListType()) {
+        id = type.asListType().elementId();
+        type = type.asListType().elementType();
+      }
+      if (type.typeId() == Type.TypeID.LONG) {
+        ids.add(id);
+      }
+    }
+    return ids.stream().map(String::valueOf).collect(Collectors.joining(","));
+  }
+
+  /** Names of the columns of {@code schema} whose type is TIME or a list of TIME. */
+  static List<String> timeColumns(TableSchema schema) {
+    return schema.columns().stream().filter(c -> isTime(c.type())).map(Column::name).toList();
+  }
+
+  static boolean isTime(DataType type) {
+    return type.kind() == DataType.Kind.TIME
+        || type instanceof DataType.ListOf l && isTime(l.element());
   }
 
   /** The value of {@link #KEY_FIELD_IDS} for {@code key} (names, in order) under {@code schema}. */

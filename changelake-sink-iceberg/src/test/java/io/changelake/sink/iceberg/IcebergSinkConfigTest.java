@@ -27,6 +27,19 @@ class IcebergSinkConfigTest {
     assertEquals("true", table.get("write.metadata.delete-after-commit.enabled"));
     assertEquals("100", table.get("write.metadata.previous-versions-max"));
     assertFalse(table.containsKey("write.upsert.enabled"));
+    assertEquals(TimeType.LONG, config.timeType());
+  }
+
+  @Test
+  void timeTypeIsChangelakesOwnAndChecked() {
+    IcebergSinkConfig config = IcebergSinkConfig.local(Path.of("/tmp/lake"), Map.of("time-type", "time"), Map.of());
+    assertEquals(TimeType.TIME, config.timeType());
+    assertFalse(config.catalogProperties().containsKey("time-type"), "not handed to Iceberg's catalog");
+    ConfigException wrong = assertThrows(ConfigException.class,
+        () -> IcebergSinkConfig.local(Path.of("/x"), Map.of("time-type", "string"), Map.of()));
+    assertEquals("Invalid value 'string' for option 'time-type': must be one of [long, time]", wrong.getMessage());
+    assertThrows(ConfigException.class,
+        () -> IcebergSinkConfig.local(Path.of("/x"), Map.of(), Map.of("changelake.time-field-ids", "1")));
   }
 
   @Test

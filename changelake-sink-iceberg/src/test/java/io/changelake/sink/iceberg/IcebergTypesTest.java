@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.changelake.core.model.Column;
 import io.changelake.core.model.DataType;
 import io.changelake.core.model.Row;
+import io.changelake.core.model.RowKey;
 import io.changelake.core.model.TableId;
 import io.changelake.core.model.TableSchema;
+import io.changelake.core.schema.SchemaChange;
 import io.changelake.core.spi.SinkTable;
 import io.changelake.core.spi.TableWriter;
 import io.changelake.core.spi.WriteMode;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
@@ -108,14 +111,68 @@ class IcebergTypesTest {
       assertEquals(expected.size(), records.size());
       for (int r = 0; r < expected.size(); r++) {
         for (int c = 0; c < SCHEMA.size(); c++) {
-          assertEquals(expected.get(r).get(c), records.get(r).get(c),
-              "row " + r + " column " + SCHEMA.column(c).name());
+          Object value = expected.get(r).get(c) instanceof LocalTime time ? time.toNanoOfDay() / 1000 : expected.get(r).get(c);
+          assertEquals(value, records.get(r).get(c), "row " + r + " column " + SCHEMA.column(c).name());
         }
       }
 
       List<Row> scanned = Lake.scan(table, null);
       scanned.sort(Comparator.comparing(r -> (Integer) r.get(0)));
       assertEquals(expected, scanned);
+    }
+  }
+
+  @Test
+  void timeIsALongOfMicrosecondsThatReadsBackAsTimeAlsoWhenAdded(@TempDir Path dir) {
+    TableSchema schema = new TableSchema(List.of(new Column("t", DataType.TIME, false, "time"),
+        Column.of("times", DataType.listOf(DataType.TIME), true), Column.of("n", DataType.LONG, true)), List.of("t"));
+    LocalTime last = LocalTime.of(23, 59, 59, 999_999_000);
+    TableId id = TableId.parse("db.times");
+    try (IcebergSink sink = IcebergSink.local(dir)) {
+      SinkTable table = sink.open(id, schema, WriteMode.UPSERT);
+      Lake.commit(table, "p1", w -> w.upsert(Row.of(last, Arrays.asList(LocalTime.MIDNIGHT, null), 7L)));
+      Column added = Column.of("t2", DataType.TIME, true);
+      table.evolve(List.of(new SchemaChange.AddColumn(added)));
+      Lake.commit(table, "p2", w -> w.upsert(Row.of(LocalTime.NOON, List.of(), 8L, LocalTime.of(0, 0, 0, 1_000))));
+
+      Table iceberg = Lake.load(sink, id);
+      for (String column : List.of("t", "times.element", "n", "t2")) {
+        assertEquals(Types.LongType.get(), iceberg.schema().findType(column), column);
+      }
+      TableSchema evolved = new TableSchema(List.of(schema.column(0), schema.column(1), schema.column(2), added),
+          List.of("t"));
+      assertEquals(evolved, table.schema());
+      Map<RowKey, Row> found = table.lookup(List.of(new RowKey(List.of(last))));
+      assertEquals(Row.of(last, Arrays.asList(LocalTime.MIDNIGHT, null), 7L, null), found.get(new RowKey(List.of(last))));
+      List<Row> scanned = Lake.scan(table, null);
+      scanned.sort(Comparator.comparing(r -> (LocalTime) r.get(0)));
+      assertEquals(List.of(Row.of(LocalTime.NOON, List.of(), 8L, LocalTime.of(0, 0, 0, 1_000)),
+          Row.of(last, Arrays.asList(LocalTime.MIDNIGHT, null), 7L, null)), scanned);
+      List<Record> records = Lake.records(iceberg);
+      assertTrue(records.stream().anyMatch(r -> Long.valueOf(86_399_999_999L).equals(r.get(0))), records.toString());
+    }
+    try (IcebergSink sink = IcebergSink.local(dir)) {
+      assertEquals(DataType.TIME, sink.find(id).orElseThrow().schema().column("t2").orElseThrow().type());
+    }
+  }
+
+  @Test
+  void nativeTimeColumnsAreKeptAndStillWritten(@TempDir Path dir) {
+    TableSchema schema = new TableSchema(List.of(Column.of("id", DataType.INT, false), Column.of("t", DataType.TIME, true)),
+        List.of("id"));
+    TableId id = TableId.parse("db.native_time");
+    try (IcebergSink sink = IcebergSink.create(IcebergSinkConfig.local(dir, Map.of("time-type", "time"), Map.of()))) {
+      Lake.commit(sink.open(id, schema, WriteMode.UPSERT), "p1", w -> w.upsert(Row.of(1, LocalTime.NOON)));
+      assertEquals(Types.TimeType.get(), Lake.load(sink, id).schema().findType("t"));
+    }
+    try (IcebergSink sink = IcebergSink.local(dir)) {
+      SinkTable table = sink.open(id, schema, WriteMode.UPSERT);
+      assertEquals(schema, table.schema());
+      Lake.commit(table, "p2", w -> w.upsert(Row.of(2, LocalTime.MIDNIGHT)));
+      assertEquals(Types.TimeType.get(), Lake.load(sink, id).schema().findType("t"));
+      List<Row> scanned = Lake.scan(table, null);
+      scanned.sort(Comparator.comparing(r -> (Integer) r.get(0)));
+      assertEquals(List.of(Row.of(1, LocalTime.NOON), Row.of(2, LocalTime.MIDNIGHT)), scanned);
     }
   }
 
