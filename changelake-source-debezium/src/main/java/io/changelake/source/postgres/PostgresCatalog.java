@@ -420,13 +420,18 @@ final class PostgresCatalog {
     }
   }
 
-  /** {@code schema.table}, each part as {@link #quoteIdent} writes it. */
+  /** {@code "schema"."table"}, each part as {@link #quoteIdent} writes it. */
   static String quoteTable(TableId table) {
     return quoteIdent(table.namespace()) + "." + quoteIdent(table.name());
   }
 
+  /**
+   * The one way the source writes a name into SQL: always in double quotes, inner double quotes doubled,
+   * as PostgreSQL reads a quoted identifier. Names are never left bare, so keywords ({@code order}, {@code
+   * user}), upper case, spaces and any other character keep their exact spelling.
+   */
   static String quoteIdent(String name) {
-    return name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
+    return '"' + name.replace("\"", "\"\"") + '"';
   }
 
   private static String single(Connection c, String sql) throws SQLException {

@@ -161,8 +161,10 @@ final class SnapshotReader {
     long pages;
     double rowsPerPage;
     try (PreparedStatement ps = c.prepareStatement("SELECT pg_relation_size(c.oid) / current_setting('block_size')::int,"
-        + " c.reltuples, c.relpages FROM pg_class c WHERE c.oid = ?::regclass")) {
-      ps.setString(1, PostgresCatalog.quoteTable(table.id()));
+        + " c.reltuples, c.relpages FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        + " WHERE n.nspname = ? AND c.relname = ?")) {
+      ps.setString(1, table.id().namespace());
+      ps.setString(2, table.id().name());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         pages = rs.getLong(1);
@@ -211,7 +213,7 @@ final class SnapshotReader {
     for (int i = 0; i < decoders.length; i++) {
       decoders[i] = BinaryCopyValues.decoder(schema.column(i));
     }
-    String sql = "COPY (SELECT " + schema.columns().stream().map(Column::name).map(SnapshotReader::quoted)
+    String sql = "COPY (SELECT " + schema.columns().stream().map(Column::name).map(PostgresCatalog::quoteIdent)
         .collect(Collectors.joining(", ")) + " FROM " + PostgresCatalog.quoteTable(chunk.table().id()) + chunk.where()
         + ") TO STDOUT (FORMAT binary)";
     try {
@@ -231,10 +233,5 @@ final class SnapshotReader {
       throw new SQLException("Reading " + chunk.table().id() + chunk.where() + " failed: " + e.getMessage(),
           e instanceof SQLException failed ? failed.getSQLState() : null, e);
     }
-  }
-
-  /** Always quoted: a column may be named like a keyword ({@code order}), which quoteIdent leaves bare. */
-  private static String quoted(String identifier) {
-    return '"' + identifier.replace("\"", "\"\"") + '"';
   }
 }

@@ -229,6 +229,71 @@ class PostgresSourceTest {
     }
   }
 
+  /**
+   * Keyword, mixed-case, space, quote and unicode names of schema, tables and columns: the publication,
+   * the slot, the parallel snapshot (several chunks) and the stream all reach them, value by value.
+   */
+  @Test
+  void quotesEveryNameItWritesIntoSql() throws Exception {
+    pg.execute(pg.database(), "CREATE SCHEMA \"select\"",
+        "CREATE TABLE \"select\".\"order\" (id int primary key, \"user\" text, \"select\" int)",
+        "CREATE TABLE \"select\".\"user\" (\"from\" int primary key, \"group\" text)",
+        "CREATE TABLE \"select\".\"MixedCase\" (\"Id\" int primary key, \"MixedCol\" text)",
+        "CREATE TABLE \"select\".\"with space\" (\"key col\" int primary key, \"prix_€\" numeric(10,2),"
+            + " \"größe\" text, \"Quote\"\"d\" text)",
+        "INSERT INTO \"select\".\"order\" SELECT g, 'u' || g, g * 2 FROM generate_series(1, 500) g",
+        "INSERT INTO \"select\".\"user\" VALUES (1, 'admins')",
+        "INSERT INTO \"select\".\"MixedCase\" VALUES (1, 'Mixed')",
+        "INSERT INTO \"select\".\"with space\" VALUES (1, 9.99, 'groß', 'say \"hi\"')",
+        "ANALYZE \"select\".\"order\"");
+    CollectingListener listener = new CollectingListener();
+    try (PostgresSource source = new PostgresSource(config("names_slot", "order|user|MixedCase|with space",
+        "schema-name", "select", "publication.name", "Names \"Pub\"", "scan.snapshot.chunk.size", "100"))) {
+      source.start(Optional.empty(), listener);
+      listener.awaitProgress(p -> !p.inSnapshot(), WAIT);
+      assertTrue(source.streamsWithOwnReader(), "changelake's own readers, not Debezium");
+      Map<String, List<List<Object>>> snapshot = rowsByTable(listener.events);
+      assertEquals(java.util.stream.IntStream.rangeClosed(1, 500).mapToObj(i -> List.<Object>of(i, "u" + i, 2 * i))
+          .toList(), snapshot.get("order"));
+      assertEquals(List.of(List.of(1, "admins")), snapshot.get("user"));
+      assertEquals(List.of(List.of(1, "Mixed")), snapshot.get("MixedCase"));
+      assertEquals(List.of(List.of(1, new BigDecimal("9.99"), "groß", "say \"hi\"")), snapshot.get("with space"));
+      assertEquals(List.of("key col", "prix_€", "größe", "Quote\"d"), listener.events.stream()
+          .filter(e -> e.table().name().equals("with space")).findFirst().orElseThrow().schema().columns().stream()
+          .map(io.changelake.core.model.Column::name).toList());
+
+      int before = listener.events.size();
+      pg.execute(pg.database(), "INSERT INTO \"select\".\"order\" VALUES (501, 'new', 1)",
+          "UPDATE \"select\".\"user\" SET \"from\" = 2 WHERE \"from\" = 1",
+          "UPDATE \"select\".\"MixedCase\" SET \"MixedCol\" = 'Case' WHERE \"Id\" = 1",
+          "UPDATE \"select\".\"with space\" SET \"prix_€\" = -1.5, \"größe\" = 'klein' WHERE \"key col\" = 1",
+          "DELETE FROM \"select\".\"order\" WHERE id = 7");
+      List<ChangeEvent> streamed = listener.awaitEvents(e -> e.operation() != Operation.SNAPSHOT, 6, WAIT);
+      assertEquals(before + 6, listener.events.size());
+      assertEquals(List.of("order:INSERT:[501, new, 1]", "user:DELETE:[1, null]", "user:INSERT:[2, admins]",
+          "MixedCase:UPDATE:[1, Case]", "with space:UPDATE:[1, -1.50, klein, say \"hi\"]", "order:DELETE:[7, null, null]"),
+          streamed.stream().map(e -> e.table().name() + ":" + e.operation() + ":"
+              + Arrays.asList((e.after() != null ? e.after() : e.before()).copyValues())).toList());
+    }
+    try (Connection c = pg.connect(pg.database()); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT tablename FROM pg_publication_tables WHERE pubname = 'Names \"Pub\"'"
+            + " AND schemaname = 'select' ORDER BY tablename")) {
+      List<String> published = new ArrayList<>();
+      while (rs.next()) {
+        published.add(rs.getString(1));
+      }
+      assertEquals(List.of("MixedCase", "order", "user", "with space"), published);
+    }
+  }
+
+  /** The values of each table's SNAPSHOT rows, ordered by their first column. */
+  private static Map<String, List<List<Object>>> rowsByTable(List<ChangeEvent> events) {
+    return events.stream().filter(e -> e.operation() == Operation.SNAPSHOT)
+        .sorted(java.util.Comparator.comparing(e -> (Integer) e.after().get(0)))
+        .collect(Collectors.groupingBy(e -> e.table().name(),
+            Collectors.mapping(e -> Arrays.asList(e.after().copyValues()), Collectors.toList())));
+  }
+
   @Test
   void streamsChangesKeyUpdatesAndToastInOrder() throws Exception {
     pg.execute(pg.database(),
