@@ -52,7 +52,10 @@ record PgType(String name, char kind, PgType of) {
         wanted.clear();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            Row row = new Row(rs.getString(2), rs.getBoolean(5) ? ARRAY : rs.getString(3).charAt(0), rs.getInt(4));
+            // int2vector and oidvector have the array form but no LIST lake type: not arrays here
+            String name = rs.getString(2);
+            boolean array = rs.getBoolean(5) && name.startsWith("_");
+            Row row = new Row(name, array ? ARRAY : rs.getString(3).charAt(0), rs.getInt(4));
             rows.put(rs.getInt(1), row);
             if (row.of() != 0 && !rows.containsKey(row.of()) && !known.containsKey(row.of())) {
               wanted.add(row.of());
@@ -74,8 +77,8 @@ record PgType(String name, char kind, PgType of) {
       return done;
     }
     Row row = rows.get(oid);
-    PgType type = new PgType(row.name(), row.kind(), row.of() == 0 || !rows.containsKey(row.of()) && !known.containsKey(row.of())
-        ? null : build(row.of(), rows, known));
+    boolean found = rows.containsKey(row.of()) || known.containsKey(row.of());
+    PgType type = new PgType(row.name(), row.kind(), row.of() != 0 && found ? build(row.of(), rows, known) : null);
     known.put(oid, type);
     return type;
   }
