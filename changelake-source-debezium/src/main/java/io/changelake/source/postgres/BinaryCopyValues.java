@@ -41,9 +41,9 @@ final class BinaryCopyValues {
    */
   static final Set<String> SAME_AS_DEBEZIUM = Set.of("bool", "int2", "int4", "int8", "float4", "float8", "numeric",
       "text", "varchar", "bpchar", "json", "jsonb", "date", "time", "timestamp", "timestamptz", "uuid", "bytea");
-  private static final Set<String> SCALARS = Set.of("bool", "int2", "int4", "int8", "oid", "float4", "float8",
-      "numeric", "text", "varchar", "bpchar", "json", "jsonb", "date", "time", "timestamp", "timestamptz", "uuid",
-      "bytea");
+  /** The base types {@link #scalar} decodes itself; the others are {@link BinaryTextValues}'. */
+  private static final Set<String> SCALARS = java.util.stream.Stream.concat(SAME_AS_DEBEZIUM.stream(),
+      java.util.stream.Stream.of("oid")).collect(java.util.stream.Collectors.toUnmodifiableSet());
   private static final DateTimeFormatter TIMESTAMP_TEXT = new DateTimeFormatterBuilder()
       .appendPattern("uuuu-MM-dd HH:mm:ss").appendFraction(ChronoField.MICRO_OF_SECOND, 0, 6, true).toFormatter();
 
