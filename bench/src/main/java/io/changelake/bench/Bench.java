@@ -39,6 +39,11 @@ public final class Bench implements Callable<Integer> {
           + " Default: ${DEFAULT-VALUE}.")
   int changes;
 
+  @Option(names = "--variant", defaultValue = "plain",
+      description = "Workload: plain (the anchors' 14 columns) or typed (plus an enum and an int[] column)."
+          + " Default: ${DEFAULT-VALUE}.")
+  String variant;
+
   @Option(names = "--formats", defaultValue = "iceberg", split = ",",
       description = "Lake formats, one round each (iceberg, paimon, delta). Default: ${DEFAULT-VALUE}.")
   List<String> formats;
@@ -102,8 +107,9 @@ public final class Bench implements Callable<Integer> {
     Changelake changelake = Changelake.find(jar, root);
     log("changelake: " + changelake.description() + (changelake.hasFormatFlag() ? " (has --format)" : " (no --format: iceberg only)"));
 
-    RoundSettings settings = new RoundSettings(rows, changes, commitMs, heap, probes, scanRepeats, selfCheck,
-        Duration.ofSeconds(timeoutSeconds), runDir);
+    Workload.Variant workload = parseVariant(variant);
+    RoundSettings settings = new RoundSettings(rows, changes, workload, commitMs, heap, probes, scanRepeats,
+        selfCheck, Duration.ofSeconds(timeoutSeconds), runDir);
     List<FormatResult> measured = new ArrayList<>();
     String postgres;
     try (SourceServer source = SourceServer.start("1GB")) {
@@ -124,7 +130,7 @@ public final class Bench implements Callable<Integer> {
       referenceResult = Reference.run(anchors.toAbsolutePath(), rows, changes, commitMs, probes,
           runDir.resolve("reference"), Bench::log);
     }
-    ResultsTable.Setting setting = new ResultsTable.Setting(rows, changes, commitMs, probes, heap, postgres,
+    ResultsTable.Setting setting = new ResultsTable.Setting(rows, changes, workload, commitMs, probes, heap, postgres,
         changelake.description().replace(root + "/", ""), RunInfo.loadAverage());
     String block = ResultsTable.render(run, setting, measured, referenceResult);
     System.out.println(block);
@@ -145,6 +151,15 @@ public final class Bench implements Callable<Integer> {
       }
     }
     throw new IllegalStateException("Run from inside the changelake repository, or give --repo");
+  }
+
+  private Workload.Variant parseVariant(String text) {
+    try {
+      return Workload.Variant.valueOf(text.strip().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--variant '" + text
+          + "' is not a workload: use plain or typed");
+    }
   }
 
   /** {@code 500ms}, {@code 1s}, {@code 2m} or plain milliseconds. */

@@ -9,9 +9,11 @@ import java.time.ZoneOffset;
 /**
  * The order-independent digest of {@code orders} that {@code checksum.sql} computes in PostgreSQL,
  * computed here from rows read with a lake format's reader. Two tables with equal digests hold the
- * same multiset of rows up to a collision of sums; the fields are listed in {@code checksum.sql}.
+ * same multiset of rows up to a collision of sums; the fields are listed in {@code checksum.sql}, then,
+ * for the typed variant, in {@code checksum-typed.sql}.
  */
 final class Digest {
+  private final boolean typed;
   private long count;
   private long sumId;
   private long sumCustomer;
@@ -28,6 +30,14 @@ final class Digest {
   private BigInteger sumShippedMicros = BigInteger.ZERO;
   private long sumWeightTenths;
   private long sumScoreThousandths;
+  private long sumMoodHash;
+  private long sumTags;
+  private long countTags;
+
+  /** @param typed whether the table is the typed variant's (its fields are appended) */
+  Digest(boolean typed) {
+    this.typed = typed;
+  }
 
   void add(OrderRow row) {
     count++;
@@ -76,6 +86,13 @@ final class Digest {
       sumScoreThousandths = Math.addExact(sumScoreThousandths, rounded(BigDecimal.valueOf(row.score())
           .movePointRight(3)));
     }
+    if (row.mood() != null) {
+      sumMoodHash = Math.addExact(sumMoodHash, md5Prefix(row.mood()));
+    }
+    if (row.tags() != null) {
+      countTags += row.tags().size();
+      row.tags().stream().filter(java.util.Objects::nonNull).forEach(t -> sumTags = Math.addExact(sumTags, t));
+    }
   }
 
   /** The digest text, in the format of {@code checksum.sql}. */
@@ -83,7 +100,8 @@ final class Digest {
     return count + "|" + sumId + "|" + sumCustomer + "|" + sumQuantity + "|" + sumPriceCents + "|" + sumIdQuantity
         + "|" + countPaid + "|" + sumDays + "|" + sumNoteHash + "|" + sumTrackingHash + "|"
         + (maxUpdatedMicros == null ? "" : maxUpdatedMicros) + "|" + sumStatusHash + "|" + sumCreatedMicros + "|"
-        + sumShippedMicros + "|" + sumWeightTenths + "|" + sumScoreThousandths;
+        + sumShippedMicros + "|" + sumWeightTenths + "|" + sumScoreThousandths
+        + (typed ? "|" + sumMoodHash + "|" + sumTags + "|" + countTags : "");
   }
 
   long count() {

@@ -73,7 +73,7 @@ final class Equality {
 
   /**
    * A full comparison: every source row against the lake row with the same id, by a fingerprint of
-   * all 14 values. Names up to 10 differing ids.
+   * all 14 values (16 in the typed variant). Names up to 10 differing ids.
    */
   static String compare(Connection source, LakeTable lake) throws SQLException {
     Map<Long, Long> sourceRows = new HashMap<>();
@@ -81,8 +81,9 @@ final class Equality {
       source.setAutoCommit(false);   // lets the driver stream the rows in batches
       s.setFetchSize(10_000);
       try (ResultSet rs = s.executeQuery("SELECT * FROM orders")) {
+        boolean typed = hasColumn(rs, OrderRow.MOOD);
         while (rs.next()) {
-          OrderRow row = OrderRow.fromJdbc(rs);
+          OrderRow row = OrderRow.fromJdbc(rs, typed);
           sourceRows.put(row.id(), row.fingerprint());
         }
       }
@@ -123,5 +124,14 @@ final class Equality {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted", e);
     }
+  }
+
+  private static boolean hasColumn(ResultSet rs, String name) throws SQLException {
+    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+      if (rs.getMetaData().getColumnName(i).equals(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -40,7 +40,7 @@ final class FormatRound {
     Path warehouse = dir.resolve("warehouse");
     source.recreateDatabase();
     try (Connection pg = source.connect(); LakeTable lake = new LakeTable(format, warehouse)) {
-      Workload.Load load = Workload.load(pg, settings.rows());
+      Workload.Load load = Workload.load(pg, settings.rows(), settings.variant());
       String loadDigest = Workload.digest(pg);
       log.accept(String.format("[%s] loaded %d rows in %.1f s (%s); digest %s", format, load.rows(), load.seconds(),
           load.size(), loadDigest));

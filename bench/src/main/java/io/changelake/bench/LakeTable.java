@@ -3,6 +3,7 @@ package io.changelake.bench;
 import io.changelake.core.model.Row;
 import io.changelake.core.model.RowKey;
 import io.changelake.core.model.TableId;
+import io.changelake.core.model.TableSchema;
 import io.changelake.core.spi.CommitMetadata;
 import io.changelake.core.spi.RowScan;
 import io.changelake.core.spi.SinkProvider;
@@ -69,9 +70,15 @@ final class LakeTable implements AutoCloseable {
 
   /** Reads every row of the latest version; returns how many. */
   long scan(Consumer<OrderRow> each) {
+    return scan(schema -> each);
+  }
+
+  /** Reads every row of the latest version into the consumer made for its schema; returns how many. */
+  private long scan(Function<TableSchema, Consumer<OrderRow>> consumer) {
     SinkTable table = open().orElseThrow(() -> new IllegalStateException("No table " + ID + " in " + warehouse));
     try (RowScan scan = table.scan(null)) {
       Function<Row, OrderRow> convert = OrderRow.fromLake(scan.schema());
+      Consumer<OrderRow> each = consumer.apply(scan.schema());
       long rows = 0;
       for (Row row : scan) {
         each.accept(convert.apply(row));
@@ -83,9 +90,9 @@ final class LakeTable implements AutoCloseable {
 
   /** The digest of the latest version (see {@link Digest}). */
   String digest() {
-    Digest digest = new Digest();
-    scan(digest::add);
-    return digest.value();
+    Digest[] digest = new Digest[1];
+    scan(schema -> (digest[0] = new Digest(OrderRow.typed(schema)))::add);
+    return digest[0].value();
   }
 
   @Override

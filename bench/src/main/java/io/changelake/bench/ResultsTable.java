@@ -86,13 +86,15 @@ final class ResultsTable {
   private ResultsTable() { }
 
   /** Everything a reader of RESULTS.md needs about the run's setting. */
-  record Setting(long rows, int changes, long commitIntervalMs, int probes, String heap, String postgres,
+  record Setting(long rows, int changes, Workload.Variant variant, long commitIntervalMs, int probes, String heap, String postgres,
                  String changelake, String loadAtEnd) { }
 
   static String render(RunInfo run, Setting setting, List<FormatResult> results, Reference.Result reference) {
     StringBuilder out = new StringBuilder();
     out.append("\n### ").append(run.date()).append(" — commit ").append(run.commit()).append(" — ROWS=")
-        .append(setting.rows()).append(" CHANGES=").append(setting.changes()).append(" COMMIT_INTERVAL=")
+        .append(setting.rows()).append(" CHANGES=").append(setting.changes())
+        .append(setting.variant() == Workload.Variant.PLAIN ? "" : " VARIANT=" + setting.variant().name().toLowerCase(
+            java.util.Locale.ROOT)).append(" COMMIT_INTERVAL=")
         .append(setting.commitIntervalMs()).append("ms\n\n");
     out.append("Machine: ").append(run.machine()).append("; load avg start→end: ").append(run.loadAtStart())
         .append(" → ").append(setting.loadAtEnd()).append(". PostgreSQL ").append(setting.postgres())

@@ -8,6 +8,7 @@ import java.time.Duration;
  *
  * @param rows rows loaded before the sync starts
  * @param changes changes streamed while the sync runs
+ * @param variant the workload's table: plain, or typed (an enum and an int[] column more)
  * @param commitIntervalMs changelake's --commit-interval, also the span of the freshness pauses
  * @param heap the sync JVM's -Xmx
  * @param probes freshness probes
@@ -16,5 +17,5 @@ import java.time.Duration;
  * @param timeout how long each wait for equality may take
  * @param runDir where warehouses and logs go
  */
-record RoundSettings(long rows, int changes, long commitIntervalMs, String heap, int probes, int scanRepeats,
+record RoundSettings(long rows, int changes, Workload.Variant variant, long commitIntervalMs, String heap, int probes, int scanRepeats,
                      boolean selfCheck, Duration timeout, Path runDir) { }

@@ -7,7 +7,8 @@ import java.sql.SQLException;
 /**
  * The anchors' workload on {@code orders}: ROWS deterministic rows, then CHANGES single-row changes
  * (50% UPDATE, 30% INSERT, 20% DELETE) committed every 100, then freshness probe rows. The SQL is
- * the anchors' ({@code shared/anchors/workload}), copied into this module's resources.
+ * the anchors' ({@code shared/anchors/workload}), copied into this module's resources; the typed
+ * variant adds two columns and the trigger that fills them ({@code typed.sql}).
  */
 final class Workload {
   /** Ids from here on are freshness probes; the stream never touches them. */
@@ -18,9 +19,20 @@ final class Workload {
   /** What loading took. */
   record Load(long rows, double seconds, String size) { }
 
-  /** (Re)creates {@code orders}, loads {@code rows} rows, then VACUUM ANALYZE and CHECKPOINT. */
-  static Load load(Connection c, long rows) throws SQLException {
+  /** The workload's table: the anchors' 14 columns, or those plus an enum and an int[] column. */
+  enum Variant {
+    PLAIN, TYPED
+  }
+
+  /**
+   * (Re)creates {@code orders} ({@code typed.sql} adds the typed variant's columns), loads {@code rows}
+   * rows, then VACUUM ANALYZE and CHECKPOINT.
+   */
+  static Load load(Connection c, long rows, Variant variant) throws SQLException {
     Sql.execute(c, Sql.resource("schema.sql"));
+    if (variant == Variant.TYPED) {
+      Sql.execute(c, Sql.resource("typed.sql"));
+    }
     long start = System.nanoTime();
     Sql.execute(c, Sql.resource("load.sql").replace("{ROWS}", Long.toString(rows)));
     Sql.execute(c, "VACUUM ANALYZE orders");
@@ -61,8 +73,14 @@ final class Workload {
     }
   }
 
-  /** The source side of the equality check: {@code checksum.sql} run by PostgreSQL. */
+  /**
+   * The source side of the equality check: {@code checksum.sql} run by PostgreSQL, then {@code
+   * checksum-typed.sql}'s fields when the table has the typed variant's columns.
+   */
   static String digest(Connection c) throws SQLException {
-    return Sql.text(c, Sql.resource("checksum.sql"));
+    String digest = Sql.text(c, Sql.resource("checksum.sql"));
+    boolean typed = Sql.number(c, "SELECT count(*) FROM pg_attribute WHERE attrelid = 'orders'::regclass"
+        + " AND attname = '" + OrderRow.MOOD + "' AND NOT attisdropped") > 0;
+    return typed ? digest + "|" + Sql.text(c, Sql.resource("checksum-typed.sql")) : digest;
   }
 }

@@ -14,21 +14,38 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * Decodes a field of PostgreSQL's binary {@code COPY} format (the type's {@code send} form) into the
- * value the {@link DataType} contract wants: the same value {@link PostgresRecordDecoder} gives for that
- * column when it is streamed. Only for the source types in {@link #SUPPORTED}. A numeric NaN or infinity
- * in a DECIMAL column decodes to {@link PostgresRecordDecoder#NAN_DECIMAL}; a date or timestamp infinity
- * to the type's MAX or MIN, as pgjdbc reads it; a timestamptz infinity, which has no UTC value, fails.
+ * Decodes a field of PostgreSQL's binary form (the type's {@code send} form, which binary {@code COPY} and
+ * pgoutput's binary mode both carry) into the value the {@link DataType} contract wants: the same value
+ * {@link PostgresRecordDecoder} gives for that column when Debezium reads it. A numeric NaN or infinity in
+ * a DECIMAL column decodes to {@link PostgresRecordDecoder#NAN_DECIMAL} (null in an array); a date or
+ * timestamp infinity to the type's MAX or MIN, as pgjdbc reads it; a timestamptz infinity, which has no UTC
+ * value, fails. Types whose lake value is text are in {@link BinaryTextValues}.
+ *
+ * <p>Arrays decode to a list of their elements, a multi-dimensional array flattened in row-major order
+ * (the lake type has one dimension); enums to their label; a domain to the text of its base value (the
+ * lake type Debezium gives a domain is STRING); ranges and multiranges to PostgreSQL's text form.
  */
 final class BinaryCopyValues {
-  /** Source types decoded here; a table with any other type is snapshotted through Debezium. */
-  static final Set<String> SUPPORTED = Set.of("bool", "int2", "int4", "int8", "float4", "float8", "numeric",
+  /**
+   * Source types decoded here and by Debezium to the same values, for a snapshot read here and streamed
+   * by Debezium; with this reader's own stream, every type {@link #supports} accepts is read here.
+   */
+  static final Set<String> SAME_AS_DEBEZIUM = Set.of("bool", "int2", "int4", "int8", "float4", "float8", "numeric",
       "text", "varchar", "bpchar", "json", "jsonb", "date", "time", "timestamp", "timestamptz", "uuid", "bytea");
+  /** The base types {@link #scalar} decodes itself; the others are {@link BinaryTextValues}'. */
+  private static final Set<String> SCALARS = java.util.stream.Stream.concat(SAME_AS_DEBEZIUM.stream(),
+      java.util.stream.Stream.of("oid")).collect(java.util.stream.Collectors.toUnmodifiableSet());
+  private static final DateTimeFormatter TIMESTAMP_TEXT = new DateTimeFormatterBuilder()
+      .appendPattern("uuuu-MM-dd HH:mm:ss").appendFraction(ChronoField.MICRO_OF_SECOND, 0, 6, true).toFormatter();
 
   /**
    * Decodes one non-null field, the {@code length} bytes of {@code buf} from {@code offset}. A decoder may
@@ -56,8 +73,20 @@ final class BinaryCopyValues {
 
   private BinaryCopyValues() { }
 
-  static boolean supports(Column column) {
-    return SUPPORTED.contains(column.sourceType());
+  /** Whether Debezium decodes {@code column} to the values this class gives. */
+  static boolean sameAsDebezium(Column column) {
+    return SAME_AS_DEBEZIUM.contains(column.sourceType());
+  }
+
+  /** Whether {@link #decoder} decodes values of {@code type}. */
+  static boolean supports(PgType type) {
+    return switch (type.kind()) {
+      case PgType.ENUM -> true;
+      case PgType.ARRAY, PgType.DOMAIN -> type.of() != null && supports(type.of());
+      case PgType.RANGE, PgType.MULTIRANGE -> type.of() != null && rangeBound(type.of()) != null;
+      case PgType.BASE -> SCALARS.contains(type.name()) || BinaryTextValues.decoder(type.name()) != null;
+      default -> false;
+    };
   }
 
   /** Shorthand for the big-endian int16 at {@code offset}. */
@@ -70,13 +99,28 @@ final class BinaryCopyValues {
     return (int) INT.get(buf, offset);
   }
 
-  private static long int64(byte[] buf, int offset) {
+  /** Shorthand for the big-endian int64 at {@code offset}. */
+  static long int64(byte[] buf, int offset) {
     return (long) LONG.get(buf, offset);
   }
 
-  /** The decoder for {@code column}, which {@link #supports} must accept. */
-  static Decoder decoder(Column column) {
-    String sourceType = column.sourceType();
+  /**
+   * The decoder of values of {@code source}, which {@link #supports} must accept, into values of lake type
+   * {@code type} (the column's, or an array's element type).
+   */
+  static Decoder decoder(DataType type, PgType source) {
+    return switch (source.kind()) {
+      case PgType.ARRAY -> array(decoder(type instanceof DataType.ListOf list ? list.element() : DataType.STRING,
+          source.of()));
+      case PgType.ENUM -> BinaryTextValues::utf8;
+      case PgType.DOMAIN -> domain(source.of());
+      case PgType.RANGE -> BinaryTextValues.range(rangeBound(source.of()));
+      case PgType.MULTIRANGE -> BinaryTextValues.multirange(rangeBound(source.of()));
+      default -> scalar(type, source.name());
+    };
+  }
+
+  private static Decoder scalar(DataType type, String sourceType) {
     return switch (sourceType) {
       case "bool" -> (b, o, n) -> b[o] != 0;
       case "int2" -> (b, o, n) -> (int) int16(b, o);
@@ -84,7 +128,8 @@ final class BinaryCopyValues {
       case "int8" -> (b, o, n) -> int64(b, o);
       case "float4" -> (b, o, n) -> Float.intBitsToFloat(int32(b, o));
       case "float8" -> (b, o, n) -> Double.longBitsToDouble(int64(b, o));
-      case "numeric" -> column.type() instanceof DataType.Decimal decimal ? decimal(decimal.scale()) : numericText();
+      case "oid" -> (b, o, n) -> Integer.toUnsignedLong(int32(b, o));
+      case "numeric" -> type instanceof DataType.Decimal decimal ? decimal(decimal.scale()) : numericText();
       case "text", "varchar", "bpchar", "json" -> (b, o, n) -> new String(b, o, n, StandardCharsets.UTF_8);
       case "jsonb" -> BinaryCopyValues::jsonb;
       case "date" -> (b, o, n) -> date(int32(b, o));
@@ -93,8 +138,69 @@ final class BinaryCopyValues {
       case "timestamptz" -> timestamptz();
       case "uuid" -> (b, o, n) -> new UUID(int64(b, o), int64(b, o + 8));
       case "bytea" -> (b, o, n) -> ByteBuffer.wrap(Arrays.copyOfRange(b, o, o + n)).asReadOnlyBuffer();
-      default -> throw new IllegalArgumentException("No binary COPY decoder for " + sourceType + " column "
-          + column.name());
+      default -> {
+        Decoder text = BinaryTextValues.decoder(sourceType);
+        if (text == null) {
+          throw new IllegalArgumentException("No binary decoder for type " + sourceType);
+        }
+        yield text;
+      }
+    };
+  }
+
+  /** A list of the elements in row-major order, whatever the dimensions; a NaN in a DECIMAL list is null. */
+  private static Decoder array(Decoder element) {
+    return (b, o, n) -> {
+      int dimensions = int32(b, o);
+      int count = dimensions == 0 ? 0 : 1;
+      for (int d = 0; d < dimensions; d++) {
+        count *= int32(b, o + 12 + 8 * d);
+      }
+      Object[] values = new Object[count];
+      int p = o + 12 + 8 * dimensions;
+      for (int i = 0; i < count; i++) {
+        int length = int32(b, p);
+        p += 4;
+        if (length >= 0) {
+          Object value = element.decode(b, p, length);
+          values[i] = value == PostgresRecordDecoder.NAN_DECIMAL ? null : value;
+          p += length;
+        }
+      }
+      return Collections.unmodifiableList(Arrays.asList(values));
+    };
+  }
+
+  /** The text of the base value, as Debezium gives a domain: {@code 5}, {@code 9.99}, {@code true}. */
+  private static Decoder domain(PgType base) {
+    Decoder decoder = decoder(PostgresTypes.toDataType(base.name(), 0, 0), base);
+    String name = base.name();
+    return (b, o, n) -> PostgresRecordDecoder.string(decoder.decode(b, o, n), name);
+  }
+
+  /** The text form PostgreSQL gives a range bound of type {@code subtype}; null when not decoded here. */
+  private static Decoder rangeBound(PgType subtype) {
+    return switch (subtype.name()) {
+      case "int4" -> (b, o, n) -> int32(b, o);
+      case "int8" -> (b, o, n) -> int64(b, o);
+      case "numeric" -> numericText();
+      case "date" -> (b, o, n) -> {
+        int days = int32(b, o);
+        return days == Integer.MAX_VALUE ? "infinity" : days == Integer.MIN_VALUE ? "-infinity" : date(days);
+      };
+      case "timestamp" -> timestampText("");
+      case "timestamptz" -> timestampText("+00");
+      default -> null;
+    };
+  }
+
+  /** {@code 2024-01-02 03:04:05.5}, then {@code zone}: PostgreSQL's text form, in UTC for timestamptz. */
+  private static Decoder timestampText(String zone) {
+    Days days = new Days();
+    return (b, o, n) -> {
+      long micros = int64(b, o);
+      return micros == Long.MAX_VALUE ? "infinity" : micros == Long.MIN_VALUE ? "-infinity"
+          : TIMESTAMP_TEXT.format(days.timestamp(micros)) + zone;
     };
   }
 

@@ -40,11 +40,14 @@ final class PgOutputDecoder {
     void progress(PostgresPosition position) throws InterruptedException;
   }
 
-  /** Gives the table schema of a relation as the stream describes it (columns in tuple order). */
+  /** Gives the table schema and column types of a relation as the stream describes it (columns in tuple order). */
   @FunctionalInterface
   interface SchemaResolver {
-    TableSchema schema(TableId table, List<RelationColumn> columns);
+    Described schema(TableId table, List<RelationColumn> columns);
   }
+
+  /** A relation's schema and the type of each of its columns. */
+  record Described(TableSchema schema, List<PgType> types) { }
 
   /** A column of a Relation message: {@code key} when it is part of the replica identity. */
   record RelationColumn(String name, int typeOid, int typmod, boolean key) { }
@@ -164,15 +167,17 @@ final class PgOutputDecoder {
       relations.remove(oid);
       return;
     }
-    TableSchema schema = resolver.schema(table, columns);
+    Described described = resolver.schema(table, columns);
+    TableSchema schema = described.schema();
     BinaryCopyValues.Decoder[] decoders = new BinaryCopyValues.Decoder[schema.size()];
     for (int i = 0; i < decoders.length; i++) {
-      if (!BinaryCopyValues.supports(schema.column(i))) {
+      PgType type = described.types().get(i);
+      if (!BinaryCopyValues.supports(type)) {
         throw new SourceException("Column " + table + "." + schema.column(i).name() + " now has type "
-            + schema.column(i).sourceType() + ", which changelake's pgoutput reader does not decode. Restart the"
+            + type.name() + ", which changelake's pgoutput reader does not decode. Restart the"
             + " sync: it resumes from each table's last commit and streams this table through Debezium.");
       }
-      decoders[i] = BinaryCopyValues.decoder(schema.column(i));
+      decoders[i] = BinaryCopyValues.decoder(schema.column(i).type(), type);
     }
     int[] key = schema.primaryKey().stream().mapToInt(schema::indexOf).toArray();
     relations.put(oid, new Relation(table, schema, decoders, key));

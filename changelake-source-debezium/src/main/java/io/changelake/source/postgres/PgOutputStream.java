@@ -55,7 +55,9 @@ final class PgOutputStream implements AutoCloseable {
   private final PostgresCatalog catalog;
   private final PostgresSourceConfig config;
   private final Map<TableId, List<String>> keys = new HashMap<>();
-  private final Map<Integer, String> typeNames = new HashMap<>();
+  private final Map<Integer, PgType> types = new HashMap<>();
+  /** The last schema of each table, handed out again while unchanged. */
+  private final Map<TableId, TableSchema> schemas = new HashMap<>();
   private final Thread thread;
   private final PgOutputDecoder decoder;
   private final long startLsn;
@@ -68,12 +70,12 @@ final class PgOutputStream implements AutoCloseable {
   private long confirmedAt;
 
   /**
-   * Whether this reader can stream {@code tables} from a server of {@code serverMajorVersion} with the
-   * given options (else Debezium does).
+   * Whether this reader can stream from a server of {@code serverMajorVersion} with the given options
+   * (else Debezium does).
    */
-  static boolean canStream(List<SourceTable> tables, int serverMajorVersion, PostgresSourceConfig config) {
+  static boolean canStream(int serverMajorVersion, PostgresSourceConfig config) {
     Map<String, String> debezium = config.debeziumProperties();
-    return serverMajorVersion >= BINARY_MAJOR_VERSION && SnapshotReader.canRead(tables)
+    return serverMajorVersion >= BINARY_MAJOR_VERSION
         && HONOURED_OPTIONS.containsAll(debezium.keySet())
         && HONOURED_SNAPSHOT_MODES.contains(debezium.getOrDefault("snapshot.mode", "initial"));
   }
@@ -88,6 +90,7 @@ final class PgOutputStream implements AutoCloseable {
     this.config = config;
     this.listener = listener;
     tables.forEach(t -> keys.put(t.id(), t.schema().primaryKey()));
+    tables.forEach(t -> schemas.put(t.id(), t.schema()));
     if (resume.isPresent() && !resume.get().snapshotDone()) {
       // the commit LSN of its offset: every transaction committed at or before it was emitted
       PostgresPosition p = resume.get();
@@ -278,27 +281,35 @@ final class PgOutputStream implements AutoCloseable {
    * The schema of a relation as the stream sent it: names, types and order from the stream, nullability
    * and primary key from the catalog (the key found at discovery when the catalog no longer has one).
    */
-  private TableSchema schemaOf(TableId table, List<PgOutputDecoder.RelationColumn> columns) {
+  private PgOutputDecoder.Described schemaOf(TableId table, List<PgOutputDecoder.RelationColumn> columns) {
     try (Connection c = catalog.connect()) {
       Set<Integer> unknown = columns.stream().map(PgOutputDecoder.RelationColumn::typeOid)
-          .filter(oid -> !typeNames.containsKey(oid)).collect(Collectors.toCollection(HashSet::new));
+          .filter(oid -> !types.containsKey(oid)).collect(Collectors.toCollection(HashSet::new));
       if (!unknown.isEmpty()) {
-        typeNames.putAll(PostgresCatalog.typeNames(c, unknown));
+        PgType.load(c, unknown, types);
       }
       TableSchema current = PostgresCatalog.readSchema(c, table);
       List<String> names = columns.stream().map(PgOutputDecoder.RelationColumn::name).toList();
       List<String> key = names.containsAll(current.primaryKey()) && current.hasPrimaryKey() ? current.primaryKey()
           : names.containsAll(keys.getOrDefault(table, List.of())) ? keys.getOrDefault(table, List.of()) : List.of();
       List<Column> built = new ArrayList<>(columns.size());
+      List<PgType> columnTypes = new ArrayList<>(columns.size());
       for (PgOutputDecoder.RelationColumn column : columns) {
-        String type = typeNames.getOrDefault(column.typeOid(), "unknown");
+        PgType pgType = types.getOrDefault(column.typeOid(), PgType.base("unknown"));
+        columnTypes.add(pgType);
+        String type = pgType.name();
         boolean numeric = PostgresTypes.isNumeric(type);
         boolean nullable = current.column(column.name()).map(Column::nullable).orElse(true);
         built.add(PostgresTypes.column(column.name(), type,
             numeric ? PostgresTypes.numericPrecision(column.typmod()) : 0,
             numeric ? PostgresTypes.numericScale(column.typmod()) : 0, nullable, key.contains(column.name())));
       }
-      return new TableSchema(built, key);
+      TableSchema schema = new TableSchema(built, key);
+      if (schema.equals(schemas.get(table))) {
+        schema = schemas.get(table);
+      }
+      schemas.put(table, schema);
+      return new PgOutputDecoder.Described(schema, columnTypes);
     } catch (SQLException e) {
       throw new SourceException("Reading the schema of " + table + " from " + catalog.where() + " failed: "
           + e.getMessage(), e);

@@ -319,18 +319,36 @@ final class PostgresCatalog {
     return new TableSchema(columns, key);
   }
 
-  /** {@code pg_type.typname} of each of {@code oids} that exists. */
-  static Map<Integer, String> typeNames(Connection c, Set<Integer> oids) throws SQLException {
-    Map<Integer, String> names = new java.util.HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT oid::int, typname FROM pg_type WHERE oid::int = ANY (?)")) {
-      ps.setArray(1, c.createArrayOf("int4", oids.toArray()));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          names.put(rs.getInt(1), rs.getString(2));
+  /**
+   * The {@link PgType} of each column of each of {@code tables}, in the order of its schema (PostgreSQL 14
+   * or later: multiranges are looked up).
+   */
+  static Map<TableId, List<PgType>> columnTypes(Connection c, List<SourceTable> tables) throws SQLException {
+    Map<TableId, Map<String, Integer>> oids = new LinkedHashMap<>();
+    for (SourceTable table : tables) {
+      Map<String, Integer> columns = new java.util.HashMap<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, a.atttypid::int FROM pg_attribute a"
+          + " JOIN pg_class t ON t.oid = a.attrelid JOIN pg_namespace n ON n.oid = t.relnamespace"
+          + " WHERE n.nspname = ? AND t.relname = ? AND a.attnum > 0 AND NOT a.attisdropped")) {
+        ps.setString(1, table.id().namespace());
+        ps.setString(2, table.id().name());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            columns.put(rs.getString(1), rs.getInt(2));
+          }
         }
       }
+      oids.put(table.id(), columns);
     }
-    return names;
+    Map<Integer, PgType> known = new java.util.HashMap<>();
+    PgType.load(c, oids.values().stream().flatMap(m -> m.values().stream()).toList(), known);
+    Map<TableId, List<PgType>> result = new LinkedHashMap<>();
+    for (SourceTable table : tables) {
+      Map<String, Integer> columns = oids.get(table.id());
+      result.put(table.id(), table.schema().columns().stream()
+          .map(col -> known.getOrDefault(columns.getOrDefault(col.name(), 0), PgType.base(col.sourceType()))).toList());
+    }
+    return result;
   }
 
   /** The slot's {@code confirmed_flush_lsn}; empty when the slot does not exist. */
@@ -420,13 +438,18 @@ final class PostgresCatalog {
     }
   }
 
-  /** {@code schema.table}, each part as {@link #quoteIdent} writes it. */
+  /** {@code "schema"."table"}, each part as {@link #quoteIdent} writes it. */
   static String quoteTable(TableId table) {
     return quoteIdent(table.namespace()) + "." + quoteIdent(table.name());
   }
 
+  /**
+   * The one way the source writes a name into SQL: always in double quotes, inner double quotes doubled,
+   * as PostgreSQL reads a quoted identifier. Names are never left bare, so keywords ({@code order}, {@code
+   * user}), upper case, spaces and any other character keep their exact spelling.
+   */
   static String quoteIdent(String name) {
-    return name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
+    return '"' + name.replace("\"", "\"\"") + '"';
   }
 
   private static String single(Connection c, String sql) throws SQLException {

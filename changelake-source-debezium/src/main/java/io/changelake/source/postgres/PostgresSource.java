@@ -38,12 +38,12 @@ import org.slf4j.LoggerFactory;
  * scan.startup.mode=initial}) or streaming only ({@code latest-offset}); with a position, streaming
  * continues from it (a position inside an unfinished snapshot starts the snapshot again).
  *
- * <p>Two readers do the work. Where every column has a type changelake decodes, {@link SnapshotReader}
- * copies the tables and, on PostgreSQL 14 or later, {@link PgOutputStream} streams them: one decode from
- * the wire to rows, several times faster than Debezium's pipeline of records and Connect structs. Other
- * tables, older servers and {@code debezium.*} options the own reader does not honour go through the
- * Debezium embedded engine. Positions carry Debezium's offset keys, so either reader resumes from the
- * other's.
+ * <p>Two readers do the work. On PostgreSQL 14 or later, {@link SnapshotReader} copies the tables and
+ * {@link PgOutputStream} streams them: one decode from the wire to rows, several times faster than
+ * Debezium's pipeline of records and Connect structs, giving every type the lake type and value Debezium
+ * gives it. Older servers and {@code debezium.*} options the own reader does not honour go through the
+ * Debezium embedded engine (the snapshot still through {@link SnapshotReader} where Debezium decodes
+ * every column alike). Positions carry Debezium's offset keys, so either reader resumes from the other's.
  *
  * <p>Exactly once: the slot's {@code confirmed_flush_lsn} advances only through {@link
  * #acknowledge}; Debezium's offsets live in memory ({@link ResumeOffsetStore}) and are never
@@ -65,6 +65,8 @@ public final class PostgresSource implements Source {
   private volatile EngineRunner engine;
   private volatile PgOutputStream pgoutput;
   private int serverMajorVersion;
+  /** The column types of the tables when changelake's readers read them; null when Debezium streams. */
+  private Map<TableId, List<PgType>> ownTypes;
   private volatile Thread snapshotThread;
   private volatile SnapshotReader snapshotReader;
   private PostgresPosition acknowledged;
@@ -111,6 +113,7 @@ public final class PostgresSource implements Source {
     boolean fullSnapshot = !streamFromOffset && config.snapshotReplacesSlot();
     try (Connection c = catalog.connect()) {
       serverMajorVersion = c.getMetaData().getDatabaseMajorVersion();
+      ownTypes = PgOutputStream.canStream(serverMajorVersion, config) ? ownTypes(c, selected) : null;
       catalog.ensurePublication(c, ids);
       if (fullSnapshot) {
         catalog.dropSlotForSnapshot(c);
@@ -119,27 +122,41 @@ public final class PostgresSource implements Source {
       throw new SourceException("Preparing the publication and slot on " + catalog.where() + " failed: "
           + e.getMessage(), e);
     }
-    if (fullSnapshot && SnapshotReader.canRead(selected)) {
-      snapshotThread = new Thread(() -> snapshotThenStream(selected, listener),
+    Map<TableId, List<PgType>> snapshotTypes = ownTypes != null ? ownTypes
+        : SnapshotReader.sameAsDebezium(selected) ? SnapshotReader.byName(selected) : null;
+    if (fullSnapshot && snapshotTypes != null) {
+      snapshotThread = new Thread(() -> snapshotThenStream(selected, snapshotTypes, listener),
           "changelake-snapshot-" + config.slotName());
       snapshotThread.setDaemon(true);
       snapshotThread.start();
       return;
     }
-    if (fullSnapshot) {
-      LOG.info("Debezium reads the initial snapshot, one connection per table, because changelake's parallel"
-          + " reader does not decode column(s) {}", SnapshotReader.unreadable(selected));
-    }
     startStreaming(selected, streamFromOffset ? resume : null, listener);
+  }
+
+  /**
+   * The column types of {@code selected}; null (Debezium reads) when a column has a type changelake's
+   * readers do not decode: composite types, {@code reg*} and {@code tid}, extension types other than
+   * hstore, citext and ltree (e.g. PostGIS), ranges over other subtypes.
+   */
+  private static Map<TableId, List<PgType>> ownTypes(Connection c, List<SourceTable> selected) throws SQLException {
+    Map<TableId, List<PgType>> types = PostgresCatalog.columnTypes(c, selected);
+    String unreadable = SnapshotReader.unreadable(selected, types);
+    if (unreadable.isEmpty()) {
+      return types;
+    }
+    LOG.info("Debezium reads the tables because changelake's readers do not decode column(s) {}", unreadable);
+    return null;
   }
 
   /**
    * Creates the slot with an exported snapshot, reads every table as of it with {@link
    * SnapshotReader}, then streams from the slot's consistent point.
    */
-  private void snapshotThenStream(List<SourceTable> selected, ChangeListener listener) {
+  private void snapshotThenStream(List<SourceTable> selected, Map<TableId, List<PgType>> types,
+      ChangeListener listener) {
     long started = System.nanoTime();
-    SnapshotReader reader = new SnapshotReader(catalog, config, selected);
+    SnapshotReader reader = new SnapshotReader(catalog, config, selected, types);
     snapshotReader = reader;
     PostgresPosition done;
     try (ExportedSnapshot snapshot = ExportedSnapshot.create(catalog, config.slotName())) {
@@ -172,10 +189,10 @@ public final class PostgresSource implements Source {
 
   /**
    * Streams from {@code resume}, or as configured when null: with changelake's pgoutput reader when it
-   * decodes every column, else with Debezium.
+   * reads the tables ({@link #ownTypes}), else with Debezium.
    */
   private void startStreaming(List<SourceTable> selected, PostgresPosition resume, ChangeListener listener) {
-    if (PgOutputStream.canStream(selected, serverMajorVersion, config)) {
+    if (ownTypes != null) {
       if (resume != null) {
         synchronized (ackLock) {
           acknowledged = resume;
@@ -186,8 +203,8 @@ public final class PostgresSource implements Source {
     }
     LOG.info("Streaming through Debezium: {}", serverMajorVersion < PgOutputStream.BINARY_MAJOR_VERSION
         ? "PostgreSQL " + serverMajorVersion + " predates pgoutput's binary values (14)"
-        : !SnapshotReader.canRead(selected) ? "changelake's reader does not decode column(s) "
-            + SnapshotReader.unreadable(selected) : "debezium.* options are set");
+        : PgOutputStream.canStream(serverMajorVersion, config) ? "a column has a type changelake does not decode"
+        : "debezium.* options are set");
     startEngine(selected, resume, listener);
   }
 

@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * handed to the listener as {@link Operation#SNAPSHOT} events from the calling thread. A chunk is read
  * with one binary {@code COPY}, which runs in the transaction that adopted the snapshot.
  *
- * <p>Only tables whose every column {@link BinaryCopyValues} decodes are read here ({@link #canRead}),
- * so that a snapshot row holds exactly the values the stream would give the same row.
+ * <p>Each column is decoded as its {@link PgType} says, so that a snapshot row holds exactly the values the
+ * stream gives the same row: every type {@link BinaryCopyValues#supports} when changelake's reader streams,
+ * only those Debezium decodes alike ({@link #sameAsDebezium}) when Debezium streams.
  */
 final class SnapshotReader {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotReader.class);
@@ -47,23 +48,41 @@ final class SnapshotReader {
   private final PostgresCatalog catalog;
   private final PostgresSourceConfig config;
   private final List<SourceTable> tables;
+  private final Map<TableId, List<PgType>> types;
   private final List<Connection> open = new CopyOnWriteArrayList<>();
 
-  SnapshotReader(PostgresCatalog catalog, PostgresSourceConfig config, List<SourceTable> tables) {
+  /** @param types the type of each column of each table, in schema order, which {@link BinaryCopyValues} decodes */
+  SnapshotReader(PostgresCatalog catalog, PostgresSourceConfig config, List<SourceTable> tables,
+      Map<TableId, List<PgType>> types) {
     this.catalog = catalog;
     this.config = config;
     this.tables = List.copyOf(tables);
+    this.types = Map.copyOf(types);
   }
 
-  /** Whether every column of every table has a type this reader decodes exactly as the stream does. */
-  static boolean canRead(List<SourceTable> tables) {
-    return tables.stream().allMatch(t -> t.schema().columns().stream().allMatch(BinaryCopyValues::supports));
+  /** Whether Debezium decodes every column of {@code tables} as this reader does. */
+  static boolean sameAsDebezium(List<SourceTable> tables) {
+    return tables.stream().allMatch(t -> t.schema().columns().stream().allMatch(BinaryCopyValues::sameAsDebezium));
   }
 
-  /** The columns of {@code tables} this reader cannot decode, for the log. */
-  static String unreadable(List<SourceTable> tables) {
-    return tables.stream().flatMap(t -> t.schema().columns().stream().filter(c -> !BinaryCopyValues.supports(c))
-        .map(c -> t.id() + "." + c.name() + " (" + c.sourceType() + ")")).collect(Collectors.joining(", "));
+  /** The column types of {@code tables} by their names alone (base types), for {@link #sameAsDebezium} tables. */
+  static Map<TableId, List<PgType>> byName(List<SourceTable> tables) {
+    return tables.stream().collect(Collectors.toMap(SourceTable::id,
+        t -> t.schema().columns().stream().map(c -> PgType.base(c.sourceType())).toList()));
+  }
+
+  /** The columns of {@code tables} whose {@code types} this reader cannot decode, for the log; empty when none. */
+  static String unreadable(List<SourceTable> tables, Map<TableId, List<PgType>> types) {
+    List<String> found = new ArrayList<>();
+    for (SourceTable t : tables) {
+      List<PgType> columns = types.get(t.id());
+      for (int i = 0; i < columns.size(); i++) {
+        if (!BinaryCopyValues.supports(columns.get(i))) {
+          found.add(t.id() + "." + t.schema().column(i).name() + " (" + columns.get(i).name() + ")");
+        }
+      }
+    }
+    return String.join(", ", found);
   }
 
   /** A range of pages of one table; {@code toPage} -1 for no upper bound, {@code fromPage} -1 for the whole table. */
@@ -161,8 +180,10 @@ final class SnapshotReader {
     long pages;
     double rowsPerPage;
     try (PreparedStatement ps = c.prepareStatement("SELECT pg_relation_size(c.oid) / current_setting('block_size')::int,"
-        + " c.reltuples, c.relpages FROM pg_class c WHERE c.oid = ?::regclass")) {
-      ps.setString(1, PostgresCatalog.quoteTable(table.id()));
+        + " c.reltuples, c.relpages FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        + " WHERE n.nspname = ? AND c.relname = ?")) {
+      ps.setString(1, table.id().namespace());
+      ps.setString(2, table.id().name());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         pages = rs.getLong(1);
@@ -207,11 +228,12 @@ final class SnapshotReader {
 
   private void readChunk(Connection c, Chunk chunk, BlockingQueue<Object> out) throws SQLException, InterruptedException {
     TableSchema schema = chunk.table().schema();
+    List<PgType> columnTypes = types.get(chunk.table().id());
     BinaryCopyValues.Decoder[] decoders = new BinaryCopyValues.Decoder[schema.size()];
     for (int i = 0; i < decoders.length; i++) {
-      decoders[i] = BinaryCopyValues.decoder(schema.column(i));
+      decoders[i] = BinaryCopyValues.decoder(schema.column(i).type(), columnTypes.get(i));
     }
-    String sql = "COPY (SELECT " + schema.columns().stream().map(Column::name).map(SnapshotReader::quoted)
+    String sql = "COPY (SELECT " + schema.columns().stream().map(Column::name).map(PostgresCatalog::quoteIdent)
         .collect(Collectors.joining(", ")) + " FROM " + PostgresCatalog.quoteTable(chunk.table().id()) + chunk.where()
         + ") TO STDOUT (FORMAT binary)";
     try {
@@ -231,10 +253,5 @@ final class SnapshotReader {
       throw new SQLException("Reading " + chunk.table().id() + chunk.where() + " failed: " + e.getMessage(),
           e instanceof SQLException failed ? failed.getSQLState() : null, e);
     }
-  }
-
-  /** Always quoted: a column may be named like a keyword ({@code order}), which quoteIdent leaves bare. */
-  private static String quoted(String identifier) {
-    return '"' + identifier.replace("\"", "\"\"") + '"';
   }
 }

@@ -18,8 +18,11 @@ import org.postgresql.copy.CopyOut;
 
 class BinaryCopyReaderTest {
   private static final BinaryCopyValues.Decoder[] DECODERS = {
-      BinaryCopyValues.decoder(PostgresTypes.column("id", "int4", 0, 0, false, true)),
-      BinaryCopyValues.decoder(PostgresTypes.column("note", "text", 0, 0, true, false))};
+      decoder("int4"), decoder("text")};
+
+  private static BinaryCopyValues.Decoder decoder(String type) {
+    return BinaryCopyValues.decoder(PostgresTypes.toDataType(type, 0, 0), PgType.base(type));
+  }
 
   /** A binary COPY of (42, 'héllo') and (7, NULL), with a header extension. */
   private static byte[] stream() throws IOException {
@@ -71,8 +74,7 @@ class BinaryCopyReaderTest {
 
   @Test
   void timestamptzInfinityHasNoUtcValue() {
-    BinaryCopyValues.Decoder decoder = BinaryCopyValues.decoder(PostgresTypes.column("t", "timestamptz", 0, 0, true,
-        false));
+    BinaryCopyValues.Decoder decoder = decoder("timestamptz");
     byte[] infinity = {0x7F, -1, -1, -1, -1, -1, -1, -1};
     assertEquals("timestamptz 'infinity' has no value in UTC",
         assertThrows(IllegalArgumentException.class, () -> decoder.decode(infinity, 0, 8)).getMessage());

@@ -40,9 +40,9 @@ class PgOutputDecoderTest {
   }
 
   private static PgOutputDecoder decoder(long major, long idleSub, long skipUpTo) {
-    return new PgOutputDecoder(Set.of(TABLE), (table, columns) -> new TableSchema(
+    return new PgOutputDecoder(Set.of(TABLE), (table, columns) -> new PgOutputDecoder.Described(new TableSchema(
         List.of(PostgresTypes.column("id", "int4", 0, 0, false, true), PostgresTypes.column("v", "text", 0, 0, true,
-            false)), List.of("id")), major, idleSub, skipUpTo);
+            false)), List.of("id")), List.of(PgType.base("int4"), PgType.base("text"))), major, idleSub, skipUpTo);
   }
 
   /** Relation, then one transaction committed at {@code commitLsn}: an insert of id 1, an update of id 1 leaving v out. */

@@ -85,7 +85,7 @@ class PostgresDiscoveryTest {
   void tableWithoutReplicaIdentityIsRefusedBeforeItBreaksTheApplication() throws Exception {
     SourceException e = failure(
         SourceConfigs.options(pg, "table-name", "customers|no_identity", "publication.name", "guarded_pub"));
-    assertTrue(e.getMessage().contains("public.no_identity") && e.getMessage().contains("REPLICA IDENTITY FULL")
+    assertTrue(e.getMessage().contains("\"public\".\"no_identity\"") && e.getMessage().contains("REPLICA IDENTITY FULL")
         && !e.getMessage().contains("customers"), e.getMessage());
     // nothing was published, so the application's writes still work
     pg.execute(pg.database(), "INSERT INTO no_identity VALUES (1)", "UPDATE no_identity SET x = 2", "DELETE FROM no_identity");
@@ -118,7 +118,7 @@ class PostgresDiscoveryTest {
   void roleWithoutReplication() {
     SourceException e = failure(SourceConfigs.options(pg, "username", "reader", "password", "reader-secret",
         "table-name", "customers"));
-    assertTrue(e.getMessage().contains("ALTER ROLE reader WITH REPLICATION;"), e.getMessage());
+    assertTrue(e.getMessage().contains("ALTER ROLE \"reader\" WITH REPLICATION;"), e.getMessage());
   }
 
   @Test
