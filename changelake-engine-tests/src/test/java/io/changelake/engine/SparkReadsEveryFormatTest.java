@@ -1,6 +1,8 @@
 package io.changelake.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.changelake.testkit.PostgresServer;
 import java.nio.file.Files;
@@ -28,8 +30,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * What a new user reads: one real sync ({@code changelake sync-table --format iceberg,delta,paimon},
  * from the command's jar in its own JVM) mirrors a table of every supported type and edge value,
- * snapshot then streamed inserts, updates (a key update, one leaving a TOASTed value unchanged) and
- * deletes, and a time column added while streaming; it is stopped with
+ * snapshot then a TRUNCATE and streamed inserts, updates (a key update, one leaving a TOASTed value
+ * unchanged) and deletes, and a time column added while streaming, all through changelake's own
+ * PostgreSQL readers; it is stopped with
  * SIGTERM; then a local Spark 3.5 session with default read settings reads each format, and every
  * row and column equals PostgreSQL's (see {@link Canonical} for the exact comparison).
  *
@@ -92,9 +95,7 @@ class SparkReadsEveryFormatTest {
             + " b boolean, vc varchar(20), ch char(5), bin bytea, day date, tod time, ts timestamp, tstz timestamptz,"
             + " u uuid, j json, jb jsonb, ints int[], texts text[], m mood, span interval, ip inet, cash money, big text)");
     insertRows(1);
-    // a value PostgreSQL stores out of line (TOAST): updates that leave it unchanged do not carry it
-    pg.execute(DB, "UPDATE " + TABLE + " SET big = (SELECT string_agg(md5(i::text), '') FROM generate_series(1, 500) i)"
-        + " WHERE id = 1");
+    storeBigValue();
     spark = session(warehouse);
 
     try (ChildSync sync = ChildSync.start(warehouse.resolve("sync.log"), List.of("sync-table",
@@ -106,6 +107,10 @@ class SparkReadsEveryFormatTest {
       pgTypes = source().pgTypes();
       awaitEveryFormat(sync, "the snapshot");
 
+      // a TRUNCATE empties the table in every format; the rows come back as streamed inserts
+      pg.execute(DB, "TRUNCATE " + TABLE);
+      insertRows(1);
+      storeBigValue();
       insertRows(101);
       pg.execute(DB,
           "UPDATE " + TABLE + " a SET (" + COLUMNS + ") = (SELECT " + COLUMNS + " FROM " + TABLE + " b"
@@ -120,6 +125,9 @@ class SparkReadsEveryFormatTest {
       pgTypes = source().pgTypes();
       awaitEveryFormat(sync, "the streamed changes");
       assertEquals(0, sync.stop(), "a sync stopped by SIGTERM exits 0:\n" + sync.output());
+      assertTrue(sync.output().contains("Initial snapshot read:"), "the own snapshot reader ran:\n" + sync.output());
+      assertFalse(sync.output().contains("through Debezium") || sync.output().contains("Debezium reads"),
+          "changelake's own readers take every type of the table:\n" + sync.output());
     }
   }
 
@@ -153,6 +161,12 @@ class SparkReadsEveryFormatTest {
       }
     }));
     assertEquals(List.of(), differences, format + ": values");
+  }
+
+  /** A value PostgreSQL stores out of line (TOAST): updates that leave it unchanged do not carry it. */
+  private static void storeBigValue() {
+    pg.execute(DB, "UPDATE " + TABLE + " SET big = (SELECT string_agg(md5(i::text), '') FROM generate_series(1, 500) i)"
+        + " WHERE id = 1");
   }
 
   /** Inserts {@link #ROWS} with ids from {@code firstId}. */
