@@ -1,15 +1,15 @@
 package io.changelake.bench;
 
-import io.changelake.core.model.Row;
-import io.changelake.core.model.RowKey;
-import io.changelake.core.model.TableId;
-import io.changelake.core.model.TableSchema;
-import io.changelake.core.spi.CommitMetadata;
-import io.changelake.core.spi.RowScan;
-import io.changelake.core.spi.SinkProvider;
-import io.changelake.core.spi.SinkTable;
-import io.changelake.core.spi.TableSink;
-import io.changelake.core.spi.TableSnapshot;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.RowKey;
+import io.changelake.api.model.TableId;
+import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.CommitMetadata;
+import io.changelake.api.spi.RowScan;
+import io.changelake.api.spi.SinkProvider;
+import io.changelake.api.spi.SinkTable;
+import io.changelake.api.spi.TableSink;
+import io.changelake.api.spi.TableSnapshot;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

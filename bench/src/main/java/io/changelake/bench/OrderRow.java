@@ -1,7 +1,7 @@
 package io.changelake.bench;
 
-import io.changelake.core.model.Row;
-import io.changelake.core.model.TableSchema;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.TableSchema;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,12 +1,12 @@
 package io.changelake.bench;
 
-import io.changelake.core.model.Row;
-import io.changelake.core.spi.CommitMetadata;
-import io.changelake.core.spi.RowScan;
-import io.changelake.core.spi.SinkTable;
-import io.changelake.core.spi.TableSink;
-import io.changelake.core.spi.TableWriter;
-import io.changelake.core.spi.WriteMode;
+import io.changelake.api.model.Row;
+import io.changelake.api.spi.CommitMetadata;
+import io.changelake.api.spi.RowScan;
+import io.changelake.api.spi.SinkTable;
+import io.changelake.api.spi.TableSink;
+import io.changelake.api.spi.TableWriter;
+import io.changelake.api.spi.WriteMode;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;

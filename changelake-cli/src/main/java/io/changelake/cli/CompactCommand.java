@@ -1,8 +1,8 @@
 package io.changelake.cli;
 
-import io.changelake.core.spi.CompactionResult;
-import io.changelake.core.spi.SinkException;
-import io.changelake.core.spi.SinkTable;
+import io.changelake.api.spi.CompactionResult;
+import io.changelake.api.spi.SinkException;
+import io.changelake.api.spi.SinkTable;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;

@@ -1,8 +1,8 @@
 package io.changelake.cli;
 
-import io.changelake.core.model.TableId;
-import io.changelake.core.pipeline.CommitReport;
-import io.changelake.core.pipeline.PipelineListener;
+import io.changelake.api.model.TableId;
+import io.changelake.engine.pipeline.CommitReport;
+import io.changelake.engine.pipeline.PipelineListener;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;

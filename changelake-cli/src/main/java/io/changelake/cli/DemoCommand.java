@@ -1,11 +1,11 @@
 package io.changelake.cli;
 
-import io.changelake.core.model.TableId;
-import io.changelake.core.spi.SinkTable;
-import io.changelake.core.spi.TableFilter;
-import io.changelake.core.spi.TableSink;
-import io.changelake.core.spi.WriteMode;
-import io.changelake.core.transform.FunctionDialect;
+import io.changelake.api.model.TableId;
+import io.changelake.api.spi.SinkTable;
+import io.changelake.api.spi.TableFilter;
+import io.changelake.api.spi.TableSink;
+import io.changelake.api.spi.WriteMode;
+import io.changelake.engine.transform.FunctionDialect;
 import io.changelake.testkit.PostgresServer;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,9 +1,9 @@
 package io.changelake.cli;
 
-import io.changelake.core.config.ConfigException;
-import io.changelake.core.pipeline.PipelineException;
-import io.changelake.core.spi.SinkException;
-import io.changelake.core.spi.SourceException;
+import io.changelake.api.config.ConfigException;
+import io.changelake.engine.pipeline.PipelineException;
+import io.changelake.api.spi.SinkException;
+import io.changelake.api.spi.SourceException;
 import picocli.CommandLine;
 
 /**

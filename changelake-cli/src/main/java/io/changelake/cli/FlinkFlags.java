@@ -1,6 +1,6 @@
 package io.changelake.cli;
 
-import io.changelake.core.config.Durations;
+import io.changelake.api.config.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package io.changelake.cli;
 
-import io.changelake.core.config.ConfigDef;
-import io.changelake.core.spi.SinkProvider;
-import io.changelake.core.spi.SourceProvider;
+import io.changelake.api.config.ConfigDef;
+import io.changelake.api.spi.SinkProvider;
+import io.changelake.api.spi.SourceProvider;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;

@@ -1,6 +1,6 @@
 package io.changelake.cli;
 
-import io.changelake.core.spi.TableSink;
+import io.changelake.api.spi.TableSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.changelake.cli;
 
-import io.changelake.core.transform.TypeMapping;
+import io.changelake.engine.transform.TypeMapping;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

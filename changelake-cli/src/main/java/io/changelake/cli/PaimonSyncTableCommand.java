@@ -1,6 +1,6 @@
 package io.changelake.cli;
 
-import io.changelake.core.spi.TableFilter;
+import io.changelake.api.spi.TableFilter;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

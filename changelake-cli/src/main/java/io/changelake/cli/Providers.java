@@ -1,7 +1,7 @@
 package io.changelake.cli;
 
-import io.changelake.core.spi.SinkProvider;
-import io.changelake.core.spi.SourceProvider;
+import io.changelake.api.spi.SinkProvider;
+import io.changelake.api.spi.SourceProvider;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.function.Function;

@@ -1,8 +1,8 @@
 package io.changelake.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.changelake.core.model.Row;
-import io.changelake.core.model.TableSchema;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.TableSchema;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

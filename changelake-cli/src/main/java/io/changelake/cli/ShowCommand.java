@@ -1,10 +1,10 @@
 package io.changelake.cli;
 
-import io.changelake.core.model.Row;
-import io.changelake.core.spi.RowScan;
-import io.changelake.core.spi.SinkException;
-import io.changelake.core.spi.SinkTable;
-import io.changelake.core.spi.TableSnapshot;
+import io.changelake.api.model.Row;
+import io.changelake.api.spi.RowScan;
+import io.changelake.api.spi.SinkException;
+import io.changelake.api.spi.SinkTable;
+import io.changelake.api.spi.TableSnapshot;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;

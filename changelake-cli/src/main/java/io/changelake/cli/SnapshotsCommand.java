@@ -1,7 +1,7 @@
 package io.changelake.cli;
 
-import io.changelake.core.spi.CommitMetadata;
-import io.changelake.core.spi.TableSnapshot;
+import io.changelake.api.spi.CommitMetadata;
+import io.changelake.api.spi.TableSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,6 +1,6 @@
 package io.changelake.cli;
 
-import io.changelake.core.config.ConfigValues;
+import io.changelake.api.config.ConfigValues;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.changelake.cli;
 
-import io.changelake.core.pipeline.TableReport;
+import io.changelake.engine.pipeline.TableReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;

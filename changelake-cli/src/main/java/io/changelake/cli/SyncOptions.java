@@ -1,10 +1,10 @@
 package io.changelake.cli;
 
-import io.changelake.core.config.Durations;
-import io.changelake.core.spi.TableFilter;
-import io.changelake.core.spi.WriteMode;
-import io.changelake.core.transform.FunctionDialect;
-import io.changelake.core.transform.TypeMapping;
+import io.changelake.api.config.Durations;
+import io.changelake.api.spi.TableFilter;
+import io.changelake.api.spi.WriteMode;
+import io.changelake.engine.transform.FunctionDialect;
+import io.changelake.engine.transform.TypeMapping;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

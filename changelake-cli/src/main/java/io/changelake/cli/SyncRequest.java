@@ -1,9 +1,9 @@
 package io.changelake.cli;
 
-import io.changelake.core.spi.TableFilter;
-import io.changelake.core.spi.WriteMode;
-import io.changelake.core.transform.FunctionDialect;
-import io.changelake.core.transform.TypeMapping;
+import io.changelake.api.spi.TableFilter;
+import io.changelake.api.spi.WriteMode;
+import io.changelake.engine.transform.FunctionDialect;
+import io.changelake.engine.transform.TypeMapping;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.changelake.cli;
 
-import io.changelake.core.spi.TableFilter;
+import io.changelake.api.spi.TableFilter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package io.changelake.cli;
 
-import io.changelake.core.model.TableId;
-import io.changelake.core.spi.SinkTable;
+import io.changelake.api.model.TableId;
+import io.changelake.api.spi.SinkTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.changelake.core.model.TableId;
-import io.changelake.core.pipeline.TableState;
-import io.changelake.core.spi.TableSink;
-import io.changelake.core.spi.WriteMode;
+import io.changelake.api.model.TableId;
+import io.changelake.engine.pipeline.TableState;
+import io.changelake.api.spi.TableSink;
+import io.changelake.api.spi.WriteMode;
 import io.changelake.testkit.PostgresServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.changelake.core.model.TableId;
-import io.changelake.core.spi.SinkTable;
-import io.changelake.core.spi.TableSink;
+import io.changelake.api.model.TableId;
+import io.changelake.api.spi.SinkTable;
+import io.changelake.api.spi.TableSink;
 import io.changelake.testkit.PostgresServer;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package io.changelake.cli;
 
-import io.changelake.core.spi.Source;
-import io.changelake.core.spi.TableFilter;
+import io.changelake.api.spi.Source;
+import io.changelake.api.spi.TableFilter;
 import java.util.Map;
 
 /** Orders serialized PostgreSQL positions the way the source does. */

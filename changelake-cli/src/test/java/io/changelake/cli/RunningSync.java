@@ -1,8 +1,8 @@
 package io.changelake.cli;
 
-import io.changelake.core.spi.TableFilter;
-import io.changelake.core.spi.WriteMode;
-import io.changelake.core.transform.FunctionDialect;
+import io.changelake.api.spi.TableFilter;
+import io.changelake.api.spi.WriteMode;
+import io.changelake.engine.transform.FunctionDialect;
 import io.changelake.testkit.PostgresServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;

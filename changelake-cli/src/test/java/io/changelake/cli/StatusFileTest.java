@@ -3,7 +3,7 @@ package io.changelake.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.changelake.core.pipeline.CommitReport;
+import io.changelake.engine.pipeline.CommitReport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.changelake.core.spi.WriteMode;
+import io.changelake.api.spi.WriteMode;
 import io.changelake.testkit.PostgresServer;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -134,7 +134,7 @@ class SyncEndToEndTest {
         "INSERT INTO events VALUES ('a', 'x'), ('b', 'y')");
     var options = RunningSync.sourceOptions(pg, db, "nokey_slot", "events");
     var runner = new SyncRunner(new java.io.PrintWriter(System.out), new java.io.PrintWriter(System.err));
-    var error = org.junit.jupiter.api.Assertions.assertThrows(io.changelake.core.pipeline.PipelineException.class,
+    var error = org.junit.jupiter.api.Assertions.assertThrows(io.changelake.engine.pipeline.PipelineException.class,
         () -> runner.run(RunningSync.request(options, warehouse(), WriteMode.UPSERT, List.of())));
     assertTrue(error.getMessage().contains("--primary-keys") && error.getMessage().contains("--mode append")
         && error.getMessage().contains("REPLICA IDENTITY FULL"), error.getMessage());

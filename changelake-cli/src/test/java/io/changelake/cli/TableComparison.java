@@ -24,10 +24,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
-import io.changelake.core.model.Column;
-import io.changelake.core.model.TableId;
-import io.changelake.core.spi.RowScan;
-import io.changelake.core.spi.TableSink;
+import io.changelake.api.model.Column;
+import io.changelake.api.model.TableId;
+import io.changelake.api.spi.RowScan;
+import io.changelake.api.spi.TableSink;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.hadoop.HadoopCatalog;
 import org.apache.iceberg.io.CloseableIterable;
@@ -169,7 +169,7 @@ final class TableComparison {
             () -> new AssertionError("No " + format + " table " + db + "." + table)).scan(null)) {
       Map<String, Map<String, String>> rows = new TreeMap<>();
       List<Column> columns = scan.schema().columns();
-      for (io.changelake.core.model.Row values : scan) {
+      for (io.changelake.api.model.Row values : scan) {
         Map<String, String> row = new LinkedHashMap<>();
         for (int i = 0; i < columns.size(); i++) {
           Object value = values.get(i);

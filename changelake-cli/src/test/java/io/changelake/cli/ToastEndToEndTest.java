@@ -2,9 +2,9 @@ package io.changelake.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.changelake.core.spi.TableFilter;
-import io.changelake.core.spi.WriteMode;
-import io.changelake.core.transform.FunctionDialect;
+import io.changelake.api.spi.TableFilter;
+import io.changelake.api.spi.WriteMode;
+import io.changelake.engine.transform.FunctionDialect;
 import io.changelake.testkit.PostgresServer;
 import java.nio.file.Path;
 import java.sql.Connection;

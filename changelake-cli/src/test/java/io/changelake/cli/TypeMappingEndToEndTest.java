@@ -3,9 +3,9 @@ package io.changelake.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.changelake.core.model.DataType;
-import io.changelake.core.model.TableId;
-import io.changelake.core.spi.TableSink;
+import io.changelake.api.model.DataType;
+import io.changelake.api.model.TableId;
+import io.changelake.api.spi.TableSink;
 import io.changelake.testkit.PostgresServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

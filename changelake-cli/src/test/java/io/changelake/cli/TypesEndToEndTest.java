@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.changelake.core.spi.WriteMode;
+import io.changelake.api.spi.WriteMode;
 import io.changelake.testkit.PostgresServer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

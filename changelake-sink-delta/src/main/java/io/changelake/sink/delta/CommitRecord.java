@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.changelake.core.spi.CommitMetadata;
+import io.changelake.api.spi.CommitMetadata;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.changelake.sink.delta;
 
-import io.changelake.core.model.RowKey;
-import io.changelake.core.model.TableSchema;
+import io.changelake.api.model.RowKey;
+import io.changelake.api.model.TableSchema;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;

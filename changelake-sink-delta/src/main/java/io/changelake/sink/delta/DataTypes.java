@@ -1,6 +1,6 @@
 package io.changelake.sink.delta;
 
-import io.changelake.core.model.DataType;
+import io.changelake.api.model.DataType;
 import java.util.Locale;
 
 /** Parses the text form of a {@link DataType} ({@code toString()}): {@code time}, {@code decimal(10,2)}, {@code list<uuid>}. */

@@ -1,8 +1,8 @@
 package io.changelake.sink.delta;
 
-import io.changelake.core.model.Row;
-import io.changelake.core.model.TableSchema;
-import io.changelake.core.spi.RowScan;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.RowScan;
 import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.utils.CloseableIterator;
 import java.io.IOException;

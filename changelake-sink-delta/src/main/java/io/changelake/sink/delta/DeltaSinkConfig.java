@@ -1,9 +1,9 @@
 package io.changelake.sink.delta;
 
-import io.changelake.core.config.Config;
-import io.changelake.core.config.ConfigDef;
-import io.changelake.core.config.ConfigException;
-import io.changelake.core.config.ConfigOption;
+import io.changelake.api.config.Config;
+import io.changelake.api.config.ConfigDef;
+import io.changelake.api.config.ConfigException;
+import io.changelake.api.config.ConfigOption;
 import io.changelake.hadoop.HadoopConf;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -27,7 +27,7 @@ import org.apache.hadoop.conf.Configuration;
  */
 public final class DeltaSinkConfig {
 
-  /** Table property recording the table's {@link io.changelake.core.spi.WriteMode}. */
+  /** Table property recording the table's {@link io.changelake.api.spi.WriteMode}. */
   public static final String MODE_PROPERTY = "changelake.mode";
 
   static final String COLUMN_MAPPING_MODE = "delta.columnMapping.mode";

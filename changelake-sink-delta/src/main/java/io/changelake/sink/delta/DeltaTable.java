@@ -1,18 +1,18 @@
 package io.changelake.sink.delta;
 
-import io.changelake.core.model.Row;
-import io.changelake.core.model.RowKey;
-import io.changelake.core.model.TableId;
-import io.changelake.core.model.TableSchema;
-import io.changelake.core.schema.SchemaChange;
-import io.changelake.core.spi.CommitMetadata;
-import io.changelake.core.spi.CompactionResult;
-import io.changelake.core.spi.RowScan;
-import io.changelake.core.spi.SinkException;
-import io.changelake.core.spi.SinkTable;
-import io.changelake.core.spi.TableSnapshot;
-import io.changelake.core.spi.TableWriter;
-import io.changelake.core.spi.WriteMode;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.RowKey;
+import io.changelake.api.model.TableId;
+import io.changelake.api.model.TableSchema;
+import io.changelake.api.schema.SchemaChange;
+import io.changelake.api.spi.CommitMetadata;
+import io.changelake.api.spi.CompactionResult;
+import io.changelake.api.spi.RowScan;
+import io.changelake.api.spi.SinkException;
+import io.changelake.api.spi.SinkTable;
+import io.changelake.api.spi.TableSnapshot;
+import io.changelake.api.spi.TableWriter;
+import io.changelake.api.spi.WriteMode;
 import io.delta.kernel.Operation;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.TableManager;
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Delta table as the commit loop sees it: every read loads the latest (or the asked) version of
- * the log with Kernel. Not thread-safe: used by one thread at a time (see {@link io.changelake.core.spi.SinkTable}).
+ * the log with Kernel. Not thread-safe: used by one thread at a time (see {@link io.changelake.api.spi.SinkTable}).
  */
 final class DeltaTable implements SinkTable {
   private static final Logger LOG = LoggerFactory.getLogger(DeltaTable.class);

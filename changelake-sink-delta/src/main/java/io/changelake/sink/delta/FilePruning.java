@@ -1,8 +1,8 @@
 package io.changelake.sink.delta;
 
-import io.changelake.core.model.Column;
-import io.changelake.core.model.RowKey;
-import io.changelake.core.model.TableSchema;
+import io.changelake.api.model.Column;
+import io.changelake.api.model.RowKey;
+import io.changelake.api.model.TableSchema;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.expressions.Literal;
 import io.delta.kernel.statistics.DataFileStatistics;

@@ -1,6 +1,6 @@
 package io.changelake.sink.delta;
 
-import io.changelake.core.spi.TableSnapshot;
+import io.changelake.api.spi.TableSnapshot;
 import io.delta.kernel.CommitActions;
 import io.delta.kernel.CommitRangeBuilder.CommitBoundary;
 import io.delta.kernel.Snapshot;

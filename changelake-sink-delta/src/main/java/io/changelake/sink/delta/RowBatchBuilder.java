@@ -1,7 +1,7 @@
 package io.changelake.sink.delta;
 
-import io.changelake.core.model.Row;
-import io.changelake.core.model.TableSchema;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.TableSchema;
 import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.types.StructType;
 import java.util.ArrayList;

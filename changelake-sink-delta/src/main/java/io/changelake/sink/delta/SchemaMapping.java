@@ -1,8 +1,8 @@
 package io.changelake.sink.delta;
 
-import io.changelake.core.model.Column;
-import io.changelake.core.model.DataType;
-import io.changelake.core.model.TableSchema;
+import io.changelake.api.model.Column;
+import io.changelake.api.model.DataType;
+import io.changelake.api.model.TableSchema;
 import io.delta.kernel.types.ArrayType;
 import io.delta.kernel.types.BinaryType;
 import io.delta.kernel.types.BooleanType;

@@ -1,7 +1,7 @@
 package io.changelake.sink.delta;
 
-import io.changelake.core.model.DataType;
-import io.changelake.core.schema.SchemaChange;
+import io.changelake.api.model.DataType;
+import io.changelake.api.schema.SchemaChange;
 import io.delta.kernel.types.FieldMetadata;
 import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;

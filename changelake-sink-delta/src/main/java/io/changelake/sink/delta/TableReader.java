@@ -1,7 +1,7 @@
 package io.changelake.sink.delta;
 
-import io.changelake.core.model.RowKey;
-import io.changelake.core.model.TableSchema;
+import io.changelake.api.model.RowKey;
+import io.changelake.api.model.TableSchema;
 import io.delta.kernel.Scan;
 import io.delta.kernel.ScanBuilder;
 import io.delta.kernel.Snapshot;
@@ -78,12 +78,12 @@ final class TableReader {
   }
 
   /** The core row at {@code rowId}, whose columns are {@code schema}'s in order. */
-  static io.changelake.core.model.Row row(FilteredColumnarBatch batch, int rowId, TableSchema schema) {
+  static io.changelake.api.model.Row row(FilteredColumnarBatch batch, int rowId, TableSchema schema) {
     Object[] values = new Object[schema.size()];
     for (int c = 0; c < values.length; c++) {
       values[c] = ValueConversion.read(batch.getData().getColumnVector(c), rowId, schema.column(c).type());
     }
-    return io.changelake.core.model.Row.of(values);
+    return io.changelake.api.model.Row.of(values);
   }
 
   /** The primary key of row {@code rowId}, whose columns are {@code schema}'s in order. */

@@ -1,7 +1,7 @@
 package io.changelake.sink.delta;
 
-import io.changelake.core.model.DataType;
-import io.changelake.core.model.Row;
+import io.changelake.api.model.DataType;
+import io.changelake.api.model.Row;
 import io.delta.kernel.data.ArrayValue;
 import io.delta.kernel.data.ColumnVector;
 import java.math.BigDecimal;

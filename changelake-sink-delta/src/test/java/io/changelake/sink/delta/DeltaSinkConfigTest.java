@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.changelake.core.config.ConfigException;
-import io.changelake.core.spi.SinkProvider;
-import io.changelake.core.spi.TableSink;
+import io.changelake.api.config.ConfigException;
+import io.changelake.api.spi.SinkProvider;
+import io.changelake.api.spi.TableSink;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.ServiceLoader;

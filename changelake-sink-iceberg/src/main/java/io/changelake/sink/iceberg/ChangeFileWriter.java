@@ -46,7 +46,7 @@ import org.apache.iceberg.util.StructLikeUtil;
  * <p>An equality delete does not apply to rows of its own commit, so upserting or deleting a key
  * already upserted by this writer writes a position delete against the earlier copy instead (what
  * Iceberg's {@code BaseEqualityDeltaWriter} does). A key inserted by {@link #insert} must not be
- * touched again by the same writer, as the {@link io.changelake.core.spi.TableWriter} contract says.
+ * touched again by the same writer, as the {@link io.changelake.api.spi.TableWriter} contract says.
  *
  * <p>Partitioning later means one of these per partition; equality deletes should then be written
  * under the unpartitioned spec so that they reach a row in whatever partition it lives.

@@ -1,9 +1,9 @@
 package io.changelake.sink.iceberg;
 
-import io.changelake.core.model.TableId;
-import io.changelake.core.spi.CommitStateUnknownException;
-import io.changelake.core.spi.CompactionResult;
-import io.changelake.core.spi.SinkException;
+import io.changelake.api.model.TableId;
+import io.changelake.api.spi.CommitStateUnknownException;
+import io.changelake.api.spi.CompactionResult;
+import io.changelake.api.spi.SinkException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package io.changelake.sink.iceberg;
 
-import io.changelake.core.model.TableId;
-import io.changelake.core.model.TableSchema;
-import io.changelake.core.spi.SinkException;
-import io.changelake.core.spi.SinkTable;
-import io.changelake.core.spi.TableSink;
-import io.changelake.core.spi.WriteMode;
+import io.changelake.api.model.TableId;
+import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.SinkException;
+import io.changelake.api.spi.SinkTable;
+import io.changelake.api.spi.TableSink;
+import io.changelake.api.spi.WriteMode;
 import io.changelake.hadoop.HadoopConf;
 import java.io.Closeable;
 import java.io.IOException;

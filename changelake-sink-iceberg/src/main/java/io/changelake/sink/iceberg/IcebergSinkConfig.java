@@ -1,11 +1,11 @@
 package io.changelake.sink.iceberg;
 
-import io.changelake.core.config.Config;
-import io.changelake.core.config.ConfigDef;
-import io.changelake.core.config.ConfigException;
-import io.changelake.core.config.ConfigMasking;
-import io.changelake.core.config.ConfigOption;
-import io.changelake.core.spi.WriteMode;
+import io.changelake.api.config.Config;
+import io.changelake.api.config.ConfigDef;
+import io.changelake.api.config.ConfigException;
+import io.changelake.api.config.ConfigMasking;
+import io.changelake.api.config.ConfigOption;
+import io.changelake.api.spi.WriteMode;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;

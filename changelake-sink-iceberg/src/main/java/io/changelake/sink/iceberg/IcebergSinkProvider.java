@@ -1,8 +1,8 @@
 package io.changelake.sink.iceberg;
 
-import io.changelake.core.config.ConfigDef;
-import io.changelake.core.spi.SinkProvider;
-import io.changelake.core.spi.TableSink;
+import io.changelake.api.config.ConfigDef;
+import io.changelake.api.spi.SinkProvider;
+import io.changelake.api.spi.TableSink;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,19 +1,19 @@
 package io.changelake.sink.iceberg;
 
-import io.changelake.core.model.DataType;
-import io.changelake.core.model.Row;
-import io.changelake.core.model.RowKey;
-import io.changelake.core.model.TableId;
-import io.changelake.core.model.TableSchema;
-import io.changelake.core.schema.SchemaChange;
-import io.changelake.core.spi.CommitMetadata;
-import io.changelake.core.spi.CompactionResult;
-import io.changelake.core.spi.RowScan;
-import io.changelake.core.spi.SinkException;
-import io.changelake.core.spi.SinkTable;
-import io.changelake.core.spi.TableSnapshot;
-import io.changelake.core.spi.TableWriter;
-import io.changelake.core.spi.WriteMode;
+import io.changelake.api.model.DataType;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.RowKey;
+import io.changelake.api.model.TableId;
+import io.changelake.api.model.TableSchema;
+import io.changelake.api.schema.SchemaChange;
+import io.changelake.api.spi.CommitMetadata;
+import io.changelake.api.spi.CompactionResult;
+import io.changelake.api.spi.RowScan;
+import io.changelake.api.spi.SinkException;
+import io.changelake.api.spi.SinkTable;
+import io.changelake.api.spi.TableSnapshot;
+import io.changelake.api.spi.TableWriter;
+import io.changelake.api.spi.WriteMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -49,7 +49,7 @@ import org.apache.iceberg.util.SnapshotUtil;
 
 /**
  * An Iceberg table as the commit loop sees it. Not thread-safe: used by one thread at a time (see {@link
- * io.changelake.core.spi.SinkTable}).
+ * io.changelake.api.spi.SinkTable}).
  */
 final class IcebergTable implements SinkTable {
   /** Keys per lookup scan: large enough to make few scans, small enough to keep the filter cheap. */

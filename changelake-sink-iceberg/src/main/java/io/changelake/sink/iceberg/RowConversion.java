@@ -1,9 +1,9 @@
 package io.changelake.sink.iceberg;
 
-import io.changelake.core.model.DataType;
-import io.changelake.core.model.Row;
-import io.changelake.core.model.RowKey;
-import io.changelake.core.model.TableSchema;
+import io.changelake.api.model.DataType;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.RowKey;
+import io.changelake.api.model.TableSchema;
 import java.nio.ByteBuffer;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;

@@ -1,8 +1,8 @@
 package io.changelake.sink.iceberg;
 
-import io.changelake.core.model.Column;
-import io.changelake.core.model.DataType;
-import io.changelake.core.model.TableSchema;
+import io.changelake.api.model.Column;
+import io.changelake.api.model.DataType;
+import io.changelake.api.model.TableSchema;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;

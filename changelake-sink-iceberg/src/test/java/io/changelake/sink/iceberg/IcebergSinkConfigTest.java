@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.changelake.core.config.ConfigException;
-import io.changelake.core.config.ConfigMasking;
+import io.changelake.api.config.ConfigException;
+import io.changelake.api.config.ConfigMasking;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,13 +1,13 @@
 package io.changelake.sink.iceberg;
 
-import io.changelake.core.model.Column;
-import io.changelake.core.model.DataType;
-import io.changelake.core.model.Row;
-import io.changelake.core.model.RowKey;
-import io.changelake.core.model.TableId;
-import io.changelake.core.model.TableSchema;
-import io.changelake.core.spi.SinkTable;
-import io.changelake.core.spi.WriteMode;
+import io.changelake.api.model.Column;
+import io.changelake.api.model.DataType;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.RowKey;
+import io.changelake.api.model.TableId;
+import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.SinkTable;
+import io.changelake.api.spi.WriteMode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.changelake.sink.paimon;
 
-import io.changelake.core.model.Column;
-import io.changelake.core.model.DataType;
+import io.changelake.api.model.Column;
+import io.changelake.api.model.DataType;
 
 /**
  * A Paimon column description: the column's source type (e.g. {@code int2}, {@code jsonb}), followed

@@ -1,8 +1,8 @@
 package io.changelake.sink.paimon;
 
-import io.changelake.core.model.TableId;
-import io.changelake.core.spi.CompactionResult;
-import io.changelake.core.spi.SinkException;
+import io.changelake.api.model.TableId;
+import io.changelake.api.spi.CompactionResult;
+import io.changelake.api.spi.SinkException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

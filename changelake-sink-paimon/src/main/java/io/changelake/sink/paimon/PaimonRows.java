@@ -1,8 +1,8 @@
 package io.changelake.sink.paimon;
 
-import io.changelake.core.model.Row;
-import io.changelake.core.model.TableSchema;
-import io.changelake.core.spi.RowScan;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.RowScan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;

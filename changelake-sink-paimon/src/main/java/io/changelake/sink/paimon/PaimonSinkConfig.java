@@ -1,10 +1,10 @@
 package io.changelake.sink.paimon;
 
-import io.changelake.core.config.Config;
-import io.changelake.core.config.ConfigDef;
-import io.changelake.core.config.ConfigException;
-import io.changelake.core.config.ConfigMasking;
-import io.changelake.core.config.ConfigOption;
+import io.changelake.api.config.Config;
+import io.changelake.api.config.ConfigDef;
+import io.changelake.api.config.ConfigException;
+import io.changelake.api.config.ConfigMasking;
+import io.changelake.api.config.ConfigOption;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;

@@ -1,12 +1,12 @@
 package io.changelake.sink.paimon;
 
-import io.changelake.core.model.Row;
-import io.changelake.core.model.RowKey;
-import io.changelake.core.spi.CommitMetadata;
-import io.changelake.core.spi.CommitStateUnknownException;
-import io.changelake.core.spi.SinkException;
-import io.changelake.core.spi.TableWriter;
-import io.changelake.core.spi.WriteMode;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.RowKey;
+import io.changelake.api.spi.CommitMetadata;
+import io.changelake.api.spi.CommitStateUnknownException;
+import io.changelake.api.spi.SinkException;
+import io.changelake.api.spi.TableWriter;
+import io.changelake.api.spi.WriteMode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package io.changelake.sink.paimon;
 
-import io.changelake.core.model.Row;
-import io.changelake.core.model.RowKey;
-import io.changelake.core.model.TableSchema;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.RowKey;
+import io.changelake.api.model.TableSchema;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

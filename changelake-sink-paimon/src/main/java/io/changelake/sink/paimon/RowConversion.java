@@ -1,10 +1,10 @@
 package io.changelake.sink.paimon;
 
-import io.changelake.core.model.Column;
-import io.changelake.core.model.DataType;
-import io.changelake.core.model.Row;
-import io.changelake.core.model.RowKey;
-import io.changelake.core.model.TableSchema;
+import io.changelake.api.model.Column;
+import io.changelake.api.model.DataType;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.RowKey;
+import io.changelake.api.model.TableSchema;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package io.changelake.sink.paimon;
 
-import io.changelake.core.model.Column;
-import io.changelake.core.model.TableSchema;
-import io.changelake.core.schema.SchemaChange;
+import io.changelake.api.model.Column;
+import io.changelake.api.model.TableSchema;
+import io.changelake.api.schema.SchemaChange;
 
 /** Translates changelake's compatible {@link SchemaChange}s to Paimon {@code alterTable} changes. */
 final class SchemaChanges {

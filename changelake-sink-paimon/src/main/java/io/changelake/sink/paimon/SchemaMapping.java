@@ -1,8 +1,8 @@
 package io.changelake.sink.paimon;
 
-import io.changelake.core.model.Column;
-import io.changelake.core.model.TableSchema;
-import io.changelake.core.spi.WriteMode;
+import io.changelake.api.model.Column;
+import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.WriteMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

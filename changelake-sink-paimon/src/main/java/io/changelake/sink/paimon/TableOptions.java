@@ -1,7 +1,7 @@
 package io.changelake.sink.paimon;
 
-import io.changelake.core.config.ConfigException;
-import io.changelake.core.spi.WriteMode;
+import io.changelake.api.config.ConfigException;
+import io.changelake.api.spi.WriteMode;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;

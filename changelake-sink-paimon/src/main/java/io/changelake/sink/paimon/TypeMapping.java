@@ -1,6 +1,6 @@
 package io.changelake.sink.paimon;
 
-import io.changelake.core.model.DataType;
+import io.changelake.api.model.DataType;
 import org.apache.paimon.types.ArrayType;
 import org.apache.paimon.types.DataTypeRoot;
 import org.apache.paimon.types.DataTypes;

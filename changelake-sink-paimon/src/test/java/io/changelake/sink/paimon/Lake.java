@@ -1,13 +1,13 @@
 package io.changelake.sink.paimon;
 
-import io.changelake.core.model.Row;
-import io.changelake.core.model.RowKey;
-import io.changelake.core.model.TableId;
-import io.changelake.core.model.TableSchema;
-import io.changelake.core.spi.CommitMetadata;
-import io.changelake.core.spi.RowScan;
-import io.changelake.core.spi.SinkTable;
-import io.changelake.core.spi.TableWriter;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.RowKey;
+import io.changelake.api.model.TableId;
+import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.CommitMetadata;
+import io.changelake.api.spi.RowScan;
+import io.changelake.api.spi.SinkTable;
+import io.changelake.api.spi.TableWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.changelake.core.config.ConfigException;
-import io.changelake.core.config.ConfigMasking;
-import io.changelake.core.spi.SinkProvider;
-import io.changelake.core.spi.WriteMode;
+import io.changelake.api.config.ConfigException;
+import io.changelake.api.config.ConfigMasking;
+import io.changelake.api.spi.SinkProvider;
+import io.changelake.api.spi.WriteMode;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,11 +1,11 @@
 package io.changelake.sink.paimon;
 
-import io.changelake.core.model.Row;
-import io.changelake.core.model.RowKey;
-import io.changelake.core.model.TableId;
-import io.changelake.core.model.TableSchema;
-import io.changelake.core.spi.TableSink;
-import io.changelake.core.spi.TableSinkContract;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.RowKey;
+import io.changelake.api.model.TableId;
+import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.TableSink;
+import io.changelake.api.spi.TableSinkContract;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;

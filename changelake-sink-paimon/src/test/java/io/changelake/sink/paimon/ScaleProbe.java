@@ -1,15 +1,15 @@
 package io.changelake.sink.paimon;
 
-import io.changelake.core.model.Column;
-import io.changelake.core.model.DataType;
-import io.changelake.core.model.Row;
-import io.changelake.core.model.RowKey;
-import io.changelake.core.model.TableId;
-import io.changelake.core.model.TableSchema;
-import io.changelake.core.spi.RowScan;
-import io.changelake.core.spi.SinkTable;
-import io.changelake.core.spi.TableSnapshot;
-import io.changelake.core.spi.WriteMode;
+import io.changelake.api.model.Column;
+import io.changelake.api.model.DataType;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.RowKey;
+import io.changelake.api.model.TableId;
+import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.RowScan;
+import io.changelake.api.spi.SinkTable;
+import io.changelake.api.spi.TableSnapshot;
+import io.changelake.api.spi.WriteMode;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.changelake.source.postgres;
 
-import io.changelake.core.model.Column;
-import io.changelake.core.model.DataType;
+import io.changelake.api.model.Column;
+import io.changelake.api.model.DataType;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;

@@ -1,11 +1,11 @@
 package io.changelake.source.postgres;
 
-import io.changelake.core.model.ChangeEvent;
-import io.changelake.core.model.Operation;
-import io.changelake.core.model.Row;
-import io.changelake.core.model.TableId;
-import io.changelake.core.model.TableSchema;
-import io.changelake.core.spi.SourceException;
+import io.changelake.api.model.ChangeEvent;
+import io.changelake.api.model.Operation;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.TableId;
+import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.SourceException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

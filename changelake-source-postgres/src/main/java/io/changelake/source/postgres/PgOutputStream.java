@@ -1,12 +1,12 @@
 package io.changelake.source.postgres;
 
-import io.changelake.core.model.ChangeEvent;
-import io.changelake.core.model.Column;
-import io.changelake.core.model.TableId;
-import io.changelake.core.model.TableSchema;
-import io.changelake.core.spi.ChangeListener;
-import io.changelake.core.spi.SourceException;
-import io.changelake.core.spi.SourceTable;
+import io.changelake.api.model.ChangeEvent;
+import io.changelake.api.model.Column;
+import io.changelake.api.model.TableId;
+import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.ChangeListener;
+import io.changelake.api.spi.SourceException;
+import io.changelake.api.spi.SourceTable;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,10 +1,10 @@
 package io.changelake.source.postgres;
 
-import io.changelake.core.model.Column;
-import io.changelake.core.model.TableId;
-import io.changelake.core.model.TableSchema;
-import io.changelake.core.spi.SourceException;
-import io.changelake.core.spi.SourceTable;
+import io.changelake.api.model.Column;
+import io.changelake.api.model.TableId;
+import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.SourceException;
+import io.changelake.api.spi.SourceTable;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;

@@ -2,7 +2,7 @@ package io.changelake.source.postgres;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.changelake.core.model.SourcePosition;
+import io.changelake.api.model.SourcePosition;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;

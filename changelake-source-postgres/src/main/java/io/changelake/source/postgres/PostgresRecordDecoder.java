@@ -1,12 +1,12 @@
 package io.changelake.source.postgres;
 
-import io.changelake.core.model.ChangeEvent;
-import io.changelake.core.model.Column;
-import io.changelake.core.model.DataType;
-import io.changelake.core.model.Operation;
-import io.changelake.core.model.Row;
-import io.changelake.core.model.TableId;
-import io.changelake.core.model.TableSchema;
+import io.changelake.api.model.ChangeEvent;
+import io.changelake.api.model.Column;
+import io.changelake.api.model.DataType;
+import io.changelake.api.model.Operation;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.TableId;
+import io.changelake.api.model.TableSchema;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,12 +1,12 @@
 package io.changelake.source.postgres;
 
-import io.changelake.core.model.ChangeEvent;
-import io.changelake.core.model.SourcePosition;
-import io.changelake.core.model.TableId;
-import io.changelake.core.spi.ChangeListener;
-import io.changelake.core.spi.Source;
-import io.changelake.core.spi.SourceException;
-import io.changelake.core.spi.SourceTable;
+import io.changelake.api.model.ChangeEvent;
+import io.changelake.api.model.SourcePosition;
+import io.changelake.api.model.TableId;
+import io.changelake.api.spi.ChangeListener;
+import io.changelake.api.spi.Source;
+import io.changelake.api.spi.SourceException;
+import io.changelake.api.spi.SourceTable;
 import io.changelake.source.debezium.EngineRunner;
 import io.changelake.source.debezium.ResumeOffsetStore;
 import java.sql.Connection;
@@ -16,7 +16,7 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import io.changelake.core.spi.TableFilter;
+import io.changelake.api.spi.TableFilter;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;

@@ -1,9 +1,9 @@
 package io.changelake.source.postgres;
 
-import io.changelake.core.config.Config;
-import io.changelake.core.config.ConfigDef;
-import io.changelake.core.config.ConfigException;
-import io.changelake.core.config.ConfigOption;
+import io.changelake.api.config.Config;
+import io.changelake.api.config.ConfigDef;
+import io.changelake.api.config.ConfigException;
+import io.changelake.api.config.ConfigOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;

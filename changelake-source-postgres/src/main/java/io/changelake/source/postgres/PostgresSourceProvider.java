@@ -1,9 +1,9 @@
 package io.changelake.source.postgres;
 
-import io.changelake.core.config.ConfigDef;
-import io.changelake.core.spi.Source;
-import io.changelake.core.spi.SourceProvider;
-import io.changelake.core.spi.TableFilter;
+import io.changelake.api.config.ConfigDef;
+import io.changelake.api.spi.Source;
+import io.changelake.api.spi.SourceProvider;
+import io.changelake.api.spi.TableFilter;
 import java.util.Map;
 
 /** The {@code postgres} source, found through {@link java.util.ServiceLoader}. */

@@ -1,13 +1,13 @@
 package io.changelake.source.postgres;
 
-import io.changelake.core.model.ChangeEvent;
-import io.changelake.core.model.Column;
-import io.changelake.core.model.Operation;
-import io.changelake.core.model.Row;
-import io.changelake.core.model.TableId;
-import io.changelake.core.model.TableSchema;
-import io.changelake.core.spi.ChangeListener;
-import io.changelake.core.spi.SourceTable;
+import io.changelake.api.model.ChangeEvent;
+import io.changelake.api.model.Column;
+import io.changelake.api.model.Operation;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.TableId;
+import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.ChangeListener;
+import io.changelake.api.spi.SourceTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

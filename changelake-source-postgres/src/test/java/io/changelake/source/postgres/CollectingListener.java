@@ -1,8 +1,8 @@
 package io.changelake.source.postgres;
 
-import io.changelake.core.model.ChangeEvent;
-import io.changelake.core.model.SourcePosition;
-import io.changelake.core.spi.ChangeListener;
+import io.changelake.api.model.ChangeEvent;
+import io.changelake.api.model.SourcePosition;
+import io.changelake.api.spi.ChangeListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.changelake.core.model.ChangeEvent;
-import io.changelake.core.model.Operation;
-import io.changelake.core.model.Row;
-import io.changelake.core.model.SourcePosition;
-import io.changelake.core.model.TableId;
-import io.changelake.core.model.TableSchema;
+import io.changelake.api.model.ChangeEvent;
+import io.changelake.api.model.Operation;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.SourcePosition;
+import io.changelake.api.model.TableId;
+import io.changelake.api.model.TableSchema;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.changelake.core.model.ChangeEvent;
-import io.changelake.core.model.DataType;
-import io.changelake.core.model.Operation;
-import io.changelake.core.model.Row;
-import io.changelake.core.model.SourcePosition;
+import io.changelake.api.model.ChangeEvent;
+import io.changelake.api.model.DataType;
+import io.changelake.api.model.Operation;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.SourcePosition;
 import io.changelake.testkit.PostgresServer;
 import java.nio.ByteBuffer;
 import java.time.Duration;

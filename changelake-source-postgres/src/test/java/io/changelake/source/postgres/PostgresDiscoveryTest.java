@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.changelake.core.config.ConfigException;
-import io.changelake.core.model.DataType;
-import io.changelake.core.model.TableSchema;
-import io.changelake.core.spi.SourceException;
-import io.changelake.core.spi.SourceTable;
-import io.changelake.core.spi.TableFilter;
+import io.changelake.api.config.ConfigException;
+import io.changelake.api.model.DataType;
+import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.SourceException;
+import io.changelake.api.spi.SourceTable;
+import io.changelake.api.spi.TableFilter;
 import io.changelake.testkit.PostgresServer;
 import java.net.ServerSocket;
 import java.time.Duration;

@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.changelake.core.model.ChangeEvent;
-import io.changelake.core.model.Operation;
-import io.changelake.core.model.Row;
-import io.changelake.core.model.SourcePosition;
-import io.changelake.core.model.TableSchema;
-import io.changelake.core.spi.ChangeListener;
-import io.changelake.core.spi.SourceTable;
+import io.changelake.api.model.ChangeEvent;
+import io.changelake.api.model.Operation;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.SourcePosition;
+import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.ChangeListener;
+import io.changelake.api.spi.SourceTable;
 import io.changelake.testkit.PostgresServer;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -382,7 +382,7 @@ class PostgresSourceTest {
       assertEquals(List.of(List.of(1, new BigDecimal("9.99"), "groß", "say \"hi\"")), snapshot.get("with space"));
       assertEquals(List.of("key col", "prix_€", "größe", "Quote\"d"), listener.events.stream()
           .filter(e -> e.table().name().equals("with space")).findFirst().orElseThrow().schema().columns().stream()
-          .map(io.changelake.core.model.Column::name).toList());
+          .map(io.changelake.api.model.Column::name).toList());
 
       int before = listener.events.size();
       pg.execute(pg.database(), "INSERT INTO \"select\".\"order\" VALUES (501, 'new', 1)",

@@ -1,0 +1,35 @@
+package io.changelake.api.spi;
+
+import io.changelake.api.model.TableId;
+import io.changelake.api.model.TableSchema;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A table format in a catalog (Iceberg, Paimon, Delta): opens, creates and lists tables.
+ *
+ * <p>A sink only writes and commits; it never talks to the source.
+ */
+public interface TableSink extends AutoCloseable {
+
+  /** The format's name, e.g. {@code iceberg}. */
+  String format();
+
+  /**
+   * Opens {@code id}, creating it from {@code schema} when it does not exist. The schema's primary
+   * key becomes the table's key (identifier fields, primary key). A new table records
+   * {@code mode}; an existing table recorded with another mode is refused.
+   *
+   * @throws SinkException when the existing table cannot take this pipeline's rows
+   */
+  SinkTable open(TableId id, TableSchema schema, WriteMode mode);
+
+  /** Opens an existing table, or empty when it does not exist. */
+  Optional<SinkTable> find(TableId id);
+
+  /** Every table in the catalog, all namespaces. */
+  List<TableId> listTables();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,461 @@
+package io.changelake.engine.pipeline;
+
+import io.changelake.api.model.ChangeEvent;
+import io.changelake.api.model.SourcePosition;
+import io.changelake.api.model.TableId;
+import io.changelake.api.spi.ChangeListener;
+import io.changelake.api.spi.CommitStateUnknownException;
+import io.changelake.api.spi.SinkException;
+import io.changelake.api.spi.Source;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that knows both the source and the tables: takes changes from the source, commits
+ * every touched table once per interval with the source position inside the table commit, and
+ * acknowledges that position to the source only after every table committed.
+ *
+ * <p>A round's tables are written and committed on a committer thread while the loop gathers the next
+ * round, one round at a time and in order: the next round starts only after the previous one finished,
+ * and the loop waits for a round in flight before it touches a lake table itself (a schema change, a
+ * writer for snapshot or append-mode rows), so only upsert-mode folds gather during a commit. The
+ * round in flight and the round gathering hold at most {@link PipelineSettings#maxPendingChanges()}
+ * changes together.
+ *
+ * <p>On restart each table skips what it already holds, so no table ever goes back in time. A
+ * table that cannot go on is suspended; the others continue, and the acknowledged position stays
+ * at what the suspended table holds, so the source keeps its changes until it is fixed. Once every
+ * table is suspended, nothing is left to mirror and the loop ends with a {@link PipelineException}
+ * that names each table and its reason.
+ */
+public final class CommitLoop implements ChangeListener {
+  private static final Logger LOG = LoggerFactory.getLogger(CommitLoop.class);
+  private static final Object STOP = new Object();
+  private static final int QUEUE_CAPACITY = 8192;
+  /** How often the loop looks whether the round in flight landed, when no change arrives. */
+  private static final long IN_FLIGHT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+  private final Source source;
+  /** Every lake table, in order; a source table feeds one per format. */
+  private final List<MirroredTable> tables;
+  private final Map<TableId, List<MirroredTable>> bySource;
+  private final Map<TableId, Long> estimatedRows;
+  private final PipelineSettings settings;
+  private final PipelineListener listener;
+  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final ExecutorService committer = Executors.newSingleThreadExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "changelake-commit");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  private volatile boolean stopping;
+  private volatile boolean closed;
+  private boolean snapshotting;
+  private SourcePosition roundEnd;
+  /** Changes taken since the last round was staged, each source change counted once. */
+  private long roundChanges;
+  private Round inFlight;
+  private SourcePosition acknowledged;
+  private Throwable sourceFailure;
+  private boolean everyTableSuspended;
+
+  CommitLoop(
+      Source source,
+      Map<TableId, List<MirroredTable>> tables,
+      Map<TableId, Long> estimatedRows,
+      PipelineSettings settings,
+      PipelineListener listener) {
+    this.source = source;
+    this.bySource = tables;
+    this.tables = tables.values().stream().flatMap(List::stream).toList();
+    this.estimatedRows = estimatedRows;
+    this.settings = settings;
+    this.listener = listener;
+    this.snapshotting = this.tables.stream().anyMatch(t -> !t.snapshotComplete());
+  }
+
+  /**
+   * Runs until {@link #stop()} or a fatal failure, starting the source from {@code resumeFrom}.
+   * On stop, what is in flight is committed and acknowledged first.
+   *
+   * @throws PipelineException when the source fails or a commit's outcome is unknown
+   */
+  void run(Optional<SourcePosition> resumeFrom) {
+    source.start(resumeFrom, this);
+    long interval = settings.commitInterval().toNanos();
+    long deadline = System.nanoTime() + interval;
+    try {
+      while (true) {
+        long waitNanos = Math.max(0, deadline - System.nanoTime());
+        if (inFlight != null) {
+          // a round due while one is in flight waits for that one, not for changes
+          waitNanos = waitNanos == 0 ? IN_FLIGHT_POLL_NANOS : Math.min(waitNanos, IN_FLIGHT_POLL_NANOS);
+        }
+        Object item = stopping ? queue.poll() : queue.poll(waitNanos, TimeUnit.NANOSECONDS);
+        if (item == STOP || (item == null && stopping)) {
+          break;
+        }
+        if (item instanceof Throwable failure) {
+          sourceFailure = failure;
+          break;
+        }
+        if (item != null) {
+          handle(item);
+        }
+        if (inFlight != null && inFlight.done()) {
+          finishRound();
+        }
+        if (everyTableSuspended) {
+          break;
+        }
+        boolean due = System.nanoTime() - deadline >= 0;
+        if (snapshotting) {
+          if (due) {
+            reportSnapshotProgress();
+            deadline = System.nanoTime() + interval;
+          }
+        } else {
+          if (inFlight != null && pendingChanges() >= settings.maxPendingChanges()) {
+            finishRound(); // the memory bound covers the round in flight and the one gathering
+          }
+          // a round due while the last one is still being written keeps gathering until that one lands
+          if (inFlight == null && (due || roundChanges >= settings.maxPendingChanges())) {
+            startRound();
+            deadline = System.nanoTime() + interval;
+          }
+        }
+      }
+      if (!snapshotting) {
+        startRound();
+      }
+      finishRound();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      closed = true;
+      queue.clear();
+      committer.shutdown();
+      awaitCommitter();
+    }
+    if (sourceFailure != null) {
+      throw new PipelineException("The source stopped: " + sourceFailure.getMessage(), sourceFailure);
+    }
+    if (everyTableSuspended) {
+      throw new PipelineException(nothingLeftToMirror(), null);
+    }
+  }
+
+  private String nothingLeftToMirror() {
+    StringBuilder message = new StringBuilder("Every table of the pipeline is suspended, so nothing is left to"
+        + " mirror:");
+    for (MirroredTable table : tables) {
+      message.append(System.lineSeparator()).append("  ").append(table.format()).append(' ').append(table.lakeId())
+          .append(": ").append(table.suspendedReason());
+    }
+    return message.append(System.lineSeparator()).append("Fix each cause, then restart the sync: each table resumes"
+        + " from its last commit, and the source keeps the changes since then.").toString();
+  }
+
+  /**
+   * Lets a commit still running after a failure or an interrupt end before the sinks are closed; an
+   * interrupt meanwhile is kept for the caller.
+   */
+  private void awaitCommitter() {
+    boolean interrupted = Thread.interrupted();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (!committer.isTerminated()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        LOG.warn("A lake commit did not end within a minute of the pipeline stopping");
+        break;
+      }
+      try {
+        committer.awaitTermination(left, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Asks the loop to commit what is in flight and return. Thread-safe; returns at once. */
+  public void stop() {
+    stopping = true;
+    queue.offer(STOP);
+  }
+
+  private void handle(Object item) throws InterruptedException {
+    if (item instanceof SourcePosition position) {
+      if (snapshotting) {
+        completeSnapshot(position);
+      } else if (roundEnd == null || position.compareTo(roundEnd) > 0) {
+        // progress never moves the round's end back behind a change it already took
+        roundEnd = position;
+      }
+      return;
+    }
+    ChangeEvent event = (ChangeEvent) item;
+    if (snapshotting && !event.position().inSnapshot()) {
+      completeSnapshot(roundEnd);
+    }
+    SourcePosition previous = roundEnd;
+    roundEnd = event.position();
+    boolean taken = false;
+    for (MirroredTable table : bySource.getOrDefault(event.table(), List.of())) {
+      if (inFlight != null && !table.suspended() && table.touchesLake(event)) {
+        finishRound();
+      }
+      if (table.suspended() || table.alreadyHolds(event)) {
+        continue;
+      }
+      try {
+        accept(table, event, previous);
+        taken = true;
+      } catch (CommitStateUnknownException e) {
+        throw unknownOutcome(table, e);
+      } catch (RuntimeException e) {
+        suspend(table, e);
+      }
+    }
+    if (taken) {
+      roundChanges++;
+    }
+  }
+
+  /** Takes an event; when its schema change needs the table's open writer committed first, does that at {@code previous}. */
+  private void accept(MirroredTable table, ChangeEvent event, SourcePosition previous) {
+    try {
+      table.accept(event);
+    } catch (MirroredTable.FlushFirstException e) {
+      table.commitPending(previous);
+      table.accept(event);
+    }
+  }
+
+  /**
+   * Ends the snapshot phase: commits every table with {@code position}, or, when the snapshot
+   * emitted nothing (null), leaves each table's first commit to the first round.
+   */
+  private void completeSnapshot(SourcePosition position) throws InterruptedException {
+    snapshotting = false;
+    if (position != null) {
+      roundEnd = position;
+      reportSnapshotProgress();
+      startRound();
+      finishRound();
+    }
+    listener.snapshotCompleted();
+  }
+
+  private void reportSnapshotProgress() {
+    // one line per source table: every format of it takes the same rows
+    for (List<MirroredTable> formats : bySource.values()) {
+      MirroredTable table = formats.get(0);
+      if (!table.snapshotComplete()) {
+        listener.snapshotProgress(table.lakeId(), table.pendingChanges(), estimatedRows.getOrDefault(table.source(), -1L));
+      }
+    }
+  }
+
+  /** Changes held in memory: the round gathering and the round in flight, each source change counted once. */
+  private long pendingChanges() {
+    return roundChanges + (inFlight == null ? 0 : inFlight.changes());
+  }
+
+  /**
+   * Stages every table's pending changes at the round's end and hands them to the committer, once the
+   * round before has landed. A round that stages nothing still acknowledges progress.
+   */
+  private void startRound() throws InterruptedException {
+    if (roundEnd == null) {
+      return;
+    }
+    finishRound();
+    List<TableCommit> commits = new ArrayList<>();
+    for (MirroredTable table : tables) {
+      if (!table.suspended()) {
+        MirroredTable.Staged staged = table.stage(roundEnd, table.committed() == null);
+        if (staged != null) {
+          commits.add(new TableCommit(table, staged, table.newestSourceTime()));
+        }
+      }
+    }
+    Future<?> written = commits.isEmpty() ? CompletableFuture.completedFuture(null)
+        : committer.submit(() -> commitAll(commits));
+    inFlight = new Round(roundEnd, roundChanges, commits, written);
+    roundChanges = 0;
+  }
+
+  /** On the committer thread: commits each table in turn; an unknown outcome ends the round. */
+  private static void commitAll(List<TableCommit> commits) {
+    for (TableCommit commit : commits) {
+      try {
+        commit.table.write(commit.staged);
+        commit.landed = true;
+      } catch (RuntimeException e) {
+        commit.failure = e;
+        if (e instanceof CommitStateUnknownException) {
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * Waits for the round in flight, if any, then records what landed, suspends the tables whose commit
+   * failed, acknowledges what every table holds and reports the round.
+   *
+   * @throws PipelineException when a commit's outcome is unknown
+   */
+  private void finishRound() throws InterruptedException {
+    if (inFlight == null) {
+      return;
+    }
+    Round round = inFlight;
+    inFlight = null;
+    try {
+      round.written().get();
+    } catch (ExecutionException e) {
+      throw new PipelineException("The lake commit failed: " + e.getCause(), e.getCause());
+    }
+    Map<MirroredTable, Long> committedNow = new IdentityHashMap<>();
+    long committedChanges = 0;
+    Instant newest = null;
+    for (TableCommit commit : round.commits()) {
+      if (commit.failure instanceof CommitStateUnknownException e) {
+        throw unknownOutcome(commit.table, e);
+      }
+      if (commit.failure != null) {
+        if (!commit.table.suspended()) {
+          suspend(commit.table, commit.failure);
+        }
+      } else if (commit.landed) {
+        commit.table.committed(commit.staged);
+        committedNow.put(commit.table, commit.staged.changes());
+        committedChanges += commit.staged.changes();
+        if (commit.sourceTime != null && (newest == null || commit.sourceTime.isAfter(newest))) {
+          newest = commit.sourceTime;
+        }
+      }
+    }
+    SourcePosition ack = acknowledgeable(round.end());
+    boolean advanced = ack != null && (acknowledged == null || ack.compareTo(acknowledged) > 0);
+    if (advanced) {
+      source.acknowledge(ack);
+      acknowledged = ack;
+    }
+    if (!committedNow.isEmpty() || advanced) {
+      List<TableReport> reports = new ArrayList<>();
+      for (MirroredTable table : tables) {
+        reports.add(table.report(committedNow.getOrDefault(table, -1L)));
+      }
+      Duration lag = newest == null ? null : Duration.between(newest, Instant.now());
+      listener.committed(new CommitReport(Instant.now(), reports, committedNow.size(), committedChanges,
+          acknowledged == null ? null : acknowledged.describe(), lag, source.lagBytes(round.end())));
+    }
+  }
+
+  private static PipelineException unknownOutcome(MirroredTable table, CommitStateUnknownException e) {
+    return new PipelineException("The commit of " + table.lakeId() + " may or may not have landed: "
+        + e.getMessage() + ". Nothing was acknowledged to the source; restart the sync and it resumes"
+        + " from what each table holds.", e);
+  }
+
+  /** The newest position every table holds: the round's end, held back by suspended tables. */
+  private SourcePosition acknowledgeable(SourcePosition end) {
+    SourcePosition ack = end;
+    for (MirroredTable table : tables) {
+      if (table.suspended()) {
+        SourcePosition held = table.committed();
+        if (held == null) {
+          return null;
+        }
+        if (held.compareTo(ack) < 0) {
+          ack = held;
+        }
+      }
+    }
+    return ack;
+  }
+
+  /**
+   * Stops one table of one format: a change it cannot take, or a failure of its sink (the other
+   * formats and tables go on). A failure that is not one of ours keeps its stack trace in the log.
+   */
+  private void suspend(MirroredTable table, RuntimeException cause) {
+    boolean expected = cause instanceof MirroredTable.SuspendException || cause instanceof SinkException;
+    String reason = expected ? cause.getMessage()
+        : "the " + table.format() + " sink failed: " + cause + ". Fix the cause, then restart the sync; the"
+            + " table resumes from its last commit";
+    LOG.error("Suspended {} table {}: {}", table.format(), table.lakeId(), reason, expected ? null : cause);
+    table.suspend(reason);
+    listener.suspended(table.lakeId(), table.format(), reason);
+    everyTableSuspended = tables.stream().allMatch(MirroredTable::suspended);
+  }
+
+  // ChangeListener: called on the source's thread.
+
+  @Override
+  public void onChange(ChangeEvent event) throws InterruptedException {
+    enqueue(event);
+  }
+
+  @Override
+  public void onProgress(SourcePosition position) throws InterruptedException {
+    enqueue(position);
+  }
+
+  @Override
+  public void onFailure(Throwable error) {
+    if (!queue.offer(error)) {
+      queue.clear();
+      queue.offer(error);
+    }
+  }
+
+  private void enqueue(Object item) throws InterruptedException {
+    while (!closed && !queue.offer(item, 200, TimeUnit.MILLISECONDS)) {
+      // back-pressure: wait for the loop
+    }
+  }
+
+  /** One table's part of a round; the outcome fields are written by the committer, read after the round. */
+  private static final class TableCommit {
+    private final MirroredTable table;
+    private final MirroredTable.Staged staged;
+    private final Instant sourceTime;
+    private boolean landed;
+    private RuntimeException failure;
+
+    private TableCommit(MirroredTable table, MirroredTable.Staged staged, Instant sourceTime) {
+      this.table = table;
+      this.staged = staged;
+      this.sourceTime = sourceTime;
+    }
+  }
+
+  /** A round handed to the committer: its end position, its source changes, its tables, and when they are written. */
+  private record Round(SourcePosition end, long changes, List<TableCommit> commits, Future<?> written) {
+    boolean done() {
+      return written.isDone();
+    }
+  }
+}

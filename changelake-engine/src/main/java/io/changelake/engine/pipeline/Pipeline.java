@@ -1,0 +1,151 @@
+package io.changelake.engine.pipeline;
+
+import io.changelake.api.model.SourcePosition;
+import io.changelake.api.model.TableId;
+import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.Source;
+import io.changelake.api.spi.SourceTable;
+import io.changelake.api.spi.TableSink;
+import io.changelake.api.spi.SinkTable;
+import io.changelake.api.spi.WriteMode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A source mirrored into lake tables: {@link #prepare} checks the source and opens (or creates)
+ * every lake table before anything is captured; {@link #run} captures until {@link #stop}.
+ */
+public final class Pipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+  private final CommitLoop loop;
+  private final Optional<SourcePosition> resumeFrom;
+  private final List<TableMapping> tables;
+
+  /** A source table and the lake table it is mirrored to. */
+  public record TableMapping(TableId source, TableId lake, String format, TableSchema lakeSchema, boolean resumed) { }
+
+  private Pipeline(CommitLoop loop, Optional<SourcePosition> resumeFrom, List<TableMapping> tables) {
+    this.loop = loop;
+    this.resumeFrom = resumeFrom;
+    this.tables = List.copyOf(tables);
+  }
+
+  /**
+   * Discovers the source's tables, checks each can be mirrored in the chosen mode, and opens or
+   * creates its lake table in every sink (one per format), named by {@code naming}. Writes no data.
+   *
+   * @throws PipelineException when a table cannot be mirrored as asked, naming the fix
+   */
+  public static Pipeline prepare(
+      Source source,
+      List<TableSink> sinks,
+      PipelineSettings settings,
+      Function<TableId, TableId> naming,
+      PipelineListener listener) {
+    List<SourceTable> discovered = source.discover();
+    Map<TableId, TableId> lakeIds = new LinkedHashMap<>();
+    for (SourceTable table : discovered) {
+      checkKey(table, settings);
+      TableId lakeId = naming.apply(table.id());
+      lakeIds.entrySet().stream().filter(e -> e.getValue().equals(lakeId)).findFirst().ifPresent(e -> {
+        throw new PipelineException("Source tables " + e.getKey() + " and " + table.id() + " would both be"
+            + " mirrored to lake table " + lakeId + ". Select one source table, or let each keep its own name.", null);
+      });
+      lakeIds.put(table.id(), lakeId);
+    }
+    List<LakeTable> lakeTables = new ArrayList<>();
+    for (SourceTable table : discovered) {
+      TableSchema schema = lakeSchema(table.schema(), settings);
+      for (TableSink sink : sinks) {
+        SinkTable lake = sink.open(lakeIds.get(table.id()), schema, settings.mode());
+        SourcePosition position = lake.lastCommit().map(c -> source.parsePosition(c.position())).orElse(null);
+        lakeTables.add(new LakeTable(table, sink.format(), lake, position));
+      }
+    }
+    // Resume only when every table holds a position; otherwise the source starts over with an
+    // initial snapshot, which replaces what any table already holds (a table left at an older
+    // snapshot would miss the changes between the two).
+    boolean resuming = lakeTables.stream().allMatch(t -> t.committed() != null);
+    Optional<SourcePosition> resume = resuming
+        ? lakeTables.stream().map(LakeTable::committed).min(Comparator.naturalOrder())
+        : Optional.empty();
+    resume.ifPresent(p -> LOG.info("Resuming from {}: every table holds the changes up to there", p.describe()));
+    Map<TableId, List<MirroredTable>> mirrored = new LinkedHashMap<>();
+    Map<TableId, Long> estimates = new LinkedHashMap<>();
+    List<TableMapping> mappings = new ArrayList<>();
+    for (LakeTable t : lakeTables) {
+      if (!resuming && t.committed() != null) {
+        LOG.info("{} table {} will be replaced by a new initial snapshot: not every table of the pipeline has"
+            + " been committed yet", t.format(), t.lake().id());
+      }
+      mirrored.computeIfAbsent(t.source().id(), k -> new ArrayList<>()).add(
+          new MirroredTable(t.source().id(), t.format(), t.lake(), settings, resuming ? t.committed() : null));
+      estimates.put(t.source().id(), t.source().estimatedRows());
+      mappings.add(new TableMapping(t.source().id(), t.lake().id(), t.format(), t.lake().schema(), resuming));
+    }
+    return new Pipeline(new CommitLoop(source, mirrored, estimates, settings, listener), resume, mappings);
+  }
+
+  /** A source table's lake table in one format, and the position it holds. */
+  private record LakeTable(SourceTable source, String format, SinkTable lake, SourcePosition committed) { }
+
+  private static void checkKey(SourceTable table, PipelineSettings settings) {
+    if (settings.mode() != WriteMode.UPSERT) {
+      return;
+    }
+    if (!settings.primaryKeys().isEmpty()) {
+      for (String column : settings.primaryKeys()) {
+        if (table.schema().indexOf(column) < 0) {
+          throw new PipelineException("--primary-keys names column '" + column + "', which " + table.id()
+              + " does not have. Its columns: " + String.join(", ", table.schema().columnNames()), null);
+        }
+      }
+      return;
+    }
+    if (!table.schema().hasPrimaryKey()) {
+      throw new PipelineException("Table " + table.id() + " has no primary key, so upsert mode cannot tell which"
+          + " row a change replaces. Options: (1) --primary-keys <columns> naming a unique key, together with"
+          + " ALTER TABLE " + table.id() + " REPLICA IDENTITY FULL so updates and deletes carry it;"
+          + " (2) --mode append to record every change as a row; (3) add a primary key to the table.", null);
+    }
+  }
+
+  private static TableSchema lakeSchema(TableSchema sourceSchema, PipelineSettings settings) {
+    TableSchema source = settings.transforms().outputSchema(sourceSchema);
+    if (settings.mode() == WriteMode.APPEND) {
+      return ChangeLog.schemaFor(source);
+    }
+    return settings.primaryKeys().isEmpty() ? source : source.withPrimaryKey(settings.primaryKeys());
+  }
+
+  public List<TableMapping> tables() {
+    return tables;
+  }
+
+  /** Whether the pipeline continues from positions its tables already hold (no initial snapshot). */
+  public boolean resuming() {
+    return resumeFrom.isPresent();
+  }
+
+  /**
+   * Captures and commits until {@link #stop()}; then commits what is in flight and returns.
+   *
+   * @throws PipelineException when the source fails or a commit's outcome is unknown
+   */
+  public void run() {
+    loop.run(resumeFrom);
+  }
+
+  /** Requests a clean stop; thread-safe. */
+  public void stop() {
+    loop.stop();
+  }
+}

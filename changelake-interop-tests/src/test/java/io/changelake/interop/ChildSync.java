@@ -1,0 +1,72 @@
+package io.changelake.interop;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code changelake sync-table} run from the command's jar in a JVM of its own, so that the sync's
+ * classpath (Hadoop 3.4, Parquet 1.17, Jackson 2.21) never meets Spark's. Its output goes to a log
+ * file that failures quote.
+ */
+final class ChildSync implements AutoCloseable {
+  private final Process process;
+  private final Path log;
+
+  private ChildSync(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /**
+   * Starts {@code java -jar changelake.jar <args>}; the jar is the one {@code changelake-cli}'s
+   * package phase built (system property {@code changelake.jar}, set by this module's pom).
+   */
+  static ChildSync start(Path log, List<String> args) throws IOException {
+    Path jar = Path.of(System.getProperty("changelake.jar", "../changelake-cli/target/changelake.jar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("No " + jar.toAbsolutePath() + ": these tests run the command's jar. Build it"
+          + " first (mvn -pl changelake-interop-tests -am verify builds it in order, or"
+          + " mvn -pl changelake-cli -am package -DskipTests).");
+    }
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // nothing on the path may depend on the JVM's zone: run the sync in one with a half-hour offset
+        "-Duser.timezone=America/St_Johns", "-Xmx1g", "-jar", jar.toString()));
+    command.addAll(args);
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new ChildSync(process, log);
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Stops the sync as Ctrl-C or a service manager would (SIGTERM) and returns its exit code. */
+  int stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("The sync did not stop within 60 s of SIGTERM:\n" + output());
+    }
+    return process.exitValue();
+  }
+
+  /** The last lines the sync printed. */
+  String output() {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    } catch (IOException e) {
+      return "(no output: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+}
