@@ -137,39 +137,63 @@ class SyncEndToEndTest {
     var error = org.junit.jupiter.api.Assertions.assertThrows(io.changelake.engine.pipeline.PipelineException.class,
         () -> runner.run(RunningSync.request(options, warehouse(), WriteMode.UPSERT, List.of())));
     assertTrue(error.getMessage().contains("--primary-keys") && error.getMessage().contains("--mode append")
-        && error.getMessage().contains("REPLICA IDENTITY FULL"), error.getMessage());
+        && error.getMessage().contains("ALTER TABLE public.events REPLICA IDENTITY FULL"), error.getMessage());
     assertFalse(java.nio.file.Files.exists(warehouseDir.resolve("lake").resolve("events")), "nothing written");
 
     try (RunningSync sync = new RunningSync(RunningSync.request(options, warehouse(), WriteMode.APPEND, List.of()))) {
-      awaitAppendRows(sync, "events", 2);
+      awaitAppendRows(sync, "events", 2, "kind", "payload");
       pg.execute(db, "INSERT INTO events VALUES ('c', 'z')", "DELETE FROM events WHERE kind = 'a'");
-      awaitAppendRows(sync, "events", 4);
+      awaitAppendRows(sync, "events", 4, "kind", "payload");
       pg.execute(db, "TRUNCATE events", "INSERT INTO events VALUES ('d', 'w')");
-      awaitAppendRows(sync, "events", 6);
+      awaitAppendRows(sync, "events", 6, "kind", "payload");
       assertEquals(0, sync.stop());
     }
-    var rows = appendRows("events");
+    var rows = appendRows("events", "kind", "payload");
     // a delete is a row of its own, carrying the deleted values (REPLICA IDENTITY FULL); a truncation is one
     // row with no values, and the history before it stays
     assertEquals(List.of("a|x|d", "a|x|r", "b|y|r", "c|z|c", "d|w|c", "null|null|t"), rows);
   }
 
-  private void awaitAppendRows(RunningSync sync, String table, int count) throws Exception {
+  /**
+   * The source sends a key change as one UPDATE; an append-mode table records it as a delete of the old
+   * key (what the source sent of it: the key) and an insert of the new one.
+   */
+  @Test
+  void keyChangeInAppendModeIsADeleteAndAnInsert() throws Exception {
+    String db = "appendkey";
+    pg.createDatabase(db);
+    pg.execute(db, "CREATE TABLE moves (id int PRIMARY KEY, v text)", "INSERT INTO moves VALUES (1, 'a')");
+    var options = RunningSync.sourceOptions(pg, db, "appendkey_slot", "moves");
+    try (RunningSync sync = new RunningSync(RunningSync.request(options, warehouse(), WriteMode.APPEND, List.of()))) {
+      awaitAppendRows(sync, "moves", 1, "id", "v");
+      pg.execute(db, "UPDATE moves SET id = 2 WHERE id = 1");
+      awaitAppendRows(sync, "moves", 3, "id", "v");
+      assertEquals(0, sync.stop());
+    }
+    assertEquals(List.of("1|a|r", "1|null|d", "2|a|c"), appendRows("moves", "id", "v"));
+  }
+
+  private void awaitAppendRows(RunningSync sync, String table, int count, String... columns) throws Exception {
     sync.await(count + " rows in " + table, () -> {
       try {
-        return appendRows(table).size() == count;
+        return appendRows(table, columns).size() == count;
       } catch (Exception e) {
         return false;
       }
     });
   }
 
-  private List<String> appendRows(String table) throws Exception {
+  /** The append-mode table's rows as {@code columns|_change_op} texts, sorted. */
+  private List<String> appendRows(String table, String... columns) throws Exception {
     Table lake = TableComparison.lakeTable(warehouse(), "lake", table);
     List<String> rows = new java.util.ArrayList<>();
     try (var records = org.apache.iceberg.data.IcebergGenerics.read(lake).build()) {
       for (var r : records) {
-        rows.add(r.getField("kind") + "|" + r.getField("payload") + "|" + r.getField("_change_op"));
+        StringBuilder row = new StringBuilder();
+        for (String column : columns) {
+          row.append(r.getField(column)).append('|');
+        }
+        rows.add(row.append(r.getField("_change_op")).toString());
       }
     }
     java.util.Collections.sort(rows);

@@ -1,6 +1,8 @@
 package io.changelake.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.changelake.api.spi.TableFilter;
 import io.changelake.api.spi.WriteMode;
@@ -11,8 +13,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,13 +86,47 @@ class ToastEndToEndTest {
       everyTable("UPDATE %s SET counter = counter + 1 WHERE id = 1");
       awaitMirrored(sync);
 
-      // the key changes and the large values are left out (the source sends a delete of the old key
-      // and an insert of the new one): in a later round than the row's insert, and in the same round
+      // the key changes and the large values are left out (the source sends one update whose
+      // before-image holds the old key): in a later round than the row's insert, and in the same round
       everyTable("UPDATE %s SET id = 20, counter = counter + 1 WHERE id = 2");
       everyTable("BEGIN; INSERT INTO %s VALUES (3, 0, " + largeValues("three") + ");"
           + " UPDATE %<s SET id = 30 WHERE id = 3; UPDATE %<s SET counter = 30 WHERE id = 30; COMMIT");
       awaitMirrored(sync);
       assertEquals(0, sync.stop());
+    }
+  }
+
+  /**
+   * Streaming only ({@code latest-offset}), an update leaves a large value out of a row the lake table
+   * never received: the table is suspended (and the sync, with nothing left to mirror, ends) with what is
+   * wrong and PostgreSQL's fix, which the source supplies.
+   */
+  @Test
+  void aLeftOutValueWithNoLakeRowToTakeItFromSuspendsWithThePostgresFix() throws Exception {
+    String db = "toast_unfilled";
+    pg.createDatabase(db);
+    pg.execute(db, "CREATE TABLE docs (id int PRIMARY KEY, counter int, body text, blob bytea, doc jsonb)",
+        "ALTER TABLE docs ALTER COLUMN body SET STORAGE EXTERNAL",
+        "INSERT INTO docs VALUES (1, 0, " + largeValues("one") + ")",
+        "CREATE VIEW docs_streamed AS SELECT * FROM docs WHERE id = 2");
+    var options = new java.util.LinkedHashMap<>(RunningSync.sourceOptions(pg, db, "unfilled_slot", "docs"));
+    options.put("scan.startup.mode", "latest-offset");
+    try (RunningSync sync = new RunningSync(RunningSync.request(options, warehouse.toString(), WriteMode.UPSERT,
+        List.of()))) {
+      // row 2 reaches the lake once streaming has begun (the same values every time, so the lake catches up)
+      sync.await("streaming to begin", () -> {
+        pg.execute(db, "INSERT INTO docs VALUES (2, 0, null, null, null) ON CONFLICT (id) DO UPDATE SET counter = 0");
+        return TableComparison.same(pg, db, "docs_streamed", "iceberg", sync.location("iceberg"), "lake", "docs", "id");
+      });
+      pg.execute(db, "UPDATE docs SET counter = 1 WHERE id = 1");
+      // its only table suspended, the sync ends with the reason
+      Instant deadline = Instant.now().plusSeconds(90);
+      while (!sync.output.toString().contains("SUSPENDED iceberg lake.docs: ") && Instant.now().isBefore(deadline)) {
+        Thread.sleep(100);
+      }
+      String reason = assertThrows(ExecutionException.class, sync::stop).getCause().getMessage();
+      assertTrue(reason.contains("An update of public.docs key 1 left an unchanged value out, but the lake table"
+          + " holds no row for that key to take it from. Fix: ALTER TABLE public.docs REPLICA IDENTITY FULL"), reason);
     }
   }
 

@@ -7,8 +7,11 @@ import java.util.Objects;
  * One change of one row, decoded from the source.
  *
  * <p>{@code before} is present for deletes (with only the key filled in when the source sends only
- * the key) and, when the source sends it, for updates; {@code after} is present for snapshot reads, inserts and updates. Both are
- * positioned by {@code schema}, the table's schema at the time of the change.
+ * the key) and, when the source sends it, for updates: always for an update that changed the key
+ * (unless the source {@linkplain io.changelake.api.spi.Source#splitsKeyChanges() splits key changes}),
+ * where values it did not send are {@link Row#UNAVAILABLE}; {@code after} is present for snapshot
+ * reads, inserts and updates. Both are positioned by {@code schema}, the table's schema at the time of
+ * the change.
  *
  * @param table the source table
  * @param operation what happened

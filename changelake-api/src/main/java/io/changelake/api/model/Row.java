@@ -7,7 +7,8 @@ import java.util.List;
  * The values of one row, positioned as the columns of the {@link TableSchema} it belongs to.
  *
  * <p>A value is null, an instance of its column type's value class (see {@link DataType}), or
- * {@link #UNAVAILABLE}: a value the source did not send and that is unchanged (PostgreSQL TOAST).
+ * {@link #UNAVAILABLE}: a value the source did not send and that is unchanged (e.g. a large value an
+ * update left as it was, or an old-row value the source does not send).
  * Rows are immutable once built; {@link #of} takes ownership of the array it is given.
  */
 public final class Row {

@@ -45,6 +45,22 @@ public interface Source extends AutoCloseable {
     return -1;
   }
 
+  /** What the user changes on this source when the pipeline reports a problem with one of its tables. */
+  default SourceAdvice advice() {
+    return SourceAdvice.GENERIC;
+  }
+
+  /**
+   * How this source reports an UPDATE that changes a row's key: false (the default) when it sends one
+   * UPDATE whose before-image holds the old key; true when it sends a DELETE of the old key directly
+   * followed by an INSERT of the new key, the INSERT leaving out
+   * ({@link io.changelake.api.model.Row#UNAVAILABLE}) the values it did not change. Read after
+   * {@link #start}, which may choose how the source reads.
+   */
+  default boolean splitsKeyChanges() {
+    return false;
+  }
+
   /** Stops emitting and releases connections. Keeps durable state (slots) unless configured otherwise. */
   @Override
   void close();

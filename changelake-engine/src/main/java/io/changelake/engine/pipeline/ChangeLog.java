@@ -43,7 +43,7 @@ public final class ChangeLog {
   /**
    * The row recording {@code event}, positioned by {@code event.schema()} followed by the metadata
    * columns: the after-image, the before-image for a delete, or nulls for a truncation. Values the
-   * source left out (unchanged TOAST values) are written as null.
+   * source left out (unchanged values it did not send) are written as null.
    */
   static Row rowFor(ChangeEvent event) {
     Row image = event.keyRow();

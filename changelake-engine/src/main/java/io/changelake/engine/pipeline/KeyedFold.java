@@ -18,9 +18,10 @@ import java.util.function.BiFunction;
  * ({@link Row#UNAVAILABLE}) are taken from the row's previous state in the fold, or from the change's
  * before-image; what is still missing must be looked up in the table at commit, under {@link
  * Entry#storedUnder()}. When the change also moved the row to a new key, its previous state is the
- * old key's: the source sends such a change as one UPDATE whose before-image holds the old key, or
- * as a DELETE of the old key directly followed by an INSERT of the new key (Debezium), the only
- * INSERT that leaves values out.
+ * old key's: the source sends such a change as one UPDATE whose before-image holds the old key, or,
+ * when it {@linkplain io.changelake.api.spi.Source#splitsKeyChanges() splits key changes}, as a
+ * DELETE of the old key directly followed by an INSERT of the new key, the only INSERT that leaves
+ * values out.
  */
 final class KeyedFold {
 
@@ -78,6 +79,7 @@ final class KeyedFold {
   private record Previous(Row row, TableSchema schema, RowKey storedUnder) { }
 
   private final TableSchema keySchema;
+  private final boolean splitKeyChanges;
   private final BiFunction<Row, TableSchema, Row> refill;
   private final Map<RowKey, Entry> entries = new LinkedHashMap<>();
   private long changes;
@@ -86,11 +88,14 @@ final class KeyedFold {
 
   /**
    * @param keySchema a schema whose primary key names the key columns (the lake table's)
+   * @param splitKeyChanges whether the source sends a key change as a DELETE and an INSERT, which are
+   *     glued back together; otherwise an INSERT is never part of a key change
    * @param refill derives a row's dependent values (computed columns) again once values it left out
    *     were filled in; given the row and its schema
    */
-  KeyedFold(TableSchema keySchema, BiFunction<Row, TableSchema, Row> refill) {
+  KeyedFold(TableSchema keySchema, boolean splitKeyChanges, BiFunction<Row, TableSchema, Row> refill) {
     this.keySchema = keySchema;
+    this.splitKeyChanges = splitKeyChanges;
     this.refill = refill;
   }
 
@@ -118,7 +123,10 @@ final class KeyedFold {
         put(newKey, fillFromBefore(event.after(), event.before()), event.after().hasUnavailable(), schema, false,
             moved);
       }
-      case DELETE -> deletedJustBefore = remove(keyOf(event.before(), schema));
+      case DELETE -> {
+        Previous removed = remove(keyOf(event.before(), schema));
+        deletedJustBefore = splitKeyChanges ? removed : null;
+      }
       case TRUNCATE -> throw new IllegalArgumentException("TRUNCATE cannot be folded");
     }
   }
@@ -213,7 +221,7 @@ final class KeyedFold {
     return entries.isEmpty();
   }
 
-  /** A change without a value for a key column: the source sent no key (no primary key, no replica identity). */
+  /** A change without a value for a key column: the source sent no key (e.g. the table has no primary key). */
   static final class MissingKeyException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

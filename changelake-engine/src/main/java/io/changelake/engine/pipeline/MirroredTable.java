@@ -11,6 +11,8 @@ import io.changelake.api.schema.SchemaChange;
 import io.changelake.api.schema.SchemaEvolution;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.SinkTable;
+import io.changelake.api.spi.Source;
+import io.changelake.api.spi.SourceAdvice;
 import io.changelake.api.spi.TableWriter;
 import io.changelake.api.spi.WriteMode;
 import io.changelake.engine.transform.ColumnTransforms;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One source table mirrored into one lake table: skips what the lake table already holds, follows
@@ -34,6 +37,8 @@ final class MirroredTable {
   private final List<String> keyOverride;
   private final String pipeline;
   private final ColumnTransforms transforms;
+  private final Source origin;
+  private final SourceAdvice advice;
 
   private SourcePosition committed;
   private boolean snapshotComplete;
@@ -62,11 +67,15 @@ final class MirroredTable {
   private Instant lastCommit;
 
   /**
+   * @param origin the source the table's changes come from: how it reports key changes, its fix-it texts
    * @param committed the position the pipeline resumes this table from, or null when the source
    *     starts with an initial snapshot: then rows the lake table already holds are replaced by it
    */
-  MirroredTable(TableId source, String format, SinkTable lake, PipelineSettings settings, SourcePosition committed) {
+  MirroredTable(TableId source, Source origin, String format, SinkTable lake, PipelineSettings settings,
+      SourcePosition committed) {
     this.source = source;
+    this.origin = origin;
+    this.advice = origin.advice();
     this.format = format;
     this.lake = lake;
     this.keyOverride = settings.primaryKeys();
@@ -129,6 +138,14 @@ final class MirroredTable {
    * by throwing {@link SuspendException}.
    */
   void accept(ChangeEvent event) {
+    if (lake.mode() == WriteMode.APPEND && movesKey(event)) {
+      // recorded as a source that splits key changes sends it: the old key deleted, the new one inserted
+      accept(new ChangeEvent(event.table(), Operation.DELETE, event.schema(), sentValues(event.before()), null,
+          event.position(), event.sourceTime()));
+      accept(new ChangeEvent(event.table(), Operation.INSERT, event.schema(), null, event.after(),
+          event.position(), event.sourceTime()));
+      return;
+    }
     if (event.schema() != lastSourceSchema) {
       if (!transforms.isNone()) {
         transform = transforms.bind(event.schema());
@@ -155,16 +172,39 @@ final class MirroredTable {
       truncate();
     } else {
       if (fold == null) {
-        fold = new KeyedFold(lakeSchema, this::refill);
+        fold = new KeyedFold(lakeSchema, origin.splitsKeyChanges(), this::refill);
       }
       try {
         fold.add(event);
       } catch (KeyedFold.MissingKeyException e) {
         throw new SuspendException(e.getMessage() + " of " + source + " (" + event.operation() + "). The source"
-            + " sends no key for this table's updates and deletes. Fix: give the table a primary key, or"
-            + " ALTER TABLE " + source + " REPLICA IDENTITY FULL, then restart.");
+            + " sends no key for this table's updates and deletes. Fix: give the table a primary key, or "
+            + advice.sendOldRow(source) + ", then restart.");
       }
     }
+  }
+
+  /** Whether {@code event} is an UPDATE that moved its row to another key of the source table. */
+  private static boolean movesKey(ChangeEvent event) {
+    if (event.operation() != Operation.UPDATE || event.before() == null) {
+      return false;
+    }
+    for (String column : event.schema().primaryKey()) {
+      int position = event.schema().indexOf(column);
+      if (!Objects.equals(event.before().get(position), event.after().get(position))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code row} with the values the source did not send as null, as a delete's before-image holds them. */
+  private static Row sentValues(Row row) {
+    Object[] values = row.copyValues();
+    for (int i = 0; i < values.length; i++) {
+      values[i] = values[i] == Row.UNAVAILABLE ? null : values[i];
+    }
+    return Row.of(values);
   }
 
   /**
@@ -340,9 +380,8 @@ final class MirroredTable {
       if (current == null) {
         throw new SuspendException("An update of " + source + " key " + entry.key()
             + (entry.storedUnder().equals(entry.key()) ? "" : " (formerly key " + entry.storedUnder() + ")")
-            + " left a large (TOAST) value unchanged, but the lake table holds no row for that key to take it"
-            + " from. Fix: ALTER TABLE "
-            + source + " REPLICA IDENTITY FULL so updates carry every value, then drop the lake table "
+            + " left an unchanged value out, but the lake table holds no row for that key to take it"
+            + " from. Fix: " + advice.sendUnchangedValues(source) + ", then drop the lake table "
             + lake.id() + " and restart the sync.");
       }
       entry.resolve(refill(KeyedFold.fillFrom(entry.row(), entry.schema(), current, lake.schema()), entry.schema()),

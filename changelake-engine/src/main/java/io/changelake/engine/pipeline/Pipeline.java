@@ -4,6 +4,7 @@ import io.changelake.api.model.SourcePosition;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
 import io.changelake.api.spi.Source;
+import io.changelake.api.spi.SourceAdvice;
 import io.changelake.api.spi.SourceTable;
 import io.changelake.api.spi.TableSink;
 import io.changelake.api.spi.SinkTable;
@@ -53,7 +54,7 @@ public final class Pipeline {
     List<SourceTable> discovered = source.discover();
     Map<TableId, TableId> lakeIds = new LinkedHashMap<>();
     for (SourceTable table : discovered) {
-      checkKey(table, settings);
+      checkKey(table, settings, source.advice());
       TableId lakeId = naming.apply(table.id());
       lakeIds.entrySet().stream().filter(e -> e.getValue().equals(lakeId)).findFirst().ifPresent(e -> {
         throw new PipelineException("Source tables " + e.getKey() + " and " + table.id() + " would both be"
@@ -87,7 +88,7 @@ public final class Pipeline {
             + " been committed yet", t.format(), t.lake().id());
       }
       mirrored.computeIfAbsent(t.source().id(), k -> new ArrayList<>()).add(
-          new MirroredTable(t.source().id(), t.format(), t.lake(), settings, resuming ? t.committed() : null));
+          new MirroredTable(t.source().id(), source, t.format(), t.lake(), settings, resuming ? t.committed() : null));
       estimates.put(t.source().id(), t.source().estimatedRows());
       mappings.add(new TableMapping(t.source().id(), t.lake().id(), t.format(), t.lake().schema(), resuming));
     }
@@ -97,7 +98,7 @@ public final class Pipeline {
   /** A source table's lake table in one format, and the position it holds. */
   private record LakeTable(SourceTable source, String format, SinkTable lake, SourcePosition committed) { }
 
-  private static void checkKey(SourceTable table, PipelineSettings settings) {
+  private static void checkKey(SourceTable table, PipelineSettings settings, SourceAdvice advice) {
     if (settings.mode() != WriteMode.UPSERT) {
       return;
     }
@@ -112,8 +113,8 @@ public final class Pipeline {
     }
     if (!table.schema().hasPrimaryKey()) {
       throw new PipelineException("Table " + table.id() + " has no primary key, so upsert mode cannot tell which"
-          + " row a change replaces. Options: (1) --primary-keys <columns> naming a unique key, together with"
-          + " ALTER TABLE " + table.id() + " REPLICA IDENTITY FULL so updates and deletes carry it;"
+          + " row a change replaces. Options: (1) --primary-keys <columns> naming a unique key, and "
+          + advice.sendKeyColumns(table.id()) + ";"
           + " (2) --mode append to record every change as a row; (3) add a primary key to the table.", null);
     }
   }

@@ -20,8 +20,8 @@ import java.util.function.UnaryOperator;
  *
  * <p>Computed values follow these rules:
  * <ul>
- *   <li>A computed column that reads a {@link Row#UNAVAILABLE} value (an unchanged PostgreSQL TOAST
- *       value) is {@link Row#UNAVAILABLE} too, whether or not the expression would have used it; the
+ *   <li>A computed column that reads a {@link Row#UNAVAILABLE} value (an unchanged value the source
+ *       left out) is {@link Row#UNAVAILABLE} too, whether or not the expression would have used it; the
  *       pipeline resolves it like any other unavailable value. Re-applying the transform after the
  *       source values are resolved is what makes it exact when the expression also reads changed
  *       columns.</li>

@@ -30,7 +30,7 @@ import java.util.function.UnaryOperator;
  * </ul>
  *
  * <p>Computed columns are compiled against the mapped columns, so that re-evaluating them over a row
- * completed from the lake (TOAST) sees what the first evaluation saw. Added columns (computed,
+ * completed from the lake (values the source left out) sees what the first evaluation saw. Added columns (computed,
  * metadata) keep their own types. Immutable.
  */
 public final class TypeMapping {

@@ -66,7 +66,7 @@ class KeyedFoldTest {
 
   @Test
   void aRowThatLeftValuesOutIsRefilledAfterFillingOthersAreNot() {
-    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> Row.of(row.get(0), row.get(1) + " refilled"));
+    KeyedFold fold = new KeyedFold(SCHEMA, true, (row, schema) -> Row.of(row.get(0), row.get(1) + " refilled"));
     fold.add(event(Operation.INSERT, null, Row.of(1L, "a")));
     fold.add(event(Operation.UPDATE, null, Row.of(1L, Row.UNAVAILABLE)));
     fold.add(event(Operation.UPDATE, null, Row.of(2L, "b")));
@@ -76,7 +76,7 @@ class KeyedFoldTest {
 
   @Test
   void insertThenUpdatesWriteOnlyTheFinalRowWithoutDelete() {
-    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
+    KeyedFold fold = new KeyedFold(SCHEMA, true, (row, schema) -> row);
     fold.add(event(Operation.INSERT, null, Row.of(1L, "a")));
     fold.add(event(Operation.UPDATE, null, Row.of(1L, "b")));
     fold.add(event(Operation.UPDATE, null, Row.of(1L, "c")));
@@ -89,7 +89,7 @@ class KeyedFoldTest {
 
   @Test
   void insertThenDeleteLeavesNothingToWrite() {
-    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
+    KeyedFold fold = new KeyedFold(SCHEMA, true, (row, schema) -> row);
     fold.add(event(Operation.INSERT, null, Row.of(1L, "a")));
     fold.add(event(Operation.DELETE, Row.of(1L, null), null));
     KeyedFold.Entry entry = byKey(fold).get(key(1));
@@ -99,7 +99,7 @@ class KeyedFoldTest {
 
   @Test
   void deleteThenReinsertIsAnUpsertOfAnExistingKey() {
-    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
+    KeyedFold fold = new KeyedFold(SCHEMA, true, (row, schema) -> row);
     fold.add(event(Operation.DELETE, Row.of(1L, null), null));
     fold.add(event(Operation.INSERT, null, Row.of(1L, "new")));
     KeyedFold.Entry entry = byKey(fold).get(key(1));
@@ -109,7 +109,7 @@ class KeyedFoldTest {
 
   @Test
   void keyChangeDeletesTheOldKey() {
-    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
+    KeyedFold fold = new KeyedFold(SCHEMA, true, (row, schema) -> row);
     fold.add(event(Operation.UPDATE, Row.of(1L, "a"), Row.of(2L, "a")));
     Map<RowKey, KeyedFold.Entry> entries = byKey(fold);
     assertNull(entries.get(key(1)).row());
@@ -119,7 +119,7 @@ class KeyedFoldTest {
 
   @Test
   void unavailableValueIsTakenFromThePreviousRowOfTheKey() {
-    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
+    KeyedFold fold = new KeyedFold(SCHEMA, true, (row, schema) -> row);
     fold.add(event(Operation.UPDATE, null, Row.of(1L, "big")));
     fold.add(event(Operation.UPDATE, null, Row.of(1L, Row.UNAVAILABLE)));
     assertEquals(Row.of(1L, "big"), byKey(fold).get(key(1)).row());
@@ -127,21 +127,21 @@ class KeyedFoldTest {
 
   @Test
   void unavailableValueIsTakenFromTheBeforeImage() {
-    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
+    KeyedFold fold = new KeyedFold(SCHEMA, true, (row, schema) -> row);
     fold.add(event(Operation.UPDATE, Row.of(1L, "big"), Row.of(1L, Row.UNAVAILABLE)));
     assertEquals(Row.of(1L, "big"), byKey(fold).get(key(1)).row());
   }
 
   @Test
   void unresolvedUnavailableValueStaysMarked() {
-    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
+    KeyedFold fold = new KeyedFold(SCHEMA, true, (row, schema) -> row);
     fold.add(event(Operation.UPDATE, null, Row.of(1L, Row.UNAVAILABLE)));
     assertTrue(byKey(fold).get(key(1)).row().hasUnavailable());
   }
 
   @Test
   void unresolvedUnavailableValueIsStoredUnderTheKeyItself() {
-    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
+    KeyedFold fold = new KeyedFold(SCHEMA, true, (row, schema) -> row);
     fold.add(event(Operation.UPDATE, null, Row.of(1L, Row.UNAVAILABLE)));
     assertEquals(key(1), byKey(fold).get(key(1)).storedUnder());
   }
@@ -151,7 +151,7 @@ class KeyedFoldTest {
 
   @Test
   void keyChangeAsDeleteAndInsertTakesLeftOutValuesFromTheOldKeysRowInTheFold() {
-    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
+    KeyedFold fold = new KeyedFold(SCHEMA, true, (row, schema) -> row);
     fold.add(event(Operation.INSERT, null, Row.of(1L, "big")));
     fold.add(event(Operation.DELETE, Row.of(1L, null), null));
     fold.add(event(Operation.INSERT, null, Row.of(2L, Row.UNAVAILABLE)));
@@ -163,7 +163,7 @@ class KeyedFoldTest {
 
   @Test
   void keyChangeAsDeleteAndInsertOfARowOnlyTheTableHoldsIsLookedUpUnderTheOldKey() {
-    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
+    KeyedFold fold = new KeyedFold(SCHEMA, true, (row, schema) -> row);
     fold.add(event(Operation.DELETE, Row.of(1L, null), null));
     fold.add(event(Operation.INSERT, null, Row.of(2L, Row.UNAVAILABLE)));
     fold.add(event(Operation.UPDATE, null, Row.of(2L, Row.UNAVAILABLE)));
@@ -172,16 +172,52 @@ class KeyedFoldTest {
     assertEquals(key(1), moved.storedUnder());
   }
 
+  // A source that does not split sends a key change as one UPDATE whose before-image holds the old key
+  // (here only the key, as PostgreSQL's pgoutput sends it without REPLICA IDENTITY FULL).
+
+  @Test
+  void keyChangeAsOneUpdateTakesLeftOutValuesFromTheOldKeysRowInTheFold() {
+    KeyedFold fold = new KeyedFold(SCHEMA, false, (row, schema) -> row);
+    fold.add(event(Operation.INSERT, null, Row.of(1L, "big")));
+    fold.add(event(Operation.UPDATE, Row.of(1L, Row.UNAVAILABLE), Row.of(2L, Row.UNAVAILABLE)));
+    Map<RowKey, KeyedFold.Entry> entries = byKey(fold);
+    assertEquals(Row.of(2L, "big"), entries.get(key(2)).row());
+    assertNull(entries.get(key(1)).row());
+    assertFalse(entries.get(key(1)).existedBefore());
+  }
+
   @Test
   void keyChangeAsOneUpdateOfARowOnlyTheTableHoldsIsLookedUpUnderTheOldKey() {
-    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
+    KeyedFold fold = new KeyedFold(SCHEMA, false, (row, schema) -> row);
     fold.add(event(Operation.UPDATE, Row.of(1L, Row.UNAVAILABLE), Row.of(2L, Row.UNAVAILABLE)));
-    assertEquals(key(1), byKey(fold).get(key(2)).storedUnder());
+    Map<RowKey, KeyedFold.Entry> entries = byKey(fold);
+    assertEquals(key(1), entries.get(key(2)).storedUnder());
+    assertTrue(entries.get(key(2)).row().hasUnavailable());
+    assertNull(entries.get(key(1)).row());
+    assertTrue(entries.get(key(1)).existedBefore());
+  }
+
+  @Test
+  void keyChangeAsOneUpdateTakesValuesTheBeforeImageCarries() {
+    KeyedFold fold = new KeyedFold(SCHEMA, false, (row, schema) -> row);
+    fold.add(event(Operation.UPDATE, Row.of(1L, "full old row"), Row.of(2L, Row.UNAVAILABLE)));
+    assertEquals(Row.of(2L, "full old row"), byKey(fold).get(key(2)).row());
+  }
+
+  @Test
+  void withoutSplitKeyChangesADeleteAndAnInsertThatLeavesValuesOutAreNotGlued() {
+    KeyedFold fold = new KeyedFold(SCHEMA, false, (row, schema) -> row);
+    fold.add(event(Operation.INSERT, null, Row.of(1L, "big")));
+    fold.add(event(Operation.DELETE, Row.of(1L, null), null));
+    fold.add(event(Operation.INSERT, null, Row.of(2L, Row.UNAVAILABLE)));
+    KeyedFold.Entry inserted = byKey(fold).get(key(2));
+    assertTrue(inserted.row().hasUnavailable(), "the deleted key's value is not taken");
+    assertEquals(key(2), inserted.storedUnder());
   }
 
   @Test
   void insertAfterAnUnrelatedDeleteIsNotAKeyChange() {
-    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
+    KeyedFold fold = new KeyedFold(SCHEMA, true, (row, schema) -> row);
     fold.add(event(Operation.INSERT, null, Row.of(1L, "one")));
     fold.add(event(Operation.DELETE, Row.of(1L, null), null));
     fold.add(event(Operation.INSERT, null, Row.of(2L, "two")));
@@ -191,7 +227,7 @@ class KeyedFoldTest {
 
   @Test
   void deleteWithoutKeyIsRefused() {
-    KeyedFold fold = new KeyedFold(SCHEMA, (row, schema) -> row);
+    KeyedFold fold = new KeyedFold(SCHEMA, true, (row, schema) -> row);
     assertThrows(KeyedFold.MissingKeyException.class,
         () -> fold.add(event(Operation.DELETE, Row.of(null, null), null)));
   }

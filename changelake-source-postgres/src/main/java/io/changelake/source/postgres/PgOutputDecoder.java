@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +21,9 @@ import java.util.Set;
  * Decodes the messages of a {@code pgoutput} logical replication stream (protocol version 1, values in
  * binary) into {@link ChangeEvent}s, and marks each transaction's end with a {@link PostgresPosition}.
  *
- * <p>Events are shaped as Debezium shapes them, so both readers fill tables alike: an UPDATE that changes
- * the key becomes a DELETE of the old key and an INSERT at the same LSN; an unchanged TOAST value becomes
+ * <p>An UPDATE that changes the key stays one UPDATE whose before-image holds the old key (the whole old
+ * row under REPLICA IDENTITY FULL; otherwise the key, its other values {@link Row#UNAVAILABLE}), unlike
+ * Debezium, which splits it into a DELETE and an INSERT; an unchanged TOAST value becomes
  * {@link Row#UNAVAILABLE}; only the captured tables' changes are emitted. Transactions committed at or
  * before the position the stream resumes from were emitted before and are skipped.
  *
@@ -212,13 +214,20 @@ final class PgOutputDecoder {
     if (before != null) {
       after = keyFromBefore(r, before, after);
     }
-    if (before != null && !sameKey(r, before, after)) {
-      out.change(event(r, Operation.DELETE, before, null, lsn));
-      out.change(event(r, Operation.INSERT, null, after, lsn));
-    } else {
-      // a key-only old row ('K') says nothing of the other columns: it cannot fill unchanged values
-      out.change(event(r, Operation.UPDATE, old == 'O' ? before : null, after, lsn));
+    // a key-only old row ('K') says nothing of the other columns: it cannot fill unchanged values, and
+    // is sent only for a key change, whose before-image then holds the old key
+    Row oldRow = old == 'O' ? before : before != null && !sameKey(r, before, after) ? keyOnly(r, before) : null;
+    out.change(event(r, Operation.UPDATE, oldRow, after, lsn));
+  }
+
+  /** The old key row with its other values marked not sent ({@link Row#UNAVAILABLE}) rather than null. */
+  private static Row keyOnly(Relation r, Row keyRow) {
+    Object[] values = new Object[keyRow.size()];
+    Arrays.fill(values, Row.UNAVAILABLE);
+    for (int position : r.key()) {
+      values[position] = keyRow.get(position);
     }
+    return Row.of(values);
   }
 
   private void delete(ByteBuffer b, long lsn, Receiver out) throws InterruptedException {

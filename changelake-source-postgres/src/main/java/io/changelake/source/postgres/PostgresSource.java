@@ -5,6 +5,7 @@ import io.changelake.api.model.SourcePosition;
 import io.changelake.api.model.TableId;
 import io.changelake.api.spi.ChangeListener;
 import io.changelake.api.spi.Source;
+import io.changelake.api.spi.SourceAdvice;
 import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceTable;
 import io.changelake.source.debezium.EngineRunner;
@@ -54,6 +55,7 @@ public final class PostgresSource implements Source {
   static final String TOPIC_PREFIX = "changelake";
   static final String HEARTBEAT_TOPIC = "__debezium-heartbeat." + TOPIC_PREFIX;
   static final String NOTIFICATION_TOPIC = "__changelake_notifications";
+  private static final SourceAdvice ADVICE = new PostgresAdvice();
 
   private final PostgresSourceConfig config;
   private final Predicate<TableId> filter;
@@ -66,7 +68,7 @@ public final class PostgresSource implements Source {
   private volatile PgOutputStream pgoutput;
   private int serverMajorVersion;
   /** The column types of the tables when changelake's readers read them; null when Debezium streams. */
-  private Map<TableId, List<PgType>> ownTypes;
+  private volatile Map<TableId, List<PgType>> ownTypes;
   private volatile Thread snapshotThread;
   private volatile SnapshotReader snapshotReader;
   private PostgresPosition acknowledged;
@@ -379,6 +381,21 @@ public final class PostgresSource implements Source {
   /** Whether changelake's own pgoutput reader streams, rather than Debezium. */
   boolean streamsWithOwnReader() {
     return pgoutput != null;
+  }
+
+  /** PostgreSQL's fixes: {@code ALTER TABLE ... REPLICA IDENTITY FULL}. */
+  @Override
+  public SourceAdvice advice() {
+    return ADVICE;
+  }
+
+  /**
+   * True unless {@link #start} chose changelake's pgoutput reader, which sends a key change as one
+   * UPDATE; Debezium sends it as a DELETE and an INSERT.
+   */
+  @Override
+  public boolean splitsKeyChanges() {
+    return ownTypes == null;
   }
 
   @Override
