@@ -216,7 +216,13 @@ final class PgOutputDecoder {
     }
     // a key-only old row ('K') says nothing of the other columns: it cannot fill unchanged values, and
     // is sent only for a key change, whose before-image then holds the old key
-    Row oldRow = old == 'O' ? before : before != null && !sameKey(r, before, after) ? keyOnly(r, before) : null;
+    boolean movesKey = before != null && !sameKey(r, before, after);
+    Row oldRow = old == 'O' ? before : movesKey ? keyOnly(r, before) : null;
+    if (movesKey) {
+      // earlier versions sent a key change as a DELETE and an INSERT at this LSN: the UPDATE takes the
+      // INSERT's position, so a table committed between the two (by such a version) resumes exactly
+      nextSub(lsn);
+    }
     out.change(event(r, Operation.UPDATE, oldRow, after, lsn));
   }
 
@@ -257,10 +263,15 @@ final class PgOutputDecoder {
   }
 
   private ChangeEvent event(Relation r, Operation op, Row before, Row after, long lsn) {
-    sub = lsn == lastLsn ? sub + 1 : 0;
-    lastLsn = lsn;
+    nextSub(lsn);
     return new ChangeEvent(r.table(), op, r.schema(), before, after,
         PostgresPosition.streamed(lastCommit, lsn, sub, xid, commitMicros, floor), commitTime);
+  }
+
+  /** Takes the next position at {@code lsn}: 0 for the first change there, then 1, 2, ... */
+  private void nextSub(long lsn) {
+    sub = lsn == lastLsn ? sub + 1 : 0;
+    lastLsn = lsn;
   }
 
   /** The tuple's row; null (values skipped) when {@code r} is null. */

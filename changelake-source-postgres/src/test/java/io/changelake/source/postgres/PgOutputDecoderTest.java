@@ -101,6 +101,29 @@ class PgOutputDecoderTest {
     assertEquals(List.of(), resumed.all, "PostgreSQL re-sends it; the decoder skips it");
   }
 
+  @Test
+  void aKeyChangeIsOneUpdateAtThePositionOfTheInsertEarlierVersionsSplitItInto() throws Exception {
+    PgOutputDecoder decoder = decoder(1000, 0, 999);
+    Emitted out = new Emitted();
+    decoder.decode(relation(), 1700, out);
+    decoder.decode(message('B', b -> b.putLong(2000).putLong(0).putInt(7)), 1800, out);
+    decoder.decode(message('U', b -> {
+      b.putInt(OID).put((byte) 'K').putShort((short) 2);
+      b.put((byte) 'b').putInt(4).putInt(1);
+      b.put((byte) 'n');
+      b.put((byte) 'N').putShort((short) 2);
+      b.put((byte) 'b').putInt(4).putInt(2);
+      b.put((byte) 'b').putInt(1).put((byte) 'y');
+    }), 1900, out);
+    ChangeEvent update = out.changes.get(0);
+    assertEquals(Operation.UPDATE, update.operation());
+    assertEquals(1, update.before().get(0), "the before-image holds the old key");
+    assertEquals(Row.UNAVAILABLE, update.before().get(1), "a key-only old row says nothing of the other values");
+    assertEquals(2, update.after().get(0));
+    // a version that sent DELETE (sub 0) then INSERT (sub 1) at this LSN may have committed between them
+    assertEquals(1, ((PostgresPosition) update.position()).sub());
+  }
+
   private static ByteBuffer relation() {
     return message('R', b -> {
       b.putInt(OID).put(cstring("public")).put(cstring("t")).put((byte) 'd').putShort((short) 2);
