@@ -227,8 +227,7 @@ class FormatsEndToEndTest {
         "--computed-column", "label=upper(name)", "--computed-column", "added_year=year(added)",
         "--computed-column", "double_price=price * 2", "--computed-column", "name_part=substring(name, 2, 2)",
         "--metadata-column", "table_name", "--metadata-column", "database_name", "--metadata-column", "_op_type"));
-    RunningSync.sourceOptions(pg, db, "computed_slot", "products")
-        .forEach((key, value) -> args.addAll(List.of("--source-conf", key + "=" + value)));
+    args.addAll(RunningSync.asFlags("--source-conf", RunningSync.sourceOptions(pg, db, "computed_slot", "products")));
     try (RunningSync sync = RunningSync.ofCommandLine(args.toArray(String[]::new))) {
       awaitExpected(sync, db, "the snapshot");
       pg.execute(db, "UPDATE products SET price = 500, name = 'gold' WHERE id = 1",

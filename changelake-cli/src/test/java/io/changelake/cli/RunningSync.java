@@ -72,6 +72,13 @@ final class RunningSync implements AutoCloseable {
     return options;
   }
 
+  /** {@code options} as command-line arguments: {@code flag key=value} for each (e.g. {@code --source-conf}). */
+  static List<String> asFlags(String flag, Map<String, String> options) {
+    List<String> args = new java.util.ArrayList<>();
+    options.forEach((key, value) -> args.addAll(List.of(flag, key + "=" + value)));
+    return args;
+  }
+
   static SyncRequest request(Map<String, String> sourceOptions, String warehouse, WriteMode mode, List<String> keys) {
     return request(sourceOptions, warehouse, mode, keys, List.of("iceberg"));
   }

@@ -7,9 +7,6 @@ import io.changelake.api.model.DataType;
 import io.changelake.api.model.TableId;
 import io.changelake.api.spi.TableSink;
 import io.changelake.testkit.PostgresServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,6 +28,9 @@ class TypeMappingEndToEndTest {
 
   private final PostgresServer pg = POSTGRES.server();
 
+  @RegisterExtension
+  final CapturedStderr stderr = new CapturedStderr();
+
   @TempDir
   Path warehouse;
 
@@ -44,12 +44,11 @@ class TypeMappingEndToEndTest {
 
   @Test
   void timeToStringWritesTimesAsTextInEveryFormat() throws Exception {
-    try (RunningSync sync = RunningSync.ofCommandLine("sync-table", "--warehouse", warehouse.toString(),
+    List<String> args = new ArrayList<>(List.of("sync-table", "--warehouse", warehouse.toString(),
         "--database", "lake", "--format", "iceberg,delta,paimon", "--commit-interval", "300ms",
-        "--type-mapping", "time-to-string",
-        "--source-conf", "hostname=" + pg.host(), "--source-conf", "port=" + pg.port(),
-        "--source-conf", "username=" + pg.username(), "--source-conf", "password=" + pg.password(),
-        "--source-conf", "database-name=" + DB, "--source-conf", "table-name=times")) {
+        "--type-mapping", "time-to-string"));
+    args.addAll(RunningSync.asFlags("--source-conf", RunningSync.sourceOptions(pg, DB, "mapping_slot", "times")));
+    try (RunningSync sync = RunningSync.ofCommandLine(args.toArray(String[]::new))) {
       pg.execute(DB, "INSERT INTO times VALUES (3, '00:00:00.000001', '2024-02-29 12:00:00.5')",
           "UPDATE times SET t = '01:02:03' WHERE id = 2");
       Map<String, Map<String, String>> expected = Map.of(
@@ -80,20 +79,10 @@ class TypeMappingEndToEndTest {
     for (String[] commandLine : commandLines) {
       List<String> args = new ArrayList<>(List.of(commandLine));
       String conf = commandLine[0].equals("sync-table") ? "--source-conf" : "--postgres_conf";
-      for (String option : List.of("hostname=" + pg.host(), "port=" + pg.port(), "username=" + pg.username(),
-          "password=" + pg.password(), "database-name=" + DB, "table-name=times", "slot.name=bad_mapping", "publication.name=bad_mapping_pub")) {
-        args.addAll(List.of(conf, option));
-      }
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      PrintStream originalErr = System.err;
-      int code;
-      try {
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        code = Main.execute(args.toArray(String[]::new));
-      } finally {
-        System.setErr(originalErr);
-      }
-      String message = err.toString(StandardCharsets.UTF_8);
+      args.addAll(RunningSync.asFlags(conf, RunningSync.sourceOptions(pg, DB, "bad_mapping", "times")));
+      stderr.reset();
+      int code = Main.execute(args.toArray(String[]::new));
+      String message = stderr.text();
       assertEquals(ExitCode.USAGE, code, message);
       assertTrue(message.contains(expected), message);
     }

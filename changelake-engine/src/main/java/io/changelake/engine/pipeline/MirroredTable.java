@@ -212,13 +212,18 @@ final class MirroredTable {
    * rows by the changes that follow the truncation.
    */
   private void truncate() {
+    dropPending();
+    replaceOnCommit = true;
+  }
+
+  /** Forgets the rows and changes gathered for the next commit. */
+  private void dropPending() {
     if (writer != null) {
       writer.abort();
       writer.close();
       writer = null;
     }
     fold = null;
-    replaceOnCommit = true;
   }
 
   private TableWriter openWriter() {
@@ -409,12 +414,7 @@ final class MirroredTable {
   /** Stops this table; what it had pending is discarded (the source will send it again). */
   void suspend(String reason) {
     suspendedReason = reason;
-    if (writer != null) {
-      writer.abort();
-      writer.close();
-      writer = null;
-    }
-    fold = null;
+    dropPending();
     pendingChanges = 0;
   }
 
