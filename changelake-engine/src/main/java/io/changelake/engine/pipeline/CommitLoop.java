@@ -7,6 +7,9 @@ import io.changelake.api.spi.ChangeListener;
 import io.changelake.api.spi.CommitStateUnknownException;
 import io.changelake.api.spi.SinkException;
 import io.changelake.api.spi.Source;
+import io.changelake.engine.mirror.MirrorCommit;
+import io.changelake.engine.mirror.MirrorException;
+import io.changelake.engine.mirror.TableMirror;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that knows both the source and the tables: takes changes from the source, commits
+ * The command's driver of {@link TableMirror}s, one per source table and format, and the one place that
+ * knows both the source and the tables: it holds the threads and the schedule. Takes changes from the source, commits
  * every touched table once per interval with the source position inside the table commit, and
  * acknowledges that position to the source only after every table committed.
  *
@@ -52,8 +56,10 @@ public final class CommitLoop implements ChangeListener {
 
   private final Source source;
   /** Every lake table, in order; a source table feeds one per format. */
-  private final List<MirroredTable> tables;
-  private final Map<TableId, List<MirroredTable>> bySource;
+  private final List<TableMirror> tables;
+  private final Map<TableId, List<TableMirror>> bySource;
+  /** Each table's format, for reports and messages. */
+  private final Map<TableMirror, String> formats;
   private final Map<TableId, Long> estimatedRows;
   private final PipelineSettings settings;
   private final PipelineListener listener;
@@ -77,13 +83,15 @@ public final class CommitLoop implements ChangeListener {
 
   CommitLoop(
       Source source,
-      Map<TableId, List<MirroredTable>> tables,
+      Map<TableId, List<TableMirror>> tables,
+      Map<TableMirror, String> formats,
       Map<TableId, Long> estimatedRows,
       PipelineSettings settings,
       PipelineListener listener) {
     this.source = source;
     this.bySource = tables;
     this.tables = tables.values().stream().flatMap(List::stream).toList();
+    this.formats = formats;
     this.estimatedRows = estimatedRows;
     this.settings = settings;
     this.listener = listener;
@@ -164,8 +172,8 @@ public final class CommitLoop implements ChangeListener {
   private String nothingLeftToMirror() {
     StringBuilder message = new StringBuilder("Every table of the pipeline is suspended, so nothing is left to"
         + " mirror:");
-    for (MirroredTable table : tables) {
-      message.append(System.lineSeparator()).append("  ").append(table.format()).append(' ').append(table.lakeId())
+    for (TableMirror table : tables) {
+      message.append(System.lineSeparator()).append("  ").append(formats.get(table)).append(' ').append(table.lakeId())
           .append(": ").append(table.suspendedReason());
     }
     return message.append(System.lineSeparator()).append("Fix each cause, then restart the sync: each table resumes"
@@ -216,10 +224,9 @@ public final class CommitLoop implements ChangeListener {
     if (snapshotting && !event.position().inSnapshot()) {
       completeSnapshot(roundEnd);
     }
-    SourcePosition previous = roundEnd;
     roundEnd = event.position();
     boolean taken = false;
-    for (MirroredTable table : bySource.getOrDefault(event.table(), List.of())) {
+    for (TableMirror table : bySource.getOrDefault(event.table(), List.of())) {
       if (inFlight != null && !table.suspended() && table.touchesLake(event)) {
         finishRound();
       }
@@ -227,7 +234,7 @@ public final class CommitLoop implements ChangeListener {
         continue;
       }
       try {
-        accept(table, event, previous);
+        table.accept(event);
         taken = true;
       } catch (CommitStateUnknownException e) {
         throw unknownOutcome(table, e);
@@ -237,16 +244,6 @@ public final class CommitLoop implements ChangeListener {
     }
     if (taken) {
       roundChanges++;
-    }
-  }
-
-  /** Takes an event; when its schema change needs the table's open writer committed first, does that at {@code previous}. */
-  private void accept(MirroredTable table, ChangeEvent event, SourcePosition previous) {
-    try {
-      table.accept(event);
-    } catch (MirroredTable.FlushFirstException e) {
-      table.commitPending(previous);
-      table.accept(event);
     }
   }
 
@@ -267,8 +264,8 @@ public final class CommitLoop implements ChangeListener {
 
   private void reportSnapshotProgress() {
     // one line per source table: every format of it takes the same rows
-    for (List<MirroredTable> formats : bySource.values()) {
-      MirroredTable table = formats.get(0);
+    for (List<TableMirror> formats : bySource.values()) {
+      TableMirror table = formats.get(0);
       if (!table.snapshotComplete()) {
         listener.snapshotProgress(table.lakeId(), table.pendingChanges(), estimatedRows.getOrDefault(table.source(), -1L));
       }
@@ -290,11 +287,11 @@ public final class CommitLoop implements ChangeListener {
     }
     finishRound();
     List<TableCommit> commits = new ArrayList<>();
-    for (MirroredTable table : tables) {
+    for (TableMirror table : tables) {
       if (!table.suspended()) {
-        MirroredTable.Staged staged = table.stage(roundEnd, table.committed() == null);
+        MirrorCommit staged = table.stage(roundEnd, table.committed() == null);
         if (staged != null) {
-          commits.add(new TableCommit(table, staged, table.newestSourceTime()));
+          commits.add(new TableCommit(table, staged));
         }
       }
     }
@@ -336,7 +333,7 @@ public final class CommitLoop implements ChangeListener {
     } catch (ExecutionException e) {
       throw new PipelineException("The lake commit failed: " + e.getCause(), e.getCause());
     }
-    Map<MirroredTable, Long> committedNow = new IdentityHashMap<>();
+    Map<TableMirror, Long> committedNow = new IdentityHashMap<>();
     long committedChanges = 0;
     Instant newest = null;
     for (TableCommit commit : round.commits()) {
@@ -351,8 +348,9 @@ public final class CommitLoop implements ChangeListener {
         commit.table.committed(commit.staged);
         committedNow.put(commit.table, commit.staged.changes());
         committedChanges += commit.staged.changes();
-        if (commit.sourceTime != null && (newest == null || commit.sourceTime.isAfter(newest))) {
-          newest = commit.sourceTime;
+        Instant sourceTime = commit.staged.newestSourceTime();
+        if (sourceTime != null && (newest == null || sourceTime.isAfter(newest))) {
+          newest = sourceTime;
         }
       }
     }
@@ -364,8 +362,8 @@ public final class CommitLoop implements ChangeListener {
     }
     if (!committedNow.isEmpty() || advanced) {
       List<TableReport> reports = new ArrayList<>();
-      for (MirroredTable table : tables) {
-        reports.add(table.report(committedNow.getOrDefault(table, -1L)));
+      for (TableMirror table : tables) {
+        reports.add(report(table, committedNow.getOrDefault(table, -1L)));
       }
       Duration lag = newest == null ? null : Duration.between(newest, Instant.now());
       listener.committed(new CommitReport(Instant.now(), reports, committedNow.size(), committedChanges,
@@ -373,7 +371,15 @@ public final class CommitLoop implements ChangeListener {
     }
   }
 
-  private static PipelineException unknownOutcome(MirroredTable table, CommitStateUnknownException e) {
+  private TableReport report(TableMirror table, long committedNow) {
+    TableState state = table.suspended() ? TableState.SUSPENDED
+        : table.snapshotComplete() ? TableState.STREAMING : TableState.SNAPSHOTTING;
+    return new TableReport(table.source(), table.lakeId(), formats.get(table), state, Math.max(committedNow, 0),
+        table.totalChanges(), table.lastCommit(), table.committed() == null ? null : table.committed().describe(),
+        table.suspendedReason());
+  }
+
+  private static PipelineException unknownOutcome(TableMirror table, CommitStateUnknownException e) {
     return new PipelineException("The commit of " + table.lakeId() + " may or may not have landed: "
         + e.getMessage() + ". Nothing was acknowledged to the source; restart the sync and it resumes"
         + " from what each table holds.", e);
@@ -382,7 +388,7 @@ public final class CommitLoop implements ChangeListener {
   /** The newest position every table holds: the round's end, held back by suspended tables. */
   private SourcePosition acknowledgeable(SourcePosition end) {
     SourcePosition ack = end;
-    for (MirroredTable table : tables) {
+    for (TableMirror table : tables) {
       if (table.suspended()) {
         SourcePosition held = table.committed();
         if (held == null) {
@@ -400,15 +406,15 @@ public final class CommitLoop implements ChangeListener {
    * Stops one table of one format: a change it cannot take, or a failure of its sink (the other
    * formats and tables go on). A failure that is not one of ours keeps its stack trace in the log.
    */
-  private void suspend(MirroredTable table, RuntimeException cause) {
-    boolean expected = cause instanceof MirroredTable.SuspendException || cause instanceof SinkException;
+  private void suspend(TableMirror table, RuntimeException cause) {
+    boolean expected = cause instanceof MirrorException || cause instanceof SinkException;
     String reason = expected ? cause.getMessage()
-        : "the " + table.format() + " sink failed: " + cause + ". Fix the cause, then restart the sync; the"
+        : "the " + formats.get(table) + " sink failed: " + cause + ". Fix the cause, then restart the sync; the"
             + " table resumes from its last commit";
-    LOG.error("Suspended {} table {}: {}", table.format(), table.lakeId(), reason, expected ? null : cause);
+    LOG.error("Suspended {} table {}: {}", formats.get(table), table.lakeId(), reason, expected ? null : cause);
     table.suspend(reason);
-    listener.suspended(table.lakeId(), table.format(), reason);
-    everyTableSuspended = tables.stream().allMatch(MirroredTable::suspended);
+    listener.suspended(table.lakeId(), formats.get(table), reason);
+    everyTableSuspended = tables.stream().allMatch(TableMirror::suspended);
   }
 
   // ChangeListener: called on the source's thread.
@@ -439,16 +445,14 @@ public final class CommitLoop implements ChangeListener {
 
   /** One table's part of a round; the outcome fields are written by the committer, read after the round. */
   private static final class TableCommit {
-    private final MirroredTable table;
-    private final MirroredTable.Staged staged;
-    private final Instant sourceTime;
+    private final TableMirror table;
+    private final MirrorCommit staged;
     private boolean landed;
     private RuntimeException failure;
 
-    private TableCommit(MirroredTable table, MirroredTable.Staged staged, Instant sourceTime) {
+    private TableCommit(TableMirror table, MirrorCommit staged) {
       this.table = table;
       this.staged = staged;
-      this.sourceTime = sourceTime;
     }
   }
 

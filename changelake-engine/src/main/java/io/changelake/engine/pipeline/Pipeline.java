@@ -9,8 +9,11 @@ import io.changelake.api.spi.SourceTable;
 import io.changelake.api.spi.TableSink;
 import io.changelake.api.spi.SinkTable;
 import io.changelake.api.spi.WriteMode;
+import io.changelake.engine.mirror.ChangeLog;
+import io.changelake.engine.mirror.TableMirror;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +82,8 @@ public final class Pipeline {
         ? lakeTables.stream().map(LakeTable::committed).min(Comparator.naturalOrder())
         : Optional.empty();
     resume.ifPresent(p -> LOG.info("Resuming from {}: every table holds the changes up to there", p.describe()));
-    Map<TableId, List<MirroredTable>> mirrored = new LinkedHashMap<>();
+    Map<TableId, List<TableMirror>> mirrored = new LinkedHashMap<>();
+    Map<TableMirror, String> formats = new IdentityHashMap<>();
     Map<TableId, Long> estimates = new LinkedHashMap<>();
     List<TableMapping> mappings = new ArrayList<>();
     for (LakeTable t : lakeTables) {
@@ -87,12 +91,14 @@ public final class Pipeline {
         LOG.info("{} table {} will be replaced by a new initial snapshot: not every table of the pipeline has"
             + " been committed yet", t.format(), t.lake().id());
       }
-      mirrored.computeIfAbsent(t.source().id(), k -> new ArrayList<>()).add(
-          new MirroredTable(t.source().id(), source, t.format(), t.lake(), settings, resuming ? t.committed() : null));
+      TableMirror mirror = new TableMirror(t.source().id(), source, t.lake(), settings.mirror(),
+          resuming ? t.committed() : null);
+      mirrored.computeIfAbsent(t.source().id(), k -> new ArrayList<>()).add(mirror);
+      formats.put(mirror, t.format());
       estimates.put(t.source().id(), t.source().estimatedRows());
       mappings.add(new TableMapping(t.source().id(), t.lake().id(), t.format(), t.lake().schema(), resuming));
     }
-    return new Pipeline(new CommitLoop(source, mirrored, estimates, settings, listener), resume, mappings);
+    return new Pipeline(new CommitLoop(source, mirrored, formats, estimates, settings, listener), resume, mappings);
   }
 
   /** A source table's lake table in one format, and the position it holds. */

@@ -1,5 +1,6 @@
 package io.changelake.engine.pipeline;
 
+import io.changelake.engine.mirror.MirrorSettings;
 import io.changelake.engine.transform.ColumnTransforms;
 import io.changelake.api.spi.WriteMode;
 import java.time.Duration;
@@ -31,5 +32,10 @@ public record PipelineSettings(
     if (maxPendingChanges < 1) {
       throw new IllegalArgumentException("maxPendingChanges must be positive: " + maxPendingChanges);
     }
+  }
+
+  /** How each table's mirror shapes rows. */
+  public MirrorSettings mirror() {
+    return new MirrorSettings(name, primaryKeys, transforms);
   }
 }

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 /**
  * A column that records something about the change rather than the row (Paimon's
  * {@code --metadata_column}). Timestamps are the source's commit time, as
- * {@link io.changelake.engine.pipeline.ChangeLog}'s {@code _change_time} records it.
+ * {@link io.changelake.engine.mirror.ChangeLog}'s {@code _change_time} records it.
  */
 public enum MetadataColumn {
   /**

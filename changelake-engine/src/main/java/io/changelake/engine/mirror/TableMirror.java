@@ -1,4 +1,4 @@
-package io.changelake.engine.pipeline;
+package io.changelake.engine.mirror;
 
 import io.changelake.api.model.ChangeEvent;
 import io.changelake.api.model.Operation;
@@ -28,11 +28,36 @@ import java.util.Objects;
 /**
  * One source table mirrored into one lake table: skips what the lake table already holds, follows
  * schema changes, gathers changes (snapshot rows and append-mode rows stream into an open writer,
- * upsert-mode changes fold by key) and commits them with a source position.
+ * upsert-mode changes fold by key, values an update left out filled from the lake row), shapes rows
+ * by the lake table's columns and the transforms, and commits them with the source position inside
+ * the table commit.
+ *
+ * <p>A mirror knows no threads, no schedule and no other table; a runtime drives it. The commit loop
+ * of the command is one driver; a Kafka Connect sink task or a Flink operator would be another:
+ * <ol>
+ *   <li>open the lake table and create the mirror with the position its last commit holds
+ *       ({@code lake.lastCommit()}, parsed by the source), or null for a table taking an initial snapshot;
+ *   <li>for each change of the table, skip it when {@link #alreadyHolds} (a change re-sent after a
+ *       restart), else {@link #accept} it;
+ *   <li>at a checkpoint (a Connect {@code flush}/{@code preCommit}, a Flink checkpoint barrier), when
+ *       every change up to position P has been accepted, {@link #commit commit(P)}: the lake table
+ *       then holds every change up to P, and P is in its commit. Only after that may the runtime tell
+ *       the source (or Kafka, or the checkpoint) that P is done. A runtime that writes while it
+ *       gathers the next changes uses {@link #stage}, {@link #write} (on any one thread) and
+ *       {@link #committed} instead, one commit at a time, in order;
+ *   <li>a {@link MirrorException} stops this table only: {@link #suspend} it and keep its position
+ *       unacknowledged until a person fixes the cause; any other exception from {@link #write} is the
+ *       sink's, and a {@link io.changelake.api.spi.CommitStateUnknownException} means the runtime
+ *       must acknowledge nothing and restart from what the table holds.
+ * </ol>
+ * After a restart the mirror resumes from the position in the lake table's last commit, so the source
+ * (or the topic) must be replayed from at most that position; re-sent changes are skipped, none is
+ * applied twice.
+ *
+ * <p>Not thread-safe: one thread at a time, except {@link #write}, see there.
  */
-final class MirroredTable {
+public final class TableMirror {
   private final TableId source;
-  private final String format;
   private final SinkTable lake;
   private final List<String> keyOverride;
   private final String pipeline;
@@ -65,21 +90,24 @@ final class MirroredTable {
   private Instant newestSourceTime;
   private long totalChanges;
   private Instant lastCommit;
+  /** The position of the last change taken, where pending rows are committed before a schema change. */
+  private SourcePosition lastTaken;
 
   /**
+   * @param source the source table mirrored
    * @param origin the source the table's changes come from: how it reports key changes, its fix-it texts
-   * @param committed the position the pipeline resumes this table from, or null when the source
+   * @param lake the lake table written; its mode says whether changes fold by key or append as rows
+   * @param committed the position the runtime resumes this table from, or null when the source
    *     starts with an initial snapshot: then rows the lake table already holds are replaced by it
    */
-  MirroredTable(TableId source, Source origin, String format, SinkTable lake, PipelineSettings settings,
+  public TableMirror(TableId source, Source origin, SinkTable lake, MirrorSettings settings,
       SourcePosition committed) {
     this.source = source;
     this.origin = origin;
     this.advice = origin.advice();
-    this.format = format;
     this.lake = lake;
     this.keyOverride = settings.primaryKeys();
-    this.pipeline = settings.name();
+    this.pipeline = settings.pipeline();
     this.transforms = settings.transforms();
     this.committed = committed;
     var last = lake.lastCommit();
@@ -88,45 +116,50 @@ final class MirroredTable {
     this.lastCommit = last.map(CommitMetadata::committedAt).orElse(null);
   }
 
-  TableId source() {
+  public TableId source() {
     return source;
   }
 
-  String format() {
-    return format;
-  }
-
-  TableId lakeId() {
+  public TableId lakeId() {
     return lake.id();
   }
 
-  SourcePosition committed() {
+  /** The position the lake table holds every change up to, or null before its first commit. */
+  public SourcePosition committed() {
     return committed;
   }
 
-  boolean snapshotComplete() {
+  /** Whether the table's initial snapshot is committed. */
+  public boolean snapshotComplete() {
     return snapshotComplete;
   }
 
-  boolean suspended() {
+  public boolean suspended() {
     return suspendedReason != null;
   }
 
   /** Why this table is suspended, or null when it is not. */
-  String suspendedReason() {
+  public String suspendedReason() {
     return suspendedReason;
   }
 
-  long pendingChanges() {
+  /** Changes taken since the last {@link #stage}. */
+  public long pendingChanges() {
     return pendingChanges;
   }
 
-  Instant newestSourceTime() {
-    return newestSourceTime;
+  /** Changes committed since this mirror was created. */
+  public long totalChanges() {
+    return totalChanges;
+  }
+
+  /** When the table was last committed, or null when never. */
+  public Instant lastCommit() {
+    return lastCommit;
   }
 
   /** Whether this event is already in the lake table (so it must be skipped). */
-  boolean alreadyHolds(ChangeEvent event) {
+  public boolean alreadyHolds(ChangeEvent event) {
     if (event.position().inSnapshot()) {
       return snapshotComplete;
     }
@@ -134,15 +167,28 @@ final class MirroredTable {
   }
 
   /**
-   * Takes one change. Problems a person must fix (incompatible schema, missing key) suspend the table
-   * by throwing {@link SuspendException}.
+   * Takes one change of this table that it does not already hold. A schema change while rows of the
+   * old schema are in an open writer commits those first, at the position of the change taken before.
+   *
+   * @throws MirrorException when the table cannot take the change (incompatible schema, missing key,
+   *     failing computed column): suspend it
    */
-  void accept(ChangeEvent event) {
+  public void accept(ChangeEvent event) {
+    try {
+      take(event);
+    } catch (FlushFirstException e) {
+      commit(lastTaken);
+      take(event);
+    }
+    lastTaken = event.position();
+  }
+
+  private void take(ChangeEvent event) {
     if (lake.mode() == WriteMode.APPEND && movesKey(event)) {
       // recorded as a source that splits key changes sends it: the old key deleted, the new one inserted
-      accept(new ChangeEvent(event.table(), Operation.DELETE, event.schema(), sentValues(event.before()), null,
+      take(new ChangeEvent(event.table(), Operation.DELETE, event.schema(), sentValues(event.before()), null,
           event.position(), event.sourceTime()));
-      accept(new ChangeEvent(event.table(), Operation.INSERT, event.schema(), null, event.after(),
+      take(new ChangeEvent(event.table(), Operation.INSERT, event.schema(), null, event.after(),
           event.position(), event.sourceTime()));
       return;
     }
@@ -157,7 +203,7 @@ final class MirroredTable {
       try {
         event = transform.apply(event);
       } catch (ComputedColumnException e) {
-        throw new SuspendException(e.getMessage() + " (table " + source + ", key " + event.keyRow() + "). Fix the"
+        throw new MirrorException(e.getMessage() + " (table " + source + ", key " + event.keyRow() + "). Fix the"
             + " expression or the data, then restart.");
       }
     }
@@ -177,7 +223,7 @@ final class MirroredTable {
       try {
         fold.add(event);
       } catch (KeyedFold.MissingKeyException e) {
-        throw new SuspendException(e.getMessage() + " of " + source + " (" + event.operation() + "). The source"
+        throw new MirrorException(e.getMessage() + " of " + source + " (" + event.operation() + "). The source"
             + " sends no key for this table's updates and deletes. Fix: give the table a primary key, or "
             + advice.sendOldRow(source) + ", then restart.");
       }
@@ -253,7 +299,7 @@ final class MirroredTable {
       try {
         changes = SchemaEvolution.plan(source, lake.schema(), target);
       } catch (io.changelake.api.schema.IncompatibleSchemaChangeException e) {
-        throw new SuspendException(e.getMessage());
+        throw new MirrorException(e.getMessage());
       }
       if (!changes.isEmpty()) {
         if (writer != null) {
@@ -274,9 +320,15 @@ final class MirroredTable {
     return writer != null || (fold != null && !fold.isEmpty()) || replaceOnCommit;
   }
 
-  /** Writes what is pending, if anything, and commits it with {@code position}, on this thread. */
-  void commitPending(SourcePosition position) {
-    Staged staged = stage(position, false);
+  /**
+   * Writes what is pending, if anything, and commits it with {@code position}, on this thread: the
+   * lake table then holds every change up to {@code position}. Call only once every change of the
+   * table up to {@code position} has been taken.
+   *
+   * @throws io.changelake.api.spi.CommitStateUnknownException when the commit may or may not have landed
+   */
+  public void commit(SourcePosition position) {
+    MirrorCommit staged = stage(position, false);
     if (staged != null) {
       write(staged);
       committed(staged);
@@ -290,11 +342,11 @@ final class MirroredTable {
    *
    * @return the staged commit, or null when there is nothing to commit
    */
-  Staged stage(SourcePosition position, boolean always) {
+  public MirrorCommit stage(SourcePosition position, boolean always) {
     if (!hasPending() && !always) {
       return null;
     }
-    Staged staged = new Staged(position, writer, fold, pendingChanges, replaceOnCommit);
+    MirrorCommit staged = new MirrorCommit(position, pendingChanges, newestSourceTime, writer, fold, replaceOnCommit);
     writer = null;
     fold = null;
     pendingChanges = 0;
@@ -308,7 +360,7 @@ final class MirroredTable {
    * none of those change meanwhile (see {@link #touchesLake}) and commits run in the order they were
    * staged.
    */
-  void write(Staged staged) {
+  public void write(MirrorCommit staged) {
     TableWriter out = staged.writer() != null ? staged.writer() : newWriter(staged.overwrite());
     try {
       if (staged.fold() != null) {
@@ -321,7 +373,7 @@ final class MirroredTable {
   }
 
   /** Records that a staged commit landed. */
-  void committed(Staged staged) {
+  public void committed(MirrorCommit staged) {
     committed = staged.position();
     snapshotComplete = true;
     totalChanges += staged.changes();
@@ -332,7 +384,7 @@ final class MirroredTable {
    * Whether taking this event may change the lake table's schema or open a writer, which must not
    * happen while a staged commit of this table is being written.
    */
-  boolean touchesLake(ChangeEvent event) {
+  public boolean touchesLake(ChangeEvent event) {
     return event.schema() != lastSourceSchema
         || (writer == null && (lake.mode() == WriteMode.APPEND || event.operation() == Operation.SNAPSHOT));
   }
@@ -383,7 +435,7 @@ final class MirroredTable {
     for (KeyedFold.Entry entry : entries) {
       Row current = stored.get(entry.storedUnder());
       if (current == null) {
-        throw new SuspendException("An update of " + source + " key " + entry.key()
+        throw new MirrorException("An update of " + source + " key " + entry.key()
             + (entry.storedUnder().equals(entry.key()) ? "" : " (formerly key " + entry.storedUnder() + ")")
             + " left an unchanged value out, but the lake table holds no row for that key to take it"
             + " from. Fix: " + advice.sendUnchangedValues(source) + ", then drop the lake table "
@@ -406,42 +458,20 @@ final class MirroredTable {
     try {
       return bound.recompute(row);
     } catch (ComputedColumnException e) {
-      throw new SuspendException(e.getMessage() + " (table " + source + "). Fix the expression or the data,"
+      throw new MirrorException(e.getMessage() + " (table " + source + "). Fix the expression or the data,"
           + " then restart.");
     }
   }
 
   /** Stops this table; what it had pending is discarded (the source will send it again). */
-  void suspend(String reason) {
+  public void suspend(String reason) {
     suspendedReason = reason;
     dropPending();
     pendingChanges = 0;
   }
 
-  TableReport report(long committedNow) {
-    TableState state = suspended() ? TableState.SUSPENDED
-        : snapshotComplete ? TableState.STREAMING : TableState.SNAPSHOTTING;
-    return new TableReport(source, lake.id(), format, state, Math.max(committedNow, 0), totalChanges, lastCommit,
-        committed == null ? null : committed.describe(), suspendedReason);
-  }
-
-  /**
-   * One commit of a table, taken out of it: the writer rows streamed into (snapshot, append mode), the
-   * fold of upsert-mode changes, or neither (a commit that records a position only).
-   */
-  record Staged(SourcePosition position, TableWriter writer, KeyedFold fold, long changes, boolean overwrite) { }
-
-  /** A problem that stops this table only. */
-  static final class SuspendException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    SuspendException(String message) {
-      super(message);
-    }
-  }
-
   /** The schema changed while rows of the old schema are in an open writer: commit them first. */
-  static final class FlushFirstException extends RuntimeException {
+  private static final class FlushFirstException extends RuntimeException {
     private static final long serialVersionUID = 1L;
   }
 }

@@ -1,4 +1,4 @@
-package io.changelake.engine.pipeline;
+package io.changelake.engine.mirror;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

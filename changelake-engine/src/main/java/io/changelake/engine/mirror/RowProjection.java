@@ -1,4 +1,4 @@
-package io.changelake.engine.pipeline;
+package io.changelake.engine.mirror;
 
 import io.changelake.api.model.DataType;
 import io.changelake.api.model.Row;

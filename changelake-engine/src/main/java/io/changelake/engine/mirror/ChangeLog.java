@@ -1,4 +1,4 @@
-package io.changelake.engine.pipeline;
+package io.changelake.engine.mirror;
 
 import io.changelake.api.model.ChangeEvent;
 import io.changelake.api.model.Column;
