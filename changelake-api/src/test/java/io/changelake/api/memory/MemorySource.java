@@ -26,7 +26,7 @@ public final class MemorySource implements Source {
   private final boolean splitsKeyChanges;
   private final List<SourcePosition> acknowledged = new CopyOnWriteArrayList<>();
   private volatile ChangeListener listener;
-  private Optional<SourcePosition> resumedFrom;
+  private volatile Optional<SourcePosition> resumedFrom;
   private long next = 1;
 
   /** A source of {@code tables} that reports a key change as one UPDATE. */
@@ -50,7 +50,7 @@ public final class MemorySource implements Source {
     this.listener = listener;
   }
 
-  /** Where {@link #start} was asked to resume from; null before it was called. */
+  /** Where {@link #start} was asked to resume from; null before it was called and after {@link #close}. */
   public Optional<SourcePosition> resumedFrom() {
     return resumedFrom;
   }
@@ -132,8 +132,10 @@ public final class MemorySource implements Source {
     return splitsKeyChanges;
   }
 
+  /** Stops emitting; a later {@link #start} plays a restart. */
   @Override
   public void close() {
     listener = null;
+    resumedFrom = null;
   }
 }
