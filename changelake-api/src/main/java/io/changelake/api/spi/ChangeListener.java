@@ -2,6 +2,7 @@ package io.changelake.api.spi;
 
 import io.changelake.api.model.ChangeEvent;
 import io.changelake.api.model.SourcePosition;
+import io.changelake.api.model.TableId;
 
 /** Receives what a started {@link Source} emits. Called from one thread at a time, in order. */
 public interface ChangeListener {
@@ -14,6 +15,15 @@ public interface ChangeListener {
    * been none for the captured tables (e.g. a heartbeat, the end of the initial snapshot).
    */
   void onProgress(SourcePosition position) throws InterruptedException;
+
+  /**
+   * Every row of {@code table}'s copy was emitted (see {@link Source#start(java.util.Optional, java.util.Set,
+   * ChangeListener)}): the copy holds exactly the table's changes up to and including {@code position}, a
+   * position of the stream. Only sources started with copies call it; the default refuses.
+   */
+  default void onTableCopied(TableId table, SourcePosition position) throws InterruptedException {
+    throw new UnsupportedOperationException("This listener does not take tables copied alone");
+  }
 
   /** The source stopped because of {@code error}; nothing more will be emitted. */
   void onFailure(Throwable error);

@@ -1,8 +1,10 @@
 package io.changelake.api.spi;
 
 import io.changelake.api.model.SourcePosition;
+import io.changelake.api.model.TableId;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A database (or other change stream) that emits {@link io.changelake.api.model.ChangeEvent}s.
@@ -30,6 +32,35 @@ public interface Source extends AutoCloseable {
    * that are reported through {@link ChangeListener#onFailure}.
    */
   void start(Optional<SourcePosition> resumeFrom, ChangeListener listener);
+
+  /**
+   * Whether this source can copy some tables alone while it streams the others ({@link #start(Optional,
+   * Set, ChangeListener)} with copies). Read after {@link #discover()}. False by default: a table added to
+   * the pipeline then takes a new initial snapshot of every table.
+   */
+  default boolean copiesTablesAlone() {
+    return false;
+  }
+
+  /**
+   * Like {@link #start(Optional, ChangeListener)}, continuing after {@code resumeFrom}, but copies the
+   * tables in {@code copies} alone (e.g. a table added to a running pipeline) while it streams every
+   * table. A copied table's rows come as {@link io.changelake.api.model.Operation#SNAPSHOT} events (with
+   * positions {@linkplain SourcePosition#inSnapshot() inside a snapshot}, not ordered with the stream's);
+   * once the last of them was emitted, {@link ChangeListener#onTableCopied} gives the stream position the
+   * copy is consistent with. The copied table's streamed changes at or before that position are not
+   * emitted (they are in the copy); those after it are, possibly before the copy ends, and must be applied
+   * after the copied rows. With no copies this is {@link #start(Optional, ChangeListener)}.
+   *
+   * @throws UnsupportedOperationException when copies are asked of a source that does not
+   *     {@linkplain #copiesTablesAlone() copy tables alone}
+   */
+  default void start(Optional<SourcePosition> resumeFrom, Set<TableId> copies, ChangeListener listener) {
+    if (!copies.isEmpty()) {
+      throw new UnsupportedOperationException(getClass().getSimpleName() + " does not copy tables alone");
+    }
+    start(resumeFrom, listener);
+  }
 
   /**
    * Tells the source that every change up to and including {@code position} is durably committed

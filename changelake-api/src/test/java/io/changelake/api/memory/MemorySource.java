@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -24,6 +25,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class MemorySource implements Source {
   private final List<SourceTable> tables;
   private final boolean splitsKeyChanges;
+  private final boolean copiesTablesAlone;
+  private volatile Set<TableId> copies = Set.of();
   private final List<SourcePosition> acknowledged = new CopyOnWriteArrayList<>();
   private volatile ChangeListener listener;
   private volatile Optional<SourcePosition> resumedFrom;
@@ -35,8 +38,14 @@ public final class MemorySource implements Source {
   }
 
   public MemorySource(List<SourceTable> tables, boolean splitsKeyChanges) {
+    this(tables, splitsKeyChanges, false);
+  }
+
+  /** @param copiesTablesAlone whether the source may be started with tables to copy alone */
+  public MemorySource(List<SourceTable> tables, boolean splitsKeyChanges, boolean copiesTablesAlone) {
     this.tables = List.copyOf(tables);
     this.splitsKeyChanges = splitsKeyChanges;
+    this.copiesTablesAlone = copiesTablesAlone;
   }
 
   @Override
@@ -46,8 +55,33 @@ public final class MemorySource implements Source {
 
   @Override
   public void start(Optional<SourcePosition> resumeFrom, ChangeListener listener) {
-    this.resumedFrom = resumeFrom;
+    start(resumeFrom, Set.of(), listener);
+  }
+
+  @Override
+  public boolean copiesTablesAlone() {
+    return copiesTablesAlone;
+  }
+
+  /** Records the tables to copy; the test emits their rows as SNAPSHOT changes, then {@link #copied}. */
+  @Override
+  public void start(Optional<SourcePosition> resumeFrom, Set<TableId> copies, ChangeListener listener) {
+    if (!copies.isEmpty() && !copiesTablesAlone) {
+      throw new UnsupportedOperationException("This memory source does not copy tables alone");
+    }
+    this.copies = Set.copyOf(copies);
     this.listener = listener;
+    this.resumedFrom = resumeFrom;
+  }
+
+  /** The tables {@link #start} was asked to copy alone. */
+  public Set<TableId> copies() {
+    return copies;
+  }
+
+  /** Says that every row of {@code table}'s copy was emitted, the copy being consistent with {@code position}. */
+  public void copied(TableId table, SourcePosition position) throws InterruptedException {
+    started().onTableCopied(table, position);
   }
 
   /** Where {@link #start} was asked to resume from; null before it was called and after {@link #close}. */

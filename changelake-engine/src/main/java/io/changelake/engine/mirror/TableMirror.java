@@ -92,6 +92,10 @@ public final class TableMirror {
   private Instant lastCommit;
   /** The position of the last change taken, where pending rows are committed before a schema change. */
   private SourcePosition lastTaken;
+  /** The table was truncated after the point its copy is consistent with: the copy's further rows are void. */
+  private boolean copyVoid;
+  /** The open writer holds snapshot rows. */
+  private boolean snapshotRowsPending;
 
   /**
    * @param source the source table mirrored
@@ -177,6 +181,10 @@ public final class TableMirror {
     try {
       take(event);
     } catch (FlushFirstException e) {
+      if (snapshotRowsPending && !event.position().inSnapshot()) {
+        throw new MirrorException("The columns of " + source + " changed while the table was being copied. Restart"
+            + " the sync: it copies the table again, with its new columns.");
+      }
       commit(lastTaken);
       take(event);
     }
@@ -207,9 +215,13 @@ public final class TableMirror {
             + " expression or the data, then restart.");
       }
     }
+    if (copyVoid && event.operation() == Operation.SNAPSHOT) {
+      return;
+    }
     followSchema(event.schema());
     newestSourceTime = event.sourceTime();
     pendingChanges++;
+    snapshotRowsPending |= event.operation() == Operation.SNAPSHOT;
     if (lake.mode() == WriteMode.APPEND) {
       openWriter().insert(lastProjection.apply(ChangeLog.rowFor(event)));
     } else if (event.operation() == Operation.SNAPSHOT) {
@@ -260,6 +272,7 @@ public final class TableMirror {
   private void truncate() {
     dropPending();
     replaceOnCommit = true;
+    copyVoid = !snapshotComplete;
   }
 
   /** Forgets the rows and changes gathered for the next commit. */
@@ -270,6 +283,7 @@ public final class TableMirror {
       writer = null;
     }
     fold = null;
+    snapshotRowsPending = false;
   }
 
   private TableWriter openWriter() {
@@ -336,6 +350,28 @@ public final class TableMirror {
   }
 
   /**
+   * Commits the rows of the table's copy (its SNAPSHOT changes) at {@code position}, the stream position
+   * the copy is consistent with ({@link io.changelake.api.spi.ChangeListener#onTableCopied}), on this
+   * thread. The streamed changes taken meanwhile, all after {@code position}, stay pending for the next
+   * commit; until this call the driver must not {@link #stage} the table, nor acknowledge a position at or
+   * after the first of those changes.
+   *
+   * @throws io.changelake.api.spi.CommitStateUnknownException when the commit may or may not have landed
+   */
+  public void copied(SourcePosition position) {
+    long streamed = fold == null ? 0 : fold.changes();
+    MirrorCommit copy = new MirrorCommit(position, pendingChanges - streamed, newestSourceTime, writer, null,
+        replaceOnCommit);
+    writer = null;
+    replaceOnCommit = false;
+    copyVoid = false;
+    snapshotRowsPending = false;
+    pendingChanges = streamed;
+    write(copy);
+    committed(copy);
+  }
+
+  /**
    * Takes what is pending out of the table, to be committed with {@code position} by {@link #write}
    * while the table gathers the next changes. A table with nothing pending is staged only when {@code
    * always} (to record its first position).
@@ -351,6 +387,7 @@ public final class TableMirror {
     fold = null;
     pendingChanges = 0;
     replaceOnCommit = false;
+    snapshotRowsPending = false;
     return staged;
   }
 

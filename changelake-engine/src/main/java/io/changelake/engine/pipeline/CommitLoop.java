@@ -13,10 +13,13 @@ import io.changelake.engine.mirror.TableMirror;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * round in flight and the round gathering hold at most {@link PipelineSettings#maxPendingChanges()}
  * changes together.
  *
+ * <p>Tables the source copies alone (a table added to a running pipeline) take their copied rows while the
+ * others stream, and the streamed changes after the copy's position meanwhile; they take part in no round
+ * until {@link #onTableCopied} commits the copy, and the acknowledged position stays before the first
+ * streamed change such a table holds uncommitted.
+ *
  * <p>On restart each table skips what it already holds, so no table ever goes back in time. A
  * table that cannot go on is suspended; the others continue, and the acknowledged position stays
  * at what the suspended table holds, so the source keeps its changes until it is fixed. Once every
@@ -61,6 +69,15 @@ public final class CommitLoop implements ChangeListener {
   /** Each table's format, for reports and messages. */
   private final Map<TableMirror, String> formats;
   private final Map<TableId, Long> estimatedRows;
+  /** The tables asked of the source to copy alone, for {@link Source#start(Optional, Set, ChangeListener)}. */
+  private final Set<TableId> copies;
+  /** The source tables being copied alone, until their copy is committed. */
+  private final Set<TableId> copying;
+  /**
+   * For each table being copied that took streamed changes: the round end before the first of them (null
+   * when there was none), which the acknowledgement must not pass while they are uncommitted.
+   */
+  private final Map<TableId, SourcePosition> holds = new HashMap<>();
   private final PipelineSettings settings;
   private final PipelineListener listener;
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
@@ -85,6 +102,7 @@ public final class CommitLoop implements ChangeListener {
       Source source,
       Map<TableId, List<TableMirror>> tables,
       Map<TableMirror, String> formats,
+      Set<TableId> copies,
       Map<TableId, Long> estimatedRows,
       PipelineSettings settings,
       PipelineListener listener) {
@@ -95,7 +113,9 @@ public final class CommitLoop implements ChangeListener {
     this.estimatedRows = estimatedRows;
     this.settings = settings;
     this.listener = listener;
-    this.snapshotting = this.tables.stream().anyMatch(t -> !t.snapshotComplete());
+    this.copies = Set.copyOf(copies);
+    this.copying = new HashSet<>(copies);
+    this.snapshotting = this.tables.stream().anyMatch(t -> !t.snapshotComplete() && !copies.contains(t.source()));
   }
 
   /**
@@ -105,7 +125,7 @@ public final class CommitLoop implements ChangeListener {
    * @throws PipelineException when the source fails or a commit's outcome is unknown
    */
   void run(Optional<SourcePosition> resumeFrom) {
-    source.start(resumeFrom, this);
+    source.start(resumeFrom, copies, this);
     long interval = settings.commitInterval().toNanos();
     long deadline = System.nanoTime() + interval;
     try {
@@ -211,6 +231,10 @@ public final class CommitLoop implements ChangeListener {
   }
 
   private void handle(Object item) throws InterruptedException {
+    if (item instanceof Copied copied) {
+      commitCopy(copied.table(), copied.position());
+      return;
+    }
     if (item instanceof SourcePosition position) {
       if (snapshotting) {
         completeSnapshot(position);
@@ -224,7 +248,12 @@ public final class CommitLoop implements ChangeListener {
     if (snapshotting && !event.position().inSnapshot()) {
       completeSnapshot(roundEnd);
     }
-    roundEnd = event.position();
+    // a copied row's position lies in the copy, not in the stream the rounds end in
+    boolean copiedRow = event.position().inSnapshot() && copying.contains(event.table());
+    SourcePosition previous = roundEnd;
+    if (!copiedRow) {
+      roundEnd = event.position();
+    }
     boolean taken = false;
     for (TableMirror table : bySource.getOrDefault(event.table(), List.of())) {
       if (inFlight != null && !table.suspended() && table.touchesLake(event)) {
@@ -242,9 +271,36 @@ public final class CommitLoop implements ChangeListener {
         suspend(table, e);
       }
     }
-    if (taken) {
+    if (taken && !copiedRow) {
       roundChanges++;
+      if (copying.contains(event.table()) && !holds.containsKey(event.table())) {
+        holds.put(event.table(), previous);
+      }
     }
+  }
+
+  /**
+   * Commits the copy of {@code table} at {@code position} in each of its formats, once the round in flight
+   * landed; from then on the table takes part in the rounds.
+   */
+  private void commitCopy(TableId table, SourcePosition position) throws InterruptedException {
+    finishRound();
+    for (TableMirror mirror : bySource.getOrDefault(table, List.of())) {
+      if (mirror.suspended()) {
+        continue;
+      }
+      try {
+        mirror.copied(position);
+        LOG.info("Copied {} alone into {} table {} at {}", table, formats.get(mirror), mirror.lakeId(),
+            position.describe());
+      } catch (CommitStateUnknownException e) {
+        throw unknownOutcome(mirror, e);
+      } catch (RuntimeException e) {
+        suspend(mirror, e);
+      }
+    }
+    copying.remove(table);
+    holds.remove(table);
   }
 
   /**
@@ -286,9 +342,12 @@ public final class CommitLoop implements ChangeListener {
       return;
     }
     finishRound();
+    if (!copying.isEmpty()) {
+      reportSnapshotProgress();
+    }
     List<TableCommit> commits = new ArrayList<>();
     for (TableMirror table : tables) {
-      if (!table.suspended()) {
+      if (!table.suspended() && !copying.contains(table.source())) {
         MirrorCommit staged = table.stage(roundEnd, table.committed() == null);
         if (staged != null) {
           commits.add(new TableCommit(table, staged));
@@ -385,18 +444,25 @@ public final class CommitLoop implements ChangeListener {
         + " from what each table holds.", e);
   }
 
-  /** The newest position every table holds: the round's end, held back by suspended tables. */
+  /**
+   * The newest position every table holds: the round's end, held back by suspended tables and by tables
+   * being copied with streamed changes uncommitted. A table that holds no position yet holds nothing back:
+   * a restart copies it again.
+   */
   private SourcePosition acknowledgeable(SourcePosition end) {
-    SourcePosition ack = end;
+    List<SourcePosition> held = new ArrayList<>(holds.values());
     for (TableMirror table : tables) {
-      if (table.suspended()) {
-        SourcePosition held = table.committed();
-        if (held == null) {
-          return null;
-        }
-        if (held.compareTo(ack) < 0) {
-          ack = held;
-        }
+      if (table.suspended() && table.committed() != null) {
+        held.add(table.committed());
+      }
+    }
+    SourcePosition ack = end;
+    for (SourcePosition position : held) {
+      if (position == null) {
+        return null;
+      }
+      if (position.compareTo(ack) < 0) {
+        ack = position;
       }
     }
     return ack;
@@ -430,6 +496,11 @@ public final class CommitLoop implements ChangeListener {
   }
 
   @Override
+  public void onTableCopied(TableId table, SourcePosition position) throws InterruptedException {
+    enqueue(new Copied(table, position));
+  }
+
+  @Override
   public void onFailure(Throwable error) {
     if (!queue.offer(error)) {
       queue.clear();
@@ -455,6 +526,9 @@ public final class CommitLoop implements ChangeListener {
       this.staged = staged;
     }
   }
+
+  /** The source emitted every row of {@code table}'s copy, consistent with the stream at {@code position}. */
+  private record Copied(TableId table, SourcePosition position) { }
 
   /** A round handed to the committer: its end position, its source changes, its tables, and when they are written. */
   private record Round(SourcePosition end, long changes, List<TableCommit> commits, Future<?> written) {

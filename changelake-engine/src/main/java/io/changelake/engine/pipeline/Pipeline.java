@@ -15,9 +15,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,31 +76,44 @@ public final class Pipeline {
         lakeTables.add(new LakeTable(table, sink.format(), lake, position));
       }
     }
-    // Resume only when every table holds a position; otherwise the source starts over with an
-    // initial snapshot, which replaces what any table already holds (a table left at an older
-    // snapshot would miss the changes between the two).
-    boolean resuming = lakeTables.stream().allMatch(t -> t.committed() != null);
+    // Resume when every table holds a position. When only some do (a table added to the pipeline, or a
+    // format), a source that copies tables alone copies the others while it streams; otherwise the source
+    // starts over with an initial snapshot, which replaces what any table already holds (a table left at
+    // an older snapshot would miss the changes between the two).
+    Set<TableId> unheld = new LinkedHashSet<>();
+    lakeTables.stream().filter(t -> t.committed() == null).forEach(t -> unheld.add(t.source().id()));
+    boolean copyAlone = !unheld.isEmpty() && unheld.size() < discovered.size()
+        && settings.mode() == WriteMode.UPSERT && source.copiesTablesAlone();
+    boolean resuming = unheld.isEmpty() || copyAlone;
+    Set<TableId> copies = copyAlone ? unheld : Set.of();
     Optional<SourcePosition> resume = resuming
-        ? lakeTables.stream().map(LakeTable::committed).min(Comparator.naturalOrder())
+        ? lakeTables.stream().filter(t -> !copies.contains(t.source().id())).map(LakeTable::committed)
+            .min(Comparator.naturalOrder())
         : Optional.empty();
     resume.ifPresent(p -> LOG.info("Resuming from {}: every table holds the changes up to there", p.describe()));
+    if (!copies.isEmpty()) {
+      LOG.info("Copying {} alone while the other tables stream: not every lake table of {} holds a commit yet",
+          copies, copies.size() == 1 ? "it" : "them");
+    }
     Map<TableId, List<TableMirror>> mirrored = new LinkedHashMap<>();
     Map<TableMirror, String> formats = new IdentityHashMap<>();
     Map<TableId, Long> estimates = new LinkedHashMap<>();
     List<TableMapping> mappings = new ArrayList<>();
     for (LakeTable t : lakeTables) {
+      boolean copied = copies.contains(t.source().id());
       if (!resuming && t.committed() != null) {
         LOG.info("{} table {} will be replaced by a new initial snapshot: not every table of the pipeline has"
             + " been committed yet", t.format(), t.lake().id());
       }
       TableMirror mirror = new TableMirror(t.source().id(), source, t.lake(), settings.mirror(),
-          resuming ? t.committed() : null);
+          resuming && !copied ? t.committed() : null);
       mirrored.computeIfAbsent(t.source().id(), k -> new ArrayList<>()).add(mirror);
       formats.put(mirror, t.format());
       estimates.put(t.source().id(), t.source().estimatedRows());
-      mappings.add(new TableMapping(t.source().id(), t.lake().id(), t.format(), t.lake().schema(), resuming));
+      mappings.add(new TableMapping(t.source().id(), t.lake().id(), t.format(), t.lake().schema(),
+          resuming && !copied));
     }
-    return new Pipeline(new CommitLoop(source, mirrored, formats, estimates, settings, listener), resume, mappings);
+    return new Pipeline(new CommitLoop(source, mirrored, formats, copies, estimates, settings, listener), resume, mappings);
   }
 
   /** A source table's lake table in one format, and the position it holds. */

@@ -404,4 +404,55 @@ class TableMirrorTest {
 
     assertEquals(List.of(Row.of(1L, "one", 1), Row.of(2L, "two", 2)), rows());
   }
+
+  @Test
+  void aCopyCommitsItsRowsAtItsPositionAndTheChangesStreamedMeanwhileAfterThem() {
+    TableMirror mirror = upsert();
+    feed(mirror, change(Operation.SNAPSHOT, null, Row.of(1L, "copied", 1)));
+    ChangeEvent update = source.change(TABLE, Operation.UPDATE, SCHEMA, null, Row.of(2L, "streamed", 20));
+    ChangeEvent delete = source.change(TABLE, Operation.DELETE, SCHEMA, Row.of(1L, null, null), null);
+    feed(mirror, update, delete); // streamed after the copy's position, before the copy ended
+    feed(mirror, change(Operation.SNAPSHOT, null, Row.of(2L, "copied", 2)));
+
+    mirror.copied(MemoryPosition.at(3));
+
+    assertEquals(List.of(Row.of(1L, "copied", 1), Row.of(2L, "copied", 2)), rows(), "the copy alone");
+    assertEquals("3", committedPosition());
+    assertTrue(mirror.snapshotComplete());
+    assertEquals(2, mirror.pendingChanges(), "the streamed changes wait for the next commit");
+    mirror.commit(delete.position());
+    assertEquals(List.of(Row.of(2L, "streamed", 20)), rows());
+    assertEquals(delete.position().serialize(), committedPosition());
+  }
+
+  @Test
+  void aTruncationStreamedDuringACopyVoidsTheCopysRows() {
+    TableMirror mirror = upsert();
+    mirror.commit(feed(mirror, snapshotOf(2).toArray(ChangeEvent[]::new)));
+    TableMirror recopy = new TableMirror(TABLE, source, lake(), PLAIN, null);
+    feed(recopy, change(Operation.SNAPSHOT, null, Row.of(1L, "copied", 1)));
+    feed(recopy, change(Operation.TRUNCATE, null, null), change(Operation.INSERT, null, Row.of(9L, "after", 9)));
+    feed(recopy, change(Operation.SNAPSHOT, null, Row.of(2L, "copied, void", 2)));
+
+    recopy.copied(MemoryPosition.at(1));
+    assertEquals(List.of(), rows(), "emptied at the copy's position");
+    recopy.commit(MemoryPosition.at(100));
+
+    assertEquals(List.of(Row.of(9L, "after", 9)), rows());
+  }
+
+  @Test
+  void aSchemaChangeStreamedDuringACopyStopsTheTable() {
+    TableMirror mirror = upsert();
+    feed(mirror, change(Operation.SNAPSHOT, null, Row.of(1L, "copied", 1)));
+    TableSchema wider = new TableSchema(List.of(Column.of("id", DataType.LONG, false),
+        Column.of("name", DataType.STRING, true), Column.of("qty", DataType.INT, true),
+        Column.of("color", DataType.STRING, true)), List.of("id"));
+
+    MirrorException e = assertThrows(MirrorException.class,
+        () -> mirror.accept(source.change(TABLE, Operation.INSERT, wider, null, Row.of(2L, "b", 2, "red"))));
+
+    assertTrue(e.getMessage().contains("copies the table again"), e.getMessage());
+    assertTrue(lake().lastCommit().isEmpty(), "nothing committed");
+  }
 }

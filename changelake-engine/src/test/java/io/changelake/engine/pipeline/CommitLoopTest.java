@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -40,11 +42,17 @@ class CommitLoopTest {
 
   /** Runs a pipeline over the memory source and sink on its own thread. */
   private final class Running implements AutoCloseable {
+    private final MemorySource source;
     private final Pipeline pipeline;
     private final Thread thread;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     Running() {
+      this(CommitLoopTest.this.source);
+    }
+
+    Running(MemorySource source) {
+      this.source = source;
       PipelineSettings settings = new PipelineSettings("test", WriteMode.UPSERT, List.of(), Duration.ofMillis(20),
           1000, ColumnTransforms.NONE);
       pipeline = Pipeline.prepare(source, List.of(sink), settings, id -> id, new PipelineListener() {
@@ -90,6 +98,10 @@ class CommitLoopTest {
   }
 
   private void awaitAcknowledged(SourcePosition position) {
+    awaitAcknowledged(source, position);
+  }
+
+  private static void awaitAcknowledged(MemorySource source, SourcePosition position) {
     await(() -> source.acknowledged().stream().anyMatch(p -> p.compareTo(position) >= 0), position + " acknowledged");
   }
 
@@ -166,5 +178,46 @@ class CommitLoopTest {
       awaitAcknowledged(source.progress());
     }
     assertEquals(List.of(Row.of(1L, "a"), Row.of(2L, "b2")), rows(ORDERS));
+  }
+
+  @Test
+  void aTableAddedLaterIsCopiedAloneWhileTheOthersStream() throws Exception {
+    MemorySource ordersOnly = new MemorySource(List.of(new SourceTable(ORDERS, SCHEMA, 2)));
+    SourcePosition end;
+    try (Running running = new Running(ordersOnly)) {
+      ordersOnly.emit(ORDERS, Operation.SNAPSHOT, null, Row.of(1L, "a"));
+      awaitAcknowledged(ordersOnly, ordersOnly.progress());
+      end = ordersOnly.emit(ORDERS, Operation.INSERT, null, Row.of(2L, "b")).position();
+      awaitAcknowledged(ordersOnly, end);
+    }
+    int ordersCommits = sink.table(ORDERS).commits().size();
+
+    MemorySource widened = new MemorySource(List.of(new SourceTable(ORDERS, SCHEMA, 2),
+        new SourceTable(ITEMS, SCHEMA, 2)), false, true);
+    widened.rewindTo(((MemoryPosition) end).offset() + 1);
+    try (Running running = new Running(widened)) {
+      assertEquals(Set.of(ITEMS), widened.copies());
+      assertEquals(Optional.of(end), widened.resumedFrom());
+      widened.emit(ITEMS, Operation.SNAPSHOT, null, Row.of(1L, "copied"));
+      SourcePosition copyPoint = widened.progress();
+      SourcePosition streamed = widened.emit(ITEMS, Operation.UPDATE, null, Row.of(7L, "after the copy point"))
+          .position();
+      SourcePosition orders = widened.emit(ORDERS, Operation.INSERT, null, Row.of(3L, "c")).position();
+      await(() -> rows(ORDERS).size() == 3, "orders streamed during the copy");
+      awaitAcknowledged(widened, copyPoint);
+      assertTrue(widened.acknowledged().stream().allMatch(p -> p.compareTo(streamed) < 0),
+          "nothing at or after the copied table's uncommitted change is acknowledged: " + widened.acknowledged());
+      assertTrue(sink.table(ITEMS).lastCommit().isEmpty(), "the copy is not committed before it ends");
+      widened.emit(ITEMS, Operation.SNAPSHOT, null, Row.of(2L, "copied"));
+
+      widened.copied(ITEMS, copyPoint);
+
+      awaitAcknowledged(widened, orders);
+      assertEquals(List.of(Row.of(1L, "copied"), Row.of(2L, "copied"), Row.of(7L, "after the copy point")),
+          rows(ITEMS));
+    }
+    assertEquals(List.of(Row.of(1L, "a"), Row.of(2L, "b"), Row.of(3L, "c")), rows(ORDERS));
+    assertEquals(ordersCommits + 1, sink.table(ORDERS).commits().size(), "orders was not copied again");
+    assertTrue(sink.table(ORDERS).snapshots().stream().noneMatch(s -> s.operation().equals("overwrite")));
   }
 }
