@@ -24,10 +24,24 @@ final class ExportedSnapshot implements AutoCloseable {
 
   /** Creates slot {@code slotName} (pgoutput), which must not exist, and keeps its snapshot open. */
   static ExportedSnapshot create(PostgresCatalog catalog, String slotName) throws SQLException {
+    return create(catalog, slotName, false);
+  }
+
+  /**
+   * Creates temporary slot {@code slotName} (pgoutput), which must not exist, for its snapshot alone: the
+   * server drops the slot when this is closed or the process dies.
+   */
+  static ExportedSnapshot createTemporary(PostgresCatalog catalog, String slotName) throws SQLException {
+    return create(catalog, slotName, true);
+  }
+
+  private static ExportedSnapshot create(PostgresCatalog catalog, String slotName, boolean temporary)
+      throws SQLException {
     Connection connection = catalog.connectForReplication();
     try {
-      ReplicationSlotInfo slot = connection.unwrap(PGConnection.class).getReplicationAPI()
-          .createReplicationSlot().logical().withSlotName(slotName).withOutputPlugin("pgoutput").make();
+      var builder = connection.unwrap(PGConnection.class).getReplicationAPI()
+          .createReplicationSlot().logical().withSlotName(slotName).withOutputPlugin("pgoutput");
+      ReplicationSlotInfo slot = (temporary ? builder.withTemporaryOption() : builder).make();
       if (slot.getSnapshotName() == null) {
         throw new SQLException("PostgreSQL created slot '" + slotName + "' without exporting a snapshot");
       }
@@ -48,7 +62,7 @@ final class ExportedSnapshot implements AutoCloseable {
     return consistentLsn;
   }
 
-  /** Releases the snapshot; the slot stays. */
+  /** Releases the snapshot; the slot stays unless it is temporary. */
   @Override
   public void close() throws SQLException {
     connection.close();

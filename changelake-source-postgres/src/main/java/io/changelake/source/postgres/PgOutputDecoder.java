@@ -40,6 +40,12 @@ final class PgOutputDecoder {
 
     /** Every change up to {@code position} was handed over. */
     void progress(PostgresPosition position) throws InterruptedException;
+
+    /**
+     * The stream passed the copy point ({@link #copyAt}): every transaction committed before it was handed
+     * over and none after; {@code position} (already passed to {@link #progress}) lies between the two.
+     */
+    default void copyPointPassed(PostgresPosition position) throws InterruptedException { }
   }
 
   /** Gives the table schema and column types of a relation as the stream describes it (columns in tuple order). */
@@ -70,6 +76,12 @@ final class PgOutputDecoder {
   private long emittedUpTo;
   private boolean inTransaction;
   private boolean skipping;
+  /** Tables copied alone as of {@link #copyPoint}: their changes committed before it are in the copy. */
+  private Set<TableId> copied = Set.of();
+  private long copyPoint;
+  private boolean copyPointPassed = true;
+  /** The open transaction commits before the copy point: the copied tables' changes in it are dropped. */
+  private boolean beforeCopyPoint;
   private long xid;
   private long commitMicros;
   private Instant commitTime;
@@ -96,12 +108,23 @@ final class PgOutputDecoder {
     this.emittedUpTo = skipUpTo;
   }
 
+  /**
+   * Drops the changes of {@code tables} in transactions committed before {@code point}, the consistent point
+   * of the snapshot they are copied in, and tells the receiver where the stream passes that point. Call
+   * before decoding.
+   */
+  void copyAt(Set<TableId> tables, long point) {
+    copied = Set.copyOf(tables);
+    copyPoint = point;
+    copyPointPassed = false;
+  }
+
   /** Decodes one message that the stream delivered at {@code lsn}. */
   void decode(ByteBuffer message, long lsn, Receiver out) throws InterruptedException {
     ByteBuffer b = message.slice();
     byte type = b.get();
     switch (type) {
-      case 'B' -> begin(b);
+      case 'B' -> begin(b, out);
       case 'C' -> commit(b, out);
       case 'R' -> relation(b);
       case 'I' -> insert(b, lsn, out);
@@ -128,13 +151,37 @@ final class PgOutputDecoder {
     return PostgresPosition.streamIdle(lastCommit, ++idleSub, before, floor);
   }
 
-  private void begin(ByteBuffer b) {
+  /** Hands {@link #idle}'s position, if any, to {@code out}, and says when it passes the copy point. */
+  void idle(long lsn, Receiver out) throws InterruptedException {
+    PostgresPosition idle = idle(lsn);
+    if (idle == null) {
+      return;
+    }
+    out.progress(idle);
+    if (!copyPointPassed && Long.compareUnsigned(idle.commitLsn(), copyPoint - 1) >= 0) {
+      copyPointPassed = true;
+      out.copyPointPassed(idle);
+    }
+  }
+
+  private void begin(ByteBuffer b, Receiver out) throws InterruptedException {
     long finalLsn = b.getLong();
     commitMicros = PG_EPOCH_MICROS + b.getLong();
     xid = Integer.toUnsignedLong(b.getInt());
     commitTime = Instant.EPOCH.plusNanos(commitMicros * 1000);
     inTransaction = true;
     skipping = Long.compareUnsigned(finalLsn, skipUpTo) <= 0;
+    beforeCopyPoint = !copyPointPassed && Long.compareUnsigned(finalLsn, copyPoint) < 0;
+    if (!copyPointPassed && !beforeCopyPoint) {
+      // the first transaction the copy does not hold: a position after every one it holds, before this one
+      copyPointPassed = true;
+      if (Long.compareUnsigned(copyPoint - 1, emittedUpTo) > 0) {
+        emittedUpTo = copyPoint - 1;
+      }
+      PostgresPosition passed = PostgresPosition.streamIdle(lastCommit, ++idleSub, copyPoint - 1, floor);
+      out.progress(passed);
+      out.copyPointPassed(passed);
+    }
   }
 
   private void commit(ByteBuffer b, Receiver out) throws InterruptedException {
@@ -250,16 +297,24 @@ final class PgOutputDecoder {
     b.get(); // options: CASCADE, RESTART IDENTITY
     for (int i = 0; i < count; i++) {
       Relation r = relations.get(b.getInt());
-      if (r != null && !skipping) {
+      if (r != null && !skipping && !inCopy(r)) {
         out.change(event(r, Operation.TRUNCATE, null, null, lsn));
       }
     }
   }
 
-  /** The captured relation of the message, or null when it is not captured or its transaction is skipped. */
+  /**
+   * The captured relation of the message, or null when it is not captured, its transaction is skipped or
+   * the change is in the table's copy.
+   */
   private Relation relationAt(ByteBuffer b) {
     Relation r = relations.get(b.getInt());
-    return skipping ? null : r;
+    return skipping || r == null || inCopy(r) ? null : r;
+  }
+
+  /** Whether the open transaction's changes of {@code r} are in its copy. */
+  private boolean inCopy(Relation r) {
+    return beforeCopyPoint && copied.contains(r.table());
   }
 
   private ChangeEvent event(Relation r, Operation op, Row before, Row after, long lsn) {

@@ -62,6 +62,8 @@ final class PgOutputStream implements AutoCloseable {
   private final PgOutputDecoder decoder;
   private final long startLsn;
   private final ChangeListener listener;
+  /** Tables copied alone meanwhile, or null. */
+  private final TableCopy copy;
   private volatile boolean closed;
   private volatile long acknowledged;
   /** Held while the stream's connection is used: by the reading thread, or by the keepalive between its reads. */
@@ -83,12 +85,15 @@ final class PgOutputStream implements AutoCloseable {
   /**
    * Starts streaming on a new thread: from {@code resume} when present, else from the slot's confirmed
    * LSN (the slot is created when missing).
+   *
+   * @param copy tables copied alone meanwhile, whose changes before the copy's point are dropped; or null
    */
   PgOutputStream(PostgresCatalog catalog, PostgresSourceConfig config, List<SourceTable> tables,
-      Optional<PostgresPosition> resume, ChangeListener listener) {
+      Optional<PostgresPosition> resume, ChangeListener listener, TableCopy copy) {
     this.catalog = catalog;
     this.config = config;
     this.listener = listener;
+    this.copy = copy;
     tables.forEach(t -> keys.put(t.id(), t.schema().primaryKey()));
     tables.forEach(t -> schemas.put(t.id(), t.schema()));
     if (resume.isPresent() && !resume.get().snapshotDone()) {
@@ -102,6 +107,9 @@ final class PgOutputStream implements AutoCloseable {
       long point = resume.map(PostgresPosition::commitLsn).orElseGet(this::slotStart);
       this.startLsn = point - 1;
       this.decoder = new PgOutputDecoder(keys.keySet(), this::schemaOf, point, 0, startLsn);
+    }
+    if (copy != null) {
+      decoder.copyAt(copy.tables(), copy.point());
     }
     this.acknowledged = startLsn;
     this.confirmed = startLsn;
@@ -154,6 +162,11 @@ final class PgOutputStream implements AutoCloseable {
         public void progress(PostgresPosition position) throws InterruptedException {
           listener.onProgress(position);
         }
+
+        @Override
+        public void copyPointPassed(PostgresPosition position) throws InterruptedException {
+          copy.pointPassed(position);
+        }
       };
       Thread keepalive = keepalive(s);
       try {
@@ -170,10 +183,7 @@ final class PgOutputStream implements AutoCloseable {
           long now = System.currentTimeMillis();
           if (now - lastIdleProgress >= IDLE_PROGRESS_MS) {
             lastIdleProgress = now;
-            PostgresPosition idle = decoder.idle(s.getLastReceiveLSN().asLong());
-            if (idle != null) {
-              listener.onProgress(idle);
-            }
+            decoder.idle(s.getLastReceiveLSN().asLong(), out);
           }
           confirm(s);
           Thread.sleep(IDLE_PAUSE_MS);

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import io.changelake.api.spi.TableFilter;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -46,6 +48,12 @@ import org.slf4j.LoggerFactory;
  * Debezium embedded engine (the snapshot still through {@link SnapshotReader} where Debezium decodes
  * every column alike). Positions carry Debezium's offset keys, so either reader resumes from the other's.
  *
+ * <p>A table added to a running pipeline is copied alone ({@link #start(Optional, Set, ChangeListener)}) in
+ * the snapshot of a temporary slot, {@code <slot.name>_copy}, while the slot streams every table: the copy
+ * holds the table's transactions committed before the temporary slot's consistent point, the stream the
+ * later ones ({@link TableCopy}). Only changelake's own readers copy tables alone; Debezium takes a new
+ * initial snapshot of every table instead.
+ *
  * <p>Exactly once: the slot's {@code confirmed_flush_lsn} advances only through {@link
  * #acknowledge}; Debezium's offsets live in memory ({@link ResumeOffsetStore}) and are never
  * persisted by this source.
@@ -56,6 +64,7 @@ public final class PostgresSource implements Source {
   static final String HEARTBEAT_TOPIC = "__debezium-heartbeat." + TOPIC_PREFIX;
   static final String NOTIFICATION_TOPIC = "__changelake_notifications";
   private static final SourceAdvice ADVICE = new PostgresAdvice();
+  private static final String DUPLICATE_OBJECT = "42710";
 
   private final PostgresSourceConfig config;
   private final Predicate<TableId> filter;
@@ -72,6 +81,8 @@ public final class PostgresSource implements Source {
   private volatile Thread snapshotThread;
   private volatile SnapshotReader snapshotReader;
   private PostgresPosition acknowledged;
+  /** Whether changelake's own readers read the discovered tables (else Debezium). */
+  private volatile boolean ownReaders;
 
   /** Captures the tables of {@code schema-name} matching {@code table-name} (all when absent). */
   public PostgresSource(PostgresSourceConfig config) {
@@ -96,6 +107,8 @@ public final class PostgresSource implements Source {
   public List<SourceTable> discover() {
     try (Connection c = catalog.connect()) {
       List<SourceTable> found = catalog.discover(c, filter, filterText);
+      ownReaders = PgOutputStream.canStream(c.getMetaData().getDatabaseMajorVersion(), config)
+          && SnapshotReader.unreadable(found, PostgresCatalog.columnTypes(c, found)).isEmpty();
       tables = found;
       return found;
     } catch (SQLException e) {
@@ -105,6 +118,17 @@ public final class PostgresSource implements Source {
 
   @Override
   public void start(Optional<SourcePosition> resumeFrom, ChangeListener listener) {
+    start(resumeFrom, Set.of(), listener);
+  }
+
+  /** True when changelake's own readers read the discovered tables (PostgreSQL 14+, every column type decoded). */
+  @Override
+  public boolean copiesTablesAlone() {
+    return ownReaders;
+  }
+
+  @Override
+  public void start(Optional<SourcePosition> resumeFrom, Set<TableId> copies, ChangeListener listener) {
     if (engine != null || pgoutput != null || snapshotThread != null) {
       throw new IllegalStateException("Source already started");
     }
@@ -123,6 +147,15 @@ public final class PostgresSource implements Source {
     } catch (SQLException e) {
       throw new SourceException("Preparing the publication and slot on " + catalog.where() + " failed: "
           + e.getMessage(), e);
+    }
+    if (!copies.isEmpty()) {
+      if (ownTypes == null || !streamFromOffset) {
+        throw new SourceException("Cannot copy " + copies + " alone: " + (ownTypes == null
+            ? "Debezium reads the tables now (see the log)" : "there is no stream position to resume from")
+            + ". Drop the lake tables of the sync and restart it: it takes a new initial snapshot of every table.");
+      }
+      streamWhileCopying(selected, resume, copies, listener);
+      return;
     }
     Map<TableId, List<PgType>> snapshotTypes = ownTypes != null ? ownTypes
         : SnapshotReader.sameAsDebezium(selected) ? SnapshotReader.byName(selected) : null;
@@ -190,6 +223,92 @@ public final class PostgresSource implements Source {
   }
 
   /**
+   * Streams every table from {@code resume} while {@code copies} are copied alone, in the snapshot of a
+   * temporary slot created first, on their own thread.
+   */
+  private void streamWhileCopying(List<SourceTable> selected, PostgresPosition resume, Set<TableId> copies,
+      ChangeListener listener) {
+    ChangeListener serial = new SerialListener(listener);
+    ExportedSnapshot snapshot = createCopySlot(copies);
+    TableCopy copy = new TableCopy(copies, snapshot.consistentLsn(), serial);
+    LOG.info("Copying {} alone as of {} while slot '{}' streams every table from {}", copies,
+        PostgresPosition.formatLsn(copy.point()), config.slotName(), resume.describe());
+    synchronized (ackLock) {
+      acknowledged = resume;
+    }
+    List<SourceTable> copied = selected.stream().filter(t -> copies.contains(t.id())).toList();
+    try {
+      pgoutput = new PgOutputStream(catalog, config, selected, Optional.of(resume), serial, copy);
+    } catch (RuntimeException e) {
+      closeQuietly(snapshot);
+      throw e;
+    }
+    snapshotThread = new Thread(() -> copy(snapshot, copied, copy, serial), "changelake-copy-" + config.slotName());
+    snapshotThread.setDaemon(true);
+    snapshotThread.start();
+  }
+
+  /**
+   * Creates the temporary slot whose snapshot the tables are copied in, waiting up to {@code
+   * slot.busy.timeout} while the server process of an earlier run that died still holds one of that name.
+   */
+  private ExportedSnapshot createCopySlot(Set<TableId> copies) {
+    String slot = copySlotName();
+    Instant deadline = Instant.now().plus(config.slotBusyTimeout());
+    while (true) {
+      try {
+        return ExportedSnapshot.createTemporary(catalog, slot);
+      } catch (SQLException e) {
+        boolean exists = DUPLICATE_OBJECT.equals(e.getSQLState());
+        if (!exists || Instant.now().isAfter(deadline)) {
+          throw new SourceException("Creating temporary slot '" + slot + "' on " + catalog.where() + " to copy "
+              + copies + " failed: " + e.getMessage() + (exists ? ". An earlier run's server process still holds"
+              + " it; stop that run, or end the process holding it (pg_replication_slots.active_pid)" : ""), e);
+        }
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SourceException("Interrupted while waiting for temporary slot '" + slot + "'", e);
+      }
+    }
+  }
+
+  /** {@code <slot.name>_copy}, within PostgreSQL's 63 characters. */
+  private String copySlotName() {
+    String slot = config.slotName();
+    return slot.substring(0, Math.min(slot.length(), 58)) + "_copy";
+  }
+
+  /** On the copy's thread: emits the rows of {@code tables} as of {@code snapshot}, then releases it. */
+  private void copy(ExportedSnapshot snapshot, List<SourceTable> tables, TableCopy copy, ChangeListener listener) {
+    long started = System.nanoTime();
+    SnapshotReader reader = new SnapshotReader(catalog, config, tables, ownTypes);
+    snapshotReader = reader;
+    try (snapshot) {
+      long rows = reader.read(snapshot, listener, System.currentTimeMillis());
+      LOG.info("Copied {} alone: {} rows in {} ms", copy.tables(), rows, (System.nanoTime() - started) / 1_000_000);
+      copy.rowsEmitted();
+    } catch (SQLException | RuntimeException e) {
+      if (!closed.get()) {
+        listener.onFailure(new SourceException("Copying " + copy.tables() + " from " + catalog.where() + " failed: "
+            + e.getMessage(), e));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void closeQuietly(ExportedSnapshot snapshot) {
+    try {
+      snapshot.close();
+    } catch (SQLException e) {
+      LOG.debug("Releasing the copy's snapshot failed: {}", e.toString());
+    }
+  }
+
+  /**
    * Streams from {@code resume}, or as configured when null: with changelake's pgoutput reader when it
    * reads the tables ({@link #ownTypes}), else with Debezium.
    */
@@ -200,7 +319,7 @@ public final class PostgresSource implements Source {
           acknowledged = resume;
         }
       }
-      pgoutput = new PgOutputStream(catalog, config, selected, Optional.ofNullable(resume), listener);
+      pgoutput = new PgOutputStream(catalog, config, selected, Optional.ofNullable(resume), listener, null);
       return;
     }
     LOG.info("Streaming through Debezium: {}", serverMajorVersion < PgOutputStream.BINARY_MAJOR_VERSION

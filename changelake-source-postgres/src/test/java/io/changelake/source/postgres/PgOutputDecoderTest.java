@@ -21,11 +21,14 @@ import org.junit.jupiter.api.Test;
 class PgOutputDecoderTest {
   private static final TableId TABLE = new TableId("public", "t");
   private static final int OID = 4711;
+  private static final TableId OTHER = new TableId("public", "other");
+  private static final int OTHER_OID = 4712;
 
   /** What a decoder emitted, in order. */
   private static final class Emitted implements PgOutputDecoder.Receiver {
     final List<ChangeEvent> changes = new ArrayList<>();
     final List<SourcePosition> all = new ArrayList<>();
+    final List<PostgresPosition> copyPoints = new ArrayList<>();
 
     @Override
     public void change(ChangeEvent event) {
@@ -37,10 +40,19 @@ class PgOutputDecoderTest {
     public void progress(PostgresPosition position) {
       all.add(position);
     }
+
+    @Override
+    public void copyPointPassed(PostgresPosition position) {
+      copyPoints.add(position);
+    }
   }
 
   private static PgOutputDecoder decoder(long major, long idleSub, long skipUpTo) {
-    return new PgOutputDecoder(Set.of(TABLE), (table, columns) -> new PgOutputDecoder.Described(new TableSchema(
+    return decoder(Set.of(TABLE), major, idleSub, skipUpTo);
+  }
+
+  private static PgOutputDecoder decoder(Set<TableId> captured, long major, long idleSub, long skipUpTo) {
+    return new PgOutputDecoder(captured, (table, columns) -> new PgOutputDecoder.Described(new TableSchema(
         List.of(PostgresTypes.column("id", "int4", 0, 0, false, true), PostgresTypes.column("v", "text", 0, 0, true,
             false)), List.of("id")), List.of(PgType.base("int4"), PgType.base("text"))), major, idleSub, skipUpTo);
   }
@@ -124,9 +136,83 @@ class PgOutputDecoderTest {
     assertEquals(1, ((PostgresPosition) update.position()).sub());
   }
 
+  /**
+   * Both tables' relations, then a transaction committed at {@code commitLsn} that inserts id {@code id}
+   * into {@code t}, then into {@code other}.
+   */
+  private static void insertIntoBoth(PgOutputDecoder decoder, long commitLsn, int id, Emitted out) throws Exception {
+    decoder.decode(relation(OID, "t"), commitLsn - 400, out);
+    decoder.decode(relation(OTHER_OID, OTHER.name()), commitLsn - 300, out);
+    decoder.decode(message('B', b -> b.putLong(commitLsn).putLong(0).putInt(9)), commitLsn - 200, out);
+    for (int oid : new int[] {OID, OTHER_OID}) {
+      decoder.decode(message('I', b -> {
+        b.putInt(oid).put((byte) 'N').putShort((short) 2);
+        b.put((byte) 'b').putInt(4).putInt(id);
+        b.put((byte) 'n');
+      }), commitLsn - (oid == OID ? 100 : 50), out);
+    }
+    decoder.decode(message('C', b -> b.put((byte) 0).putLong(commitLsn).putLong(commitLsn + 40).putLong(0)),
+        commitLsn + 40, out);
+  }
+
+  private static List<String> tablesAndIds(List<ChangeEvent> changes) {
+    return changes.stream().map(e -> e.table().name() + " " + e.after().get(0)).toList();
+  }
+
+  @Test
+  void aCopiedTablesChangesCommittedBeforeTheCopyPointAreDroppedAndThePointIsMarkedBetweenTransactions()
+      throws Exception {
+    Set<TableId> both = Set.of(TABLE, OTHER);
+    PgOutputDecoder decoder = decoder(both, 1000, 0, 999);
+    decoder.copyAt(Set.of(TABLE), 3000);
+    Emitted out = new Emitted();
+
+    insertIntoBoth(decoder, 2000, 1, out); // in the copy of t
+    assertEquals(List.of(), out.copyPoints, "not passed before a transaction committed at or after it");
+    insertIntoBoth(decoder, 3500, 2, out);
+
+    assertEquals(List.of("other 1", "t 2", "other 2"), tablesAndIds(out.changes));
+    assertEquals(1, out.copyPoints.size());
+    PostgresPosition point = out.copyPoints.get(0);
+    int at = out.all.indexOf(point);
+    assertTrue(at > 0, "handed over as progress too: " + out.all);
+    assertEquals(out.changes.get(1).position(), out.all.get(at + 1), "right before the first change after it");
+    for (int i = 0; i + 1 < out.all.size(); i++) {
+      assertTrue(out.all.get(i).compareTo(out.all.get(i + 1)) < 0, "increasing: " + out.all);
+    }
+
+    // a table committed at the point resumes there: the transactions before it skipped, the later ones not
+    Emitted resumed = new Emitted();
+    PgOutputDecoder replay = decoder(both, point.major(), point.sub(), point.commitLsn());
+    insertIntoBoth(replay, 2000, 1, resumed);
+    insertIntoBoth(replay, 3500, 2, resumed);
+    assertEquals(List.of("t 2", "other 2"), tablesAndIds(resumed.changes));
+    assertEquals(0, resumed.changes.get(0).position().compareTo(out.changes.get(1).position()), "the same positions");
+  }
+
+  @Test
+  void anIdleStreamPassesTheCopyPointOnceTheServerSentEverythingBeforeIt() throws Exception {
+    PgOutputDecoder decoder = decoder(1000, 0, 999);
+    decoder.copyAt(Set.of(TABLE), 3000);
+    Emitted out = new Emitted();
+
+    decoder.idle(2500, out);
+    assertEquals(1, out.all.size());
+    assertEquals(List.of(), out.copyPoints, "a transaction may still commit before the point");
+    decoder.idle(3000, out);
+
+    assertEquals(List.of(out.all.get(1)), out.copyPoints, "everything before the point was sent");
+    decoder.idle(4000, out);
+    assertEquals(1, out.copyPoints.size(), "passed once");
+  }
+
   private static ByteBuffer relation() {
+    return relation(OID, "t");
+  }
+
+  private static ByteBuffer relation(int oid, String table) {
     return message('R', b -> {
-      b.putInt(OID).put(cstring("public")).put(cstring("t")).put((byte) 'd').putShort((short) 2);
+      b.putInt(oid).put(cstring("public")).put(cstring(table)).put((byte) 'd').putShort((short) 2);
       b.put((byte) 1).put(cstring("id")).putInt(23).putInt(-1);
       b.put((byte) 0).put(cstring("v")).putInt(25).putInt(-1);
     });
