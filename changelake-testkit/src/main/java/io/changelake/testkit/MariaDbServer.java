@@ -165,6 +165,7 @@ public final class MariaDbServer implements AutoCloseable {
     props.setProperty("user", user);
     props.setProperty("password", password);
     props.setProperty("allowPublicKeyRetrieval", "true");
+    props.setProperty("allowMultiQueries", "true");
     try {
       return DriverManager.getConnection(jdbcUrl(database), props);
     } catch (SQLException e) {
@@ -172,7 +173,11 @@ public final class MariaDbServer implements AutoCloseable {
     }
   }
 
-  /** Runs each statement as the administrator in autocommit mode, in order; {@code database} may be null. */
+  /**
+   * Runs each statement as the administrator in autocommit mode, in order; {@code database} may be null.
+   * To run several statements in one transaction pass them as one string, e.g. {@code "START TRANSACTION;
+   * ...; COMMIT"}.
+   */
   public void execute(String database, String... sql) {
     try (Connection c = connect(database); Statement s = c.createStatement()) {
       for (String statement : sql) {
