@@ -1,0 +1,209 @@
+package io.changelake.source.mysql;
+
+import io.changelake.api.model.SourcePosition;
+import io.changelake.api.model.TableId;
+import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.ChangeListener;
+import io.changelake.api.spi.Source;
+import io.changelake.api.spi.SourceAdvice;
+import io.changelake.api.spi.SourceException;
+import io.changelake.api.spi.SourceTable;
+import io.changelake.api.spi.TableFilter;
+import java.nio.charset.Charset;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Captures the tables of one MySQL or MariaDB database: a consistent, chunked, parallel snapshot over
+ * JDBC ({@link SnapshotReader}), then the binlog from the snapshot's position ({@link BinlogReader}).
+ *
+ * <p>{@link #discover()} runs the preflight checks ({@link MysqlCatalog#preflight}). With no position,
+ * {@link #start} snapshots then streams ({@code scan.startup.mode=initial}) or streams from the server's
+ * current position ({@code latest-offset}); with a position inside an unfinished snapshot it snapshots
+ * again; otherwise it streams from the start of the event group the position lies in. The server keeps
+ * binlogs by its own retention, not by what a reader has read, so {@link #acknowledge} has nothing to do.
+ */
+public final class MysqlSource implements Source {
+  private static final Logger LOG = LoggerFactory.getLogger(MysqlSource.class);
+  private static final SourceAdvice ADVICE = new MysqlAdvice();
+
+  private final MysqlSourceConfig config;
+  private final Predicate<TableId> filter;
+  private final String filterText;
+  private final MysqlCatalog catalog;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Map<TableId, List<MysqlColumn>> columns = new HashMap<>();
+  private volatile List<SourceTable> tables;
+  private volatile Thread snapshotThread;
+  private volatile SnapshotReader snapshotReader;
+  private volatile BinlogReader binlog;
+
+  /** Captures the tables of {@code database-name} matching {@code table-name} that {@code filter} accepts. */
+  public MysqlSource(MysqlSourceConfig config, TableFilter filter) {
+    this.config = Objects.requireNonNull(config, "config");
+    TableFilter byName = new TableFilter(config.tablePattern(), null);
+    this.filter = id -> byName.test(id) && filter.test(id);
+    this.filterText = config.tablePattern() == null && filter.equals(TableFilter.ALL) ? "any table"
+        : (config.tablePattern() == null ? "" : "table-name '" + config.tablePattern() + "' ")
+            + (filter.equals(TableFilter.ALL) ? "" : filter.toString());
+    this.catalog = new MysqlCatalog(config);
+  }
+
+  @Override
+  public List<SourceTable> discover() {
+    try (Connection c = catalog.connect()) {
+      catalog.preflight(c, config.serverId());
+      Map<TableId, List<MysqlColumn>> found = new HashMap<>();
+      List<SourceTable> selected = catalog.discover(c, filter, filterText, found);
+      synchronized (columns) {
+        columns.clear();
+        columns.putAll(found);
+      }
+      tables = selected;
+      return selected;
+    } catch (SQLException e) {
+      throw new SourceException("Reading the catalog of " + catalog.where() + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void start(Optional<SourcePosition> resumeFrom, ChangeListener listener) {
+    if (snapshotThread != null || binlog != null) {
+      throw new IllegalStateException("Source already started");
+    }
+    List<SourceTable> selected = tables != null ? tables : discover();
+    MysqlPosition resume = resumeFrom.map(p -> (MysqlPosition) p).orElse(null);
+    Map<Integer, Charset> collations;
+    MysqlPosition streamFrom;
+    try (Connection c = catalog.connect()) {
+      collations = MysqlCatalog.collations(c);
+      if (resume != null && !resume.inSnapshot() && !MysqlCatalog.hasBinlog(c, resume.file())) {
+        throw new SourceException("The lake tables continue from binlog " + resume.describe() + ", but the server "
+            + catalog.where() + " no longer holds " + resume.file() + " (purged). Fix: drop the lake tables so they"
+            + " are snapshotted again, and keep binlogs longer (binlog_expire_logs_seconds).");
+      }
+      streamFrom = resume != null && !resume.inSnapshot() ? resume
+          : resume == null && !config.snapshotFirst() ? MysqlCatalog.currentPosition(c) : null;
+    } catch (SQLException e) {
+      throw new SourceException("Reading the binlog state of " + catalog.where() + " failed: " + e.getMessage(), e);
+    }
+    Map<TableId, TableSchema> schemas = new LinkedHashMap<>();
+    selected.forEach(t -> schemas.put(t.id(), t.schema()));
+    if (streamFrom != null) {
+      LOG.info("Capturing {} table(s) of {}/{} from binlog {}", selected.size(), catalog.where(), config.database(),
+          streamFrom.describe());
+      stream(schemas, collations, streamFrom, listener, resume == null);
+      return;
+    }
+    Map<TableId, List<MysqlColumn>> snapshotColumns;
+    synchronized (columns) {
+      snapshotColumns = Map.copyOf(columns);
+    }
+    snapshotThread = new Thread(() -> snapshotThenStream(selected, snapshotColumns, schemas, collations, listener),
+        "changelake-mysql-snapshot");
+    snapshotThread.setDaemon(true);
+    snapshotThread.start();
+  }
+
+  private void snapshotThenStream(List<SourceTable> selected, Map<TableId, List<MysqlColumn>> snapshotColumns,
+      Map<TableId, TableSchema> schemas, Map<Integer, Charset> collations, ChangeListener listener) {
+    long started = System.nanoTime();
+    SnapshotReader reader = new SnapshotReader(catalog, config, selected, snapshotColumns);
+    snapshotReader = reader;
+    MysqlPosition done;
+    try {
+      MysqlPosition at = reader.read(listener, System.currentTimeMillis());
+      done = MysqlPosition.snapshotDone(at.file(), at.offset());
+      LOG.info("Initial snapshot read in {} ms; streaming from {}", (System.nanoTime() - started) / 1_000_000,
+          done.describe());
+      listener.onProgress(done);
+    } catch (SQLException | RuntimeException e) {
+      if (!closed.get()) {
+        listener.onFailure(e instanceof SourceException ? e : new SourceException("Reading the initial snapshot from "
+            + catalog.where() + " failed: " + e.getMessage(), e));
+      }
+      return;
+    } catch (InterruptedException e) {
+      return;
+    }
+    stream(schemas, collations, done, listener, false);
+  }
+
+  private void stream(Map<TableId, TableSchema> schemas, Map<Integer, Charset> collations, MysqlPosition from,
+      ChangeListener listener, boolean announce) {
+    synchronized (this) {
+      if (closed.get()) {
+        return;
+      }
+      binlog = new BinlogReader(catalog, config, schemas, collations, from, listener);
+    }
+    if (announce) {
+      try {
+        listener.onProgress(from);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    binlog.start();
+  }
+
+  /** Nothing to release: the server keeps binlogs by its retention settings, not by readers' progress. */
+  @Override
+  public void acknowledge(SourcePosition position) {
+    // positions need no confirmation on MySQL
+  }
+
+  @Override
+  public SourcePosition parsePosition(String serialized) {
+    return MysqlPosition.parse(serialized);
+  }
+
+  /** MySQL's fixes: {@code binlog_row_image=FULL}. */
+  @Override
+  public SourceAdvice advice() {
+    return ADVICE;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    SnapshotReader reader = snapshotReader;
+    if (reader != null) {
+      reader.cancel();
+    }
+    Thread snapshot = snapshotThread;
+    if (snapshot != null) {
+      snapshot.interrupt();
+      try {
+        snapshot.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    BinlogReader streaming;
+    synchronized (this) {
+      streaming = binlog;
+    }
+    if (streaming != null) {
+      streaming.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MysqlSource[" + config + "]";
+  }
+}

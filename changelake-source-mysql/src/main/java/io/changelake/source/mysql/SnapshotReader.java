@@ -1,0 +1,308 @@
+package io.changelake.source.mysql;
+
+import io.changelake.api.model.ChangeEvent;
+import io.changelake.api.model.Operation;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.TableId;
+import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.ChangeListener;
+import io.changelake.api.spi.SourceException;
+import io.changelake.api.spi.SourceTable;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the initial snapshot of the captured tables, consistent at one binlog position, without a long
+ * lock: {@code scan.snapshot.parallelism} connections each open a {@code START TRANSACTION WITH CONSISTENT
+ * SNAPSHOT}, and they agree on the binlog position their snapshots see (MariaDB reports it per transaction
+ * as {@code binlog_snapshot_file/position}; when they disagree, or on MySQL, a {@code FLUSH TABLES WITH READ
+ * LOCK} holds commits only while the transactions open). Tables with a single-column integer primary key
+ * are split into key ranges of about {@code scan.incremental.snapshot.chunk.size} rows; the connections
+ * read the chunks in parallel, and the rows reach the listener as {@link Operation#SNAPSHOT} events from
+ * the calling thread.
+ */
+final class SnapshotReader {
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotReader.class);
+  private static final int BATCH_ROWS = 1024;
+  private static final int AGREEMENT_ATTEMPTS = 10;
+  private static final Object WORKER_DONE = new Object();
+
+  private final MysqlCatalog catalog;
+  private final MysqlSourceConfig config;
+  private final List<SourceTable> tables;
+  private final Map<TableId, List<MysqlColumn>> columns;
+  private final List<Connection> open = new CopyOnWriteArrayList<>();
+
+  SnapshotReader(MysqlCatalog catalog, MysqlSourceConfig config, List<SourceTable> tables,
+      Map<TableId, List<MysqlColumn>> columns) {
+    this.catalog = catalog;
+    this.config = config;
+    this.tables = List.copyOf(tables);
+    this.columns = Map.copyOf(columns);
+  }
+
+  /** A key range of one table: {@code from} inclusive, {@code to} exclusive, null for no bound. */
+  private record Chunk(SourceTable table, String key, BigInteger from, BigInteger to) {
+    String where() {
+      if (from == null && to == null) {
+        return "";
+      }
+      String column = MysqlCatalog.quote(key);
+      return " WHERE " + (from == null ? "" : column + " >= " + from + (to == null ? "" : " AND "))
+          + (to == null ? "" : column + " < " + to);
+    }
+  }
+
+  private record Batch(SourceTable table, List<Row> rows) { }
+
+  /**
+   * Reads every table and hands each row to {@code listener}; returns the binlog position the snapshot
+   * is consistent with, from which streaming continues.
+   *
+   * @param epoch orders this snapshot's rows after those of an earlier, interrupted one
+   */
+  MysqlPosition read(ChangeListener listener, long epoch) throws SQLException, InterruptedException {
+    Queue<Chunk> chunks = new ConcurrentLinkedQueue<>(plan());
+    int workers = Math.min(config.snapshotParallelism(), chunks.size());
+    List<Connection> connections = new ArrayList<>();
+    for (int i = 0; i < workers; i++) {
+      Connection c = catalog.connect();
+      open.add(c);
+      connections.add(c);
+    }
+    try {
+      MysqlPosition at = openTransactions(connections);
+      LOG.info("Reading the initial snapshot of {} table(s) in {} chunk(s) with {} connection(s) as of {}",
+          tables.size(), chunks.size(), workers, at.describe());
+      BlockingQueue<Object> out = new ArrayBlockingQueue<>(4 * workers);
+      List<Thread> threads = new ArrayList<>();
+      for (int i = 0; i < workers; i++) {
+        Connection c = connections.get(i);
+        Thread t = new Thread(() -> work(c, chunks, out), "changelake-mysql-snapshot-" + i);
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+      }
+      try {
+        emit(out, workers, listener, at, epoch);
+      } finally {
+        threads.forEach(Thread::interrupt);
+      }
+      return at;
+    } finally {
+      closeAll();
+    }
+  }
+
+  private void emit(BlockingQueue<Object> out, int workers, ChangeListener listener, MysqlPosition at, long epoch)
+      throws SQLException, InterruptedException {
+    Instant time = Instant.now();
+    long ordinal = 0;
+    for (int done = 0; done < workers; ) {
+      Object item = out.take();
+      if (item == WORKER_DONE) {
+        done++;
+      } else if (item instanceof Batch batch) {
+        TableId id = batch.table().id();
+        TableSchema schema = batch.table().schema();
+        for (Row row : batch.rows()) {
+          MysqlPosition position = MysqlPosition.snapshotRow(at.file(), at.offset(), epoch, ordinal++);
+          listener.onChange(new ChangeEvent(id, Operation.SNAPSHOT, schema, null, row, position, time));
+        }
+      } else if (item instanceof SQLException e) {
+        throw e;
+      } else {
+        throw (RuntimeException) item;
+      }
+    }
+  }
+
+  /** Interrupts a running {@link #read} from another thread by closing its connections. */
+  void cancel() {
+    closeAll();
+  }
+
+  private void closeAll() {
+    for (Connection c : open) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        LOG.debug("Closing a snapshot connection failed: {}", e.toString());
+      }
+    }
+    open.clear();
+  }
+
+  /**
+   * Opens a consistent-snapshot transaction on each connection such that all see the same binlog
+   * position, and returns it.
+   */
+  private MysqlPosition openTransactions(List<Connection> connections) throws SQLException {
+    if (MysqlCatalog.isMariaDb(connections.get(0))) {
+      for (int attempt = 0; attempt < AGREEMENT_ATTEMPTS; attempt++) {
+        List<MysqlPosition> seen = new ArrayList<>();
+        for (Connection c : connections) {
+          seen.add(begin(c));
+        }
+        if (!seen.contains(null) && seen.stream().distinct().count() == 1) {
+          return seen.get(0);
+        }
+        for (Connection c : connections) {
+          c.rollback();
+        }
+      }
+      LOG.info("The snapshot transactions saw different binlog positions {} times; holding commits while they"
+          + " open", AGREEMENT_ATTEMPTS);
+    }
+    try (Connection lock = catalog.connect(); Statement s = lock.createStatement()) {
+      try {
+        s.execute("FLUSH TABLES WITH READ LOCK");
+      } catch (SQLException e) {
+        throw new SourceException("Opening a consistent snapshot on " + catalog.where() + " needs a brief"
+            + " FLUSH TABLES WITH READ LOCK, which user '" + config.username() + "' may not run: " + e.getMessage()
+            + ". Fix: GRANT RELOAD ON *.* TO '" + config.username() + "'@'%', or use scan.snapshot.parallelism=1.",
+            e);
+      }
+      try {
+        for (Connection c : connections) {
+          begin(c);
+        }
+        return MysqlCatalog.currentPosition(lock);
+      } finally {
+        s.execute("UNLOCK TABLES");
+      }
+    }
+  }
+
+  /**
+   * Starts a read-only consistent-snapshot transaction; returns the binlog position MariaDB says it sees,
+   * or null (MySQL).
+   */
+  private static MysqlPosition begin(Connection c) throws SQLException {
+    c.setAutoCommit(false);
+    try (Statement s = c.createStatement()) {
+      s.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+      s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+      String file = null;
+      long offset = -1;
+      try (ResultSet rs = s.executeQuery("SHOW SESSION STATUS LIKE 'binlog_snapshot_%'")) {
+        while (rs.next()) {
+          if (rs.getString(1).equalsIgnoreCase("binlog_snapshot_file")) {
+            file = rs.getString(2);
+          } else if (rs.getString(1).equalsIgnoreCase("binlog_snapshot_position")) {
+            offset = rs.getLong(2);
+          }
+        }
+      }
+      return file == null || file.isEmpty() ? null : MysqlPosition.between(file, offset);
+    }
+  }
+
+  private List<Chunk> plan() throws SQLException {
+    List<Chunk> chunks = new ArrayList<>();
+    try (Connection c = catalog.connect()) {
+      for (SourceTable table : tables) {
+        chunks.addAll(chunks(c, table));
+      }
+    }
+    return chunks;
+  }
+
+  /** Key ranges of about the chunk size when the key is one integer column; else the whole table. */
+  private List<Chunk> chunks(Connection c, SourceTable table) throws SQLException {
+    List<String> key = table.schema().primaryKey();
+    long estimate = table.estimatedRows();
+    if (key.size() != 1 || estimate <= config.chunkSize()
+        || !columns.get(table.id()).get(table.schema().indexOf(key.get(0))).isInteger()) {
+      return List.of(new Chunk(table, null, null, null));
+    }
+    String column = MysqlCatalog.quote(key.get(0));
+    BigInteger min;
+    BigInteger max;
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CAST(MIN(" + column + ") AS CHAR),"
+        + " CAST(MAX(" + column + ") AS CHAR) FROM " + MysqlCatalog.quote(table.id()))) {
+      rs.next();
+      if (rs.getString(1) == null) {
+        return List.of(new Chunk(table, null, null, null));
+      }
+      min = new BigInteger(rs.getString(1));
+      max = new BigInteger(rs.getString(2));
+    }
+    long count = (estimate + config.chunkSize() - 1) / config.chunkSize();
+    BigInteger step = max.subtract(min).add(BigInteger.ONE).divide(BigInteger.valueOf(count)).max(BigInteger.ONE);
+    List<Chunk> chunks = new ArrayList<>();
+    BigInteger from = null;
+    for (BigInteger to = min.add(step); to.compareTo(max) <= 0; to = to.add(step)) {
+      chunks.add(new Chunk(table, key.get(0), from, to));
+      from = to;
+    }
+    chunks.add(new Chunk(table, key.get(0), from, null));
+    return chunks;
+  }
+
+  private void work(Connection c, Queue<Chunk> chunks, BlockingQueue<Object> out) {
+    Object result = WORKER_DONE;
+    try {
+      for (Chunk chunk = chunks.poll(); chunk != null; chunk = chunks.poll()) {
+        readChunk(c, chunk, out);
+      }
+      c.rollback();
+    } catch (SQLException | RuntimeException e) {
+      result = e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
+      out.put(result);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void readChunk(Connection c, Chunk chunk, BlockingQueue<Object> out) throws SQLException,
+      InterruptedException {
+    List<MysqlColumn> cols = columns.get(chunk.table().id());
+    String sql = "SELECT " + cols.stream().map(MysqlColumn::selectExpression).collect(Collectors.joining(", "))
+        + " FROM " + MysqlCatalog.quote(chunk.table().id()) + chunk.where();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setFetchSize(BATCH_ROWS);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<Row> rows = new ArrayList<>(BATCH_ROWS);
+        while (rs.next()) {
+          Object[] values = new Object[cols.size()];
+          for (int i = 0; i < values.length; i++) {
+            values[i] = cols.get(i).fromJdbc(rs, i + 1);
+          }
+          rows.add(Row.of(values));
+          if (rows.size() == BATCH_ROWS) {
+            out.put(new Batch(chunk.table(), rows));
+            rows = new ArrayList<>(BATCH_ROWS);
+          }
+        }
+        if (!rows.isEmpty()) {
+          out.put(new Batch(chunk.table(), rows));
+        }
+      }
+    } catch (SQLException | RuntimeException e) {
+      throw new SQLException("Reading " + chunk.table().id() + chunk.where() + " failed: " + e.getMessage(),
+          e instanceof SQLException failed ? failed.getSQLState() : null, e);
+    }
+  }
+}
