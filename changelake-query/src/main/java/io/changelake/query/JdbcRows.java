@@ -7,7 +7,6 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Time;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -24,15 +23,15 @@ final class JdbcRows implements Iterator<List<Object>> {
   private static final long DAY_MILLIS = 86_400_000L;
 
   private final ResultSet rows;
-  private final int[] types;
+  private final boolean[] withZone;
   private Boolean ahead;
 
   private JdbcRows(ResultSet rows) throws SQLException {
     this.rows = rows;
     ResultSetMetaData meta = rows.getMetaData();
-    this.types = new int[meta.getColumnCount()];
-    for (int i = 0; i < types.length; i++) {
-      types[i] = meta.getColumnType(i + 1);
+    this.withZone = new boolean[meta.getColumnCount()];
+    for (int i = 0; i < withZone.length; i++) {
+      withZone[i] = meta.getColumnTypeName(i + 1).contains("TIME_ZONE");
     }
   }
 
@@ -64,9 +63,9 @@ final class JdbcRows implements Iterator<List<Object>> {
     }
     ahead = null;
     try {
-      List<Object> row = new ArrayList<>(types.length);
-      for (int i = 0; i < types.length; i++) {
-        row.add(value(rows.getObject(i + 1), types[i]));
+      List<Object> row = new ArrayList<>(withZone.length);
+      for (int i = 0; i < withZone.length; i++) {
+        row.add(value(rows.getObject(i + 1), withZone[i]));
       }
       return row;
     } catch (SQLException e) {
@@ -74,10 +73,10 @@ final class JdbcRows implements Iterator<List<Object>> {
     }
   }
 
-  private static Object value(Object value, int type) throws SQLException {
+  private static Object value(Object value, boolean withZone) throws SQLException {
     if (value instanceof Timestamp timestamp) {
       Instant instant = Instant.ofEpochMilli(timestamp.getTime());
-      return type == Types.TIMESTAMP_WITH_TIMEZONE ? instant.atOffset(ZoneOffset.UTC)
+      return withZone ? instant.atOffset(ZoneOffset.UTC)
           : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
     if (value instanceof Date date) {
@@ -89,7 +88,7 @@ final class JdbcRows implements Iterator<List<Object>> {
     if (value instanceof Array array) {
       List<Object> items = new ArrayList<>();
       for (Object item : (Object[]) array.getArray()) {
-        items.add(value(item, Types.OTHER));
+        items.add(value(item, false));
       }
       return items;
     }

@@ -48,16 +48,14 @@ public final class QueryEngine implements AutoCloseable {
       .withCaseSensitive(false)
       .withConformance(SqlConformanceEnum.LENIENT);
 
-  private final List<TableSink> sinks;
   private final LakeCatalog catalog;
   private final CalciteConnection connection;
   private final MetaStatements meta;
   private final Set<String> versions = ConcurrentHashMap.newKeySet();
   private String database;
 
-  /** An engine over the tables of {@code sinks} (one per format); closing the engine closes them. */
+  /** An engine over the tables of {@code sinks} (one per format); the caller closes them after the engine. */
   public QueryEngine(List<TableSink> sinks) {
-    this.sinks = List.copyOf(sinks);
     this.catalog = new LakeCatalog(sinks);
     this.connection = connect();
     SchemaPlus root = connection.getRootSchema();
@@ -133,7 +131,9 @@ public final class QueryEngine implements AutoCloseable {
       });
     } catch (SqlParseException e) {
       named.forEach(versions::remove);
-      throw new IllegalArgumentException("SQL syntax error " + firstLine(e.getMessage()), e);
+      throw new IllegalArgumentException("SQL syntax error at line " + e.getPos().getLineNum() + ", column "
+          + e.getPos().getColumnNum() + ": " + firstLine(e.getMessage()).replaceFirst(" at line \\d+, column \\d+\\.$", ""),
+          e);
     } catch (ValidationException | RelConversionException | SQLException | RuntimeException e) {
       named.forEach(versions::remove);
       throw failure(e);
@@ -181,8 +181,6 @@ public final class QueryEngine implements AutoCloseable {
       connection.close();
     } catch (SQLException e) {
       throw new IllegalStateException(e);
-    } finally {
-      sinks.forEach(TableSink::close);
     }
   }
 }

@@ -54,6 +54,7 @@ class QueryEngineTest {
 
   @TempDir
   static Path warehouse;
+  static List<TableSink> sinks;
   static QueryEngine engine;
   static long firstProductsSnapshot;
   static Instant beforeUpdate;
@@ -96,13 +97,15 @@ class QueryEngineTest {
       commit(sink.open(new TableId("other", "everywhere"), EVERYWHERE, WriteMode.UPSERT),
           w -> w.insert(Row.of(1, List.of(sink.format(), "x"))));
     }
-    engine = new QueryEngine(List.of(iceberg, paimon, delta));
+    sinks = List.of(iceberg, paimon, delta);
+    engine = new QueryEngine(sinks);
     rows("USE lakehouse");
   }
 
   @AfterAll
   static void close() {
     engine.close();
+    sinks.forEach(TableSink::close);
   }
 
   private static TableSink sink(String format) {
