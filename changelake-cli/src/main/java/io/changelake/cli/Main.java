@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         TablesCommand.class,
         SnapshotsCommand.class,
         ShowCommand.class,
+        QueryCommand.class,
         CompactCommand.class,
         StatusCommand.class,
         CommandLine.HelpCommand.class
@@ -33,8 +34,8 @@ import picocli.CommandLine.Command;
         "1:The pipeline failed while running (the message says why; restart resumes safely).",
         "2:Invalid command line or option (the message names the flag and the fix).",
         "3:The source cannot be used: unreachable, authentication, privileges, wal_level, slot in use, unknown table.",
-        "4:A lake table cannot take the sync or command as asked (mode mismatch, no primary key, unknown table or"
-            + " snapshot, a compaction conflicting with a concurrent one)."
+        "4:A lake table cannot take the sync or command as asked (mode mismatch, no primary key, unknown table,"
+            + " column or snapshot, a compaction conflicting with a concurrent one, a query that fails)."
     },
     footer = {"", "Run 'changelake <command> --help' for a command's flags and examples."})
 public final class Main {

@@ -2,7 +2,6 @@ package io.changelake.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.changelake.api.model.Row;
-import io.changelake.api.model.TableSchema;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -15,15 +14,15 @@ final class RowPrinter {
 
   private final PrintWriter out;
   private final Format format;
-  private final TableSchema schema;
+  private final List<String> columns;
   private final List<List<String>> buffered = new ArrayList<>();
 
-  RowPrinter(PrintWriter out, Format format, TableSchema schema) {
+  RowPrinter(PrintWriter out, Format format, List<String> columns) {
     this.out = out;
     this.format = format;
-    this.schema = schema;
+    this.columns = List.copyOf(columns);
     if (format == Format.csv) {
-      out.println(String.join(",", schema.columnNames().stream().map(RowPrinter::csv).toList()));
+      out.println(String.join(",", columns.stream().map(RowPrinter::csv).toList()));
     }
   }
 
@@ -33,9 +32,9 @@ final class RowPrinter {
       case csv -> out.println(String.join(",", cells(row).stream().map(RowPrinter::csv).toList()));
       case json -> {
         ObjectNode node = StatusFile.JSON.createObjectNode();
-        for (int i = 0; i < schema.size(); i++) {
+        for (int i = 0; i < columns.size(); i++) {
           Object value = row.get(i);
-          node.set(schema.column(i).name(), value == null ? node.nullNode()
+          node.set(columns.get(i), value == null ? node.nullNode()
               : value instanceof Number || value instanceof Boolean ? StatusFile.JSON.valueToTree(jsonNumber(value))
               : node.textNode(text(value)));
         }
@@ -46,7 +45,7 @@ final class RowPrinter {
 
   void finish() {
     if (format == Format.table) {
-      TextTable.print(out, schema.columnNames(), buffered);
+      TextTable.print(out, columns, buffered);
     }
     out.flush();
   }
@@ -74,6 +73,9 @@ final class RowPrinter {
       ByteBuffer copy = buffer.duplicate();
       byte[] bytes = new byte[copy.remaining()];
       copy.get(bytes);
+      return text(bytes);
+    }
+    if (value instanceof byte[] bytes) {
       return "\\x" + HexFormat.of().formatHex(bytes);
     }
     return String.valueOf(value);

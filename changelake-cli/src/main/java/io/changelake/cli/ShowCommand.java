@@ -2,13 +2,9 @@ package io.changelake.cli;
 
 import io.changelake.api.model.Row;
 import io.changelake.api.spi.RowScan;
-import io.changelake.api.spi.SinkException;
 import io.changelake.api.spi.SinkTable;
-import io.changelake.api.spi.TableSnapshot;
+import io.changelake.query.TimeTravel;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -60,7 +56,7 @@ final class ShowCommand implements Callable<Integer> {
     try (OpenWarehouse lakes = warehouse.open()) {
       SinkTable lake = lakes.table(table);
       try (RowScan scan = lake.scan(snapshotId(lake))) {
-        RowPrinter printer = new RowPrinter(spec.commandLine().getOut(), output, scan.schema());
+        RowPrinter printer = new RowPrinter(spec.commandLine().getOut(), output, scan.schema().columnNames());
         long printed = 0;
         for (Row row : scan) {
           if (limit > 0 && printed == limit) {
@@ -79,33 +75,14 @@ final class ShowCommand implements Callable<Integer> {
     if (version == null) {
       return null;
     }
-    if (version.snapshot != null) {
-      return version.snapshot;
-    }
-    Instant at = parseTime(version.asOf);
-    TableSnapshot found = null;
-    for (TableSnapshot snapshot : lake.snapshots()) {
-      if (!snapshot.committedAt().isAfter(at)) {
-        found = snapshot;
-      }
-    }
-    if (found == null) {
-      throw new SinkException("Table " + lake.id() + " has no snapshot at or before " + at
-          + ". Run 'changelake snapshots " + lake.id() + "' to see when each was committed.");
-    }
-    return found.id();
+    return version.snapshot != null ? version.snapshot : TimeTravel.snapshotAt(lake, asOf(version.asOf));
   }
 
-  static Instant parseTime(String text) {
+  private static Instant asOf(String text) {
     try {
-      return Instant.parse(text);
-    } catch (DateTimeParseException notInstant) {
-      try {
-        return LocalDateTime.parse(text.replace(' ', 'T')).atZone(ZoneId.systemDefault()).toInstant();
-      } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("--as-of '" + text + "' is not a time; use 2026-11-23T10:15:00Z or"
-            + " '2026-11-23 10:15:00' (local time)");
-      }
+      return TimeTravel.parseTime(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--as-of " + e.getMessage(), e);
     }
   }
 }

@@ -1,0 +1,115 @@
+package io.changelake.query;
+
+import io.changelake.api.model.Row;
+import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.RowScan;
+import io.changelake.api.spi.SinkTable;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.linq4j.AbstractEnumerable;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.schema.ProjectableFilterableTable;
+import org.apache.calcite.schema.impl.AbstractTable;
+
+/**
+ * One version of a lake table as a Calcite table. Its rows come from the format's own reader
+ * ({@link SinkTable#scan}), so every kind of delete is applied; only the columns the query uses are converted.
+ */
+final class LakeTable extends AbstractTable implements ProjectableFilterableTable {
+  private final SinkTable table;
+  private final Long snapshotId;
+  private final TableSchema schema;
+
+  /** The table at {@code snapshotId}, or its latest version when null. */
+  LakeTable(SinkTable table, Long snapshotId) {
+    this.table = table;
+    this.snapshotId = snapshotId;
+    if (snapshotId == null) {
+      this.schema = table.schema();
+    } else {
+      try (RowScan scan = table.scan(snapshotId)) {
+        this.schema = scan.schema();
+      }
+    }
+  }
+
+  TableSchema schema() {
+    return schema;
+  }
+
+  @Override
+  public RelDataType getRowType(RelDataTypeFactory typeFactory) {
+    return LakeTypes.rowType(typeFactory, schema);
+  }
+
+  @Override
+  public Enumerable<Object[]> scan(DataContext root, List<RexNode> filters, int[] projects) {
+    int[] columns = projects;
+    if (columns == null) {
+      columns = new int[schema.size()];
+      for (int i = 0; i < columns.length; i++) {
+        columns[i] = i;
+      }
+    }
+    int[] wanted = columns;
+    return new AbstractEnumerable<>() {
+      @Override
+      public Enumerator<Object[]> enumerator() {
+        return new RowEnumerator(table.scan(snapshotId), wanted);
+      }
+    };
+  }
+
+  /** Converts the wanted columns of each row, by name, so a column added since planning cannot shift them. */
+  private final class RowEnumerator implements Enumerator<Object[]> {
+    private final RowScan scan;
+    private final Iterator<Row> rows;
+    private final int[] wanted;
+    private final int[] positions;
+    private Object[] current;
+
+    RowEnumerator(RowScan scan, int[] wanted) {
+      this.scan = scan;
+      this.rows = scan.iterator();
+      this.wanted = wanted;
+      this.positions = new int[wanted.length];
+      for (int i = 0; i < wanted.length; i++) {
+        positions[i] = scan.schema().indexOf(schema.column(wanted[i]).name());
+      }
+    }
+
+    @Override
+    public Object[] current() {
+      return current;
+    }
+
+    @Override
+    public boolean moveNext() {
+      if (!rows.hasNext()) {
+        return false;
+      }
+      Row row = rows.next();
+      Object[] values = new Object[wanted.length];
+      for (int i = 0; i < wanted.length; i++) {
+        values[i] = positions[i] < 0 ? null : LakeTypes.toCalcite(row.get(positions[i]), schema.column(wanted[i]).type());
+      }
+      current = values;
+      return true;
+    }
+
+    @Override
+    public void reset() {
+      throw new UnsupportedOperationException("A lake table scan cannot restart");
+    }
+
+    @Override
+    public void close() {
+      scan.close();
+    }
+  }
+}
