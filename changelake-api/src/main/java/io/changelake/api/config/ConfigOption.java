@@ -115,7 +115,7 @@ public final class ConfigOption<T> {
     }
     if (required) {
       line.append(" Required.");
-    } else if (defaultValue != null) {
+    } else if (defaultValue != null && !"".equals(defaultValue)) {
       line.append(" Default: ").append(defaultValue instanceof Duration d ? Durations.format(d) : defaultValue)
           .append('.');
     }

@@ -57,6 +57,14 @@ class ConfigDefTest {
   }
 
   @Test
+  void helpLineGivesDefaultsButNoEmptyOne() {
+    assertEquals("Port. Default: 5432.", PORT.describe());
+    assertEquals("Interval. Default: 5s.", INTERVAL.describe());
+    ConfigOption<String> empty = ConfigOption.string("password").defaultValue("").secret().doc("Password.").build();
+    assertEquals("Password. Secret: never printed.", empty.describe());
+  }
+
+  @Test
   void secretsAreMasked() {
     Config config = DEF.parse(Map.of("hostname", "h", "password", "hunter2", "debezium.database.password", "p2"));
     assertFalse(config.toString().contains("hunter2"), config.toString());
