@@ -4,13 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.changelake.testkit.PostgresServer;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -113,29 +108,13 @@ class CrashRecoveryTest {
   }
 
   private Process startSync() throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "sync-table",
-        "--warehouse", warehouse.toString(), "--database", "lake", "--commit-interval", "500ms",
-        "--format", String.join(",", RunningSync.ALL_FORMATS)));
-    Map<String, String> options = RunningSync.sourceOptions(pg, DB, "crash_slot", "accounts|ledger");
-    options.forEach((k, v) -> command.addAll(List.of("--source-conf", k + "=" + v)));
-    return new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
-  }
-
-  private Path logFile() {
-    return warehouse.resolveSibling(warehouse.getFileName() + "-sync.log");
+    return SyncProcess.start(warehouse, RunningSync.sourceOptions(pg, DB, "crash_slot", "accounts|ledger"),
+        SyncProcess.logBeside(warehouse));
   }
 
   /** The last lines every sync process of this test printed, to explain a failure. */
   private String syncLog() {
-    try {
-      List<String> lines = Files.readAllLines(logFile());
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
+    return SyncProcess.tail(SyncProcess.logBeside(warehouse));
   }
 
   private void writeContinuously(AtomicBoolean writing) {

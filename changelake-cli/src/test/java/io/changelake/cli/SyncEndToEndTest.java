@@ -102,7 +102,7 @@ class SyncEndToEndTest {
   }
 
   @Test
-  void addingATableTakesANewSnapshotThatReplacesTheTablesAlreadyMirrored() throws Exception {
+  void addingATableCopiesItAloneAndTheOthersResume() throws Exception {
     String db = "grow";
     pg.createDatabase(db);
     pg.execute(db, "CREATE TABLE first (id int PRIMARY KEY, v text)", "CREATE TABLE second (id int PRIMARY KEY, v text)",
@@ -113,7 +113,7 @@ class SyncEndToEndTest {
       sync.awaitMirrored(pg, db, "first", "id");
       assertEquals(0, sync.stop());
     }
-    // changed while no sync runs; the next run cannot resume ('second' holds no position) and snapshots again
+    // changed while no sync runs; the next run resumes 'first' from its position and copies 'second' alone
     pg.execute(db, "UPDATE first SET v = 'changed' WHERE id <= 20", "DELETE FROM first WHERE id > 190");
     try (RunningSync sync = new RunningSync(RunningSync.request(
         RunningSync.sourceOptions(pg, db, "grow_slot", "first|second"), warehouse(), WriteMode.UPSERT, List.of()))) {

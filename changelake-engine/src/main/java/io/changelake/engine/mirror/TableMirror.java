@@ -52,7 +52,8 @@ import java.util.Objects;
  * </ol>
  * After a restart the mirror resumes from the position in the lake table's last commit, so the source
  * (or the topic) must be replayed from at most that position; re-sent changes are skipped, none is
- * applied twice.
+ * applied twice. A table the source copies alone takes its copied rows and its streamed changes alike,
+ * and is committed first with {@link #copied} once the source says at which position the copy holds.
  *
  * <p>Not thread-safe: one thread at a time, except {@link #write}, see there.
  */

@@ -301,6 +301,9 @@ public final class CommitLoop implements ChangeListener {
     }
     copying.remove(table);
     holds.remove(table);
+    if (copying.isEmpty()) {
+      listener.snapshotCompleted();
+    }
   }
 
   /**

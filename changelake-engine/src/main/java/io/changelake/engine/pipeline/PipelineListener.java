@@ -8,7 +8,7 @@ public interface PipelineListener {
   /** Snapshot rows written so far to {@code lake}, and the source's estimate of the total (-1 if unknown). */
   default void snapshotProgress(TableId lake, long rows, long estimatedRows) { }
 
-  /** Every table's snapshot is committed; streaming begins. */
+  /** Every table's snapshot (or every table's copy, for tables copied alone) is committed; streaming goes on. */
   default void snapshotCompleted() { }
 
   /** A commit round finished. */

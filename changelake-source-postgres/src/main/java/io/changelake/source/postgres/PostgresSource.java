@@ -121,10 +121,13 @@ public final class PostgresSource implements Source {
     start(resumeFrom, Set.of(), listener);
   }
 
-  /** True when changelake's own readers read the discovered tables (PostgreSQL 14+, every column type decoded). */
+  /**
+   * True when changelake's own readers read the discovered tables (PostgreSQL 14+, every column type decoded)
+   * and tables start with a copy ({@code scan.startup.mode=initial}).
+   */
   @Override
   public boolean copiesTablesAlone() {
-    return ownReaders;
+    return ownReaders && config.snapshotReplacesSlot();
   }
 
   @Override

@@ -2,10 +2,13 @@ package io.changelake.source.postgres;
 
 import io.changelake.api.model.ChangeEvent;
 import io.changelake.api.model.SourcePosition;
+import io.changelake.api.model.TableId;
 import io.changelake.api.spi.ChangeListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
@@ -15,6 +18,9 @@ class CollectingListener implements ChangeListener {
   final List<SourcePosition> progress = new CopyOnWriteArrayList<>();
   /** Every position in emission order: events and progress. */
   final List<SourcePosition> positions = new CopyOnWriteArrayList<>();
+  /** The position each copied table was copied at, and how many events came before that. */
+  final Map<TableId, SourcePosition> copied = new ConcurrentHashMap<>();
+  final Map<TableId, Integer> eventsBeforeCopied = new ConcurrentHashMap<>();
   volatile Throwable failure;
 
   @Override
@@ -27,6 +33,12 @@ class CollectingListener implements ChangeListener {
   public void onProgress(SourcePosition position) {
     progress.add(position);
     positions.add(position);
+  }
+
+  @Override
+  public void onTableCopied(TableId table, SourcePosition position) {
+    eventsBeforeCopied.put(table, events.size());
+    copied.put(table, position);
   }
 
   @Override
