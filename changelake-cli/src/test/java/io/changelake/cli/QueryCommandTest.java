@@ -23,6 +23,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.jline.terminal.Terminal;
@@ -162,6 +163,8 @@ class QueryCommandTest {
       case "timestamptz" -> rs.getObject(i, OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC).toString();
       case "numeric" -> rs.getBigDecimal(i).toPlainString();
       case "bool" -> String.valueOf(rs.getBoolean(i));
+      case "float8" -> String.valueOf(rs.getDouble(i));
+      case "_text" -> Arrays.asList((Object[]) rs.getArray(i).getArray()).toString();
       default -> rs.getString(i);
     };
   }
