@@ -74,7 +74,7 @@ final class QueryCommand implements Callable<Integer> {
         engine.execute("USE `" + database + "`").close();
       }
       if (script == null) {
-        try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+        try (Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).build()) {
           return new QueryPrompt(engine, this::print, Path.of(System.getProperty("user.home"), ".changelake",
               "query_history")).run(terminal);
         }

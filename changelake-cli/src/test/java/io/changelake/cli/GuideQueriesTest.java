@@ -10,8 +10,6 @@ import io.changelake.api.spi.TableSnapshot;
 import io.changelake.testkit.PostgresServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -107,25 +105,18 @@ class GuideQueriesTest {
             : table.equals("orders") ? "order_id" : "product_id"));
   }
 
-  private record Result(int code, String out, String err) { }
-
-  private static Result query(String database, String sql) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    var commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
+  private static CommandResult query(String database, String sql) {
     List<String> args = new ArrayList<>(List.of("query", "--warehouse", warehouse.toString(), "--output", "csv",
         "--max-rows", "0", sql));
     if (database != null) {
       args.addAll(List.of("--database", database));
     }
-    return new Result(commandLine.execute(args.toArray(String[]::new)), out.toString(), err.toString());
+    return CommandResult.run(args.toArray(String[]::new));
   }
 
   /** The rows of a lake query, header left out. */
   private static List<List<String>> lake(String database, String sql) {
-    Result result = query(database, sql);
+    CommandResult result = query(database, sql);
     assertEquals(ExitCode.OK, result.code(), sql + "\n" + result.err());
     List<List<String>> rows = QueryCommandTest.Csv.parse(result.out());
     return rows.subList(1, rows.size());
@@ -185,7 +176,7 @@ class GuideQueriesTest {
         assertEquals(TABLES.stream().sorted().map(t -> List.of(t)).toList(), lake(database, statement));
       } else if (code.contains("FOR SYSTEM_TIME AS OF")) {
         // as written: 2025-01-20 is before any snapshot of this warehouse, so there is no such version
-        Result asWritten = query(database, statement);
+        CommandResult asWritten = query(database, statement);
         assertEquals(ExitCode.TABLE, asWritten.code(), asWritten.err());
         assertTrue(asWritten.err().contains("Table lakehouse.products has no snapshot at or before"), asWritten.err());
         // at a time the table has: the rows of then, which are the source's now (nothing changed yet)
@@ -229,7 +220,7 @@ class GuideQueriesTest {
         assertTrue(snapshots.stream().allMatch(row -> row.get(3).startsWith("{")), "every commit holds a source"
             + " position: " + snapshots);
       } else {
-        Result create = query(database, statement);
+        CommandResult create = query(database, statement);
         assertEquals(ExitCode.OK, create.code(), create.err());
         for (String column : List.of("`product_id` STRING NOT NULL", "`price` DECIMAL(10, 2),",
             "`is_active` BOOLEAN NOT NULL", "`created_at` TIMESTAMP(6) WITH LOCAL TIME ZONE NOT NULL",

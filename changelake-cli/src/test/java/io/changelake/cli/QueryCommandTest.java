@@ -8,8 +8,6 @@ import io.changelake.query.QueryEngine;
 import io.changelake.testkit.PostgresServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -109,16 +107,8 @@ class QueryCommandTest {
     pg = null;
   }
 
-  private record Result(int code, String out, String err) { }
-
-  private static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    var commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
-    int code = commandLine.execute(args);
-    return new Result(code, out.toString(), err.toString());
+  private static CommandResult run(String... args) {
+    return CommandResult.run(args);
   }
 
   /** The rows {@code changelake query --output csv} prints for {@code sql} on one format's tables. */
@@ -128,7 +118,7 @@ class QueryCommandTest {
     if (format != null) {
       args.addAll(List.of("--format", format));
     }
-    Result result = run(args.toArray(String[]::new));
+    CommandResult result = run(args.toArray(String[]::new));
     assertEquals(ExitCode.OK, result.code(), format + ": " + sql + "\n" + result.err());
     List<List<String>> rows = Csv.parse(result.out());
     return rows.subList(1, rows.size());
@@ -209,11 +199,11 @@ class QueryCommandTest {
 
   @Test
   void showTravelsInTimeWithTheSameParsing() {
-    Result before = run("show", "lake.products", "--warehouse", warehouse.toString(), "--format", "delta",
+    CommandResult before = run("show", "lake.products", "--warehouse", warehouse.toString(), "--format", "delta",
         "--as-of", beforeChanges.toString(), "--output", "csv", "--limit", "0");
     assertEquals(ExitCode.OK, before.code(), before.err());
     assertEquals(Long.parseLong(countAndSumBefore.get(0).get(0)) + 1, before.out().lines().count(), before.out());
-    Result bad = run("show", "lake.products", "--warehouse", warehouse.toString(), "--format", "delta",
+    CommandResult bad = run("show", "lake.products", "--warehouse", warehouse.toString(), "--format", "delta",
         "--as-of", "yesterday");
     assertEquals(ExitCode.USAGE, bad.code(), bad.err());
     assertTrue(bad.err().contains("--as-of 'yesterday' is not a time"), bad.err());
@@ -221,19 +211,19 @@ class QueryCommandTest {
 
   @Test
   void catalogStatementsAndOutputs() {
-    Result tables = run("query", "--warehouse", warehouse.toString(), "SHOW DATABASES; SHOW TABLES FROM lake");
+    CommandResult tables = run("query", "--warehouse", warehouse.toString(), "SHOW DATABASES; SHOW TABLES FROM lake");
     assertEquals(ExitCode.OK, tables.code(), tables.err());
     assertTrue(tables.out().contains("database name\n-------------\nlake\n(1 row)"), tables.out());
     assertTrue(tables.out().contains("orders     | iceberg,paimon,delta"), tables.out());
-    Result describe = run("query", "--warehouse", warehouse.toString(), "--format", "paimon", "--output", "json",
+    CommandResult describe = run("query", "--warehouse", warehouse.toString(), "--format", "paimon", "--output", "json",
         "DESCRIBE lake.inventory");
     assertEquals("{\"name\":\"product_id\",\"type\":\"INT\",\"null\":false,\"key\":\"PRI(product_id)\"}",
         describe.out().lines().findFirst().orElseThrow(), describe.err());
-    Result limited = run("query", "--warehouse", warehouse.toString(), "--format", "delta", "--max-rows", "2",
+    CommandResult limited = run("query", "--warehouse", warehouse.toString(), "--format", "delta", "--max-rows", "2",
         "SELECT order_id FROM lake.orders ORDER BY order_id");
     assertEquals(List.of("order_id", "--------", "1", "2", "(2 rows)"), limited.out().lines().toList());
     assertTrue(limited.err().contains("only the first 2 rows are shown"), limited.err());
-    Result create = run("query", "--warehouse", warehouse.toString(), "--format", "iceberg",
+    CommandResult create = run("query", "--warehouse", warehouse.toString(), "--format", "iceberg",
         "SHOW CREATE TABLE lake.inventory");
     assertTrue(create.out().contains("CREATE TABLE `lake`.`inventory` ("), create.out());
   }
@@ -241,25 +231,25 @@ class QueryCommandTest {
   @Test
   void errorsNameTheProblemWithTheirExitCode() {
     String w = warehouse.toString();
-    Result table = run("query", "--warehouse", w, "--format", "iceberg", "SELECT * FROM lake.nope");
+    CommandResult table = run("query", "--warehouse", w, "--format", "iceberg", "SELECT * FROM lake.nope");
     assertEquals(ExitCode.TABLE, table.code(), table.err());
     assertTrue(table.err().contains("Object 'nope' not found"), table.err());
-    Result column = run("query", "--warehouse", w, "--format", "iceberg", "SELECT colour FROM lake.products");
+    CommandResult column = run("query", "--warehouse", w, "--format", "iceberg", "SELECT colour FROM lake.products");
     assertEquals(ExitCode.TABLE, column.code(), column.err());
     assertTrue(column.err().contains("Column 'colour' not found"), column.err());
-    Result syntax = run("query", "--warehouse", w, "SELECT product_id FROM lake.products WHERE");
+    CommandResult syntax = run("query", "--warehouse", w, "SELECT product_id FROM lake.products WHERE");
     assertEquals(ExitCode.USAGE, syntax.code(), syntax.err());
     assertTrue(syntax.err().contains("SQL syntax error at line 1, column 42: Encountered \"<EOF>\""), syntax.err());
-    Result early = run("query", "--warehouse", w, "--format", "paimon",
+    CommandResult early = run("query", "--warehouse", w, "--format", "paimon",
         "SELECT COUNT(*) FROM lake.products FOR SYSTEM_TIME AS OF TIMESTAMP '2001-01-01 00:00:00'");
     assertEquals(ExitCode.TABLE, early.code(), early.err());
     assertTrue(early.err().contains("Table lake.products has no snapshot at or before 2001-01-01"), early.err());
-    Result ambiguous = run("query", "--warehouse", w, "SELECT * FROM lake.products");
+    CommandResult ambiguous = run("query", "--warehouse", w, "SELECT * FROM lake.products");
     assertEquals(ExitCode.TABLE, ambiguous.code(), ambiguous.err());
     assertTrue(ambiguous.err().contains("exists in several formats"), ambiguous.err());
-    Result noWarehouse = run("query", "--warehouse", warehouse.resolve("missing").toString(), "SELECT 1");
+    CommandResult noWarehouse = run("query", "--warehouse", warehouse.resolve("missing").toString(), "SELECT 1");
     assertEquals(ExitCode.USAGE, noWarehouse.code(), noWarehouse.err());
-    Result badMax = run("query", "--warehouse", w, "--max-rows", "-1", "SELECT 1");
+    CommandResult badMax = run("query", "--warehouse", w, "--max-rows", "-1", "SELECT 1");
     assertEquals(ExitCode.USAGE, badMax.code(), badMax.err());
   }
 

@@ -131,15 +131,23 @@ public final class QueryEngine implements AutoCloseable {
       });
     } catch (SqlParseException e) {
       named.forEach(versions::remove);
-      throw new IllegalArgumentException("SQL syntax error at line " + e.getPos().getLineNum() + ", column "
-          + e.getPos().getColumnNum() + ": " + firstLine(e.getMessage()).replaceFirst(" at line \\d+, column \\d+\\.$", ""),
-          e);
+      throw syntaxError(e);
     } catch (ValidationException | RelConversionException | SQLException | RuntimeException e) {
       named.forEach(versions::remove);
       throw failure(e);
     } finally {
       planner.close();
     }
+  }
+
+  private static IllegalArgumentException syntaxError(SqlParseException e) {
+    String problem = firstLine(e.getMessage()).replaceFirst(" at line \\d+, column \\d+\\.$", "");
+    if (problem.startsWith("Non-query expression")) {
+      problem = "not a statement changelake runs: a query (SELECT, VALUES, WITH), SHOW DATABASES, SHOW TABLES,"
+          + " USE db, DESCRIBE t or SHOW CREATE TABLE t";
+    }
+    return new IllegalArgumentException("SQL syntax error at line " + e.getPos().getLineNum() + ", column "
+        + e.getPos().getColumnNum() + ": " + problem, e);
   }
 
   private FrameworkConfig config() {

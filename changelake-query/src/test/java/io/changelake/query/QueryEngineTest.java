@@ -209,7 +209,8 @@ class QueryEngineTest {
     SinkException column = assertThrows(SinkException.class, () -> rows("SELECT colour FROM products"));
     assertTrue(column.getMessage().contains("Column 'colour' not found"), column.getMessage());
     IllegalArgumentException syntax = assertThrows(IllegalArgumentException.class, () -> rows("SELEC 1"));
-    assertTrue(syntax.getMessage().startsWith("SQL syntax error"), syntax.getMessage());
+    assertTrue(syntax.getMessage().startsWith("SQL syntax error at line 1, column 1: not a statement changelake"
+        + " runs"), syntax.getMessage());
     SinkException early = assertThrows(SinkException.class,
         () -> rows("SELECT * FROM products FOR SYSTEM_TIME AS OF TIMESTAMP '2000-01-01 00:00:00'"));
     assertTrue(early.getMessage().contains("has no snapshot at or before"), early.getMessage());
