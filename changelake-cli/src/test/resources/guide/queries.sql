@@ -3,11 +3,18 @@
 -- guide/ecommerce.sql wrote, and compares its rows with what PostgreSQL returns for the same SQL on the source
 -- (lake-only statements, such as $snapshots, with what the format's own reader says).
 -- The Java examples' queries are their string concatenations joined.
--- Left out: the Flink statements that only reach the catalog (CREATE CATALOG ... WITH ('warehouse' = ...),
--- USE CATALOG ...), whose place --warehouse takes; and the Enrich job's last query, which joins two Java Table
--- variables (patterns, products) rather than catalog tables.
+-- The guide's warehouse /tmp/paimon is the test's. Left out: the Enrich job's last query, which joins two Java
+-- Table variables (patterns, products) rather than catalog tables.
 
 -- ## Querying Paimon Tables > Using Flink SQL Client
+-- Create Paimon catalog
+CREATE CATALOG paimon_catalog WITH (
+  'type' = 'paimon',
+  'warehouse' = '/tmp/paimon'
+);
+
+USE CATALOG paimon_catalog;
+
 -- List databases
 SHOW DATABASES;
 
@@ -41,22 +48,34 @@ FROM products
 FOR SYSTEM_TIME AS OF TIMESTAMP '2025-01-20 10:00:00';
 
 -- ## Querying Paimon Tables > Using Table API in Flink Job
+CREATE CATALOG paimon_catalog WITH (  'type' = 'paimon',  'warehouse' = '/tmp/paimon');
+USE CATALOG paimon_catalog;
 USE lakehouse;
 SELECT product_id, product_name, category, price FROM products WHERE category = 'electronics';
 
 -- ## Testing CDC End-to-End > 2. Verify Initial Snapshot
+CREATE CATALOG paimon_catalog WITH ('type' = 'paimon', 'warehouse' = '/tmp/paimon');
+USE CATALOG paimon_catalog;
 SELECT COUNT(*) as product_count FROM lakehouse.products;
 
 -- ## Testing CDC End-to-End > 3. Test INSERT
+CREATE CATALOG paimon_catalog WITH ('type' = 'paimon', 'warehouse' = '/tmp/paimon');
+USE CATALOG paimon_catalog;
 SELECT product_id, product_name, price FROM lakehouse.products WHERE product_id = 'prod_test_001';
 
 -- ## Testing CDC End-to-End > 4. Test UPDATE
+CREATE CATALOG paimon_catalog WITH ('type' = 'paimon', 'warehouse' = '/tmp/paimon');
+USE CATALOG paimon_catalog;
 SELECT product_id, price FROM lakehouse.products WHERE product_id = 'prod_test_001';
 
 -- ## Testing CDC End-to-End > 5. Test DELETE
+CREATE CATALOG paimon_catalog WITH ('type' = 'paimon', 'warehouse' = '/tmp/paimon');
+USE CATALOG paimon_catalog;
 SELECT COUNT(*) FROM lakehouse.products WHERE product_id = 'prod_test_001';
 
 -- ## Integration with Recommendation Jobs > Use Case: Enrich Recommendations with Product Details
+CREATE CATALOG paimon_catalog WITH (  'type' = 'paimon',  'warehouse' = '/tmp/paimon');
+USE CATALOG paimon_catalog;
 SELECT antecedents, consequent, confidence, support FROM basket_analysis.basket_patterns WHERE confidence > 0.5;
 SELECT product_id, product_name, category, price, image_url FROM lakehouse.products WHERE is_active = true;
 
@@ -78,8 +97,12 @@ WHERE
 ORDER BY bp.confidence DESC;
 
 -- ## Monitoring & Management > Check Paimon Table Metadata
+CREATE CATALOG paimon_catalog WITH ('type' = 'paimon', 'warehouse' = '/tmp/paimon');
+USE CATALOG paimon_catalog;
 SELECT * FROM lakehouse.products$snapshots;
 SHOW CREATE TABLE lakehouse.products;
 
 -- ## Advanced Topics > Schema Evolution Example
+CREATE CATALOG paimon_catalog WITH ('type' = 'paimon', 'warehouse' = '/tmp/paimon');
+USE CATALOG paimon_catalog;
 DESCRIBE lakehouse.products;

@@ -105,18 +105,15 @@ class GuideQueriesTest {
             : table.equals("orders") ? "order_id" : "product_id"));
   }
 
-  private static CommandResult query(String database, String sql) {
-    List<String> args = new ArrayList<>(List.of("query", "--warehouse", warehouse.toString(), "--output", "csv",
-        "--max-rows", "0", sql));
-    if (database != null) {
-      args.addAll(List.of("--database", database));
-    }
-    return CommandResult.run(args.toArray(String[]::new));
+  /** Runs {@code sql} after the session's statements (CREATE CATALOG, USE CATALOG, USE), in one command. */
+  private static CommandResult query(String session, String sql) {
+    return CommandResult.run("query", "--warehouse", warehouse.toString(), "--output", "csv", "--max-rows", "0",
+        (session == null ? "" : session) + sql);
   }
 
   /** The rows of a lake query, header left out. */
-  private static List<List<String>> lake(String database, String sql) {
-    CommandResult result = query(database, sql);
+  private static List<List<String>> lake(String session, String sql) {
+    CommandResult result = query(session, sql);
     assertEquals(ExitCode.OK, result.code(), sql + "\n" + result.err());
     List<List<String>> rows = QueryCommandTest.Csv.parse(result.out());
     return rows.subList(1, rows.size());
@@ -126,9 +123,9 @@ class GuideQueriesTest {
    * Asserts the lake query's rows equal PostgreSQL's for the same SQL (the lake database qualifier removed: the
    * source tables are in schema public; basket_analysis is a schema there too), in order when the query orders.
    */
-  private static List<List<String>> assertSameAsSource(String database, String sql) throws Exception {
+  private static List<List<String>> assertSameAsSource(String session, String sql) throws Exception {
     List<List<String>> expected = QueryCommandTest.source(pg, DB, sql.replace("lakehouse.", ""));
-    List<List<String>> actual = lake(database, sql);
+    List<List<String>> actual = lake(session, sql);
     if (!GuideSql.code(sql).toUpperCase().contains("ORDER BY")) {
       expected = sorted(expected);
       actual = sorted(actual);
@@ -145,17 +142,23 @@ class GuideQueriesTest {
     return LocalDateTime.ofInstant(instant, ZoneId.systemDefault()).toString().replace('T', ' ');
   }
 
-  /** Runs a section's statements in order, as Flink's SQL client would in one session; returns the non-USE ones. */
+  /**
+   * Runs a section's statements in order, as Flink's SQL client runs them in one session: each query after the
+   * session statements before it (CREATE CATALOG, USE CATALOG, USE); the guide's warehouse is the test's. Returns
+   * the queries.
+   */
   private static List<String> runSection(String section, Checker checker) throws Exception {
     List<String> run = new ArrayList<>();
-    String database = null;
+    StringBuilder session = new StringBuilder();
     for (String statement : QUERIES.get(section)) {
-      String code = GuideSql.code(statement);
-      if (code.toUpperCase().startsWith("USE ")) {
-        assertEquals(ExitCode.OK, query(null, statement).code(), statement);
-        database = code.substring(4).trim();
+      String sql = statement.replace("/tmp/paimon", warehouse.toString());
+      String code = GuideSql.code(sql);
+      if (code.toUpperCase().startsWith("CREATE CATALOG") || code.toUpperCase().startsWith("USE ")) {
+        CommandResult result = query(session.toString(), sql);
+        assertEquals(List.of(ExitCode.OK, ""), List.of(result.code(), result.out()), sql + "\n" + result.err());
+        session.append(sql).append(";\n");
       } else {
-        checker.check(database, statement, code);
+        checker.check(session.toString(), sql, code);
         run.add(code);
       }
     }
@@ -163,32 +166,32 @@ class GuideQueriesTest {
   }
 
   private interface Checker {
-    void check(String database, String statement, String code) throws Exception;
+    void check(String session, String statement, String code) throws Exception;
   }
 
   @Test
   @Order(1)
   void queryingPaimonTables() throws Exception {
-    List<String> run = runSection("Querying Paimon Tables > Using Flink SQL Client", (database, statement, code) -> {
+    List<String> run = runSection("Querying Paimon Tables > Using Flink SQL Client", (session, statement, code) -> {
       if (code.equals("SHOW DATABASES")) {
-        assertEquals(List.of(List.of("basket_analysis"), List.of("lakehouse")), lake(database, statement));
+        assertEquals(List.of(List.of("basket_analysis"), List.of("lakehouse")), lake(session, statement));
       } else if (code.equals("SHOW TABLES")) {
-        assertEquals(TABLES.stream().sorted().map(t -> List.of(t)).toList(), lake(database, statement));
+        assertEquals(TABLES.stream().sorted().map(t -> List.of(t)).toList(), lake(session, statement));
       } else if (code.contains("FOR SYSTEM_TIME AS OF")) {
         // as written: 2025-01-20 is before any snapshot of this warehouse, so there is no such version
-        CommandResult asWritten = query(database, statement);
+        CommandResult asWritten = query(session, statement);
         assertEquals(ExitCode.TABLE, asWritten.code(), asWritten.err());
         assertTrue(asWritten.err().contains("Table lakehouse.products has no snapshot at or before"), asWritten.err());
         // at a time the table has: the rows of then, which are the source's now (nothing changed yet)
-        assertEquals(QueryCommandTest.source(pg, DB, "SELECT COUNT(*) FROM products"), lake(database,
+        assertEquals(QueryCommandTest.source(pg, DB, "SELECT COUNT(*) FROM products"), lake(session,
             statement.replace("2025-01-20 10:00:00", localTime(afterInitialSnapshot))));
       } else {
-        assertSameAsSource(database, statement);
+        assertSameAsSource(session, statement);
       }
     });
     assertEquals(5, run.size(), "SHOW DATABASES, SHOW TABLES, two queries and the time travel: " + run);
     List<String> tableApi = runSection("Querying Paimon Tables > Using Table API in Flink Job",
-        (database, statement, code) -> assertTrue(assertSameAsSource(database, statement).size() > 5, statement));
+        (session, statement, code) -> assertTrue(assertSameAsSource(session, statement).size() > 5, statement));
     assertEquals(1, tableApi.size());
   }
 
@@ -199,8 +202,8 @@ class GuideQueriesTest {
     for (String section : List.of(
         "Integration with Recommendation Jobs > Use Case: Enrich Recommendations with Product Details",
         "Integration with Recommendation Jobs > Use Case: Inventory-Aware Recommendations")) {
-      run.addAll(runSection(section, (database, statement, code) ->
-          assertTrue(assertSameAsSource(database, statement).size() > 3, "rows enough to prove something: " + code)));
+      run.addAll(runSection(section, (session, statement, code) ->
+          assertTrue(assertSameAsSource(session, statement).size() > 3, "rows enough to prove something: " + code)));
     }
     assertEquals(3, run.size(), run.toString());
   }
@@ -208,19 +211,19 @@ class GuideQueriesTest {
   @Test
   @Order(3)
   void tableMetadata() throws Exception {
-    List<String> run = runSection("Monitoring & Management > Check Paimon Table Metadata", (database, statement, code) -> {
+    List<String> run = runSection("Monitoring & Management > Check Paimon Table Metadata", (session, statement, code) -> {
       if (code.contains("$snapshots")) {
         List<String> ids = new ArrayList<>();
         try (TableSink paimon = Providers.sink("paimon").open(warehouse.toString(), Map.of(), Map.of())) {
           SinkTable products = paimon.find(new TableId("lakehouse", "products")).orElseThrow();
           products.snapshots().stream().map(TableSnapshot::id).forEach(id -> ids.add(String.valueOf(id)));
         }
-        List<List<String>> snapshots = lake(database, statement);
+        List<List<String>> snapshots = lake(session, statement);
         assertEquals(ids, snapshots.stream().map(row -> row.get(0)).toList(), "snapshot ids from Paimon's reader");
         assertTrue(snapshots.stream().allMatch(row -> row.get(3).startsWith("{")), "every commit holds a source"
             + " position: " + snapshots);
       } else {
-        CommandResult create = query(database, statement);
+        CommandResult create = query(session, statement);
         assertEquals(ExitCode.OK, create.code(), create.err());
         for (String column : List.of("`product_id` STRING NOT NULL", "`price` DECIMAL(10, 2),",
             "`is_active` BOOLEAN NOT NULL", "`created_at` TIMESTAMP(6) WITH LOCAL TIME ZONE NOT NULL",
@@ -236,8 +239,8 @@ class GuideQueriesTest {
   @Order(4)
   void testingCdcEndToEnd() throws Exception {
     String prefix = "Testing CDC End-to-End > ";
-    assertEquals(List.of(List.of("44")), assertSameAsSource(null, QUERIES.get(prefix + "2. Verify Initial Snapshot")
-        .get(0)));
+    assertEquals(1, runSection(prefix + "2. Verify Initial Snapshot", (session, statement, code) ->
+        assertEquals(List.of(List.of("44")), assertSameAsSource(session, statement), "the guide's ~44")).size());
     List<List<List<String>>> guideExpects = List.of(List.of(List.of("prod_test_001", "Test Product", "99.99")),
         List.of(List.of("prod_test_001", "79.99")), List.of(List.of("0")));
     List<String> steps = List.of("3. Test INSERT", "4. Test UPDATE", "5. Test DELETE");
@@ -245,9 +248,9 @@ class GuideQueriesTest {
     for (int i = 0; i < steps.size(); i++) {
       pg.execute(DB, CHANGES.get(prefix + steps.get(i)).toArray(String[]::new));
       awaitMirrored("products");
-      List<String> queries = QUERIES.get(prefix + steps.get(i));
-      assertEquals(1, queries.size());
-      assertEquals(guideExpects.get(i), assertSameAsSource(null, queries.get(0)), "the guide's Expected");
+      List<List<String>> expected = guideExpects.get(i);
+      assertEquals(1, runSection(prefix + steps.get(i), (session, statement, code) ->
+          assertEquals(expected, assertSameAsSource(session, statement), "the guide's Expected")).size());
       if (i == 0) {
         Thread.sleep(50);
         afterInsert = Instant.now();
@@ -265,8 +268,8 @@ class GuideQueriesTest {
     pg.execute(DB, CHANGES.get(section).toArray(String[]::new));
     sync.await("column sku in the lake", () -> query(null, "SELECT COUNT(*) FROM lakehouse.products WHERE sku LIKE"
         + " 'SKU-prod%'").out().equals("EXPR$0\n44\n"));
-    List<String> run = runSection(section, (database, statement, code) -> {
-      List<List<String>> columns = lake(database, statement);
+    List<String> run = runSection(section, (session, statement, code) -> {
+      List<List<String>> columns = lake(session, statement);
       assertEquals(QueryCommandTest.source(pg, DB, "SELECT column_name FROM information_schema.columns"
               + " WHERE table_name = 'products' ORDER BY ordinal_position"),
           columns.stream().map(row -> List.of(row.get(0))).toList(), "DESCRIBE lists the source's columns in order");

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.changelake.api.spi.WriteMode;
-import io.changelake.query.QueryEngine;
 import io.changelake.testkit.PostgresServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -229,6 +228,21 @@ class QueryCommandTest {
   }
 
   @Test
+  void catalogStatementsOfFlinksSqlClientChooseTheWarehouse() throws SQLException {
+    String create = "CREATE CATALOG lake_catalog WITH ('type' = 'iceberg', 'warehouse' = '" + warehouse + "');\n";
+    CommandResult chosen = run("query", "--warehouse", warehouse.resolve("elsewhere").toString(), "--output", "csv",
+        create + "USE CATALOG lake_catalog; USE lake; SELECT COUNT(*) FROM products");
+    assertEquals(ExitCode.OK, chosen.code(), chosen.err());
+    assertEquals("EXPR$0\n" + source("SELECT COUNT(*) FROM products").get(0).get(0) + "\n", chosen.out());
+    CommandResult unknown = run("query", create + "USE CATALOG other");
+    assertEquals(ExitCode.USAGE, unknown.code(), unknown.err());
+    assertTrue(unknown.err().contains("No catalog other: declare it first with CREATE CATALOG other"), unknown.err());
+    CommandResult option = run("query", "CREATE CATALOG c WITH ('warehouse' = '/w', 'uri' = 'thrift://hms:9083')");
+    assertEquals(ExitCode.USAGE, option.code(), option.err());
+    assertTrue(option.err().contains("Unsupported catalog option(s) [uri]"), option.err());
+  }
+
+  @Test
   void errorsNameTheProblemWithTheirExitCode() {
     String w = warehouse.toString();
     CommandResult table = run("query", "--warehouse", w, "--format", "iceberg", "SELECT * FROM lake.nope");
@@ -260,12 +274,11 @@ class QueryCommandTest {
     QueryCommand command = new QueryCommand();
     command.spec = Main.commandLine().getSubcommands().get("query").getCommandSpec();
     command.output = RowPrinter.Format.csv;
-    try (OpenWarehouse lakes = new OpenWarehouse(LakeFormats.openPresent(warehouse.toString(), "delta", Map.of()));
-        QueryEngine engine = new QueryEngine(lakes.formats().stream().map(LakeFormats.Opened::sink).toList());
+    try (QuerySession session = new QuerySession(warehouse.toString(), "delta", Map.of(), null);
         Terminal terminal = TerminalBuilder.builder().system(false).dumb(true)
             .streams(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), output).build()) {
       Path history = home.resolve(".changelake/query_history");
-      assertEquals(ExitCode.OK, new QueryPrompt(engine, command::print, history).run(terminal));
+      assertEquals(ExitCode.OK, new QueryPrompt(session, command::print, history).run(terminal));
       String printed = output.toString(StandardCharsets.UTF_8).replace("\r", "");
       String count = source("SELECT COUNT(*) FROM products").get(0).get(0);
       assertTrue(printed.contains("EXPR$0\n" + count + "\n"), printed);
