@@ -1,5 +1,6 @@
 package io.changelake.cli;
 
+import io.changelake.api.model.Row;
 import io.changelake.query.QueryResult;
 import io.changelake.query.SqlScript;
 import java.io.IOException;
@@ -118,7 +119,7 @@ final class QueryCommand implements Callable<Integer> {
       RowPrinter printer = new RowPrinter(out, output, result.columns());
       long printed = 0;
       while (result.hasNext() && (maxRows == 0 || printed < maxRows)) {
-        printer.add(io.changelake.api.model.Row.of(result.next().toArray()));
+        printer.add(Row.of(result.next().toArray()));
         printed++;
       }
       printer.finish();
