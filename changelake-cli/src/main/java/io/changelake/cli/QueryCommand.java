@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
     description = {"Runs SQL over every table of the warehouse, whatever its format: filters, joins across tables and"
         + " formats, aggregates, ORDER BY / LIMIT; SHOW DATABASES, SHOW TABLES, USE db, DESCRIBE t, SHOW CREATE TABLE t;"
         + " time travel (t FOR SYSTEM_TIME AS OF TIMESTAMP '...', t /*+ OPTIONS('scan.snapshot-id'='N') */);"
-        + " system tables t$snapshots and t$schemas. Rows are read with each format's own reader, every delete"
+        + " system tables t$snapshots, t$schemas and t$files. Rows are read with each format's own reader, every delete"
         + " applied; Apache Calcite runs the SQL. A table several formats hold is named <format>.<db>.<table>.",
         "Without SQL or --file: the statements on standard input when it is not a terminal (a heredoc), else an"
             + " interactive prompt (statements end with ';', history in ~/.changelake/query_history, 'quit' or Ctrl-D"

@@ -209,6 +209,12 @@ class QueryCommandTest {
   }
 
   @Test
+  void deltaFilesHoldExactlyTheLiveRows() throws SQLException {
+    assertEquals(source("SELECT COUNT(*) FROM products"), lake(warehouse, "delta", "lake",
+        "SELECT SUM(record_count) FROM products$files WHERE content = 'DATA'"), "copy-on-write leaves no deleted row");
+  }
+
+  @Test
   void catalogStatementsAndOutputs() {
     CommandResult tables = run("query", "--warehouse", warehouse.toString(), "SHOW DATABASES; SHOW TABLES FROM lake");
     assertEquals(ExitCode.OK, tables.code(), tables.err());

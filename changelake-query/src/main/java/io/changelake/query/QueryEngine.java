@@ -36,7 +36,7 @@ import org.apache.calcite.tools.ValidationException;
  * ignoring case and may be quoted with backticks, as in Flink SQL. Besides queries, {@link #execute} takes
  * {@code SHOW DATABASES}, {@code SHOW TABLES}, {@code USE db}, {@code DESCRIBE t} and {@code SHOW CREATE TABLE t};
  * time travel ({@code FOR SYSTEM_TIME AS OF}, {@code OPTIONS('scan.snapshot-id'='N')}) and the system tables
- * {@code t$snapshots} and {@code t$schemas}.
+ * {@code t$snapshots}, {@code t$schemas} and {@code t$files}.
  *
  * <p>Errors: {@link IllegalArgumentException} for a statement that cannot be parsed or a malformed option,
  * {@link SinkException} for anything that names what the warehouse does not hold (table, column, snapshot).

@@ -18,6 +18,7 @@ import io.changelake.api.spi.TableSink;
 import io.changelake.api.spi.TableWriter;
 import io.changelake.api.spi.WriteMode;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -200,6 +201,14 @@ class QueryEngineTest {
         columns("SELECT * FROM lakehouse.products$snapshots"));
     assertEquals(List.of(List.of(0, "product_id INT NOT NULL, quantity_available INT NOT NULL", "product_id")),
         rows("SELECT schema_id, fields, primary_keys FROM inventory$schemas"));
+    // Iceberg: the first commit's 6 rows, the upserted row, and an equality delete of keys 2 and 5
+    assertEquals(List.of(List.of("DATA", 2L, 7L), List.of("EQUALITY_DELETES", 1L, 2L)), rows("SELECT content,"
+        + " COUNT(*), SUM(record_count) FROM lakehouse.products$files GROUP BY content ORDER BY content"));
+    // Delta: copy-on-write, so the data files hold exactly the live rows
+    assertEquals(List.of(List.of(7L)), rows("SELECT SUM(record_count) FROM orders$files"));
+    List<List<Object>> paimonFiles = rows("SELECT file_path FROM inventory$files WHERE content = 'DATA'");
+    assertTrue(!paimonFiles.isEmpty() && paimonFiles.stream().allMatch(row -> Files.isRegularFile(
+        Path.of(((String) row.get(0)).replaceFirst("^file:", "")))), "Paimon's data files exist: " + paimonFiles);
   }
 
   @Test
