@@ -18,6 +18,9 @@ import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.fun.SqlLibrary;
+import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
@@ -47,6 +50,9 @@ public final class QueryEngine implements AutoCloseable {
       .withLex(Lex.JAVA)
       .withCaseSensitive(false)
       .withConformance(SqlConformanceEnum.LENIENT);
+  /** Standard SQL's functions and PostgreSQL's (ILIKE, STRING_AGG, ...), for users of the source database. */
+  private static final SqlOperatorTable OPERATORS =
+      SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL);
 
   private final LakeCatalog catalog;
   private final CalciteConnection connection;
@@ -154,6 +160,7 @@ public final class QueryEngine implements AutoCloseable {
     SchemaPlus root = connection.getRootSchema();
     return Frameworks.newConfigBuilder()
         .parserConfig(PARSER)
+        .operatorTable(OPERATORS)
         .typeSystem(LakeTypeSystem.INSTANCE)
         .defaultSchema(database == null ? root : root.subSchemas().get(database))
         .build();

@@ -145,6 +145,8 @@ class QueryEngineTest {
     assertEquals(List.of(List.of(2, dec("99.99")), List.of(6, dec("60.50")), List.of(4, dec("40.50"))),
         rows("SELECT product_id, price FROM lakehouse.products WHERE category = 'even' ORDER BY price DESC LIMIT 3"));
     assertEquals(List.of(List.of(5L)), rows("SELECT COUNT(*) FROM lakehouse.products"));
+    assertEquals(List.of(List.of("product 3,product 1")), rows("SELECT STRING_AGG(product_name, ',' ORDER BY"
+        + " product_id DESC) FROM products WHERE product_name ILIKE 'PRODUCT _' AND category = 'odd'"));
     assertEquals(List.of(), rows("SELECT * FROM lakehouse.products WHERE product_id = 5"));
     assertEquals(List.of(List.of("product 1", LocalDateTime.of(2026, 11, 1, 9, 30))),
         rows("SELECT product_name, created_at FROM `lakehouse`.`products` WHERE created_at < TIMESTAMP '2026-11-02 00:00:00'"));
