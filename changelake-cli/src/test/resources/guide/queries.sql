@@ -3,8 +3,8 @@
 -- guide/ecommerce.sql wrote, and compares its rows with what PostgreSQL returns for the same SQL on the source
 -- (lake-only statements, such as $snapshots, with what the format's own reader says).
 -- The Java examples' queries are their string concatenations joined.
--- The guide's warehouse /tmp/paimon is the test's. Left out: the Enrich job's last query, which joins two Java
--- Table variables (patterns, products) rather than catalog tables.
+-- The guide's warehouse /tmp/paimon is the test's. The Enrich job's last query joins two Java Table variables
+-- (patterns, products), not catalog tables: it runs with them as WITH clauses, marked below.
 
 -- ## Querying Paimon Tables > Using Flink SQL Client
 -- Create Paimon catalog
@@ -78,6 +78,10 @@ CREATE CATALOG paimon_catalog WITH (  'type' = 'paimon',  'warehouse' = '/tmp/pa
 USE CATALOG paimon_catalog;
 SELECT antecedents, consequent, confidence, support FROM basket_analysis.basket_patterns WHERE confidence > 0.5;
 SELECT product_id, product_name, category, price, image_url FROM lakehouse.products WHERE is_active = true;
+-- (not verbatim) the job's join, its two Java Table variables, patterns and products, as WITH clauses:
+WITH patterns AS (SELECT antecedents, consequent, confidence, support FROM basket_analysis.basket_patterns WHERE confidence > 0.5),
+products AS (SELECT product_id, product_name, category, price, image_url FROM lakehouse.products WHERE is_active = true)
+SELECT   p.consequent as product_id,   pd.product_name,   pd.category,   pd.price,   pd.image_url,   p.confidence,   p.support FROM patterns p JOIN products pd ON p.consequent = pd.product_id ORDER BY p.confidence DESC;
 
 -- ## Integration with Recommendation Jobs > Use Case: Inventory-Aware Recommendations
 -- Only recommend products that are in stock

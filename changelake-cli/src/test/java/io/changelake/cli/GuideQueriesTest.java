@@ -205,7 +205,7 @@ class GuideQueriesTest {
       run.addAll(runSection(section, (session, statement, code) ->
           assertTrue(assertSameAsSource(session, statement).size() > 3, "rows enough to prove something: " + code)));
     }
-    assertEquals(3, run.size(), run.toString());
+    assertEquals(4, run.size(), run.toString());
   }
 
   @Test
