@@ -57,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
     step(out, "Starting a private PostgreSQL");
     try (PostgresServer postgres = PostgresServer.start()) {
       postgres.createDatabase("ecommerce");
-      postgres.execute("ecommerce", resource("demo/ecommerce.sql"));
+      postgres.execute("ecommerce", resource("guide/ecommerce.sql"));
       step(out, "Created the e-commerce schema in database 'ecommerce' on port " + postgres.port());
 
       SyncRunner runner = new SyncRunner(out, spec.commandLine().getErr());
@@ -71,14 +71,15 @@ final class DemoCommand implements Callable<Integer> {
         step(out, "Changing the source: INSERT, UPDATE, DELETE and ALTER TABLE ADD COLUMN");
         changesAt = Instant.now();
         postgres.execute("ecommerce",
-            "INSERT INTO products (product_id, product_name, category, price, description)"
-                + " VALUES (21, 'Smart Speaker', 'audio', 79.00, 'Added while the sync runs')",
-            "UPDATE products SET price = price * 0.9 WHERE category = 'displays'",
-            "DELETE FROM inventory WHERE product_id = 20",
+            "INSERT INTO products (product_id, product_name, category, subcategory, brand, price, cost)"
+                + " VALUES ('prod_test_001', 'Test Product', 'electronics', 'test', 'TestBrand', 99.99, 50.00)",
+            "UPDATE products SET price = price * 0.9 WHERE category = 'home'",
+            "DELETE FROM inventory WHERE product_id = 'prod_044'",
             "ALTER TABLE products ADD COLUMN sku varchar(50)",
-            "UPDATE products SET sku = 'SKU-' || product_id WHERE product_id <= 5");
+            "UPDATE products SET sku = 'SKU-' || product_id WHERE product_id <= 'prod_005'");
         awaitLake(sync, sink -> hasColumn(sink, "products", "sku") && committedAfterChanges(sink));
-        step(out, "The lake follows: products now has column sku, product 21, the new prices; inventory lost product 20");
+        step(out, "The lake follows: products now has column sku, product prod_test_001, the new prices; inventory"
+            + " lost prod_044");
         out.println();
         Main.execute("show", "--warehouse", warehouse.toString(), LAKE_DATABASE + ".products", "--limit", "25");
         out.println();
@@ -93,6 +94,9 @@ final class DemoCommand implements Callable<Integer> {
       out.println("Read the tables yourself:");
       out.println("  ./changelake tables --warehouse " + warehouse);
       out.println("  ./changelake show " + LAKE_DATABASE + ".orders --warehouse " + warehouse);
+      out.println("  ./changelake query --warehouse " + warehouse + " \"SELECT category, count(*), sum(price) FROM "
+          + LAKE_DATABASE + ".products GROUP BY category\"");
+      out.println("  ./changelake query --warehouse " + warehouse + "    (an SQL prompt; the guide's queries run as written)");
       out.println("  (Spark, Flink, DuckDB: see README.md, 'Reading the tables')");
       out.flush();
       return code;

@@ -57,6 +57,8 @@ public final class Main {
     commandLine.setExecutionExceptionHandler(new ErrorHandler());
     commandLine.setParameterExceptionHandler(new ErrorHandler());
     HelpFooters.install(commandLine);
+    // SQL that starts with a comment ("-- ...") is the statement, not an unknown option
+    commandLine.getSubcommands().get("query").setUnmatchedOptionsArePositionalParams(true);
     return commandLine;
   }
 

@@ -1,10 +1,11 @@
 package io.changelake.cli;
 
-import io.changelake.query.QueryEngine;
+import io.changelake.api.model.Row;
 import io.changelake.query.QueryResult;
 import io.changelake.query.SqlScript;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,10 +23,13 @@ import picocli.CommandLine.Spec;
     description = {"Runs SQL over every table of the warehouse, whatever its format: filters, joins across tables and"
         + " formats, aggregates, ORDER BY / LIMIT; SHOW DATABASES, SHOW TABLES, USE db, DESCRIBE t, SHOW CREATE TABLE t;"
         + " time travel (t FOR SYSTEM_TIME AS OF TIMESTAMP '...', t /*+ OPTIONS('scan.snapshot-id'='N') */);"
-        + " system tables t$snapshots and t$schemas. Rows are read with each format's own reader, every delete"
+        + " system tables t$snapshots, t$schemas and t$files. Rows are read with each format's own reader, every delete"
         + " applied; Apache Calcite runs the SQL. A table several formats hold is named <format>.<db>.<table>.",
-        "Without SQL or --file: an interactive prompt (statements end with ';', history in ~/.changelake/query_history,"
-            + " 'quit' or Ctrl-D to leave)."},
+        "Without SQL or --file: the statements on standard input when it is not a terminal (a heredoc), else an"
+            + " interactive prompt (statements end with ';', history in ~/.changelake/query_history, 'quit' or Ctrl-D"
+            + " to leave).",
+        "As in Flink's SQL client, CREATE CATALOG c WITH ('type' = 'paimon', 'warehouse' = '/tmp/paimon') and"
+            + " USE CATALOG c switch to another warehouse (and to one format)."},
     footer = {"", "Examples:",
         "  changelake query --warehouse ./lake \"SELECT category, count(*) FROM lakehouse.products GROUP BY category\"",
         "  changelake query --warehouse ./lake --database lakehouse \"SHOW TABLES; DESCRIBE products\"",
@@ -34,6 +38,11 @@ import picocli.CommandLine.Spec;
         "  changelake query --warehouse ./lake \"SELECT * FROM lakehouse.products /*+ OPTIONS('scan.snapshot-id'='3') */\"",
         "  changelake query --warehouse ./lake --output csv \"SELECT * FROM lakehouse.products\\$snapshots\"",
         "  changelake query --warehouse ./lake -f queries.sql --output json",
+        "  changelake query <<EOF",
+        "  CREATE CATALOG paimon_catalog WITH ('type' = 'paimon', 'warehouse' = '/tmp/paimon');",
+        "  USE CATALOG paimon_catalog;",
+        "  SELECT COUNT(*) as product_count FROM lakehouse.products;",
+        "  EOF",
         "  changelake query --warehouse ./lake"})
 final class QueryCommand implements Callable<Integer> {
   @Spec
@@ -67,27 +76,30 @@ final class QueryCommand implements Callable<Integer> {
     if (sql != null && file != null) {
       throw new IllegalArgumentException("Give the SQL as an argument or with --file, not both");
     }
-    String script = file == null ? sql : readFile();
-    try (OpenWarehouse lakes = warehouse.open();
-        QueryEngine engine = new QueryEngine(lakes.formats().stream().map(LakeFormats.Opened::sink).toList())) {
-      if (database != null) {
-        engine.execute("USE `" + database + "`").close();
-      }
+    String script = file != null ? readFile() : sql != null ? sql : System.console() == null ? readStdin() : null;
+    try (QuerySession session = new QuerySession(warehouse.warehouse, warehouse.format, warehouse.catalogConf,
+        database)) {
       if (script == null) {
-        try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
-          return new QueryPrompt(engine, this::print, Path.of(System.getProperty("user.home"), ".changelake",
+        try (Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).build()) {
+          return new QueryPrompt(session, this::print, Path.of(System.getProperty("user.home"), ".changelake",
               "query_history")).run(terminal);
         }
       }
       List<String> statements = SqlScript.split(script);
       if (statements.isEmpty()) {
-        throw new IllegalArgumentException("No SQL statement given");
+        throw new IllegalArgumentException("No SQL statement given: pass it as an argument, with --file, or on"
+            + " standard input");
       }
       for (String statement : statements) {
-        print(engine.execute(statement), spec.commandLine().getOut());
+        print(session.execute(statement), spec.commandLine().getOut());
       }
       return ExitCode.OK;
     }
+  }
+
+  /** The statements piped in: without a terminal there is no prompt to show. */
+  private static String readStdin() throws IOException {
+    return new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
   }
 
   private String readFile() {
@@ -107,7 +119,7 @@ final class QueryCommand implements Callable<Integer> {
       RowPrinter printer = new RowPrinter(out, output, result.columns());
       long printed = 0;
       while (result.hasNext() && (maxRows == 0 || printed < maxRows)) {
-        printer.add(io.changelake.api.model.Row.of(result.next().toArray()));
+        printer.add(Row.of(result.next().toArray()));
         printed++;
       }
       printer.finish();

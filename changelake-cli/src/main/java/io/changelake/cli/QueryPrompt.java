@@ -1,7 +1,6 @@
 package io.changelake.cli;
 
 import io.changelake.api.spi.SinkException;
-import io.changelake.query.QueryEngine;
 import io.changelake.query.QueryResult;
 import io.changelake.query.SqlScript;
 import java.io.IOException;
@@ -24,12 +23,12 @@ import org.jline.terminal.Terminal;
 final class QueryPrompt {
   private static final Set<String> QUIT = Set.of("quit", "exit", "quit;", "exit;", "\\q");
 
-  private final QueryEngine engine;
+  private final QuerySession session;
   private final BiConsumer<QueryResult, PrintWriter> printer;
   private final Path history;
 
-  QueryPrompt(QueryEngine engine, BiConsumer<QueryResult, PrintWriter> printer, Path history) {
-    this.engine = engine;
+  QueryPrompt(QuerySession session, BiConsumer<QueryResult, PrintWriter> printer, Path history) {
+    this.session = session;
     this.printer = printer;
     this.history = history;
   }
@@ -68,12 +67,13 @@ final class QueryPrompt {
   }
 
   private String prompt() {
-    return "changelake" + (engine.database() == null ? "" : ":" + engine.database()) + "> ";
+    String database = session.database();
+    return "changelake" + (database == null ? "" : ":" + database) + "> ";
   }
 
   private void run(String statement, PrintWriter out) {
     try {
-      printer.accept(engine.execute(statement), out);
+      printer.accept(session.execute(statement), out);
     } catch (IllegalArgumentException | SinkException e) {
       out.println("Error: " + e.getMessage());
     }

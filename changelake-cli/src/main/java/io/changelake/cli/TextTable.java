@@ -3,7 +3,7 @@ package io.changelake.cli;
 import java.io.PrintWriter;
 import java.util.List;
 
-/** Prints rows as an aligned text table. */
+/** Prints rows as an aligned text table; a cell holding several lines takes as many. */
 final class TextTable {
   private TextTable() { }
 
@@ -12,7 +12,9 @@ final class TextTable {
     for (int i = 0; i < widths.length; i++) {
       widths[i] = header.get(i).length();
       for (List<String> row : rows) {
-        widths[i] = Math.max(widths[i], row.get(i).length());
+        for (String line : row.get(i).split("\n", -1)) {
+          widths[i] = Math.max(widths[i], line.length());
+        }
       }
     }
     printRow(out, header, widths);
@@ -27,10 +29,15 @@ final class TextTable {
   }
 
   private static void printRow(PrintWriter out, List<String> cells, int[] widths) {
-    StringBuilder line = new StringBuilder();
-    for (int i = 0; i < widths.length; i++) {
-      line.append(i == 0 ? "" : " | ").append(String.format("%-" + widths[i] + "s", cells.get(i)));
+    List<String[]> lines = cells.stream().map(cell -> cell.split("\n", -1)).toList();
+    int height = lines.stream().mapToInt(cell -> cell.length).max().orElse(1);
+    for (int l = 0; l < height; l++) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < widths.length; i++) {
+        String[] cell = lines.get(i);
+        line.append(i == 0 ? "" : " | ").append(String.format("%-" + widths[i] + "s", l < cell.length ? cell[l] : ""));
+      }
+      out.println(line.toString().stripTrailing());
     }
-    out.println(line.toString().stripTrailing());
   }
 }

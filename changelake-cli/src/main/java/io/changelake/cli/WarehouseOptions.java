@@ -25,6 +25,11 @@ final class WarehouseOptions {
    * @throws IllegalArgumentException when the warehouse is a local folder that does not exist
    */
   OpenWarehouse open() {
+    return open(warehouse, format, catalogConf);
+  }
+
+  /** Opens every format present in {@code warehouse} (or only {@code format} when not null). */
+  static OpenWarehouse open(String warehouse, String format, Map<String, String> catalogConf) {
     if (LakeFormats.localFolder(warehouse).filter(folder -> !Files.isDirectory(folder)).isPresent()) {
       throw new IllegalArgumentException("No warehouse at " + warehouse + ": the folder does not exist. Pass"
           + " --warehouse the folder a sync writes to (default ./" + SyncOptions.DEFAULT_WAREHOUSE + ").");

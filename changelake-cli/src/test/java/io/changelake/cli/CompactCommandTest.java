@@ -17,8 +17,6 @@ import io.changelake.api.spi.TableWriter;
 import io.changelake.api.spi.WriteMode;
 import io.changelake.sink.iceberg.IcebergSink;
 import io.changelake.sink.paimon.PaimonSink;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -38,8 +36,6 @@ class CompactCommandTest {
   Path warehouse;
 
   private final Map<RowKey, Row> expected = new HashMap<>();
-
-  private record Result(int code, String out, String err) { }
 
   @BeforeEach
   void writeTables() {
@@ -82,25 +78,19 @@ class CompactCommandTest {
     }
   }
 
-  private Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    var commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
-    int code = commandLine.execute(args);
-    return new Result(code, out.toString(), err.toString());
+  private static CommandResult run(String... args) {
+    return CommandResult.run(args);
   }
 
   @Test
   void compactsEachFormatAndKeepsRowsAndPosition() {
     for (String format : List.of("iceberg", "paimon")) {
-      Result first = run("compact", "lake.products", "--warehouse", warehouse.toString(), "--format", format);
+      CommandResult first = run("compact", "lake.products", "--warehouse", warehouse.toString(), "--format", format);
       assertEquals(ExitCode.OK, first.code(), first.err());
       assertTrue(first.out().startsWith("Compacted lake.products in "), first.out());
       assertTrue(first.out().contains("holding " + expected.size() + " rows"), first.out());
 
-      Result second = run("compact", "lake.products", "--warehouse", warehouse.toString(), "--format", format);
+      CommandResult second = run("compact", "lake.products", "--warehouse", warehouse.toString(), "--format", format);
       assertEquals(ExitCode.OK, second.code(), second.err());
       assertTrue(second.out().startsWith("Nothing to compact in lake.products: "), second.out());
 
@@ -118,23 +108,23 @@ class CompactCommandTest {
 
   @Test
   void errorsNameTheProblem() {
-    Result ambiguous = run("compact", "lake.products", "--warehouse", warehouse.toString());
+    CommandResult ambiguous = run("compact", "lake.products", "--warehouse", warehouse.toString());
     assertEquals(ExitCode.TABLE, ambiguous.code(), ambiguous.err());
     assertTrue(ambiguous.err().contains("exists in several formats"), ambiguous.err());
 
-    Result missing = run("compact", "lake.missing", "--warehouse", warehouse.toString(), "--format", "iceberg");
+    CommandResult missing = run("compact", "lake.missing", "--warehouse", warehouse.toString(), "--format", "iceberg");
     assertEquals(ExitCode.TABLE, missing.code(), missing.err());
     assertTrue(missing.err().contains("No table lake.missing"), missing.err());
 
-    Result noWarehouse = run("compact", "lake.products", "--warehouse", warehouse.resolve("missing").toString());
+    CommandResult noWarehouse = run("compact", "lake.products", "--warehouse", warehouse.resolve("missing").toString());
     assertEquals(ExitCode.USAGE, noWarehouse.code(), noWarehouse.err());
     assertTrue(noWarehouse.err().contains("No warehouse at " + warehouse.resolve("missing")
         + ": the folder does not exist"), noWarehouse.err());
 
-    Result noTable = run("compact", "--warehouse", warehouse.toString());
+    CommandResult noTable = run("compact", "--warehouse", warehouse.toString());
     assertEquals(ExitCode.USAGE, noTable.code(), noTable.err());
 
-    Result help = run("compact", "--help");
+    CommandResult help = run("compact", "--help");
     assertEquals(ExitCode.OK, help.code());
     assertTrue(help.out().contains("changelake compact lakehouse.products --warehouse ./lake"), help.out());
   }

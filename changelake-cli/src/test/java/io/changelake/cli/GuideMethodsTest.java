@@ -63,13 +63,13 @@ class GuideMethodsTest {
   static void ecommerceSchema() throws IOException {
     PostgresServer pg = POSTGRES.server();
     pg.createDatabase(DB);
-    try (InputStream in = GuideMethodsTest.class.getClassLoader().getResourceAsStream("demo/ecommerce.sql")) {
+    try (InputStream in = GuideMethodsTest.class.getClassLoader().getResourceAsStream("guide/ecommerce.sql")) {
       pg.execute(DB, new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
     // "table-name='prod.*'  # Matches products, product_views, etc."
-    pg.execute(DB, "CREATE TABLE product_views (view_id bigint PRIMARY KEY, product_id int REFERENCES products,"
+    pg.execute(DB, "CREATE TABLE product_views (view_id bigint PRIMARY KEY, product_id varchar(50) REFERENCES products,"
         + " viewed_at timestamptz NOT NULL)",
-        "INSERT INTO product_views SELECT i, 1 + i % 20, now() - i * interval '1 minute' FROM generate_series(1, 50) i");
+        "INSERT INTO product_views SELECT i, 'prod_' || lpad((1 + i % 44)::text, 3, '0'), now() - i * interval '1 minute' FROM generate_series(1, 50) i");
   }
 
   @Test
@@ -96,9 +96,9 @@ class GuideMethodsTest {
     try (RunningSync sync = RunningSync.ofCommandLine(guide(METHOD_1, warehouse, OTHER_SLOT))) {
       sync.awaitMirrored(server(), DB, "products", "product_id");
       server().execute(DB, "INSERT INTO products (product_id, product_name, category, price) VALUES"
-              + " (100, 'Trackball', 'peripherals', 59.00)",
-          "UPDATE products SET price = price * 0.9 WHERE category = 'displays'",
-          "DELETE FROM products WHERE product_id = 100");
+              + " ('prod_100', 'Trackball', 'electronics', 59.00)",
+          "UPDATE products SET price = price * 0.9 WHERE category = 'home'",
+          "DELETE FROM products WHERE product_id = 'prod_100'");
       sync.awaitMirrored(server(), DB, "products", "product_id");
       assertEquals(1, count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'flink_products_slot_v2'"));
       assertEquals(0, count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'flink_products_slot'"));
@@ -113,9 +113,9 @@ class GuideMethodsTest {
     String warehouse = root.resolve("method2").toString();
     try (RunningSync sync = RunningSync.ofCommandLine(guide(METHOD_2, warehouse))) {
       awaitEvery(sync, tables);
-      server().execute(DB, "BEGIN; INSERT INTO orders VALUES (1000, 3, 4, 2, 51.00, 'pending', now());"
+      server().execute(DB, "BEGIN; INSERT INTO orders VALUES (1000, 3, 'prod_004', 2, 51.00, 'pending', now());"
           + " UPDATE inventory SET quantity_reserved = quantity_reserved + 2,"
-          + " quantity_available = quantity_available - 2 WHERE product_id = 4;"
+          + " quantity_available = quantity_available - 2 WHERE product_id = 'prod_004';"
           + " UPDATE customers SET total_orders = total_orders + 1, lifetime_value = lifetime_value + 51"
           + " WHERE customer_id = 3; COMMIT");
       awaitEvery(sync, tables);
@@ -129,7 +129,7 @@ class GuideMethodsTest {
     String warehouse = root.resolve("method3").toString();
     try (RunningSync sync = RunningSync.ofCommandLine(guide(METHOD_3, warehouse))) {
       awaitEvery(sync, List.of("products", "product_views"));
-      server().execute(DB, "INSERT INTO product_views VALUES (51, 7, now())", "DELETE FROM product_views WHERE view_id = 1");
+      server().execute(DB, "INSERT INTO product_views VALUES (51, 'prod_007', now())", "DELETE FROM product_views WHERE view_id = 1");
       awaitEvery(sync, List.of("products", "product_views"));
       assertEquals(0, sync.stop());
     }
@@ -151,7 +151,7 @@ class GuideMethodsTest {
           "the printed configuration:\n" + stderr.text());
       assertTrue(sync.output.toString().contains("--network-buffer-count 4096 has no effect: changelake runs in one"
           + " process"), sync.output.toString());
-      server().execute(DB, "INSERT INTO orders VALUES (2000, 5, 6, 1, 20.00, 'pending', now())",
+      server().execute(DB, "INSERT INTO orders VALUES (2000, 5, 'prod_006', 1, 20.00, 'pending', now())",
           "UPDATE orders SET status = 'shipped' WHERE status = 'pending'",
           "DELETE FROM product_views WHERE view_id > 40");
       Instant until = Instant.now().plus(Duration.ofSeconds(8));
@@ -204,7 +204,7 @@ class GuideMethodsTest {
     try (RunningSync sync = RunningSync.ofCommandLine(args.toArray(String[]::new))) {
       sync.await("products with its computed columns", () -> TableComparison.same(server(), DB, "products_categorized",
           "paimon", warehouse, "lakehouse", "products", "product_id"));
-      server().execute(DB, "UPDATE products SET price = 250 WHERE product_id = 2");
+      server().execute(DB, "UPDATE products SET price = 250 WHERE product_id = 'prod_002'");
       sync.await("the re-categorized product", () -> TableComparison.same(server(), DB, "products_categorized",
           "paimon", warehouse, "lakehouse", "products", "product_id"));
       TableComparison.assertSame(server(), DB, "products_categorized", "paimon", warehouse, "lakehouse", "products",

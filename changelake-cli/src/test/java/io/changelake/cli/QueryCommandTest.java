@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.changelake.api.spi.WriteMode;
-import io.changelake.query.QueryEngine;
 import io.changelake.testkit.PostgresServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,6 +20,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.jline.terminal.Terminal;
@@ -108,16 +106,8 @@ class QueryCommandTest {
     pg = null;
   }
 
-  private record Result(int code, String out, String err) { }
-
-  private static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    var commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
-    int code = commandLine.execute(args);
-    return new Result(code, out.toString(), err.toString());
+  private static CommandResult run(String... args) {
+    return CommandResult.run(args);
   }
 
   /** The rows {@code changelake query --output csv} prints for {@code sql} on one format's tables. */
@@ -127,7 +117,7 @@ class QueryCommandTest {
     if (format != null) {
       args.addAll(List.of("--format", format));
     }
-    Result result = run(args.toArray(String[]::new));
+    CommandResult result = run(args.toArray(String[]::new));
     assertEquals(ExitCode.OK, result.code(), format + ": " + sql + "\n" + result.err());
     List<List<String>> rows = Csv.parse(result.out());
     return rows.subList(1, rows.size());
@@ -162,6 +152,8 @@ class QueryCommandTest {
       case "timestamptz" -> rs.getObject(i, OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC).toString();
       case "numeric" -> rs.getBigDecimal(i).toPlainString();
       case "bool" -> String.valueOf(rs.getBoolean(i));
+      case "float8" -> String.valueOf(rs.getDouble(i));
+      case "_text" -> Arrays.asList((Object[]) rs.getArray(i).getArray()).toString();
       default -> rs.getString(i);
     };
   }
@@ -206,57 +198,81 @@ class QueryCommandTest {
 
   @Test
   void showTravelsInTimeWithTheSameParsing() {
-    Result before = run("show", "lake.products", "--warehouse", warehouse.toString(), "--format", "delta",
+    CommandResult before = run("show", "lake.products", "--warehouse", warehouse.toString(), "--format", "delta",
         "--as-of", beforeChanges.toString(), "--output", "csv", "--limit", "0");
     assertEquals(ExitCode.OK, before.code(), before.err());
     assertEquals(Long.parseLong(countAndSumBefore.get(0).get(0)) + 1, before.out().lines().count(), before.out());
-    Result bad = run("show", "lake.products", "--warehouse", warehouse.toString(), "--format", "delta",
+    CommandResult bad = run("show", "lake.products", "--warehouse", warehouse.toString(), "--format", "delta",
         "--as-of", "yesterday");
     assertEquals(ExitCode.USAGE, bad.code(), bad.err());
     assertTrue(bad.err().contains("--as-of 'yesterday' is not a time"), bad.err());
   }
 
   @Test
+  void deltaFilesHoldExactlyTheLiveRows() throws SQLException {
+    assertEquals(source("SELECT COUNT(*) FROM products"), lake(warehouse, "delta", "lake",
+        "SELECT SUM(record_count) FROM products$files WHERE content = 'DATA'"), "copy-on-write leaves no deleted row");
+  }
+
+  @Test
   void catalogStatementsAndOutputs() {
-    Result tables = run("query", "--warehouse", warehouse.toString(), "SHOW DATABASES; SHOW TABLES FROM lake");
+    CommandResult tables = run("query", "--warehouse", warehouse.toString(), "SHOW DATABASES; SHOW TABLES FROM lake");
     assertEquals(ExitCode.OK, tables.code(), tables.err());
     assertTrue(tables.out().contains("database name\n-------------\nlake\n(1 row)"), tables.out());
     assertTrue(tables.out().contains("orders     | iceberg,paimon,delta"), tables.out());
-    Result describe = run("query", "--warehouse", warehouse.toString(), "--format", "paimon", "--output", "json",
+    CommandResult describe = run("query", "--warehouse", warehouse.toString(), "--format", "paimon", "--output", "json",
         "DESCRIBE lake.inventory");
     assertEquals("{\"name\":\"product_id\",\"type\":\"INT\",\"null\":false,\"key\":\"PRI(product_id)\"}",
         describe.out().lines().findFirst().orElseThrow(), describe.err());
-    Result limited = run("query", "--warehouse", warehouse.toString(), "--format", "delta", "--max-rows", "2",
+    CommandResult limited = run("query", "--warehouse", warehouse.toString(), "--format", "delta", "--max-rows", "2",
         "SELECT order_id FROM lake.orders ORDER BY order_id");
     assertEquals(List.of("order_id", "--------", "1", "2", "(2 rows)"), limited.out().lines().toList());
     assertTrue(limited.err().contains("only the first 2 rows are shown"), limited.err());
-    Result create = run("query", "--warehouse", warehouse.toString(), "--format", "iceberg",
+    CommandResult create = run("query", "--warehouse", warehouse.toString(), "--format", "iceberg",
         "SHOW CREATE TABLE lake.inventory");
-    assertTrue(create.out().contains("CREATE TABLE `lake`.`inventory` ("), create.out());
+    List<String> lines = create.out().lines().toList();
+    assertEquals(List.of("result", "-".repeat("  PRIMARY KEY (`product_id`) NOT ENFORCED".length()),
+        "CREATE TABLE `lake`.`inventory` (", "  `product_id` INT NOT NULL,"), lines.subList(0, 4), create.out());
+    assertEquals("(1 row)", lines.get(lines.size() - 1));
+  }
+
+  @Test
+  void catalogStatementsOfFlinksSqlClientChooseTheWarehouse() throws SQLException {
+    String create = "CREATE CATALOG lake_catalog WITH ('type' = 'iceberg', 'warehouse' = '" + warehouse + "');\n";
+    CommandResult chosen = run("query", "--warehouse", warehouse.resolve("elsewhere").toString(), "--output", "csv",
+        create + "USE CATALOG lake_catalog; USE lake; SELECT COUNT(*) FROM products");
+    assertEquals(ExitCode.OK, chosen.code(), chosen.err());
+    assertEquals("EXPR$0\n" + source("SELECT COUNT(*) FROM products").get(0).get(0) + "\n", chosen.out());
+    CommandResult unknown = run("query", create + "USE CATALOG other");
+    assertEquals(ExitCode.USAGE, unknown.code(), unknown.err());
+    assertTrue(unknown.err().contains("No catalog other: declare it first with CREATE CATALOG other"), unknown.err());
+    CommandResult option = run("query", "CREATE CATALOG c WITH ('warehouse' = '/w', 'uri' = 'thrift://hms:9083')");
+    assertEquals(ExitCode.USAGE, option.code(), option.err());
+    assertTrue(option.err().contains("Unsupported catalog option(s) [uri]"), option.err());
   }
 
   @Test
   void errorsNameTheProblemWithTheirExitCode() {
     String w = warehouse.toString();
-    Result table = run("query", "--warehouse", w, "--format", "iceberg", "SELECT * FROM lake.nope");
+    CommandResult table = run("query", "--warehouse", w, "--format", "iceberg", "SELECT * FROM lake.nope");
     assertEquals(ExitCode.TABLE, table.code(), table.err());
     assertTrue(table.err().contains("Object 'nope' not found"), table.err());
-    Result column = run("query", "--warehouse", w, "--format", "iceberg", "SELECT colour FROM lake.products");
+    CommandResult column = run("query", "--warehouse", w, "--format", "iceberg", "SELECT colour FROM lake.products");
     assertEquals(ExitCode.TABLE, column.code(), column.err());
     assertTrue(column.err().contains("Column 'colour' not found"), column.err());
-    Result syntax = run("query", "--warehouse", w, "SELECT product_id FROM lake.products WHERE");
+    CommandResult syntax = run("query", "--warehouse", w, "SELECT product_id FROM lake.products WHERE");
     assertEquals(ExitCode.USAGE, syntax.code(), syntax.err());
     assertTrue(syntax.err().contains("SQL syntax error at line 1, column 42: Encountered \"<EOF>\""), syntax.err());
-    Result early = run("query", "--warehouse", w, "--format", "paimon",
+    CommandResult early = run("query", "--warehouse", w, "--format", "paimon",
         "SELECT COUNT(*) FROM lake.products FOR SYSTEM_TIME AS OF TIMESTAMP '2001-01-01 00:00:00'");
     assertEquals(ExitCode.TABLE, early.code(), early.err());
     assertTrue(early.err().contains("Table lake.products has no snapshot at or before 2001-01-01"), early.err());
-    Result ambiguous = run("query", "--warehouse", w, "SELECT * FROM lake.products");
+    CommandResult ambiguous = run("query", "--warehouse", w, "SELECT * FROM lake.products");
     assertEquals(ExitCode.TABLE, ambiguous.code(), ambiguous.err());
     assertTrue(ambiguous.err().contains("exists in several formats"), ambiguous.err());
-    Result noWarehouse = run("query", "--warehouse", warehouse.resolve("missing").toString(), "SELECT 1");
+    CommandResult noWarehouse = run("query", "--warehouse", warehouse.resolve("missing").toString(), "SELECT 1");
     assertEquals(ExitCode.USAGE, noWarehouse.code(), noWarehouse.err());
-    Result badMax = run("query", "--warehouse", w, "--max-rows", "-1", "SELECT 1");
+    CommandResult badMax = run("query", "--warehouse", w, "--max-rows", "-1", "SELECT 1");
     assertEquals(ExitCode.USAGE, badMax.code(), badMax.err());
   }
 
@@ -267,12 +283,11 @@ class QueryCommandTest {
     QueryCommand command = new QueryCommand();
     command.spec = Main.commandLine().getSubcommands().get("query").getCommandSpec();
     command.output = RowPrinter.Format.csv;
-    try (OpenWarehouse lakes = new OpenWarehouse(LakeFormats.openPresent(warehouse.toString(), "delta", Map.of()));
-        QueryEngine engine = new QueryEngine(lakes.formats().stream().map(LakeFormats.Opened::sink).toList());
+    try (QuerySession session = new QuerySession(warehouse.toString(), "delta", Map.of(), null);
         Terminal terminal = TerminalBuilder.builder().system(false).dumb(true)
             .streams(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), output).build()) {
       Path history = home.resolve(".changelake/query_history");
-      assertEquals(ExitCode.OK, new QueryPrompt(engine, command::print, history).run(terminal));
+      assertEquals(ExitCode.OK, new QueryPrompt(session, command::print, history).run(terminal));
       String printed = output.toString(StandardCharsets.UTF_8).replace("\r", "");
       String count = source("SELECT COUNT(*) FROM products").get(0).get(0);
       assertTrue(printed.contains("EXPR$0\n" + count + "\n"), printed);

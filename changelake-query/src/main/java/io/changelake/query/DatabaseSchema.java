@@ -21,6 +21,7 @@ import org.apache.calcite.schema.lookup.Named;
  * A warehouse database as a Calcite schema: its lake tables (in one format, or in whichever single format
  * holds each), their system tables and the versions time travel picks.
  */
+@SuppressWarnings("deprecation") // Schema's by-name methods are deprecated for tables(), yet abstract and still called
 final class DatabaseSchema implements Schema {
   private final LakeCatalog catalog;
   private final String database;

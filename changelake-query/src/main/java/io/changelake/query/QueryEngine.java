@@ -18,6 +18,9 @@ import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.fun.SqlLibrary;
+import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
@@ -36,7 +39,7 @@ import org.apache.calcite.tools.ValidationException;
  * ignoring case and may be quoted with backticks, as in Flink SQL. Besides queries, {@link #execute} takes
  * {@code SHOW DATABASES}, {@code SHOW TABLES}, {@code USE db}, {@code DESCRIBE t} and {@code SHOW CREATE TABLE t};
  * time travel ({@code FOR SYSTEM_TIME AS OF}, {@code OPTIONS('scan.snapshot-id'='N')}) and the system tables
- * {@code t$snapshots} and {@code t$schemas}.
+ * {@code t$snapshots}, {@code t$schemas} and {@code t$files}.
  *
  * <p>Errors: {@link IllegalArgumentException} for a statement that cannot be parsed or a malformed option,
  * {@link SinkException} for anything that names what the warehouse does not hold (table, column, snapshot).
@@ -47,6 +50,9 @@ public final class QueryEngine implements AutoCloseable {
       .withLex(Lex.JAVA)
       .withCaseSensitive(false)
       .withConformance(SqlConformanceEnum.LENIENT);
+  /** Standard SQL's functions and PostgreSQL's (ILIKE, STRING_AGG, ...), for users of the source database. */
+  private static final SqlOperatorTable OPERATORS =
+      SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL);
 
   private final LakeCatalog catalog;
   private final CalciteConnection connection;
@@ -131,9 +137,7 @@ public final class QueryEngine implements AutoCloseable {
       });
     } catch (SqlParseException e) {
       named.forEach(versions::remove);
-      throw new IllegalArgumentException("SQL syntax error at line " + e.getPos().getLineNum() + ", column "
-          + e.getPos().getColumnNum() + ": " + firstLine(e.getMessage()).replaceFirst(" at line \\d+, column \\d+\\.$", ""),
-          e);
+      throw syntaxError(e);
     } catch (ValidationException | RelConversionException | SQLException | RuntimeException e) {
       named.forEach(versions::remove);
       throw failure(e);
@@ -142,10 +146,21 @@ public final class QueryEngine implements AutoCloseable {
     }
   }
 
+  private static IllegalArgumentException syntaxError(SqlParseException e) {
+    String problem = firstLine(e.getMessage()).replaceFirst(" at line \\d+, column \\d+\\.$", "");
+    if (problem.startsWith("Non-query expression")) {
+      problem = "not a statement changelake runs: a query (SELECT, VALUES, WITH), SHOW DATABASES, SHOW TABLES,"
+          + " USE db, DESCRIBE t or SHOW CREATE TABLE t";
+    }
+    return new IllegalArgumentException("SQL syntax error at line " + e.getPos().getLineNum() + ", column "
+        + e.getPos().getColumnNum() + ": " + problem, e);
+  }
+
   private FrameworkConfig config() {
     SchemaPlus root = connection.getRootSchema();
     return Frameworks.newConfigBuilder()
         .parserConfig(PARSER)
+        .operatorTable(OPERATORS)
         .typeSystem(LakeTypeSystem.INSTANCE)
         .defaultSchema(database == null ? root : root.subSchemas().get(database))
         .build();

@@ -20,6 +20,11 @@ public final class QueryResult implements Iterator<List<Object>>, AutoCloseable 
     this.resource = resource;
   }
 
+  /** The result of a statement that returns nothing. */
+  public static QueryResult none() {
+    return of(List.of(), List.of());
+  }
+
   /** A result held in memory. */
   static QueryResult of(List<String> columns, List<List<Object>> rows) {
     return new QueryResult(columns, rows.iterator(), () -> { });

@@ -5,6 +5,7 @@ import io.changelake.api.model.TableSchema;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkTable;
+import io.changelake.api.spi.TableFile;
 import io.changelake.api.spi.TableSnapshot;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,13 +25,13 @@ import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 
-/** The metadata tables of a lake table: {@code t$snapshots} and {@code t$schemas}, as in Paimon. */
+/** The metadata tables of a lake table, as in Paimon: {@code t$snapshots}, {@code t$schemas} and {@code t$files}. */
 final class SystemTables {
-  static final Set<String> NAMES = Set.of("snapshots", "schemas");
+  static final Set<String> NAMES = Set.of("snapshots", "schemas", "files");
 
   /** Quoted text, comments, or an unquoted system table name (group 1). */
   private static final Pattern UNQUOTED_NAME = Pattern.compile(
-      "'(?:[^']|'')*'|`[^`]*`|\"[^\"]*\"|--[^\n]*|/\\*.*?\\*/|\\b([A-Za-z_][A-Za-z0-9_]*\\$(?i:snapshots|schemas))\\b",
+      "'(?:[^']|'')*'|`[^`]*`|\"[^\"]*\"|--[^\n]*|/\\*.*?\\*/|\\b([A-Za-z_][A-Za-z0-9_]*\\$(?i:snapshots|schemas|files))\\b",
       Pattern.DOTALL);
 
   private SystemTables() { }
@@ -48,6 +49,7 @@ final class SystemTables {
     return switch (name) {
       case "snapshots" -> new Listed(SystemTables::snapshotsType, () -> snapshots(table));
       case "schemas" -> new Listed(SystemTables::schemasType, () -> schemas(table));
+      case "files" -> new Listed(SystemTables::filesType, () -> files(table));
       default -> throw new IllegalArgumentException(name);
     };
   }
@@ -98,6 +100,25 @@ final class SystemTables {
             String.join(", ", schema.primaryKey())});
         previous = schema;
       }
+    }
+    return rows;
+  }
+
+  private static RelDataType filesType(RelDataTypeFactory types) {
+    return types.builder()
+        .add("file_path", SqlTypeName.VARCHAR)
+        .add("content", SqlTypeName.VARCHAR)
+        .add("file_format", SqlTypeName.VARCHAR)
+        .add("record_count", SqlTypeName.BIGINT)
+        .add("file_size_in_bytes", SqlTypeName.BIGINT)
+        .build();
+  }
+
+  /** The files a reader of the latest version reads: data files and the delete files applied to them. */
+  private static List<Object[]> files(SinkTable table) {
+    List<Object[]> rows = new ArrayList<>();
+    for (TableFile file : table.files(null)) {
+      rows.add(new Object[] {file.path(), file.content(), file.format(), file.recordCount(), file.sizeInBytes()});
     }
     return rows;
   }

@@ -18,6 +18,7 @@ import io.changelake.api.spi.TableSink;
 import io.changelake.api.spi.TableWriter;
 import io.changelake.api.spi.WriteMode;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -144,6 +145,8 @@ class QueryEngineTest {
     assertEquals(List.of(List.of(2, dec("99.99")), List.of(6, dec("60.50")), List.of(4, dec("40.50"))),
         rows("SELECT product_id, price FROM lakehouse.products WHERE category = 'even' ORDER BY price DESC LIMIT 3"));
     assertEquals(List.of(List.of(5L)), rows("SELECT COUNT(*) FROM lakehouse.products"));
+    assertEquals(List.of(List.of("product 3,product 1")), rows("SELECT STRING_AGG(product_name, ',' ORDER BY"
+        + " product_id DESC) FROM products WHERE product_name ILIKE 'PRODUCT _' AND category = 'odd'"));
     assertEquals(List.of(), rows("SELECT * FROM lakehouse.products WHERE product_id = 5"));
     assertEquals(List.of(List.of("product 1", LocalDateTime.of(2026, 11, 1, 9, 30))),
         rows("SELECT product_name, created_at FROM `lakehouse`.`products` WHERE created_at < TIMESTAMP '2026-11-02 00:00:00'"));
@@ -200,6 +203,14 @@ class QueryEngineTest {
         columns("SELECT * FROM lakehouse.products$snapshots"));
     assertEquals(List.of(List.of(0, "product_id INT NOT NULL, quantity_available INT NOT NULL", "product_id")),
         rows("SELECT schema_id, fields, primary_keys FROM inventory$schemas"));
+    // Iceberg: the first commit's 6 rows, the upserted row, and an equality delete of keys 2 and 5
+    assertEquals(List.of(List.of("DATA", 2L, 7L), List.of("EQUALITY_DELETES", 1L, 2L)), rows("SELECT content,"
+        + " COUNT(*), SUM(record_count) FROM lakehouse.products$files GROUP BY content ORDER BY content"));
+    // Delta: copy-on-write, so the data files hold exactly the live rows
+    assertEquals(List.of(List.of(7L)), rows("SELECT SUM(record_count) FROM orders$files"));
+    List<List<Object>> paimonFiles = rows("SELECT file_path FROM inventory$files WHERE content = 'DATA'");
+    assertTrue(!paimonFiles.isEmpty() && paimonFiles.stream().allMatch(row -> Files.isRegularFile(
+        Path.of(((String) row.get(0)).replaceFirst("^file:", "")))), "Paimon's data files exist: " + paimonFiles);
   }
 
   @Test
@@ -209,7 +220,8 @@ class QueryEngineTest {
     SinkException column = assertThrows(SinkException.class, () -> rows("SELECT colour FROM products"));
     assertTrue(column.getMessage().contains("Column 'colour' not found"), column.getMessage());
     IllegalArgumentException syntax = assertThrows(IllegalArgumentException.class, () -> rows("SELEC 1"));
-    assertTrue(syntax.getMessage().startsWith("SQL syntax error"), syntax.getMessage());
+    assertTrue(syntax.getMessage().startsWith("SQL syntax error at line 1, column 1: not a statement changelake"
+        + " runs"), syntax.getMessage());
     SinkException early = assertThrows(SinkException.class,
         () -> rows("SELECT * FROM products FOR SYSTEM_TIME AS OF TIMESTAMP '2000-01-01 00:00:00'"));
     assertTrue(early.getMessage().contains("has no snapshot at or before"), early.getMessage());

@@ -57,6 +57,14 @@ public interface SinkTable {
   RowScan scan(Long snapshotId);
 
   /**
+   * The files a reader of the version at {@code snapshotId} (the latest when null) reads: data files and the
+   * delete files applied to them; empty for a table without commits.
+   *
+   * @throws SinkException when no such snapshot exists
+   */
+  List<TableFile> files(Long snapshotId);
+
+  /**
    * Rewrites the table so that readers merge nothing: its live rows in new data files, with no
    * deletes or overlapping runs left to apply. A table that already reads without merging (an append
    * table, a copy-on-write format) is left as it is: {@link CompactionResult#nothingToDo}.

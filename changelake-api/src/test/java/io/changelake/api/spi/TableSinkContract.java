@@ -3,6 +3,7 @@ package io.changelake.api.spi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.changelake.api.model.Column;
 import io.changelake.api.model.DataType;
@@ -10,8 +11,10 @@ import io.changelake.api.model.Row;
 import io.changelake.api.model.RowKey;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -73,6 +76,34 @@ public abstract class TableSinkContract {
       scan.forEach(row -> scanned.put(row.key(table.schema()), row));
     }
     assertEquals(expected, scanned, "table read by scan()");
+  }
+
+  @Test
+  void filesAreWhatReadersRead(@TempDir Path dir) {
+    try (TableSink sink = open(dir)) {
+      SinkTable table = sink.open(TableId.parse("shop.files"), PRODUCTS, WriteMode.UPSERT);
+      assertEquals(List.of(), table.files(null), "no commit, no files");
+      commit(table, "1", w -> {
+        for (long k = 1; k <= 100; k++) {
+          w.insert(Row.of(k, "item-" + k, (int) k));
+        }
+      });
+      long first = table.snapshots().get(table.snapshots().size() - 1).id();
+      commit(table, "2", w -> w.delete(new RowKey(List.of(7L))));
+      for (Long version : Arrays.asList(first, null)) {
+        List<TableFile> files = table.files(version);
+        long dataRows = files.stream().filter(f -> f.content().equals("DATA")).mapToLong(TableFile::recordCount).sum();
+        // the first version's data files hold its 100 rows; the latest's at least the 99 left (the delete may be a
+        // delete file, a row of its own or a rewritten file, as the format does it)
+        assertTrue(version == null ? dataRows >= 99 : dataRows == 100, "rows in the data files of version "
+            + version + ": " + files);
+        for (TableFile file : files) {
+          assertTrue(Files.isRegularFile(Path.of(file.path().replaceFirst("^file:(//)?", ""))),
+              "file exists: " + file);
+        }
+      }
+      assertThrows(SinkException.class, () -> table.files(123_456_789L));
+    }
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.changelake.api.spi.CompactionResult;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkException;
 import io.changelake.api.spi.SinkTable;
+import io.changelake.api.spi.TableFile;
 import io.changelake.api.spi.TableSnapshot;
 import io.changelake.api.spi.TableWriter;
 import io.changelake.api.spi.WriteMode;
@@ -20,11 +21,14 @@ import io.delta.kernel.TransactionCommitResult;
 import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.hook.PostCommitHook;
+import io.delta.kernel.statistics.DataFileStatistics;
 import io.delta.kernel.transaction.UpdateTableTransactionBuilder;
 import io.delta.kernel.utils.CloseableIterable;
 import io.delta.kernel.utils.CloseableIterator;
+import io.delta.kernel.utils.FileStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -161,19 +165,33 @@ final class DeltaTable implements SinkTable {
 
   @Override
   public RowScan scan(Long version) {
-    Snapshot snapshot;
-    if (version == null) {
-      snapshot = latest();
-    } else {
-      try {
-        snapshot = TableManager.loadSnapshot(path).atVersion(version).build(engine);
-      } catch (RuntimeException e) {
-        throw new SinkException("Table " + id + " has no version " + version + " (" + e.getMessage()
-            + "). List its versions with `changelake snapshots " + id + "`.", e);
-      }
-    }
+    Snapshot snapshot = snapshot(version);
     return new DeltaRowScan(SchemaMapping.toTableSchema(snapshot.getSchema()),
         new TableReader(engine, snapshot, null));
+  }
+
+  @Override
+  public List<TableFile> files(Long version) {
+    List<TableFile> files = new ArrayList<>();
+    for (io.delta.kernel.data.Row scanFile : new TableReader(engine, snapshot(version), null).files(file -> true)) {
+      FileStatus status = KernelFiles.fileStatus(scanFile);
+      long records = KernelFiles.stats(scanFile).flatMap(DataFileStatistics::getNumRecords).orElse(-1L);
+      files.add(new TableFile(status.getPath(), "DATA", "PARQUET", records, status.getSize()));
+    }
+    return files;
+  }
+
+  /** The version {@code version}, or the latest when null. */
+  private Snapshot snapshot(Long version) {
+    if (version == null) {
+      return latest();
+    }
+    try {
+      return TableManager.loadSnapshot(path).atVersion(version).build(engine);
+    } catch (RuntimeException e) {
+      throw new SinkException("Table " + id + " has no version " + version + " (" + e.getMessage()
+          + "). List its versions with `changelake snapshots " + id + "`.", e);
+    }
   }
 
   /** Runs Kernel's post-commit hooks (checkpoints, checksums); a failure there only costs read time. */

@@ -11,6 +11,7 @@ import io.changelake.api.spi.CompactionResult;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkException;
 import io.changelake.api.spi.SinkTable;
+import io.changelake.api.spi.TableFile;
 import io.changelake.api.spi.TableSnapshot;
 import io.changelake.api.spi.TableWriter;
 import io.changelake.api.spi.WriteMode;
@@ -33,6 +34,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.iceberg.ContentFile;
+import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -258,14 +261,43 @@ final class IcebergTable implements SinkTable {
     return result;
   }
 
-  @Override
-  public RowScan scan(Long snapshotId) {
+  /** The snapshot {@code snapshotId} (the current one when null, itself null when there is none), refreshed. */
+  private Snapshot snapshot(Long snapshotId) {
     table.refresh();
     Snapshot snapshot = snapshotId == null ? table.currentSnapshot() : table.snapshot(snapshotId);
     if (snapshotId != null && snapshot == null) {
       throw new SinkException("Table " + id + " has no snapshot " + snapshotId
           + ". List its snapshots with `changelake snapshots " + id + "`.");
     }
+    return snapshot;
+  }
+
+  @Override
+  public List<TableFile> files(Long snapshotId) {
+    Snapshot snapshot = snapshot(snapshotId);
+    if (snapshot == null) {
+      return List.of();
+    }
+    Map<String, TableFile> files = new LinkedHashMap<>();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshot.snapshotId()).planFiles()) {
+      for (FileScanTask task : tasks) {
+        addFile(files, task.file());
+        task.deletes().forEach(delete -> addFile(files, delete));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Listing the files of " + id + " failed", e);
+    }
+    return List.copyOf(files.values());
+  }
+
+  private static void addFile(Map<String, TableFile> files, ContentFile<?> file) {
+    files.putIfAbsent(file.location(), new TableFile(file.location(), file.content().name(), file.format().name(),
+        file.recordCount(), file.fileSizeInBytes()));
+  }
+
+  @Override
+  public RowScan scan(Long snapshotId) {
+    Snapshot snapshot = snapshot(snapshotId);
     Schema version = snapshot == null || snapshot.schemaId() == null
         ? table.schema() : table.schemas().get(snapshot.schemaId());
     TableSchema versionSchema = SchemaMapping.toTableSchema(version, table.properties());

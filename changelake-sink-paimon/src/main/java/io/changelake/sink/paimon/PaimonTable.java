@@ -10,6 +10,7 @@ import io.changelake.api.spi.CompactionResult;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkException;
 import io.changelake.api.spi.SinkTable;
+import io.changelake.api.spi.TableFile;
 import io.changelake.api.spi.TableSnapshot;
 import io.changelake.api.spi.TableWriter;
 import io.changelake.api.spi.WriteMode;
@@ -24,12 +25,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.paimon.CoreOptions;
 import org.apache.paimon.Snapshot;
 import org.apache.paimon.catalog.Catalog;
+import org.apache.paimon.io.DataFileMeta;
 import org.apache.paimon.table.FileStoreTable;
+import org.apache.paimon.table.source.DataSplit;
+import org.apache.paimon.table.source.Split;
 import org.apache.paimon.utils.SnapshotManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -249,12 +254,36 @@ final class PaimonTable implements SinkTable {
       return table.snapshotManager().latestSnapshotId() == null
           ? PaimonRows.empty(conversion) : PaimonRows.read(table, conversion, null);
     }
+    FileStoreTable version = version(snapshotId);
+    return PaimonRows.read(version, new RowConversion(SchemaMapping.toTableSchema(version.schema())), null);
+  }
+
+  @Override
+  public List<TableFile> files(Long snapshotId) {
+    if (snapshotId == null && table.snapshotManager().latestSnapshotId() == null) {
+      return List.of();
+    }
+    List<TableFile> files = new ArrayList<>();
+    for (Split split : (snapshotId == null ? table : version(snapshotId)).newReadBuilder().newScan().plan().splits()) {
+      DataSplit data = (DataSplit) split;
+      for (DataFileMeta file : data.dataFiles()) {
+        files.add(new TableFile(file.externalPath().orElse(data.bucketPath() + "/" + file.fileName()), "DATA",
+            file.fileFormat().toUpperCase(Locale.ROOT), file.rowCount(), file.fileSize()));
+      }
+      data.deletionFiles().ifPresent(deletes -> deletes.stream().filter(Objects::nonNull).distinct().forEach(delete ->
+          files.add(new TableFile(delete.path(), "DELETION_VECTORS", "PAIMON",
+              delete.cardinality() == null ? -1 : delete.cardinality(), delete.length()))));
+    }
+    return files;
+  }
+
+  /** The table as of {@code snapshotId}. */
+  private FileStoreTable version(long snapshotId) {
     if (!table.snapshotManager().snapshotExists(snapshotId)) {
       throw new SinkException("Table " + id + " has no snapshot " + snapshotId
           + " (it may have expired: see snapshot.num-retained.min). List its snapshots with `changelake snapshots "
           + id + "`.");
     }
-    FileStoreTable version = table.copy(Map.of(CoreOptions.SCAN_SNAPSHOT_ID.key(), String.valueOf(snapshotId)));
-    return PaimonRows.read(version, new RowConversion(SchemaMapping.toTableSchema(version.schema())), null);
+    return table.copy(Map.of(CoreOptions.SCAN_SNAPSHOT_ID.key(), String.valueOf(snapshotId)));
   }
 }
