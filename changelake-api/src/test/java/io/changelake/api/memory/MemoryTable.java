@@ -12,6 +12,7 @@ import io.changelake.api.spi.CompactionResult;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkException;
 import io.changelake.api.spi.SinkTable;
+import io.changelake.api.spi.TableFile;
 import io.changelake.api.spi.TableSnapshot;
 import io.changelake.api.spi.TableWriter;
 import io.changelake.api.spi.WriteMode;
@@ -162,14 +163,25 @@ public final class MemoryTable implements SinkTable {
     return versions.stream().map(v -> new TableSnapshot(v.id(), v.committedAt(), v.operation(), v.summary())).toList();
   }
 
+  /** An in-memory table keeps its rows in no file: always empty, for any version it has. */
   @Override
-  public synchronized RowScan scan(Long snapshotId) {
-    Version version = versions.isEmpty() ? new Version(0, Instant.now(), "none", Map.of(), schema, List.of())
-        : versions.get(versions.size() - 1);
+  public synchronized List<TableFile> files(Long snapshotId) {
+    version(snapshotId);
+    return List.of();
+  }
+
+  private Version version(Long snapshotId) {
     if (snapshotId != null) {
-      version = versions.stream().filter(v -> v.id() == snapshotId).findFirst()
+      return versions.stream().filter(v -> v.id() == snapshotId).findFirst()
           .orElseThrow(() -> new SinkException("Table " + id + " has no snapshot " + snapshotId));
     }
+    return versions.isEmpty() ? new Version(0, Instant.now(), "none", Map.of(), schema, List.of())
+        : versions.get(versions.size() - 1);
+  }
+
+  @Override
+  public synchronized RowScan scan(Long snapshotId) {
+    Version version = version(snapshotId);
     List<Row> rows = version.rows();
     TableSchema scanned = version.schema();
     return new RowScan() {

@@ -48,7 +48,7 @@ public abstract class TableSinkContract {
   /** The table's current rows by key, read with the format's own reader (not through the sink). */
   protected abstract Map<RowKey, Row> readBack(TableSink sink, Path warehouse, TableId id, TableSchema schema);
 
-  private static void commit(SinkTable table, String position, Consumer<TableWriter> body) {
+  protected static void commit(SinkTable table, String position, Consumer<TableWriter> body) {
     try (TableWriter writer = table.newWriter()) {
       body.accept(writer);
       writer.commit(new CommitMetadata(position, true, "test", null));
