@@ -25,10 +25,15 @@ final class WarehouseOptions {
    * @throws IllegalArgumentException when the warehouse is a local folder that does not exist
    */
   OpenWarehouse open() {
+    requireExisting(warehouse);
+    return new OpenWarehouse(LakeFormats.openPresent(warehouse, format, catalogConf));
+  }
+
+  /** @throws IllegalArgumentException when {@code warehouse} is a local folder that does not exist */
+  static void requireExisting(String warehouse) {
     if (LakeFormats.localFolder(warehouse).filter(folder -> !Files.isDirectory(folder)).isPresent()) {
       throw new IllegalArgumentException("No warehouse at " + warehouse + ": the folder does not exist. Pass"
           + " --warehouse the folder a sync writes to (default ./" + SyncOptions.DEFAULT_WAREHOUSE + ").");
     }
-    return new OpenWarehouse(LakeFormats.openPresent(warehouse, format, catalogConf));
   }
 }

@@ -16,6 +16,7 @@ import org.apache.iceberg.rest.Endpoint;
 import org.apache.iceberg.rest.RESTCatalogProperties.SnapshotMode;
 import org.apache.iceberg.rest.RESTUtil;
 import org.apache.iceberg.rest.responses.ConfigResponse;
+import org.apache.iceberg.rest.responses.ListNamespacesResponse;
 
 /**
  * The endpoints of the REST catalog protocol this server answers, over one Iceberg catalog.
@@ -78,8 +79,13 @@ final class CatalogRoutes {
     Namespace namespace = parent == null || parent.isEmpty() ? Namespace.empty() : checked(
         RESTUtil.namespaceFromQueryParam(parent));
     String pageSize = query.get("pageSize");
-    return pageSize == null ? CatalogHandlers.listNamespaces(namespaces, namespace)
+    ListNamespacesResponse all = pageSize == null ? CatalogHandlers.listNamespaces(namespaces, namespace)
         : CatalogHandlers.listNamespaces(namespaces, namespace, query.get("pageToken"), pageSize);
+    // A directory catalog takes every folder for a namespace; hidden ones (.changelake) are not.
+    return ListNamespacesResponse.builder()
+        .addAll(all.namespaces().stream().filter(n -> !n.level(n.length() - 1).startsWith(".")).toList())
+        .nextPageToken(all.nextPageToken())
+        .build();
   }
 
   private Object listTables(Map<String, String> variables, Map<String, String> query) {
@@ -114,16 +120,16 @@ final class CatalogRoutes {
     return TableIdentifier.of(namespace(variables), name);
   }
 
-  /** Refuses names that would leave the warehouse folder (a directory catalog maps names to folders). */
+  /** Refuses names that leave the warehouse or reach a hidden folder (a directory catalog maps names to folders). */
   private static Namespace checked(Namespace namespace) {
     Arrays.stream(namespace.levels()).forEach(CatalogRoutes::checkName);
     return namespace;
   }
 
   private static void checkName(String name) {
-    if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/") || name.contains("\\")) {
-      throw new BadRequestException("Invalid name '%s': names are not empty, '.' or '..' and hold no '/' or '\\'",
-          name);
+    if (name.isEmpty() || name.startsWith(".") || name.contains("/") || name.contains("\\")) {
+      throw new BadRequestException("Invalid name '%s': a name is not empty, does not start with '.' and holds no"
+          + " '/' or '\\'", name);
     }
   }
 }
