@@ -28,17 +28,19 @@ import picocli.CommandLine.Spec;
             + " others get 401. The token is never printed."},
     footer = {"", "Examples:",
         "  changelake serve --warehouse ./lake",
-        "  changelake serve --warehouse ./lake --bind 0.0.0.0 --token '$${env:CHANGELAKE_TOKEN}'",
-        "  changelake serve --warehouse ./lake --port 9181 --token-file /etc/changelake/token",
+        "  changelake serve --warehouse ./lake --token '$${env:LAKE_TOKEN}'",
+        "  changelake serve --warehouse ./lake --bind 0.0.0.0 --token-file token.txt",
         "", "Then, e.g.:",
-        "  spark-sql --conf spark.sql.catalog.lake=org.apache.iceberg.spark.SparkCatalog \\",
-        "    --conf spark.sql.catalog.lake.type=rest --conf spark.sql.catalog.lake.uri=http://127.0.0.1:8181 \\",
-        "    --conf spark.sql.catalog.lake.token=\"$$CHANGELAKE_TOKEN\""})
+        "  spark-sql \\",
+        "    --conf spark.sql.catalog.lake=org.apache.iceberg.spark.SparkCatalog \\",
+        "    --conf spark.sql.catalog.lake.type=rest \\",
+        "    --conf spark.sql.catalog.lake.uri=http://127.0.0.1:8181 \\",
+        "    --conf spark.sql.catalog.lake.token=\"$$LAKE_TOKEN\""})
 final class ServeCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--warehouse", defaultValue = SyncOptions.DEFAULT_WAREHOUSE,
+  @Option(names = "--warehouse", paramLabel = "DIR", defaultValue = SyncOptions.DEFAULT_WAREHOUSE,
       description = "Warehouse folder a sync writes to: its Iceberg tables are served (those under <warehouse>/iceberg"
           + " when several formats share it). Default: ./${DEFAULT-VALUE}.")
   String warehouse;

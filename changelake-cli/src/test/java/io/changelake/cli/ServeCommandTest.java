@@ -139,6 +139,17 @@ class ServeCommandTest {
         String.valueOf(java.net.URI.create(uri).getPort()));
   }
 
+  @Test
+  void helpShowsExamplesWithTheTokenKeptOffTheCommandLine() {
+    StringWriter out = new StringWriter();
+    CommandLine command = Main.commandLine();
+    command.setOut(new PrintWriter(out, true));
+    assertEquals(0, command.execute("serve", "--help"));
+    assertTrue(out.toString().contains("changelake serve --warehouse ./lake --token '${env:LAKE_TOKEN}'"),
+        out.toString());
+    assertTrue(out.toString().contains("spark.sql.catalog.lake.type=rest"), out.toString());
+  }
+
   private static void assertUsage(String expected, String... args) {
     StringWriter err = new StringWriter();
     CommandLine command = Main.commandLine();
