@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -106,20 +107,33 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  /** Blocks until the JVM shuts down (Ctrl-C, SIGTERM) or this thread is interrupted. */
+  /**
+   * Blocks until Ctrl-C or SIGTERM (then the JVM exits 0, as a stopped sync does: that is how serve
+   * is meant to stop) or until this thread is interrupted.
+   */
   private static void awaitStop() {
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(stopped::countDown, "changelake-serve-stop");
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    CountDownLatch returned = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stopRequested.countDown();
+      try {
+        returned.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      Runtime.getRuntime().halt(ExitCode.OK);
+    }, "changelake-serve-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      stopped.await();
+      stopRequested.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      returned.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException e) {
-        // the JVM is shutting down: the hook has run
+        // the JVM is shutting down: the hook is running
       }
     }
   }
