@@ -60,7 +60,7 @@ final class CatalogRoutes {
         }),
         // Scan metrics a client reports after reading: accepted and dropped; they change nothing.
         new Route(Endpoint.V1_REPORT_METRICS, (v, q) -> null)));
-    WRITES.forEach(write -> list.add(new Route(write, (v, q) -> refuse(write))));
+    WRITES.forEach(write -> list.add(new Route(write, (v, q) -> refuse(Route.describe(write)))));
     this.routes = List.copyOf(list);
   }
 
@@ -103,7 +103,7 @@ final class CatalogRoutes {
     }
   }
 
-  private static Object refuse(Endpoint endpoint) {
+  private static Object refuse(String endpoint) {
     throw new ForbiddenException("%s", "changelake serve is read-only: its tables are written by changelake sync."
         + " Refused: " + endpoint);
   }

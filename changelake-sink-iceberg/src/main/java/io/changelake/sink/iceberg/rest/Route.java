@@ -30,7 +30,7 @@ record Route(Endpoint endpoint, Handler handler) {
 
   /** The path variables when the raw {@code segments} match this route's path, whatever the method. */
   Optional<Map<String, String>> variables(List<String> segments) {
-    List<String> template = segments(endpoint.path().replace("/{prefix}", ""));
+    List<String> template = segments(path(endpoint));
     if (template.size() != segments.size()) {
       return Optional.empty();
     }
@@ -44,6 +44,15 @@ record Route(Endpoint endpoint, Handler handler) {
       }
     }
     return Optional.of(variables);
+  }
+
+  /** The method and path template of {@code endpoint} as this server has them, e.g. {@code POST /v1/namespaces}. */
+  static String describe(Endpoint endpoint) {
+    return endpoint.httpMethod() + " " + path(endpoint);
+  }
+
+  private static String path(Endpoint endpoint) {
+    return endpoint.path().replace("/{prefix}", "");
   }
 
   /** The non-empty segments of a path. */

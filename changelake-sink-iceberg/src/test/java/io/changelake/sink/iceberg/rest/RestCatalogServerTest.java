@@ -171,7 +171,8 @@ class RestCatalogServerTest {
     Schema schema = new Schema(Types.NestedField.required(1, "id", Types.LongType.get()));
     ForbiddenException create = assertThrows(ForbiddenException.class,
         () -> client.createTable(TableIdentifier.of("shop", "new_table"), schema));
-    assertTrue(create.getMessage().contains("read-only"), create.getMessage());
+    assertTrue(create.getMessage().contains("read-only")
+        && create.getMessage().contains("POST /v1/namespaces/{namespace}/tables"), create.getMessage());
     assertThrows(ForbiddenException.class, () -> client.dropTable(TableIdentifier.of("shop", "orders")));
     assertThrows(ForbiddenException.class, () -> client.createNamespace(Namespace.of("more")));
     assertTrue(client.tableExists(TableIdentifier.of("shop", "orders")), "the table is still there");
