@@ -76,8 +76,10 @@ final class ServeCommand implements Callable<Integer> {
     try (TableSink sink = LakeFormats.openPresent(warehouse, "iceberg", Map.of()).get(0).sink();
         RestCatalogServer server = start(((IcebergSink) sink), config)) {
       PrintWriter out = spec.commandLine().getOut();
-      out.printf("Serving the Iceberg tables of %s (%d now) at %s%s. Stop with Ctrl-C.%n", warehouse,
-          sink.listTables().size(), server.uri(), config.token().isPresent() ? " (bearer token required)" : "");
+      int tables = sink.listTables().size();
+      out.printf("Serving the Iceberg tables of %s (%s) at %s%s. Stop with Ctrl-C.%n", warehouse,
+          tables == 0 ? "none yet: those a sync creates are served as they appear" : tables + " now", server.uri(),
+          config.token().isPresent() ? " (bearer token required)" : "");
       out.flush();
       awaitStop();
     }

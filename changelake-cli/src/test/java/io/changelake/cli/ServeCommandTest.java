@@ -115,7 +115,8 @@ class ServeCommandTest {
   void theTokenIsRequiredAndNeverPrinted() {
     assertThrows(NotAuthorizedException.class, () -> client(null));
     assertThrows(NotAuthorizedException.class, () -> client("wrong"));
-    assertTrue(OUT.toString().contains("(bearer token required)"), OUT.toString());
+    assertTrue(OUT.toString().contains("(1 now) at http://127.0.0.1:") && OUT.toString().contains(
+        "(bearer token required)"), OUT.toString());
     assertFalse(OUT.toString().contains(TOKEN) || ERR.toString().contains(TOKEN), "the token is never printed");
   }
 
