@@ -11,12 +11,14 @@ import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.BadRequestException;
 import org.apache.iceberg.exceptions.ForbiddenException;
+import org.apache.iceberg.exceptions.NoSuchViewException;
 import org.apache.iceberg.rest.CatalogHandlers;
 import org.apache.iceberg.rest.Endpoint;
 import org.apache.iceberg.rest.RESTCatalogProperties.SnapshotMode;
 import org.apache.iceberg.rest.RESTUtil;
 import org.apache.iceberg.rest.responses.ConfigResponse;
 import org.apache.iceberg.rest.responses.ListNamespacesResponse;
+import org.apache.iceberg.rest.responses.ListTablesResponse;
 
 /**
  * The endpoints of the REST catalog protocol this server answers, over one Iceberg catalog.
@@ -31,7 +33,8 @@ final class CatalogRoutes {
   private static final List<Endpoint> WRITES = List.of(
       Endpoint.V1_CREATE_NAMESPACE, Endpoint.V1_UPDATE_NAMESPACE, Endpoint.V1_DELETE_NAMESPACE,
       Endpoint.V1_CREATE_TABLE, Endpoint.V1_UPDATE_TABLE, Endpoint.V1_DELETE_TABLE, Endpoint.V1_RENAME_TABLE,
-      Endpoint.V1_REGISTER_TABLE, Endpoint.V1_COMMIT_TRANSACTION);
+      Endpoint.V1_REGISTER_TABLE, Endpoint.V1_COMMIT_TRANSACTION, Endpoint.V1_CREATE_VIEW, Endpoint.V1_UPDATE_VIEW,
+      Endpoint.V1_DELETE_VIEW, Endpoint.V1_RENAME_VIEW, Endpoint.V1_REGISTER_VIEW);
 
   private final Catalog catalog;
   private final SupportsNamespaces namespaces;
@@ -58,6 +61,13 @@ final class CatalogRoutes {
           CatalogHandlers.tableExists(catalog, table(v));
           return null;
         }),
+        // A directory catalog has no views: an empty list, and no view of any name.
+        new Route(Endpoint.V1_LIST_VIEWS, (v, q) -> {
+          CatalogHandlers.namespaceExists(namespaces, namespace(v));
+          return ListTablesResponse.builder().build();
+        }),
+        new Route(Endpoint.V1_LOAD_VIEW, (v, q) -> noView(v)),
+        new Route(Endpoint.V1_VIEW_EXISTS, (v, q) -> noView(v)),
         // Scan metrics a client reports after reading: accepted and dropped; they change nothing.
         new Route(Endpoint.V1_REPORT_METRICS, (v, q) -> null)));
     WRITES.forEach(write -> list.add(new Route(write, (v, q) -> refuse(Route.describe(write)))));
@@ -101,6 +111,11 @@ final class CatalogRoutes {
     } catch (IllegalArgumentException e) {
       throw new BadRequestException("Invalid snapshots=%s: use all or refs", mode);
     }
+  }
+
+  private static Object noView(Map<String, String> variables) {
+    TableIdentifier view = TableIdentifier.of(namespace(variables), RESTUtil.decodeString(variables.get("view")));
+    throw new NoSuchViewException("View does not exist: %s", view);
   }
 
   private static Object refuse(String endpoint) {

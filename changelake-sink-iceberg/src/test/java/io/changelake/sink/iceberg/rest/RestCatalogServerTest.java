@@ -37,6 +37,7 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.exceptions.ForbiddenException;
 import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.exceptions.NoSuchViewException;
 import org.apache.iceberg.exceptions.NotAuthorizedException;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.rest.RESTCatalog;
@@ -150,6 +151,14 @@ class RestCatalogServerTest {
     assertTrue(table.getMessage().contains("missing"), table.getMessage());
     assertThrows(NoSuchNamespaceException.class, () -> client.listTables(Namespace.of("nowhere")));
     assertThrows(NoSuchNamespaceException.class, () -> client.loadNamespaceMetadata(Namespace.of("nowhere")));
+  }
+
+  @Test
+  void aDirectoryCatalogHasNoViews() {
+    assertEquals(List.of(), client.listViews(Namespace.of("shop")));
+    assertFalse(client.viewExists(TableIdentifier.of("shop", "orders")));
+    assertThrows(NoSuchViewException.class, () -> client.loadView(TableIdentifier.of("shop", "orders")));
+    assertThrows(NoSuchNamespaceException.class, () -> client.listViews(Namespace.of("nowhere")));
   }
 
   @Test
