@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         SnapshotsCommand.class,
         ShowCommand.class,
         QueryCommand.class,
+        ServeCommand.class,
         CompactCommand.class,
         StatusCommand.class,
         CommandLine.HelpCommand.class

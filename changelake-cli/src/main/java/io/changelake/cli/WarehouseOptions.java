@@ -30,10 +30,15 @@ final class WarehouseOptions {
 
   /** Opens every format present in {@code warehouse} (or only {@code format} when not null). */
   static OpenWarehouse open(String warehouse, String format, Map<String, String> catalogConf) {
+    requireExisting(warehouse);
+    return new OpenWarehouse(LakeFormats.openPresent(warehouse, format, catalogConf));
+  }
+
+  /** @throws IllegalArgumentException when {@code warehouse} is a local folder that does not exist */
+  static void requireExisting(String warehouse) {
     if (LakeFormats.localFolder(warehouse).filter(folder -> !Files.isDirectory(folder)).isPresent()) {
       throw new IllegalArgumentException("No warehouse at " + warehouse + ": the folder does not exist. Pass"
           + " --warehouse the folder a sync writes to (default ./" + SyncOptions.DEFAULT_WAREHOUSE + ").");
     }
-    return new OpenWarehouse(LakeFormats.openPresent(warehouse, format, catalogConf));
   }
 }

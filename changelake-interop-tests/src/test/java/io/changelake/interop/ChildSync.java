@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code changelake sync-table} run from the command's jar in a JVM of its own, so that the sync's
- * classpath (Hadoop 3.4, Parquet 1.17, Jackson 2.21) never meets Spark's. Its output goes to a log
+ * {@code changelake sync-table} (or {@code serve}) run from the command's jar in a JVM of its own, so
+ * that the sync's classpath (Hadoop 3.4, Parquet 1.17, Jackson 2.21) never meets Spark's. Its output goes to a log
  * file that failures quote.
  */
 final class ChildSync implements AutoCloseable {

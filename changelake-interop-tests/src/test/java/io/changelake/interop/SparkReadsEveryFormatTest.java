@@ -75,14 +75,17 @@ class SparkReadsEveryFormatTest {
           + " '12:34:56.000001', '1970-01-01 00:00:00', '1969-12-31 23:59:59.999999-03:30',"
           + " '01234567-89ab-cdef-0123-456789abcdef', '{}', '{}', '{7}', '{\"seven\"}', 'ok', '1 mon', '10.0.0.1', 1234.5");
 
+  /** Where Spark reads each format; {@code rest} is the Iceberg table through {@code changelake serve}. */
   private static final Map<String, String> TABLES = Map.of(
-      "iceberg", "iceberg.lake." + TABLE, "paimon", "paimon.lake." + TABLE);
+      "iceberg", "iceberg.lake." + TABLE, "paimon", "paimon.lake." + TABLE, "rest", "rest.lake." + TABLE);
 
   private static PostgresServer pg;
   /** Column → PostgreSQL type name, for the few Spark texts that depend on it (intervals). */
   private static Map<String, String> pgTypes;
   private static Path warehouse;
   private static SparkSession spark;
+  /** {@code changelake serve} over the warehouse, from the jar; Spark's catalog {@code rest} reads through it. */
+  private static ChildSync serve;
 
   @BeforeAll
   static void mirrorThenStop() throws Exception {
@@ -129,10 +132,36 @@ class SparkReadsEveryFormatTest {
       assertFalse(sync.output().contains("through Debezium") || sync.output().contains("Debezium reads"),
           "changelake's own readers take every type of the table:\n" + sync.output());
     }
+    serveThroughRest();
+  }
+
+  /** Starts {@code changelake serve} with a token from a file and points Spark's catalog {@code rest} at it. */
+  private static void serveThroughRest() throws Exception {
+    String token = "interop-token-" + System.nanoTime();
+    Path tokenFile = Files.writeString(warehouse.resolve("serve-token"), token + "\n");
+    serve = ChildSync.start(warehouse.resolve("serve.log"), List.of("serve", "--warehouse", warehouse.toString(),
+        "--port", "0", "--token-file", tokenFile.toString()));
+    java.util.regex.Pattern url = java.util.regex.Pattern.compile("(http://[0-9.]+:[0-9]+)");
+    Instant deadline = Instant.now().plusSeconds(60);
+    java.util.regex.Matcher found = url.matcher("");
+    while (!found.find()) {
+      if (!serve.isAlive() || Instant.now().isAfter(deadline)) {
+        throw new AssertionError("changelake serve did not start:\n" + serve.output());
+      }
+      Thread.sleep(200);
+      found = url.matcher(serve.output());
+    }
+    spark.conf().set("spark.sql.catalog.rest", "org.apache.iceberg.spark.SparkCatalog");
+    spark.conf().set("spark.sql.catalog.rest.type", "rest");
+    spark.conf().set("spark.sql.catalog.rest.uri", found.group(1));
+    spark.conf().set("spark.sql.catalog.rest.token", token);
   }
 
   @AfterAll
   static void stop() throws Exception {
+    if (serve != null) {
+      assertEquals(0, serve.stop(), "serve stopped by SIGTERM exits 0:\n" + serve.output());
+    }
     if (spark != null) {
       spark.stop();
     }
@@ -147,7 +176,7 @@ class SparkReadsEveryFormatTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"iceberg", "delta", "paimon"})
+  @ValueSource(strings = {"iceberg", "delta", "paimon", "rest"})
   void sparkReadsTheTableAsPostgresHasIt(String format) throws Exception {
     Table source = source().table();
     Table lake = read(format);
