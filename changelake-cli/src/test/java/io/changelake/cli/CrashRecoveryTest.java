@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.changelake.testkit.PostgresServer;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,11 +51,11 @@ class CrashRecoveryTest {
     Random random = new Random(42);
     try {
       for (int round = 0; round < 6; round++) {
-        Process sync = startSync();
+        SyncProcess sync = startSync();
         if (round == 0) {
           // die inside the initial snapshot
-          assertEquals(false, sync.waitFor(3000 + random.nextInt(1500), TimeUnit.MILLISECONDS),
-              () -> "the sync died on its own:\n" + syncLog());
+          assertEquals(false, sync.waitFor(3000 + random.nextInt(1500)),
+              () -> "the sync died on its own:\n" + sync.log());
         } else {
           // die while streaming: after this process committed at least once, at a random moment
           int before = snapshotCount();
@@ -68,11 +64,11 @@ class CrashRecoveryTest {
             Thread.sleep(100);
           }
           int failedRound = round;
-          assertEquals(true, sync.isAlive(), () -> "the sync died on its own in round " + failedRound + ":\n" + syncLog());
+          assertEquals(true, sync.isAlive(), () -> "the sync died on its own in round " + failedRound + ":\n" + sync.log());
           assertTrue(snapshotCount() > before, "round " + round + " committed nothing within 90 s");
           Thread.sleep(random.nextInt(2500));
         }
-        sync.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        sync.kill();
         TableComparison.findLakeTable(iceberg(), "lake", "accounts")
             .ifPresent(SyncEndToEndTest::assertNoTimeTravelBackwards);
       }
@@ -80,7 +76,8 @@ class CrashRecoveryTest {
       writing.set(false);
       writer.join();
     }
-    Process last = startSync();
+    SyncProcess last = startSync();
+    int exit;
     try {
       for (String format : RunningSync.ALL_FORMATS) {
         String location = LakeFormats.location(warehouse.toString(), format, true);
@@ -94,10 +91,9 @@ class CrashRecoveryTest {
         TableComparison.assertSame(pg, DB, "ledger", format, location, "lake", "ledger", "id");
       }
     } finally {
-      last.destroy();
-      last.waitFor(60, TimeUnit.SECONDS);
+      exit = last.stop();
     }
-    assertEquals(0, last.exitValue(), () -> "SIGTERM must commit what is in flight and exit 0:\n" + syncLog());
+    assertEquals(0, exit, () -> "SIGTERM must commit what is in flight and exit 0:\n" + last.log());
     SyncEndToEndTest.assertNoTimeTravelBackwards(TableComparison.lakeTable(iceberg(), "lake", "accounts"));
     SyncEndToEndTest.assertNoTimeTravelBackwards(TableComparison.lakeTable(iceberg(), "lake", "ledger"));
   }
@@ -112,30 +108,11 @@ class CrashRecoveryTest {
         .orElse(0);
   }
 
-  private Process startSync() throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "sync-table",
-        "--warehouse", warehouse.toString(), "--database", "lake", "--commit-interval", "500ms",
-        "--format", String.join(",", RunningSync.ALL_FORMATS)));
-    Map<String, String> options = RunningSync.sourceOptions(pg, DB, "crash_slot", "accounts|ledger");
-    options.forEach((k, v) -> command.addAll(List.of("--source-conf", k + "=" + v)));
-    return new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
-  }
-
-  private Path logFile() {
-    return warehouse.resolveSibling(warehouse.getFileName() + "-sync.log");
-  }
-
-  /** The last lines every sync process of this test printed, to explain a failure. */
-  private String syncLog() {
-    try {
-      List<String> lines = Files.readAllLines(logFile());
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
+  private SyncProcess startSync() throws Exception {
+    List<String> args = new ArrayList<>(List.of("sync-table", "--warehouse", warehouse.toString(), "--database", "lake",
+        "--commit-interval", "500ms", "--format", String.join(",", RunningSync.ALL_FORMATS)));
+    args.addAll(RunningSync.asFlags("--source-conf", RunningSync.sourceOptions(pg, DB, "crash_slot", "accounts|ledger")));
+    return SyncProcess.start(warehouse.resolveSibling(warehouse.getFileName() + "-sync.log"), args);
   }
 
   private void writeContinuously(AtomicBoolean writing) {

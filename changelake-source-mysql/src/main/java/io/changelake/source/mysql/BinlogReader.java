@@ -70,6 +70,8 @@ final class BinlogReader implements BinaryLogClient.EventListener, BinaryLogClie
   private final Set<TableId> captured;
   private final Map<TableId, TableSchema> schemas;
   private final Map<Integer, Charset> collations;
+  /** MariaDB counts spatial columns among the character columns of a TABLE_MAP's charset metadata; MySQL does not. */
+  private final boolean mariaDb;
   private final ChangeListener listener;
   private final BinaryLogClient client;
   private final Map<Long, MappedTable> tables = new HashMap<>();
@@ -88,13 +90,15 @@ final class BinlogReader implements BinaryLogClient.EventListener, BinaryLogClie
   /**
    * @param schemas the captured tables and their schemas at {@code from} (the discovered ones)
    * @param collations collation id to character set ({@link MysqlCatalog#collations})
+   * @param mariaDb whether the server is MariaDB
    */
   BinlogReader(MysqlCatalog catalog, MysqlSourceConfig config, Map<TableId, TableSchema> schemas,
-      Map<Integer, Charset> collations, MysqlPosition from, ChangeListener listener) {
+      Map<Integer, Charset> collations, boolean mariaDb, MysqlPosition from, ChangeListener listener) {
     this.catalog = catalog;
     this.captured = Set.copyOf(schemas.keySet());
     this.schemas = new HashMap<>(schemas);
     this.collations = Map.copyOf(collations);
+    this.mariaDb = mariaDb;
     this.listener = listener;
     this.file = from.file();
     this.groupStart = from.offset();
@@ -329,7 +333,10 @@ final class BinlogReader implements BinaryLogClient.EventListener, BinaryLogClie
         case STRING, 15, 253, 252 -> charset = charset(metadata, text++);
         case ENUM -> members = List.of(metadata.getEnumStrValues().get(enums++));
         case SET -> members = List.of(metadata.getSetStrValues().get(sets++));
-        case GEOMETRY -> geometry = metadata.getGeometryTypes() == null ? 0 : metadata.getGeometryTypes().get(geometries++);
+        case GEOMETRY -> {
+          geometry = metadata.getGeometryTypes() == null ? 0 : metadata.getGeometryTypes().get(geometries++);
+          text += mariaDb ? 1 : 0;
+        }
         default -> { }
       }
       columns.add(MysqlColumn.fromTableMap(metadata.getColumnNames().get(i), type, meta[i], unsigned.get(i),

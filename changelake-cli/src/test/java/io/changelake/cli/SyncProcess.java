@@ -1,0 +1,68 @@
+package io.changelake.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code changelake <args>} in a process of its own (this JVM's classpath), for tests that kill it with
+ * {@code kill -9} ({@link #kill()}) or stop it with SIGTERM ({@link #stop()}). Every process of one test
+ * appends its output to one log, whose last lines {@link #log()} shows to explain a failure.
+ */
+final class SyncProcess {
+  private final Process process;
+  private final Path log;
+
+  private SyncProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Starts {@code changelake args...} with a 512 MiB heap, appending its output to {@code log}. */
+  static SyncProcess start(Path log, List<String> args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(args);
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    return new SyncProcess(process, log);
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Waits up to {@code millis} for the process to end by itself; true if it did. */
+  boolean waitFor(long millis) throws InterruptedException {
+    return process.waitFor(millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** kill -9, and waits for the process to be gone. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM, and waits up to 60 s for the exit code. */
+  int stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("The sync did not stop within 60 s of SIGTERM:\n" + log());
+    }
+    return process.exitValue();
+  }
+
+  /** The last 80 lines every process of this log printed. */
+  String log() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+}
