@@ -327,6 +327,26 @@ final class MysqlCatalog {
     }
   }
 
+  /**
+   * The binlog bytes the server wrote after {@code offset} of {@code file}: the rest of that file and every
+   * later one; -1 when the server no longer holds {@code file}.
+   */
+  static long bytesAfter(Connection c, String file, long offset) throws SQLException {
+    long bytes = 0;
+    boolean found = false;
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW BINARY LOGS")) {
+      while (rs.next()) {
+        if (rs.getString(1).equals(file)) {
+          found = true;
+          bytes += Math.max(0, rs.getLong(2) - offset);
+        } else if (found) {
+          bytes += rs.getLong(2);
+        }
+      }
+    }
+    return found ? bytes : -1;
+  }
+
   /** Whether the server still holds binlog {@code file}. */
   static boolean hasBinlog(Connection c, String file) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW BINARY LOGS")) {

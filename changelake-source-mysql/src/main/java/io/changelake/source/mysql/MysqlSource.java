@@ -171,6 +171,18 @@ public final class MysqlSource implements Source {
     return MysqlPosition.parse(serialized);
   }
 
+  /** The binlog bytes written after {@code position} (SHOW BINARY LOGS); -1 when unknown. */
+  @Override
+  public long lagBytes(SourcePosition position) {
+    MysqlPosition p = (MysqlPosition) position;
+    try (Connection c = catalog.connect()) {
+      return MysqlCatalog.bytesAfter(c, p.file(), p.offset());
+    } catch (SQLException | SourceException e) {
+      LOG.debug("Could not measure lag: {}", e.toString());
+      return -1;
+    }
+  }
+
   /** MySQL's fixes: {@code binlog_row_image=FULL}. */
   @Override
   public SourceAdvice advice() {

@@ -275,6 +275,9 @@ class MysqlSourceTest {
           + " WHERE id = 1; DELETE FROM orders WHERE id = 2; INSERT INTO orders VALUES (3, 30); COMMIT");
       all = first.await(e -> e.operation() != Operation.SNAPSHOT, 5);
       resumeAt = all.get(1).position();
+      SourcePosition committed = first.awaitProgress(p -> p.compareTo(all.get(4).position()) > 0);
+      assertEquals(0, source.lagBytes(committed), "nothing written after the transaction's end");
+      assertTrue(source.lagBytes(resumeAt) > 0, "the transaction lies after its start");
     }
     db.execute(DB, "INSERT INTO orders VALUES (4, 40)");
     Collector second = new Collector();
