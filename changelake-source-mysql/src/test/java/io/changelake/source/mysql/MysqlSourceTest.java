@@ -263,6 +263,30 @@ class MysqlSourceTest {
   }
 
   @Test
+  void withoutAgreedPositionsTheSnapshotHoldsCommitsWhileItOpensOrNamesTheGrant() throws Exception {
+    db.execute(DB, "CREATE TABLE locked (id int primary key, v int)",
+        "INSERT INTO locked SELECT seq, seq FROM seq_1_to_300");
+    MysqlSourceConfig admin = config("locked", "username=" + MariaDbServer.ADMIN,
+        "password=" + MariaDbServer.ADMIN_PASSWORD);
+    MysqlCatalog catalog = new MysqlCatalog(admin);
+    Map<io.changelake.api.model.TableId, List<MysqlColumn>> columns = new HashMap<>();
+    List<io.changelake.api.spi.SourceTable> tables;
+    MysqlPosition before;
+    try (Connection c = catalog.connect()) {
+      tables = catalog.discover(c, id -> id.name().equals("locked"), "locked", columns);
+      before = MysqlCatalog.currentPosition(c);
+    }
+    Collector rows = new Collector();
+    MysqlPosition at = new SnapshotReader(catalog, admin, tables, columns, 0).read(rows, 1);
+    assertEquals(300, rows.events.size());
+    assertEquals(before.describe(), at.describe(), "the position read under FLUSH TABLES WITH READ LOCK");
+    MysqlSourceConfig replicator = config("locked");
+    SourceException refused = assertThrows(SourceException.class,
+        () -> new SnapshotReader(new MysqlCatalog(replicator), replicator, tables, columns, 0).read(new Collector(), 2));
+    assertTrue(refused.getMessage().contains("GRANT RELOAD ON *.* TO 'changelake'"), refused.getMessage());
+  }
+
+  @Test
   void resumesInsideATransactionAndAfterARestart() throws Exception {
     db.execute(DB, "CREATE TABLE orders (id int primary key, amount int)");
     Collector first = new Collector();
