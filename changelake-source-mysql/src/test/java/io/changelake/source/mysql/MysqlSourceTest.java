@@ -319,6 +319,21 @@ class MysqlSourceTest {
   }
 
   @Test
+  void latestOffsetStreamsOnlyWhatIsWrittenFromNowOn() throws Exception {
+    db.execute(DB, "CREATE TABLE recent (id int primary key, v varchar(10))", "INSERT INTO recent VALUES (1, 'old')");
+    Collector events = new Collector();
+    try (MysqlSource source = source("recent", "scan.startup.mode=latest-offset")) {
+      source.start(Optional.empty(), events);
+      SourcePosition start = events.awaitProgress(p -> true);
+      db.execute(DB, "INSERT INTO recent VALUES (2, 'new')", "UPDATE recent SET v = 'newer' WHERE id = 1");
+      List<ChangeEvent> changes = events.await(e -> true, 2);
+      assertEquals(List.of(Operation.INSERT, Operation.UPDATE), changes.stream().map(ChangeEvent::operation).toList());
+      assertEquals(Row.of(1, "old"), changes.get(1).before());
+      assertTrue(changes.get(0).position().compareTo(start) > 0);
+    }
+  }
+
+  @Test
   void followsSchemaChangesAndTruncateFromTheBinlog() throws Exception {
     db.execute(DB, "CREATE TABLE evolving (id int primary key, a int, b varchar(10), c int)",
         "INSERT INTO evolving VALUES (1, 1, 'one', 1)");
