@@ -151,6 +151,8 @@ class MysqlEndToEndTest {
           Thread.sleep(random.nextInt(1500));
         }
         sync.kill();
+        TableComparison.findLakeTable(iceberg(), "lake", "ledger")
+            .ifPresent(table -> SyncEndToEndTest.assertNoTimeTravelBackwards(table, "mysql"));
       }
     } finally {
       writing.set(false);
@@ -172,6 +174,7 @@ class MysqlEndToEndTest {
       exit = last.stop();
     }
     assertEquals(0, exit, () -> "SIGTERM must commit what is in flight and exit 0:\n" + last.log());
+    SyncEndToEndTest.assertNoTimeTravelBackwards(TableComparison.lakeTable(iceberg(), "lake", "ledger"), "mysql");
   }
 
   private List<String> syncArgs() {
@@ -182,8 +185,12 @@ class MysqlEndToEndTest {
     return args;
   }
 
+  private String iceberg() {
+    return LakeFormats.location(warehouse.toString(), "iceberg", true);
+  }
+
   private int icebergSnapshots() {
-    return TableComparison.findLakeTable(LakeFormats.location(warehouse.toString(), "iceberg", true), "lake", "ledger")
+    return TableComparison.findLakeTable(iceberg(), "lake", "ledger")
         .map(table -> (int) java.util.stream.StreamSupport.stream(table.snapshots().spliterator(), false).count())
         .orElse(0);
   }
