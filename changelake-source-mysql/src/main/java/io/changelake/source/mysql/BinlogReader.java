@@ -31,6 +31,7 @@ import io.changelake.api.spi.ChangeListener;
 import io.changelake.api.spi.SourceException;
 import java.io.IOException;
 import java.io.Serializable;
+import java.net.Socket;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -54,7 +55,9 @@ import org.slf4j.LoggerFactory;
  * carry column names, types, signedness, character sets, ENUM/SET members and the primary key: a change
  * after an {@code ALTER TABLE} arrives with the new schema, and the pipeline follows it. {@code TRUNCATE}
  * becomes a {@link Operation#TRUNCATE} event. Every committed event group (transaction or DDL) ends with a
- * progress position.
+ * progress position. The server sends heartbeats when idle ({@code heartbeat.interval}), so a connection
+ * silent for several intervals is dead: the read fails and the pipeline restarts the source (the client's
+ * own reconnect is off, as it would resume inside an event group).
  */
 final class BinlogReader implements BinaryLogClient.EventListener, BinaryLogClient.LifecycleListener {
   private static final Logger LOG = LoggerFactory.getLogger(BinlogReader.class);
@@ -107,6 +110,13 @@ final class BinlogReader implements BinaryLogClient.EventListener, BinaryLogClie
     client.setBinlogFilename(from.file());
     client.setBinlogPosition(from.offset());
     client.setKeepAlive(false);
+    long heartbeat = config.heartbeatInterval().toMillis();
+    client.setHeartbeatInterval(heartbeat);
+    client.setSocketFactory(() -> {
+      Socket socket = new Socket();
+      socket.setSoTimeout((int) (heartbeat * MysqlSourceConfig.SILENCE_HEARTBEATS));
+      return socket;
+    });
     client.setConnectTimeout(config.connectTimeout().toMillis());
     client.setEventDeserializer(deserializer());
     client.registerEventListener(this);
@@ -180,6 +190,9 @@ final class BinlogReader implements BinaryLogClient.EventListener, BinaryLogClie
 
   private void handle(Event event) throws InterruptedException {
     EventHeaderV4 header = event.getHeader();
+    if (header.getEventType() == EventType.HEARTBEAT || header.getEventType() == EventType.HEARTBEAT_V2) {
+      return;
+    }
     eventInGroup++;
     switch (header.getEventType()) {
       case ROTATE -> {

@@ -319,12 +319,14 @@ class MysqlSourceTest {
   }
 
   @Test
-  void latestOffsetStreamsOnlyWhatIsWrittenFromNowOn() throws Exception {
+  void latestOffsetStreamsOnlyNewChangesAndAnIdleConnectionLivesOnHeartbeats() throws Exception {
     db.execute(DB, "CREATE TABLE recent (id int primary key, v varchar(10))", "INSERT INTO recent VALUES (1, 'old')");
     Collector events = new Collector();
-    try (MysqlSource source = source("recent", "scan.startup.mode=latest-offset")) {
+    try (MysqlSource source = source("recent", "scan.startup.mode=latest-offset", "heartbeat.interval=300ms")) {
       source.start(Optional.empty(), events);
       SourcePosition start = events.awaitProgress(p -> true);
+      Thread.sleep(3_000);
+      assertNull(events.failure, "an idle connection lives on heartbeats (silence counts after 1.2 s)");
       db.execute(DB, "INSERT INTO recent VALUES (2, 'new')", "UPDATE recent SET v = 'newer' WHERE id = 1");
       List<ChangeEvent> changes = events.await(e -> true, 2);
       assertEquals(List.of(Operation.INSERT, Operation.UPDATE), changes.stream().map(ChangeEvent::operation).toList());
