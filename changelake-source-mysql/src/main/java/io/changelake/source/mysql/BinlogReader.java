@@ -56,8 +56,8 @@ import org.slf4j.LoggerFactory;
  * after an {@code ALTER TABLE} arrives with the new schema, and the pipeline follows it. {@code TRUNCATE}
  * becomes a {@link Operation#TRUNCATE} event. Every committed event group (transaction or DDL) ends with a
  * progress position. The server sends heartbeats when idle ({@code heartbeat.interval}), so a connection
- * silent for several intervals is dead: the read fails and the pipeline restarts the source (the client's
- * own reconnect is off, as it would resume inside an event group).
+ * silent for several intervals is dead: the read fails and so does the pipeline, which a restart resumes
+ * from its last commit (the client's own reconnect is off, as it would resume inside an event group).
  */
 final class BinlogReader implements BinaryLogClient.EventListener, BinaryLogClient.LifecycleListener {
   private static final Logger LOG = LoggerFactory.getLogger(BinlogReader.class);

@@ -73,8 +73,8 @@ public final class MysqlSourceConfig {
       .defaultValue(Duration.ofSeconds(10)).check(d -> d.toMillis() >= 100 && d.toSeconds() <= 600,
           "must be between 100ms and 10m")
       .doc("How often the server sends a heartbeat on an idle binlog connection; a connection silent for"
-          + " " + SILENCE_HEARTBEATS + " times as long is taken as dead, and the sync reconnects from its last"
-          + " commit.").build();
+          + " " + SILENCE_HEARTBEATS + " times as long is taken as dead: the sync stops (exit code 1) instead of"
+          + " waiting forever, and a restart resumes from its last commit.").build();
   public static final ConfigOption<Duration> CONNECT_TIMEOUT = ConfigOption.duration("connect.timeout")
       .defaultValue(Duration.ofSeconds(30))
       .doc("How long to wait for a connection to the server.").build();
