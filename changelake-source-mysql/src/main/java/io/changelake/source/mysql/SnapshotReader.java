@@ -184,7 +184,8 @@ final class SnapshotReader {
       } catch (SQLException e) {
         throw new SourceException("Opening a consistent snapshot on " + catalog.where() + " needs a brief"
             + " FLUSH TABLES WITH READ LOCK, which user '" + config.username() + "' may not run: " + e.getMessage()
-            + ". Fix: GRANT RELOAD ON *.* TO '" + config.username() + "'@'%', or use scan.snapshot.parallelism=1.",
+            + ". Fix: GRANT RELOAD ON *.* TO '" + config.username() + "'@'%' (on MariaDB,"
+            + " scan.snapshot.parallelism=1 also avoids the lock).",
             e);
       }
       try {
