@@ -128,7 +128,7 @@ class MysqlEndToEndTest {
   @Test
   void killNineDuringSnapshotAndBinlogStreamingLosesAndDuplicatesNothing() throws Exception {
     db.execute(DB, "CREATE TABLE ledger (id bigint primary key, account int, amount decimal(12,2), note varchar(20))",
-        "INSERT INTO ledger SELECT seq, seq % 1000, seq / 100, CONCAT('n', seq) FROM seq_1_to_60000",
+        "INSERT INTO ledger SELECT seq, seq % 1000, seq / 100, CONCAT('n', seq) FROM seq_1_to_80000",
         "ANALYZE TABLE ledger");
     AtomicBoolean writing = new AtomicBoolean(true);
     Thread writer = new Thread(() -> writeContinuously(writing), "source-writer");
@@ -139,7 +139,10 @@ class MysqlEndToEndTest {
       for (int round = 0; round < 3; round++) {
         SyncProcess sync = SyncProcess.start(log, syncArgs());
         if (round == 0) {
-          assertFalse(sync.waitFor(2500 + random.nextInt(1000)), () -> "the sync died on its own:\n" + sync.log());
+          // die inside the initial snapshot, once 20,000 rows (--max-pending-changes: a commit) went through
+          assertTrue(sync.awaitLog("Snapshot lake.ledger: [1-9]\\d,\\d{3} rows", 60_000),
+              () -> "no snapshot progress:\n" + sync.log());
+          sync.kill();
           assertFalse(sync.log().contains("Initial snapshot read"), () -> "killed after the snapshot:\n" + sync.log());
         } else {
           int before = icebergSnapshots();
@@ -179,7 +182,8 @@ class MysqlEndToEndTest {
 
   private List<String> syncArgs() {
     List<String> args = new ArrayList<>(List.of("sync-table", "--source", "mariadb", "--warehouse",
-        warehouse.toString(), "--database", "lake", "--commit-interval", "500ms", "--format",
+        warehouse.toString(), "--database", "lake", "--commit-interval", "500ms", "--max-pending-changes", "20000",
+        "--format",
         String.join(",", RunningSync.ALL_FORMATS)));
     args.addAll(RunningSync.asFlags("--source-conf", options("ledger")));
     return args;
@@ -199,10 +203,10 @@ class MysqlEndToEndTest {
     Random random = new Random(7);
     try (Connection c = db.connect(DB); Statement s = c.createStatement()) {
       for (long next = 1_000_000; writing.get(); next++) {
-        s.execute("START TRANSACTION; UPDATE ledger SET amount = amount + 1 WHERE id = " + (1 + random.nextInt(60000))
+        s.execute("START TRANSACTION; UPDATE ledger SET amount = amount + 1 WHERE id = " + (1 + random.nextInt(80000))
             + "; INSERT INTO ledger VALUES (" + next + ", 1, 1, 'tx'); DELETE FROM ledger WHERE id = "
-            + (1 + random.nextInt(60000)) + "; COMMIT");
-        Thread.sleep(1);
+            + (1 + random.nextInt(80000)) + "; COMMIT");
+        Thread.sleep(5);
       }
     } catch (Exception e) {
       throw new IllegalStateException(e);

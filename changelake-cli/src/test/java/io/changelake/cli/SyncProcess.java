@@ -41,6 +41,23 @@ final class SyncProcess {
     return process.waitFor(millis, TimeUnit.MILLISECONDS);
   }
 
+  /** Waits up to {@code millis} for a match of {@code regex} in the log (checked every 10 ms); true once found. */
+  boolean awaitLog(String regex, long millis) throws InterruptedException {
+    java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    while (System.nanoTime() < deadline && process.isAlive()) {
+      try {
+        if (pattern.matcher(Files.readString(log)).find()) {
+          return true;
+        }
+      } catch (IOException e) {
+        // not written yet
+      }
+      Thread.sleep(10);
+    }
+    return false;
+  }
+
   /** kill -9, and waits for the process to be gone. */
   void kill() throws InterruptedException {
     process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
