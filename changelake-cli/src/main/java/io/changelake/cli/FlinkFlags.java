@@ -25,8 +25,8 @@ final class FlinkFlags {
       + " network exchange between tasks.";
 
   @Option(names = {"-p", "--parallelism"}, paramLabel = "N",
-      description = "(Flink) Connections reading the initial snapshot at once: sets --postgres_conf " + PARALLELISM
-          + " (default 4). Changes stream through the one replication slot.")
+      description = "(Flink) Connections reading the initial snapshot at once: sets the source option " + PARALLELISM
+          + " (default 4). Changes stream through one connection (replication slot, binlog).")
   Integer parallelism;
 
   @Option(names = "--checkpointing-interval", paramLabel = "MS", converter = IntervalConverter.class,
@@ -50,15 +50,16 @@ final class FlinkFlags {
   /**
    * {@code sourceOptions} with --parallelism as the snapshot connections.
    *
-   * @throws IllegalArgumentException when --postgres_conf gives a different number
+   * @param confFlag the flag that gave {@code sourceOptions}, e.g. {@code --postgres_conf}
+   * @throws IllegalArgumentException when {@code confFlag} gives a different number
    */
-  Map<String, String> applyTo(Map<String, String> sourceOptions) {
+  Map<String, String> applyTo(Map<String, String> sourceOptions, String confFlag) {
     if (parallelism == null) {
       return sourceOptions;
     }
     String given = sourceOptions.get(PARALLELISM);
     if (given != null && !given.equals(parallelism.toString())) {
-      throw new IllegalArgumentException("--parallelism " + parallelism + " and --postgres_conf " + PARALLELISM + "="
+      throw new IllegalArgumentException("--parallelism " + parallelism + " and " + confFlag + " " + PARALLELISM + "="
           + given + " disagree: both set the snapshot connections; give one of them.");
     }
     Map<String, String> options = new LinkedHashMap<>(sourceOptions);

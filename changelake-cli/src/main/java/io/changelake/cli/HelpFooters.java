@@ -4,7 +4,9 @@ import io.changelake.api.config.ConfigDef;
 import io.changelake.api.spi.SinkProvider;
 import io.changelake.api.spi.SourceProvider;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 
 /** Appends the option references of every source and format (from their ConfigDefs) to the sync commands' help. */
@@ -24,10 +26,13 @@ final class HelpFooters {
           footer.add(line.replace("${", "$${")); // read back interpolated: keep an example's ${env:NAME} literal
         }
         footer.add("");
+        // sources that share their options (mysql, mariadb) are listed once, under their component's name
+        Map<ConfigDef, List<String>> sources = new LinkedHashMap<>();
         for (SourceProvider source : Providers.sources()) {
-          footer.add(section("Source options for " + source.id() + " (--source-conf / --" + source.id() + "_conf key=value):",
-              source.configDef()));
+          sources.computeIfAbsent(source.configDef(), def -> new ArrayList<>()).add(source.id());
         }
+        sources.forEach((def, ids) -> footer.add(section("Source options for " + String.join(", ", ids)
+            + " (--source-conf / --" + def.component() + "_conf key=value):", def)));
         footer.add(VALUES);
         for (SinkProvider sink : Providers.sinks()) {
           footer.add(section("Catalog options for " + sink.format() + " (--catalog-conf key=value):", sink.catalogConfigDef()));

@@ -18,8 +18,10 @@ import picocli.CommandLine.Command;
         DemoCommand.class,
         SyncTableCommand.class,
         SyncDatabaseCommand.class,
-        PaimonSyncTableCommand.class,
-        PaimonSyncDatabaseCommand.class,
+        PostgresSyncTableCommand.class,
+        PostgresSyncDatabaseCommand.class,
+        MysqlSyncTableCommand.class,
+        MysqlSyncDatabaseCommand.class,
         TablesCommand.class,
         SnapshotsCommand.class,
         ShowCommand.class,
@@ -34,7 +36,8 @@ import picocli.CommandLine.Command;
         "0:Success; a sync stopped by SIGTERM or Ctrl-C after committing what was in flight.",
         "1:The pipeline failed while running (the message says why; restart resumes safely).",
         "2:Invalid command line or option (the message names the flag and the fix).",
-        "3:The source cannot be used: unreachable, authentication, privileges, wal_level, slot in use, unknown table.",
+        "3:The source cannot be used: unreachable, authentication, privileges, server settings (wal_level, binlog_format,"
+            + " ...), slot or server-id in use, unknown table.",
         "4:A lake table cannot take the sync or command as asked (mode mismatch, no primary key, unknown table,"
             + " column or snapshot, a compaction conflicting with a concurrent one, a query that fails)."
     },

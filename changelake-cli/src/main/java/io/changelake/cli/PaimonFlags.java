@@ -1,7 +1,6 @@
 package io.changelake.cli;
 
 import io.changelake.engine.transform.TypeMapping;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,9 +8,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The flags of Paimon's {@code postgres_sync_table} / {@code postgres_sync_database} actions, verbatim,
+ * The flags Paimon's {@code <source>_sync_table} / {@code <source>_sync_database} actions share, verbatim,
  * so a command line from the Flink CDC → Paimon guide runs with {@code changelake} in place of
- * {@code flink run ... paimon-flink-action.jar}.
+ * {@code flink run ... paimon-flink-action.jar}; the source's own flags are an {@link ActionSourceConf}.
  */
 final class PaimonFlags {
   @Option(names = "--warehouse", required = true, description = "Warehouse path.")
@@ -19,17 +18,6 @@ final class PaimonFlags {
 
   @Option(names = "--database", required = true, description = "Lake database.")
   String database;
-
-  @Option(names = "--postgres_conf", paramLabel = "KEY=VALUE", mapFallbackValue = "",
-      description = "PostgreSQL option (repeatable): hostname, port, username, password, database-name, schema-name,"
-          + " table-name, slot.name, decoding.plugin.name, scan.startup.mode, debezium.*. A value @FILE is the"
-          + " file's content, $${env:NAME} an environment variable.")
-  Map<String, String> postgresConf = new LinkedHashMap<>();
-
-  @Option(names = "--postgres_conf_file", paramLabel = "FILE",
-      description = "(changelake) A properties file of PostgreSQL options (key=value lines), e.g. the credentials;"
-          + " --postgres_conf options override its entries.")
-  Path postgresConfFile;
 
   @Option(names = "--catalog_conf", paramLabel = "KEY=VALUE",
       description = "Catalog option (repeatable). metastore=filesystem and warehouse=<the --warehouse path> are"
@@ -63,9 +51,9 @@ final class PaimonFlags {
   @Mixin
   FlinkFlags flink = new FlinkFlags();
 
-  /** The PostgreSQL options: --postgres_conf_file's entries, overridden by --postgres_conf, then Flink's flags. */
-  Map<String, String> sourceOptions() {
-    return flink.applyTo(SourceConfFile.merge(postgresConfFile, "--postgres_conf_file", postgresConf));
+  /** The source options: {@code conf}'s, then Flink's flags. */
+  Map<String, String> sourceOptions(ActionSourceConf conf) {
+    return flink.applyTo(conf.options(), conf.flag());
   }
 
   /** The catalog options without the keys that only restate the embedded default. */

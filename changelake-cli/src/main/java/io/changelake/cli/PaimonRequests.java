@@ -9,8 +9,8 @@ import io.changelake.engine.transform.TypeMapping;
 final class PaimonRequests {
   private PaimonRequests() { }
 
-  static SyncRequest of(PaimonFlags flags, TableFilter filter, String table) {
-    return new SyncRequest("postgres", flags.sourceOptions(), filter, flags.warehouse, flags.database, table,
+  static SyncRequest of(PaimonFlags flags, ActionSourceConf conf, TableFilter filter, String table) {
+    return new SyncRequest(conf.source(), flags.sourceOptions(conf), filter, flags.warehouse, flags.database, table,
         flags.catalogOptions(), LakeFormats.withPartitionKeys(flags.tableConf, flags.partitionKeys), WriteMode.UPSERT,
         flags.primaryKeys, flags.flink.commitInterval(), SyncOptions.DEFAULT_MAX_PENDING, flags.formats,
         flags.computedColumns, flags.metadataColumns, FunctionDialect.PAIMON)

@@ -24,7 +24,8 @@ final class SyncOptions {
   static final String METADATA_DOC = "A metadata column (repeatable): _op_type, _event_timestamp, table_name,"
       + " database_name, schema_name, op_ts, _source_position.";
 
-  @Option(names = "--source", defaultValue = "postgres", description = "Source kind. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--source", defaultValue = "postgres", description = "Source kind: postgres, mysql or mariadb;"
+      + " each takes the options listed below. Default: ${DEFAULT-VALUE}.")
   String source;
 
   @Option(names = "--source-conf", paramLabel = "KEY=VALUE", mapFallbackValue = "",

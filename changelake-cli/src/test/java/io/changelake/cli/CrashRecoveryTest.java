@@ -7,7 +7,6 @@ import io.changelake.testkit.PostgresServer;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,11 +49,11 @@ class CrashRecoveryTest {
     Random random = new Random(42);
     try {
       for (int round = 0; round < 6; round++) {
-        Process sync = startSync();
+        SyncProcess sync = startSync();
         if (round == 0) {
           // die inside the initial snapshot
-          assertEquals(false, sync.waitFor(3000 + random.nextInt(1500), TimeUnit.MILLISECONDS),
-              () -> "the sync died on its own:\n" + syncLog());
+          assertEquals(false, sync.waitFor(3000 + random.nextInt(1500)),
+              () -> "the sync died on its own:\n" + sync.log());
         } else {
           // die while streaming: after this process committed at least once, at a random moment
           int before = snapshotCount();
@@ -63,11 +62,11 @@ class CrashRecoveryTest {
             Thread.sleep(100);
           }
           int failedRound = round;
-          assertEquals(true, sync.isAlive(), () -> "the sync died on its own in round " + failedRound + ":\n" + syncLog());
+          assertEquals(true, sync.isAlive(), () -> "the sync died on its own in round " + failedRound + ":\n" + sync.log());
           assertTrue(snapshotCount() > before, "round " + round + " committed nothing within 90 s");
           Thread.sleep(random.nextInt(2500));
         }
-        sync.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        sync.kill();
         TableComparison.findLakeTable(iceberg(), "lake", "accounts")
             .ifPresent(SyncEndToEndTest::assertNoTimeTravelBackwards);
       }
@@ -75,7 +74,8 @@ class CrashRecoveryTest {
       writing.set(false);
       writer.join();
     }
-    Process last = startSync();
+    SyncProcess last = startSync();
+    int exit;
     try {
       for (String format : RunningSync.ALL_FORMATS) {
         String location = LakeFormats.location(warehouse.toString(), format, true);
@@ -89,10 +89,9 @@ class CrashRecoveryTest {
         TableComparison.assertSame(pg, DB, "ledger", format, location, "lake", "ledger", "id");
       }
     } finally {
-      last.destroy();
-      last.waitFor(60, TimeUnit.SECONDS);
+      exit = last.stop();
     }
-    assertEquals(0, last.exitValue(), () -> "SIGTERM must commit what is in flight and exit 0:\n" + syncLog());
+    assertEquals(0, exit, () -> "SIGTERM must commit what is in flight and exit 0:\n" + last.log());
     SyncEndToEndTest.assertNoTimeTravelBackwards(TableComparison.lakeTable(iceberg(), "lake", "accounts"));
     SyncEndToEndTest.assertNoTimeTravelBackwards(TableComparison.lakeTable(iceberg(), "lake", "ledger"));
   }
@@ -107,14 +106,8 @@ class CrashRecoveryTest {
         .orElse(0);
   }
 
-  private Process startSync() throws Exception {
-    return SyncProcess.start(warehouse, RunningSync.sourceOptions(pg, DB, "crash_slot", "accounts|ledger"),
-        SyncProcess.logBeside(warehouse));
-  }
-
-  /** The last lines every sync process of this test printed, to explain a failure. */
-  private String syncLog() {
-    return SyncProcess.tail(SyncProcess.logBeside(warehouse));
+  private SyncProcess startSync() throws Exception {
+    return SyncProcess.startSyncTable(warehouse, RunningSync.sourceOptions(pg, DB, "crash_slot", "accounts|ledger"));
   }
 
   private void writeContinuously(AtomicBoolean writing) {

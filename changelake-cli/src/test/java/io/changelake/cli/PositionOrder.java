@@ -4,14 +4,21 @@ import io.changelake.api.spi.Source;
 import io.changelake.api.spi.TableFilter;
 import java.util.Map;
 
-/** Orders serialized PostgreSQL positions the way the source does. */
+/** Orders serialized positions the way their source does (PostgreSQL's unless a source is named). */
 final class PositionOrder {
-  private static final Source PARSER = Providers.source("postgres").create(
-      Map.of("hostname", "localhost", "username", "u", "database-name", "d"), TableFilter.ALL);
+  private static final Map<String, String> ANY_SERVER = Map.of("hostname", "localhost", "username", "u",
+      "database-name", "d");
 
   private PositionOrder() { }
 
   static int compare(String a, String b) {
-    return PARSER.parsePosition(a).compareTo(PARSER.parsePosition(b));
+    return compare("postgres", a, b);
+  }
+
+  /** Compares positions of source {@code source} (e.g. {@code mysql}); creating the source connects nowhere. */
+  static int compare(String source, String a, String b) {
+    try (Source parser = Providers.source(source).create(ANY_SERVER, TableFilter.ALL)) {
+      return parser.parsePosition(a).compareTo(parser.parsePosition(b));
+    }
   }
 }

@@ -85,7 +85,13 @@ final class RunningSync implements AutoCloseable {
 
   static SyncRequest request(Map<String, String> sourceOptions, String warehouse, WriteMode mode, List<String> keys,
       List<String> formats) {
-    return new SyncRequest("postgres", sourceOptions, TableFilter.ALL, warehouse, "lake", null, Map.of(), Map.of(), mode,
+    return request("postgres", sourceOptions, warehouse, mode, keys, formats);
+  }
+
+  /** A request to sync from source {@code source} (e.g. {@code mysql}) into the lake database {@code lake}. */
+  static SyncRequest request(String source, Map<String, String> sourceOptions, String warehouse, WriteMode mode,
+      List<String> keys, List<String> formats) {
+    return new SyncRequest(source, sourceOptions, TableFilter.ALL, warehouse, "lake", null, Map.of(), Map.of(), mode,
         keys, Duration.ofMillis(300), 100_000, formats, List.of(), List.of(), FunctionDialect.SQL);
   }
 
@@ -110,6 +116,11 @@ final class RunningSync implements AutoCloseable {
    * reader; otherwise fails showing how they differ.
    */
   void awaitMirrored(PostgresServer pg, String db, String table, String key) throws Exception {
+    awaitMirrored(TableComparison.postgres(pg, db), table, key);
+  }
+
+  /** {@link #awaitMirrored(PostgresServer, String, String, String)} for any source database. */
+  void awaitMirrored(TableComparison.SourceRows source, String table, String key) throws Exception {
     for (String format : request.formats()) {
       String suspended = "SUSPENDED " + format + " " + request.database() + "." + table + ": ";
       String warehouse = location(format);
@@ -119,11 +130,11 @@ final class RunningSync implements AutoCloseable {
             throw new AssertionError("The sync suspended " + table + " while waiting for it to equal the source:\n"
                 + output);
           }
-          return TableComparison.same(pg, db, table, format, warehouse, request.database(), table, key);
+          return TableComparison.same(source, table, format, warehouse, request.database(), table, key);
         });
       } catch (AssertionError notMirrored) {
         try {
-          TableComparison.assertSame(pg, db, table, format, warehouse, request.database(), table, key);
+          TableComparison.assertSame(source, table, format, warehouse, request.database(), table, key);
         } catch (AssertionError difference) {
           notMirrored.addSuppressed(difference);
         }

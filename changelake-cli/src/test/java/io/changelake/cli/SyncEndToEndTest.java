@@ -219,6 +219,11 @@ class SyncEndToEndTest {
 
   /** Each pipeline snapshot's position is not older than the one before it. */
   static void assertNoTimeTravelBackwards(Table table) {
+    assertNoTimeTravelBackwards(table, "postgres");
+  }
+
+  /** Each snapshot of {@code table} holds a position of source {@code source} not older than its parent's. */
+  static void assertNoTimeTravelBackwards(Table table, String source) {
     table.refresh();
     String previous = null;
     for (Snapshot snapshot : table.snapshots()) {
@@ -227,7 +232,7 @@ class SyncEndToEndTest {
         continue;
       }
       if (previous != null) {
-        assertTrue(PositionOrder.compare(previous, position) <= 0,
+        assertTrue(PositionOrder.compare(source, previous, position) <= 0,
             "snapshot " + snapshot.snapshotId() + " holds an older position than its parent: " + previous + " > " + position);
       }
       previous = position;

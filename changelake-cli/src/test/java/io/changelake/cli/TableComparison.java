@@ -59,7 +59,19 @@ final class TableComparison {
     return rows;
   }
 
-  private static String keyOf(Map<String, String> row, String key) {
+  /** A source database's tables as {@link #source} reads PostgreSQL's: keyed rows of column → text. */
+  @FunctionalInterface
+  interface SourceRows {
+    Map<String, Map<String, String>> read(String table, String key) throws SQLException;
+  }
+
+  /** The tables of {@code pg}'s database {@code db}. */
+  static SourceRows postgres(PostgresServer pg, String db) {
+    return (table, key) -> source(pg, db, table, key);
+  }
+
+  /** The text key of {@code row}: the values of the comma-separated {@code key} columns. */
+  static String keyOf(Map<String, String> row, String key) {
     StringBuilder k = new StringBuilder();
     for (String column : key.split(",")) {
       k.append(row.get(column.trim())).append('|');
@@ -188,8 +200,14 @@ final class TableComparison {
   /** Whether the lake table of {@code format} equals the source (or a view over it) now. */
   static boolean same(PostgresServer pg, String db, String sourceTable, String format, String warehouse, String lakeDb,
       String lakeTable, String key) {
+    return same(postgres(pg, db), sourceTable, format, warehouse, lakeDb, lakeTable, key);
+  }
+
+  /** Whether the lake table of {@code format} equals the source table now. */
+  static boolean same(SourceRows sourceRows, String sourceTable, String format, String warehouse, String lakeDb,
+      String lakeTable, String key) {
     try {
-      var source = source(pg, db, sourceTable, key);
+      var source = sourceRows.read(sourceTable, key);
       return source.equals(project(lake(format, warehouse, lakeDb, lakeTable, key), source));
     } catch (Exception | AssertionError e) {
       return false;
@@ -198,7 +216,12 @@ final class TableComparison {
 
   static void assertSame(PostgresServer pg, String db, String sourceTable, String format, String warehouse,
       String lakeDb, String lakeTable, String key) throws Exception {
-    var source = source(pg, db, sourceTable, key);
+    assertSame(postgres(pg, db), sourceTable, format, warehouse, lakeDb, lakeTable, key);
+  }
+
+  static void assertSame(SourceRows sourceRows, String sourceTable, String format, String warehouse,
+      String lakeDb, String lakeTable, String key) throws Exception {
+    var source = sourceRows.read(sourceTable, key);
     var lake = project(lake(format, warehouse, lakeDb, lakeTable, key), source);
     if (!source.equals(lake)) {
       throw new AssertionError(format + " table " + lakeDb + "." + lakeTable + " differs from source " + sourceTable

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,11 +97,9 @@ class TableCopyEndToEndTest {
   void killNineDuringTheCopyLosesAndDuplicatesNothing() throws Exception {
     String db = "killcopy";
     createTables(db);
-    Path log = SyncProcess.logBeside(warehouse);
-    Process first = SyncProcess.start(warehouse, RunningSync.sourceOptions(pg, db, "killcopy_slot", "accounts"), log);
-    awaitSame(db, List.of("accounts"), first, log);
-    first.destroy();
-    assertTrue(first.waitFor(60, TimeUnit.SECONDS));
+    SyncProcess first = SyncProcess.startSyncTable(warehouse, RunningSync.sourceOptions(pg, db, "killcopy_slot", "accounts"));
+    awaitSame(db, List.of("accounts"), first);
+    assertEquals(0, first.stop(), first::log);
 
     Map<String, String> widened = RunningSync.sourceOptions(pg, db, "killcopy_slot", "accounts|items");
     AtomicBoolean writing = new AtomicBoolean(true);
@@ -110,28 +107,27 @@ class TableCopyEndToEndTest {
     writer.start();
     try {
       for (int round = 0; round < 2; round++) {
-        int copies = count(SyncProcess.log(log), "Copying [public.items] alone as of");
-        Process sync = SyncProcess.start(warehouse, widened, log);
+        int copies = count(first.fullLog(), "Copying [public.items] alone as of");
+        SyncProcess sync = SyncProcess.startSyncTable(warehouse, widened);
         Instant deadline = Instant.now().plusSeconds(60);
-        while (count(SyncProcess.log(log), "Copying [public.items] alone as of") == copies && sync.isAlive()
+        while (count(sync.fullLog(), "Copying [public.items] alone as of") == copies && sync.isAlive()
             && Instant.now().isBefore(deadline)) {
           Thread.sleep(50);
         }
         Thread.sleep(300 + new Random(round).nextInt(700));
-        assertTrue(sync.isAlive(), () -> "the sync died on its own:\n" + SyncProcess.tail(log));
-        assertFalse(SyncProcess.log(log).contains("Copied public.items alone into"),
-            () -> "the copy ended before the kill:\n" + SyncProcess.tail(log));
-        sync.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        assertTrue(sync.isAlive(), () -> "the sync died on its own:\n" + sync.log());
+        assertFalse(sync.fullLog().contains("Copied public.items alone into"),
+            () -> "the copy ended before the kill:\n" + sync.log());
+        sync.kill();
       }
     } finally {
       writing.set(false);
       writer.join();
     }
-    Process last = SyncProcess.start(warehouse, widened, log);
-    awaitSame(db, List.of("accounts", "items"), last, log);
-    last.destroy();
-    assertTrue(last.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, last.exitValue(), () -> "SIGTERM must commit what is in flight and exit 0:\n" + SyncProcess.tail(log));
+    SyncProcess last = SyncProcess.startSyncTable(warehouse, widened);
+    awaitSame(db, List.of("accounts", "items"), last);
+    int exit = last.stop();
+    assertEquals(0, exit, () -> "SIGTERM must commit what is in flight and exit 0:\n" + last.log());
     for (String format : RunningSync.ALL_FORMATS) {
       assertEquals(1, snapshotEnds(commits(format, "accounts")), format + " accounts was never snapshotted again");
     }
@@ -149,7 +145,7 @@ class TableCopyEndToEndTest {
   }
 
   /** Waits until every table of {@code tables} equals the source in every format; fails otherwise. */
-  private void awaitSame(String db, List<String> tables, Process sync, Path log) throws Exception {
+  private void awaitSame(String db, List<String> tables, SyncProcess sync) throws Exception {
     for (String format : RunningSync.ALL_FORMATS) {
       String location = location(format);
       for (String table : tables) {
@@ -158,7 +154,7 @@ class TableCopyEndToEndTest {
             && !TableComparison.same(pg, db, table, format, location, "lake", table, "id")) {
           Thread.sleep(300);
         }
-        assertTrue(sync.isAlive(), () -> "the sync died on its own:\n" + SyncProcess.tail(log));
+        assertTrue(sync.isAlive(), () -> "the sync died on its own:\n" + sync.log());
         TableComparison.assertSame(pg, db, table, format, location, "lake", table, "id");
       }
     }

@@ -31,6 +31,7 @@ import io.changelake.api.spi.ChangeListener;
 import io.changelake.api.spi.SourceException;
 import java.io.IOException;
 import java.io.Serializable;
+import java.net.Socket;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -54,7 +55,9 @@ import org.slf4j.LoggerFactory;
  * carry column names, types, signedness, character sets, ENUM/SET members and the primary key: a change
  * after an {@code ALTER TABLE} arrives with the new schema, and the pipeline follows it. {@code TRUNCATE}
  * becomes a {@link Operation#TRUNCATE} event. Every committed event group (transaction or DDL) ends with a
- * progress position.
+ * progress position. The server sends heartbeats when idle ({@code heartbeat.interval}), so a connection
+ * silent for several intervals is dead: the read fails and so does the pipeline, which a restart resumes
+ * from its last commit (the client's own reconnect is off, as it would resume inside an event group).
  */
 final class BinlogReader implements BinaryLogClient.EventListener, BinaryLogClient.LifecycleListener {
   private static final Logger LOG = LoggerFactory.getLogger(BinlogReader.class);
@@ -70,6 +73,8 @@ final class BinlogReader implements BinaryLogClient.EventListener, BinaryLogClie
   private final Set<TableId> captured;
   private final Map<TableId, TableSchema> schemas;
   private final Map<Integer, Charset> collations;
+  /** MariaDB counts spatial columns among the character columns of a TABLE_MAP's charset metadata; MySQL does not. */
+  private final boolean mariaDb;
   private final ChangeListener listener;
   private final BinaryLogClient client;
   private final Map<Long, MappedTable> tables = new HashMap<>();
@@ -88,13 +93,15 @@ final class BinlogReader implements BinaryLogClient.EventListener, BinaryLogClie
   /**
    * @param schemas the captured tables and their schemas at {@code from} (the discovered ones)
    * @param collations collation id to character set ({@link MysqlCatalog#collations})
+   * @param mariaDb whether the server is MariaDB
    */
   BinlogReader(MysqlCatalog catalog, MysqlSourceConfig config, Map<TableId, TableSchema> schemas,
-      Map<Integer, Charset> collations, MysqlPosition from, ChangeListener listener) {
+      Map<Integer, Charset> collations, boolean mariaDb, MysqlPosition from, ChangeListener listener) {
     this.catalog = catalog;
     this.captured = Set.copyOf(schemas.keySet());
     this.schemas = new HashMap<>(schemas);
     this.collations = Map.copyOf(collations);
+    this.mariaDb = mariaDb;
     this.listener = listener;
     this.file = from.file();
     this.groupStart = from.offset();
@@ -103,6 +110,13 @@ final class BinlogReader implements BinaryLogClient.EventListener, BinaryLogClie
     client.setBinlogFilename(from.file());
     client.setBinlogPosition(from.offset());
     client.setKeepAlive(false);
+    long heartbeat = config.heartbeatInterval().toMillis();
+    client.setHeartbeatInterval(heartbeat);
+    client.setSocketFactory(() -> {
+      Socket socket = new Socket();
+      socket.setSoTimeout((int) (heartbeat * MysqlSourceConfig.SILENCE_HEARTBEATS));
+      return socket;
+    });
     client.setConnectTimeout(config.connectTimeout().toMillis());
     client.setEventDeserializer(deserializer());
     client.registerEventListener(this);
@@ -176,6 +190,9 @@ final class BinlogReader implements BinaryLogClient.EventListener, BinaryLogClie
 
   private void handle(Event event) throws InterruptedException {
     EventHeaderV4 header = event.getHeader();
+    if (header.getEventType() == EventType.HEARTBEAT || header.getEventType() == EventType.HEARTBEAT_V2) {
+      return;
+    }
     eventInGroup++;
     switch (header.getEventType()) {
       case ROTATE -> {
@@ -329,7 +346,10 @@ final class BinlogReader implements BinaryLogClient.EventListener, BinaryLogClie
         case STRING, 15, 253, 252 -> charset = charset(metadata, text++);
         case ENUM -> members = List.of(metadata.getEnumStrValues().get(enums++));
         case SET -> members = List.of(metadata.getSetStrValues().get(sets++));
-        case GEOMETRY -> geometry = metadata.getGeometryTypes() == null ? 0 : metadata.getGeometryTypes().get(geometries++);
+        case GEOMETRY -> {
+          geometry = metadata.getGeometryTypes() == null ? 0 : metadata.getGeometryTypes().get(geometries++);
+          text += mariaDb ? 1 : 0;
+        }
         default -> { }
       }
       columns.add(MysqlColumn.fromTableMap(metadata.getColumnNames().get(i), type, meta[i], unsigned.get(i),

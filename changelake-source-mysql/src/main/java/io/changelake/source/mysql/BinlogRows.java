@@ -7,9 +7,11 @@ import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.deserialization.AbstractRowsEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDataDeserializer;
 import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Serializable;
+import java.time.LocalDate;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -33,8 +35,7 @@ final class BinlogRows extends AbstractRowsEventDataDeserializer<EventData> {
   }
 
   /** Registers a reader for each rows event type in {@code deserializers}, sharing {@code tableMaps}. */
-  static void register(Map<EventType, com.github.shyiko.mysql.binlog.event.deserialization.EventDataDeserializer>
-      deserializers, Map<Long, TableMapEventData> tableMaps) {
+  static void register(Map<EventType, EventDataDeserializer> deserializers, Map<Long, TableMapEventData> tableMaps) {
     for (EventType t : List.of(EventType.WRITE_ROWS, EventType.UPDATE_ROWS, EventType.DELETE_ROWS,
         EventType.EXT_WRITE_ROWS, EventType.EXT_UPDATE_ROWS, EventType.EXT_DELETE_ROWS)) {
       deserializers.put(t, new BinlogRows(t, tableMaps));
@@ -138,7 +139,7 @@ final class BinlogRows extends AbstractRowsEventDataDeserializer<EventData> {
     long value = in.readLong(8);
     long date = value / 1_000_000;
     long time = value % 1_000_000;
-    java.time.LocalDate day = Temporals.date((int) (date / 10000), (int) (date / 100 % 100), (int) (date % 100));
+    LocalDate day = Temporals.date((int) (date / 10000), (int) (date / 100 % 100), (int) (date % 100));
     return day == null ? null : day.atTime((int) (time / 10000), (int) (time / 100 % 100), (int) (time % 100));
   }
 

@@ -106,7 +106,8 @@ final class MysqlCatalog {
       throw new SourceException("The server " + where() + " has server_id=0 and so serves no binlog readers. Fix:"
           + " SET GLOBAL server_id=1 and put server-id=1 in its configuration.");
     }
-    if (own == serverId || replicaIds(c).contains(serverId)) {
+    String grants = globalGrants(c);
+    if (own == serverId || replicaIds(c, grants).contains(serverId)) {
       throw new SourceException("server-id " + serverId + " is already used by " + (own == serverId ? "the server "
           + where() + " itself" : "a replica of " + where()) + "; two binlog readers with one id disconnect each"
           + " other. Fix: give a unique number with server-id=<n> (e.g. --source-conf server-id=" + (serverId + 1)
@@ -116,7 +117,7 @@ final class MysqlCatalog {
     if (config.gtidRequired()) {
       checkGtid(c, vars);
     }
-    checkGrants(c);
+    checkGrants(grants);
   }
 
   private void require(Map<String, String> vars, String name, String wanted, String why) {
@@ -162,8 +163,8 @@ final class MysqlCatalog {
     }
   }
 
-  /** REPLICATION SLAVE and REPLICATION CLIENT (MariaDB: BINLOG MONITOR) on *.*, from SHOW GRANTS. */
-  private void checkGrants(Connection c) throws SQLException {
+  /** The user's grants on {@code *.*} (SHOW GRANTS), upper case, one per line. */
+  private static String globalGrants(Connection c) throws SQLException {
     StringBuilder global = new StringBuilder();
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GRANTS")) {
       while (rs.next()) {
@@ -173,7 +174,11 @@ final class MysqlCatalog {
         }
       }
     }
-    String grants = global.toString();
+    return global.toString();
+  }
+
+  /** REPLICATION SLAVE and REPLICATION CLIENT (MariaDB: BINLOG MONITOR) on *.*, among {@code grants}. */
+  private void checkGrants(String grants) {
     if (grants.contains("ALL PRIVILEGES")) {
       return;
     }
@@ -214,8 +219,16 @@ final class MysqlCatalog {
     return vars;
   }
 
-  private static List<Long> replicaIds(Connection c) {
+  /**
+   * The server ids of the replicas registered with the server; none when the user may not list them
+   * (MariaDB needs REPLICATION MASTER ADMIN, which a capture does not: asking would only log the denial).
+   */
+  private static List<Long> replicaIds(Connection c, String grants) throws SQLException {
     List<Long> ids = new ArrayList<>();
+    if (isMariaDb(c) && !grants.contains("ALL PRIVILEGES") && !grants.contains("REPLICATION MASTER ADMIN")
+        && !grants.contains("SUPER")) {
+      return ids;
+    }
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW SLAVE HOSTS")) {
       while (rs.next()) {
         ids.add(rs.getLong("Server_id"));
@@ -325,6 +338,26 @@ final class MysqlCatalog {
       }
       return MysqlPosition.between(rs.getString(1), rs.getLong(2));
     }
+  }
+
+  /**
+   * The binlog bytes the server wrote after {@code offset} of {@code file}: the rest of that file and every
+   * later one; -1 when the server no longer holds {@code file}.
+   */
+  static long bytesAfter(Connection c, String file, long offset) throws SQLException {
+    long bytes = 0;
+    boolean found = false;
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW BINARY LOGS")) {
+      while (rs.next()) {
+        if (rs.getString(1).equals(file)) {
+          found = true;
+          bytes += Math.max(0, rs.getLong(2) - offset);
+        } else if (found) {
+          bytes += rs.getLong(2);
+        }
+      }
+    }
+    return found ? bytes : -1;
   }
 
   /** Whether the server still holds binlog {@code file}. */

@@ -12,6 +12,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
@@ -128,7 +129,7 @@ final class MysqlColumn {
   /** The members of {@code enum('a','b')} or {@code set(...)}, quotes removed. */
   static List<String> members(String columnType) {
     String inner = columnType.substring(columnType.indexOf('(') + 1, columnType.lastIndexOf(')'));
-    List<String> result = new java.util.ArrayList<>();
+    List<String> result = new ArrayList<>();
     StringBuilder current = new StringBuilder();
     boolean quoted = false;
     for (int i = 0; i < inner.length(); i++) {

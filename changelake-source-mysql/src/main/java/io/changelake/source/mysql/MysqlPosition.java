@@ -1,6 +1,7 @@
 package io.changelake.source.mysql;
 
 import io.changelake.api.model.SourcePosition;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -64,7 +65,7 @@ public final class MysqlPosition implements SourcePosition {
     try {
       String[] parts = serialized.split(":");
       int n = parts.length;
-      String file = String.join(":", java.util.Arrays.copyOf(parts, n - 4));
+      String file = String.join(":", Arrays.copyOf(parts, n - 4));
       return new MysqlPosition(file, Long.parseLong(parts[n - 4]), Integer.parseInt(parts[n - 3]),
           Long.parseLong(parts[n - 2]), Long.parseLong(parts[n - 1]));
     } catch (RuntimeException e) {

@@ -47,6 +47,7 @@ public final class MysqlSource implements Source {
   private volatile Thread snapshotThread;
   private volatile SnapshotReader snapshotReader;
   private volatile BinlogReader binlog;
+  private volatile boolean mariaDb;
 
   /** Captures the tables of {@code database-name} matching {@code table-name} that {@code filter} accepts. */
   public MysqlSource(MysqlSourceConfig config, TableFilter filter) {
@@ -87,6 +88,7 @@ public final class MysqlSource implements Source {
     MysqlPosition streamFrom;
     try (Connection c = catalog.connect()) {
       collations = MysqlCatalog.collations(c);
+      mariaDb = MysqlCatalog.isMariaDb(c);
       if (resume != null && !resume.inSnapshot() && !MysqlCatalog.hasBinlog(c, resume.file())) {
         throw new SourceException("The lake tables continue from binlog " + resume.describe() + ", but the server "
             + catalog.where() + " no longer holds " + resume.file() + " (purged). Fix: drop the lake tables so they"
@@ -145,7 +147,7 @@ public final class MysqlSource implements Source {
       if (closed.get()) {
         return;
       }
-      binlog = new BinlogReader(catalog, config, schemas, collations, from, listener);
+      binlog = new BinlogReader(catalog, config, schemas, collations, mariaDb, from, listener);
     }
     if (announce) {
       try {
@@ -167,6 +169,18 @@ public final class MysqlSource implements Source {
   @Override
   public SourcePosition parsePosition(String serialized) {
     return MysqlPosition.parse(serialized);
+  }
+
+  /** The binlog bytes written after {@code position} (SHOW BINARY LOGS); -1 when unknown. */
+  @Override
+  public long lagBytes(SourcePosition position) {
+    MysqlPosition p = (MysqlPosition) position;
+    try (Connection c = catalog.connect()) {
+      return MysqlCatalog.bytesAfter(c, p.file(), p.offset());
+    } catch (SQLException | SourceException e) {
+      LOG.debug("Could not measure lag: {}", e.toString());
+      return -1;
+    }
   }
 
   /** MySQL's fixes: {@code binlog_row_image=FULL}. */

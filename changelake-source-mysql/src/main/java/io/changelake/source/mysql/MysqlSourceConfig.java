@@ -18,6 +18,8 @@ public final class MysqlSourceConfig {
   public static final String JDBC_PREFIX = "jdbc.properties.";
   /** The first server id changelake picks when {@code server-id} is absent. */
   static final long SERVER_ID_BASE = 5400;
+  /** How many heartbeat intervals of silence make a binlog connection dead. */
+  static final int SILENCE_HEARTBEATS = 4;
   private static final long SERVER_ID_SPAN = 1_000_000;
 
   public static final ConfigOption<String> HOSTNAME = ConfigOption.string("hostname").required()
@@ -67,6 +69,12 @@ public final class MysqlSourceConfig {
       .doc("Refuse to start when the server purges binlogs sooner than this (binlog_expire_logs_seconds,"
           + " expire_logs_days): a stopped pipeline must find its position again. 0 turns the check off.")
       .build();
+  public static final ConfigOption<Duration> HEARTBEAT = ConfigOption.duration("heartbeat.interval")
+      .defaultValue(Duration.ofSeconds(10)).check(d -> d.toMillis() >= 100 && d.toSeconds() <= 600,
+          "must be between 100ms and 10m")
+      .doc("How often the server sends a heartbeat on an idle binlog connection; a connection silent for"
+          + " " + SILENCE_HEARTBEATS + " times as long is taken as dead: the sync stops (exit code 1) instead of"
+          + " waiting forever, and a restart resumes from its last commit.").build();
   public static final ConfigOption<Duration> CONNECT_TIMEOUT = ConfigOption.duration("connect.timeout")
       .defaultValue(Duration.ofSeconds(30))
       .doc("How long to wait for a connection to the server.").build();
@@ -74,7 +82,7 @@ public final class MysqlSourceConfig {
   public static final ConfigDef DEFINITION = new ConfigDef(COMPONENT)
       .define(HOSTNAME).define(PORT).define(USERNAME).define(PASSWORD).define(DATABASE).define(TABLE)
       .define(SERVER_ID).define(SERVER_TIME_ZONE).define(STARTUP_MODE).define(SNAPSHOT_PARALLELISM)
-      .define(CHUNK_SIZE).define(GTID_REQUIRED).define(MIN_RETENTION).define(CONNECT_TIMEOUT)
+      .define(CHUNK_SIZE).define(GTID_REQUIRED).define(MIN_RETENTION).define(HEARTBEAT).define(CONNECT_TIMEOUT)
       .passthrough(JDBC_PREFIX, "Passed to the JDBC driver (MariaDB Connector/J) without the prefix, e.g."
           + " jdbc.properties.sslMode=verify-full.");
 
@@ -162,6 +170,10 @@ public final class MysqlSourceConfig {
 
   public Duration minRetention() {
     return config.get(MIN_RETENTION);
+  }
+
+  public Duration heartbeatInterval() {
+    return config.get(HEARTBEAT);
   }
 
   public Duration connectTimeout() {

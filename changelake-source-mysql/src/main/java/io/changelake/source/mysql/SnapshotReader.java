@@ -48,9 +48,17 @@ final class SnapshotReader {
   private final List<SourceTable> tables;
   private final Map<TableId, List<MysqlColumn>> columns;
   private final List<Connection> open = new CopyOnWriteArrayList<>();
+  private final int agreementAttempts;
 
   SnapshotReader(MysqlCatalog catalog, MysqlSourceConfig config, List<SourceTable> tables,
       Map<TableId, List<MysqlColumn>> columns) {
+    this(catalog, config, tables, columns, AGREEMENT_ATTEMPTS);
+  }
+
+  /** @param agreementAttempts how often MariaDB's snapshot transactions may retry to see one position */
+  SnapshotReader(MysqlCatalog catalog, MysqlSourceConfig config, List<SourceTable> tables,
+      Map<TableId, List<MysqlColumn>> columns, int agreementAttempts) {
+    this.agreementAttempts = agreementAttempts;
     this.catalog = catalog;
     this.config = config;
     this.tables = List.copyOf(tables);
@@ -155,7 +163,7 @@ final class SnapshotReader {
    */
   private MysqlPosition openTransactions(List<Connection> connections) throws SQLException {
     if (MysqlCatalog.isMariaDb(connections.get(0))) {
-      for (int attempt = 0; attempt < AGREEMENT_ATTEMPTS; attempt++) {
+      for (int attempt = 0; attempt < agreementAttempts; attempt++) {
         List<MysqlPosition> seen = new ArrayList<>();
         for (Connection c : connections) {
           seen.add(begin(c));
@@ -168,7 +176,7 @@ final class SnapshotReader {
         }
       }
       LOG.info("The snapshot transactions saw different binlog positions {} times; holding commits while they"
-          + " open", AGREEMENT_ATTEMPTS);
+          + " open", agreementAttempts);
     }
     try (Connection lock = catalog.connect(); Statement s = lock.createStatement()) {
       try {
@@ -176,7 +184,8 @@ final class SnapshotReader {
       } catch (SQLException e) {
         throw new SourceException("Opening a consistent snapshot on " + catalog.where() + " needs a brief"
             + " FLUSH TABLES WITH READ LOCK, which user '" + config.username() + "' may not run: " + e.getMessage()
-            + ". Fix: GRANT RELOAD ON *.* TO '" + config.username() + "'@'%', or use scan.snapshot.parallelism=1.",
+            + ". Fix: GRANT RELOAD ON *.* TO '" + config.username() + "'@'%' (on MariaDB,"
+            + " scan.snapshot.parallelism=1 also avoids the lock).",
             e);
       }
       try {

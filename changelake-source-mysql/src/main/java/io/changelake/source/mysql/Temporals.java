@@ -1,5 +1,6 @@
 package io.changelake.source.mysql;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -96,7 +97,7 @@ final class Temporals {
   /** A binlog TIMESTAMP2 value: seconds since the epoch and microseconds; 0 is the zero timestamp (null). */
   static OffsetDateTime binlogTimestamp(long seconds, int fraction) {
     return seconds == 0 && fraction == 0 ? null
-        : OffsetDateTime.ofInstant(java.time.Instant.ofEpochSecond(seconds, fraction * 1000L), ZoneOffset.UTC);
+        : OffsetDateTime.ofInstant(Instant.ofEpochSecond(seconds, fraction * 1000L), ZoneOffset.UTC);
   }
 
   /**

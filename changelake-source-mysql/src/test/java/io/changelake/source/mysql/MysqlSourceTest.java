@@ -84,7 +84,7 @@ class MysqlSourceTest {
       + " dt date, dtm datetime(6), ts timestamp(6) NULL DEFAULT NULL, tm time(6), tm0 time, tm3 time(3),"
       + " b1 bit(1), b10 bit(10), b64 bit(64), e enum('a','b','c d'), s set('x','y','z'),"
       + " j json, c char(5), vc varchar(20), tx text, lt longtext, l1 varchar(10) CHARACTER SET latin1,"
-      + " bn binary(4), vb varbinary(10), bl blob, g geometry, p point)";
+      + " bn binary(4), vb varbinary(10), bl blob, g geometry, p point, tail varchar(10))";
 
   /** Four rows of every type, ids {@code base+1..base+4}: extremes, ordinary values, nulls, odd dates. */
   static String[] typeRows(String table, int base) {
@@ -96,17 +96,17 @@ class MysqlSourceTest {
             + " '0000-00-00', '0000-00-00 00:00:00', '0000-00-00 00:00:00', '838:59:59.999999', '-838:59:59',"
             + " '-00:00:00.001', b'1', b'1000000001', b'1111111111111111111111111111111111111111111111111111111111111111',"
             + " 'c d', 'x,z', '{\"a\": [1, 2, \"é\"]}', 'ab', 'héllo 😀', 'text', REPEAT('x', 70000), 'café',"
-            + " x'0102', x'00ff', x'deadbeef', ST_GeomFromText('LINESTRING(0 0,1 1)'), POINT(1, 2))",
+            + " x'0102', x'00ff', x'deadbeef', ST_GeomFromText('LINESTRING(0 0,1 1)'), POINT(1, 2), 'après')",
         insert + (base + 2) + ", 127, 0, 32767, 0, 8388607, 2155, 0, 2147483647, 0, 9223372036854775807,"
             + " 9223372036854775808, 99999999.99, '-0.000000000000000000000000000001', -3.4e38, -1.7976931348623157e308,"
             + " '2024-02-29', '2024-02-29 12:34:56.123456', '2024-02-29 12:34:56.654321', '-00:00:01.500000',"
             + " '100:00:00', '23:59:59.999', b'0', b'0000000011', b'0', 'a', '', 'null', 'abcde', '', '', '', '',"
-            + " x'01020304', x'', x'', POINT(0, 0), POINT(-1.5, 2.25))",
-        insert + (base + 3) + ", NULL".repeat(37) + ")",
+            + " x'01020304', x'', x'', POINT(0, 0), POINT(-1.5, 2.25), '')",
+        insert + (base + 3) + ", NULL".repeat(38) + ")",
         insert + (base + 4) + ", 0, 1, 0, 1, 0, 1901, 1, 0, 1, 0, 1, 0, 0, 1.17549435e-38, 4.9e-324,"
             + " '2020-00-15', '1000-01-01 00:00:00', '1970-01-01 00:00:01', '00:00:00', '-00:00:01', '00:00:00.5',"
             + " NULL, NULL, NULL, 'b', 'x,y,z', '[]', ' a', 'a ', ' ', 'y', 'ÿ', x'00', x'00', x'00',"
-            + " ST_GeomFromText('POLYGON((0 0,1 0,1 1,0 0))'), POINT(3, 4))"};
+            + " ST_GeomFromText('POLYGON((0 0,1 0,1 1,0 0))'), POINT(3, 4), 't')"};
   }
 
   @Test
@@ -185,6 +185,7 @@ class MysqlSourceTest {
     assertEquals("héllo 😀", value(schema, max, "vc"));
     assertEquals("café", value(schema, max, "l1"));
     assertEquals(70000, ((String) value(schema, max, "lt")).length());
+    assertEquals("après", value(schema, max, "tail"), "text after spatial columns");
     assertEquals(ByteBuffer.wrap(new byte[] {1, 2, 0, 0}), value(schema, max, "bn"));
     assertEquals(ByteBuffer.wrap(HexFormat.of().parseHex("0101000000000000000000f03f0000000000000040")),
         value(schema, max, "p"), "POINT(1 2) as WKB");
@@ -262,6 +263,30 @@ class MysqlSourceTest {
   }
 
   @Test
+  void withoutAgreedPositionsTheSnapshotHoldsCommitsWhileItOpensOrNamesTheGrant() throws Exception {
+    db.execute(DB, "CREATE TABLE locked (id int primary key, v int)",
+        "INSERT INTO locked SELECT seq, seq FROM seq_1_to_300");
+    MysqlSourceConfig admin = config("locked", "username=" + MariaDbServer.ADMIN,
+        "password=" + MariaDbServer.ADMIN_PASSWORD);
+    MysqlCatalog catalog = new MysqlCatalog(admin);
+    Map<io.changelake.api.model.TableId, List<MysqlColumn>> columns = new HashMap<>();
+    List<io.changelake.api.spi.SourceTable> tables;
+    MysqlPosition before;
+    try (Connection c = catalog.connect()) {
+      tables = catalog.discover(c, id -> id.name().equals("locked"), "locked", columns);
+      before = MysqlCatalog.currentPosition(c);
+    }
+    Collector rows = new Collector();
+    MysqlPosition at = new SnapshotReader(catalog, admin, tables, columns, 0).read(rows, 1);
+    assertEquals(300, rows.events.size());
+    assertEquals(before.describe(), at.describe(), "the position read under FLUSH TABLES WITH READ LOCK");
+    MysqlSourceConfig replicator = config("locked");
+    SourceException refused = assertThrows(SourceException.class,
+        () -> new SnapshotReader(new MysqlCatalog(replicator), replicator, tables, columns, 0).read(new Collector(), 2));
+    assertTrue(refused.getMessage().contains("GRANT RELOAD ON *.* TO 'changelake'"), refused.getMessage());
+  }
+
+  @Test
   void resumesInsideATransactionAndAfterARestart() throws Exception {
     db.execute(DB, "CREATE TABLE orders (id int primary key, amount int)");
     Collector first = new Collector();
@@ -274,6 +299,9 @@ class MysqlSourceTest {
           + " WHERE id = 1; DELETE FROM orders WHERE id = 2; INSERT INTO orders VALUES (3, 30); COMMIT");
       all = first.await(e -> e.operation() != Operation.SNAPSHOT, 5);
       resumeAt = all.get(1).position();
+      SourcePosition committed = first.awaitProgress(p -> p.compareTo(all.get(4).position()) > 0);
+      assertEquals(0, source.lagBytes(committed), "nothing written after the transaction's end");
+      assertTrue(source.lagBytes(resumeAt) > 0, "the transaction lies after its start");
     }
     db.execute(DB, "INSERT INTO orders VALUES (4, 40)");
     Collector second = new Collector();
@@ -287,6 +315,23 @@ class MysqlSourceTest {
       assertEquals(all.get(2).position(), after.get(0).position(), "same positions on a second read");
       assertEquals(Row.of(1, 10), after.get(0).before());
       assertEquals(1, again.size());
+    }
+  }
+
+  @Test
+  void latestOffsetStreamsOnlyNewChangesAndAnIdleConnectionLivesOnHeartbeats() throws Exception {
+    db.execute(DB, "CREATE TABLE recent (id int primary key, v varchar(10))", "INSERT INTO recent VALUES (1, 'old')");
+    Collector events = new Collector();
+    try (MysqlSource source = source("recent", "scan.startup.mode=latest-offset", "heartbeat.interval=300ms")) {
+      source.start(Optional.empty(), events);
+      SourcePosition start = events.awaitProgress(p -> true);
+      Thread.sleep(3_000);
+      assertNull(events.failure, "an idle connection lives on heartbeats (silence counts after 1.2 s)");
+      db.execute(DB, "INSERT INTO recent VALUES (2, 'new')", "UPDATE recent SET v = 'newer' WHERE id = 1");
+      List<ChangeEvent> changes = events.await(e -> true, 2);
+      assertEquals(List.of(Operation.INSERT, Operation.UPDATE), changes.stream().map(ChangeEvent::operation).toList());
+      assertEquals(Row.of(1, "old"), changes.get(1).before());
+      assertTrue(changes.get(0).position().compareTo(start) > 0);
     }
   }
 
