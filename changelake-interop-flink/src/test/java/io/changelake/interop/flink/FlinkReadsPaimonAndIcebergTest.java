@@ -25,6 +25,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
@@ -72,6 +77,7 @@ class FlinkReadsPaimonAndIcebergTest {
 
   private static PostgresServer pg;
   private static Path warehouse;
+  private static MiniCluster cluster;
   private static TableEnvironment flink;
 
   @BeforeAll
@@ -80,7 +86,7 @@ class FlinkReadsPaimonAndIcebergTest {
     pg = PostgresServer.start();
     pg.createDatabase(DB);
     pg.execute(DB, resource("guide/ecommerce.sql"));
-    flink = TableEnvironment.create(EnvironmentSettings.inBatchMode());
+    flink = batchSession();
 
     try (ChildSync sync = ChildSync.start(warehouse.resolve("sync.log"), List.of("sync-table",
         "--source-conf", "hostname=" + pg.host(), "--source-conf", "port=" + pg.port(),
@@ -111,8 +117,29 @@ class FlinkReadsPaimonAndIcebergTest {
     attachCatalogs();
   }
 
+  /**
+   * A batch session on one local MiniCluster that every query shares ({@code TableEnvironment.create(
+   * EnvironmentSettings.inBatchMode())} alone starts a MiniCluster per query, 2–3 s each).
+   */
+  private static TableEnvironment batchSession() throws Exception {
+    Configuration local = new Configuration();
+    local.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+    local.set(RestOptions.BIND_PORT, "0");
+    cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(local)
+        .setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build());
+    cluster.start();
+    Configuration session = new Configuration();
+    session.set(DeploymentOptions.TARGET, "remote");
+    session.set(RestOptions.ADDRESS, cluster.getRestAddress().get().getHost());
+    session.set(RestOptions.PORT, cluster.getRestAddress().get().getPort());
+    return TableEnvironment.create(EnvironmentSettings.newInstance().inBatchMode().withConfiguration(session).build());
+  }
+
   @AfterAll
   static void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
     if (pg != null) {
       pg.close();
     }
