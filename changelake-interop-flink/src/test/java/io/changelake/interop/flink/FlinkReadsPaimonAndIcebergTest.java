@@ -33,6 +33,9 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
+import org.apache.flink.table.catalog.Column;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.LogicalTypeRoot;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.AfterAll;
@@ -48,7 +51,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the guide's INSERT, UPDATE and DELETE of {@code prod_test_001}, more streamed changes in every table and the
  * guide's added {@code sku} column; it is stopped with SIGTERM. Then Flink SQL in a local MiniCluster (batch mode,
  * default settings) attaches both warehouses with the catalogs the README gives, runs the guide's queries in each,
- * and reads every table whole: each result equals what PostgreSQL returns for the same SQL, value by value.
+ * and reads every table whole: each result equals what PostgreSQL returns for the same SQL, value by value, and
+ * Flink's column names and types are PostgreSQL's (decimals keep precision and scale, timestamps their microseconds
+ * and whether they have a time zone).
  */
 class FlinkReadsPaimonAndIcebergTest {
   private static final String DB = "ecommerce";
@@ -173,7 +178,7 @@ class FlinkReadsPaimonAndIcebergTest {
   @ValueSource(strings = {"paimon_catalog", "ice"})
   void everyTableWholeEqualsPostgres(String catalog) throws Exception {
     for (String table : TABLES) {
-      assertEquals(columns(table), flinkColumns(catalog, table), catalog + "." + table + ": Flink's columns");
+      assertEquals(columns(table), flinkColumns(catalog, table), catalog + "." + table + ": Flink's columns and types");
       assertEquals(sorted(postgres("SELECT * FROM " + table)), sorted(flink("SELECT * FROM " + catalog
           + ".lakehouse." + table)), catalog + "." + table + ": every row and column");
     }
@@ -249,8 +254,14 @@ class FlinkReadsPaimonAndIcebergTest {
     return rows;
   }
 
+  /** Each column of the table as Flink resolves it: its name and type, nullability left out. */
   private static List<String> flinkColumns(String catalog, String table) {
-    return flink.from(catalog + ".lakehouse." + table).getResolvedSchema().getColumnNames();
+    List<String> columns = new ArrayList<>();
+    for (Column column : flink.from(catalog + ".lakehouse." + table).getResolvedSchema().getColumns()) {
+      LogicalType type = column.getDataType().getLogicalType().copy(true);
+      columns.add(column.getName() + " " + (type.is(LogicalTypeRoot.VARCHAR) ? "STRING" : type.asSummaryString()));
+    }
+    return columns;
   }
 
   /**
@@ -286,15 +297,29 @@ class FlinkReadsPaimonAndIcebergTest {
     return rows;
   }
 
+  /**
+   * Each column of PostgreSQL's table with the Flink type it must be read as: text of any length is a string,
+   * numeric keeps its precision and scale, timestamps their microseconds and whether they have a time zone.
+   */
   private static List<String> columns(String table) throws SQLException {
-    List<String> names = new ArrayList<>();
+    List<String> columns = new ArrayList<>();
     try (Connection c = pg.connect(DB); Statement s = c.createStatement();
          ResultSet rs = s.executeQuery("SELECT * FROM " + table + " LIMIT 0")) {
-      for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-        names.add(rs.getMetaData().getColumnName(i));
+      ResultSetMetaData meta = rs.getMetaData();
+      for (int i = 1; i <= meta.getColumnCount(); i++) {
+        columns.add(meta.getColumnName(i) + " " + switch (meta.getColumnTypeName(i)) {
+          case "int4" -> "INT";
+          case "int8" -> "BIGINT";
+          case "bool" -> "BOOLEAN";
+          case "numeric" -> "DECIMAL(" + meta.getPrecision(i) + ", " + meta.getScale(i) + ")";
+          case "date" -> "DATE";
+          case "timestamp" -> "TIMESTAMP(6)";
+          case "timestamptz" -> "TIMESTAMP_LTZ(6)";
+          default -> "STRING";
+        });
       }
     }
-    return names;
+    return columns;
   }
 
   private static List<List<String>> sorted(List<List<String>> rows) {
