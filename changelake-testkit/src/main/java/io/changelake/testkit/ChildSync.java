@@ -1,4 +1,4 @@
-package io.changelake.interop;
+package io.changelake.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code changelake sync-table} (or {@code serve}) run from the command's jar in a JVM of its own, so
- * that the sync's classpath (Hadoop 3.4, Parquet 1.17, Jackson 2.21) never meets Spark's. Its output goes to a log
- * file that failures quote.
+ * {@code changelake sync-table} (or {@code serve}) run from the command's jar in a JVM of its own, so that the
+ * sync's classpath (Hadoop 3.4, Parquet 1.17, Jackson 2.21) never meets an engine's (Spark, Flink). Its
+ * output goes to a log file that failures quote.
  */
-final class ChildSync implements AutoCloseable {
+public final class ChildSync implements AutoCloseable {
   private final Process process;
   private final Path log;
 
@@ -26,11 +26,11 @@ final class ChildSync implements AutoCloseable {
    * Starts {@code java -jar changelake.jar <args>}; the jar is the one {@code changelake-cli}'s
    * package phase built (system property {@code changelake.jar}, set by this module's pom).
    */
-  static ChildSync start(Path log, List<String> args) throws IOException {
+  public static ChildSync start(Path log, List<String> args) throws IOException {
     Path jar = Path.of(System.getProperty("changelake.jar", "../changelake-cli/target/changelake.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("No " + jar.toAbsolutePath() + ": these tests run the command's jar. Build it"
-          + " first (mvn -pl changelake-interop-tests -am verify builds it in order, or"
+          + " first (mvn -pl <the interop module> -am verify builds it in order, or"
           + " mvn -pl changelake-cli -am package -DskipTests).");
     }
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -41,12 +41,12 @@ final class ChildSync implements AutoCloseable {
     return new ChildSync(process, log);
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
   /** Stops the sync as Ctrl-C or a service manager would (SIGTERM) and returns its exit code. */
-  int stop() throws InterruptedException {
+  public int stop() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
@@ -56,7 +56,7 @@ final class ChildSync implements AutoCloseable {
   }
 
   /** The last lines the sync printed. */
-  String output() {
+  public String output() {
     try {
       List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
