@@ -9,6 +9,7 @@ import io.changelake.api.spi.SourceAdvice;
 import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceTable;
 import io.changelake.api.spi.TableFilter;
+import io.changelake.api.source.SnapshotThread;
 import java.nio.charset.Charset;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -44,8 +45,7 @@ public final class MysqlSource implements Source {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Map<TableId, List<MysqlColumn>> columns = new HashMap<>();
   private volatile List<SourceTable> tables;
-  private volatile Thread snapshotThread;
-  private volatile SnapshotReader snapshotReader;
+  private final SnapshotThread snapshotThread = new SnapshotThread();
   private volatile BinlogReader binlog;
   private volatile boolean mariaDb;
 
@@ -79,7 +79,7 @@ public final class MysqlSource implements Source {
 
   @Override
   public void start(Optional<SourcePosition> resumeFrom, ChangeListener listener) {
-    if (snapshotThread != null || binlog != null) {
+    if (snapshotThread.started() || binlog != null) {
       throw new IllegalStateException("Source already started");
     }
     List<SourceTable> selected = tables != null ? tables : discover();
@@ -111,17 +111,15 @@ public final class MysqlSource implements Source {
     synchronized (columns) {
       snapshotColumns = Map.copyOf(columns);
     }
-    snapshotThread = new Thread(() -> snapshotThenStream(selected, snapshotColumns, schemas, collations, listener),
-        "changelake-mysql-snapshot");
-    snapshotThread.setDaemon(true);
-    snapshotThread.start();
+    snapshotThread.start("changelake-mysql-snapshot",
+        () -> snapshotThenStream(selected, snapshotColumns, schemas, collations, listener));
   }
 
   private void snapshotThenStream(List<SourceTable> selected, Map<TableId, List<MysqlColumn>> snapshotColumns,
       Map<TableId, TableSchema> schemas, Map<Integer, Charset> collations, ChangeListener listener) {
     long started = System.nanoTime();
     SnapshotReader reader = new SnapshotReader(catalog, config, selected, snapshotColumns);
-    snapshotReader = reader;
+    snapshotThread.reading(reader::cancel);
     MysqlPosition done;
     try {
       MysqlPosition at = reader.read(listener, System.currentTimeMillis());
@@ -194,19 +192,7 @@ public final class MysqlSource implements Source {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    SnapshotReader reader = snapshotReader;
-    if (reader != null) {
-      reader.cancel();
-    }
-    Thread snapshot = snapshotThread;
-    if (snapshot != null) {
-      snapshot.interrupt();
-      try {
-        snapshot.join(30_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    snapshotThread.stop();
     BinlogReader streaming;
     synchronized (this) {
       streaming = binlog;

@@ -8,6 +8,8 @@ import io.changelake.api.spi.Source;
 import io.changelake.api.spi.SourceAdvice;
 import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceTable;
+import io.changelake.api.spi.TableFilter;
+import io.changelake.api.source.SnapshotThread;
 import io.changelake.source.debezium.EngineRunner;
 import io.changelake.source.debezium.ResumeOffsetStore;
 import java.sql.Connection;
@@ -18,7 +20,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import io.changelake.api.spi.TableFilter;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -78,8 +79,7 @@ public final class PostgresSource implements Source {
   private int serverMajorVersion;
   /** The column types of the tables when changelake's readers read them; null when Debezium streams. */
   private volatile Map<TableId, List<PgType>> ownTypes;
-  private volatile Thread snapshotThread;
-  private volatile SnapshotReader snapshotReader;
+  private final SnapshotThread snapshotThread = new SnapshotThread();
   private PostgresPosition acknowledged;
   /** Whether changelake's own readers read the discovered tables (else Debezium). */
   private volatile boolean ownReaders;
@@ -132,7 +132,7 @@ public final class PostgresSource implements Source {
 
   @Override
   public void start(Optional<SourcePosition> resumeFrom, Set<TableId> copies, ChangeListener listener) {
-    if (engine != null || pgoutput != null || snapshotThread != null) {
+    if (engine != null || pgoutput != null || snapshotThread.started()) {
       throw new IllegalStateException("Source already started");
     }
     List<SourceTable> selected = tables != null ? tables : discover();
@@ -163,10 +163,8 @@ public final class PostgresSource implements Source {
     Map<TableId, List<PgType>> snapshotTypes = ownTypes != null ? ownTypes
         : SnapshotReader.sameAsDebezium(selected) ? SnapshotReader.byName(selected) : null;
     if (fullSnapshot && snapshotTypes != null) {
-      snapshotThread = new Thread(() -> snapshotThenStream(selected, snapshotTypes, listener),
-          "changelake-snapshot-" + config.slotName());
-      snapshotThread.setDaemon(true);
-      snapshotThread.start();
+      snapshotThread.start("changelake-snapshot-" + config.slotName(),
+          () -> snapshotThenStream(selected, snapshotTypes, listener));
       return;
     }
     startStreaming(selected, streamFromOffset ? resume : null, listener);
@@ -195,7 +193,7 @@ public final class PostgresSource implements Source {
       ChangeListener listener) {
     long started = System.nanoTime();
     SnapshotReader reader = new SnapshotReader(catalog, config, selected, types);
-    snapshotReader = reader;
+    snapshotThread.reading(reader::cancel);
     PostgresPosition done;
     try (ExportedSnapshot snapshot = ExportedSnapshot.create(catalog, config.slotName())) {
       long rows = reader.read(snapshot, listener, System.currentTimeMillis());
@@ -246,9 +244,7 @@ public final class PostgresSource implements Source {
       closeQuietly(snapshot);
       throw e;
     }
-    snapshotThread = new Thread(() -> copy(snapshot, copied, copy, serial), "changelake-copy-" + config.slotName());
-    snapshotThread.setDaemon(true);
-    snapshotThread.start();
+    snapshotThread.start("changelake-copy-" + config.slotName(), () -> copy(snapshot, copied, copy, serial));
   }
 
   /**
@@ -288,7 +284,7 @@ public final class PostgresSource implements Source {
   private void copy(ExportedSnapshot snapshot, List<SourceTable> tables, TableCopy copy, ChangeListener listener) {
     long started = System.nanoTime();
     SnapshotReader reader = new SnapshotReader(catalog, config, tables, ownTypes);
-    snapshotReader = reader;
+    snapshotThread.reading(reader::cancel);
     try (snapshot) {
       long rows = reader.read(snapshot, listener, System.currentTimeMillis());
       LOG.info("Copied {} alone: {} rows in {} ms", copy.tables(), rows, (System.nanoTime() - started) / 1_000_000);
@@ -545,19 +541,7 @@ public final class PostgresSource implements Source {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      SnapshotReader reader = snapshotReader;
-      if (reader != null) {
-        reader.cancel();
-      }
-      Thread snapshot = snapshotThread;
-      if (snapshot != null) {
-        snapshot.interrupt();
-        try {
-          snapshot.join(30_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
+      snapshotThread.stop();
       EngineRunner running;
       PgOutputStream streaming;
       synchronized (this) {
