@@ -10,6 +10,7 @@ import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceTable;
 import io.changelake.api.spi.TableFilter;
 import io.changelake.api.source.SnapshotThread;
+import io.changelake.api.source.TableSelection;
 import java.nio.charset.Charset;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +39,7 @@ public final class MysqlSource implements Source {
   private static final SourceAdvice ADVICE = new MysqlAdvice();
 
   private final MysqlSourceConfig config;
-  private final Predicate<TableId> filter;
-  private final String filterText;
+  private final TableSelection selection;
   private final MysqlCatalog catalog;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Map<TableId, List<MysqlColumn>> columns = new HashMap<>();
@@ -52,11 +51,7 @@ public final class MysqlSource implements Source {
   /** Captures the tables of {@code database-name} matching {@code table-name} that {@code filter} accepts. */
   public MysqlSource(MysqlSourceConfig config, TableFilter filter) {
     this.config = Objects.requireNonNull(config, "config");
-    TableFilter byName = new TableFilter(config.tablePattern(), null);
-    this.filter = id -> byName.test(id) && filter.test(id);
-    this.filterText = config.tablePattern() == null && filter.equals(TableFilter.ALL) ? "any table"
-        : (config.tablePattern() == null ? "" : "table-name '" + config.tablePattern() + "' ")
-            + (filter.equals(TableFilter.ALL) ? "" : filter.toString());
+    this.selection = new TableSelection(config.tablePattern(), filter);
     this.catalog = new MysqlCatalog(config);
   }
 
@@ -65,7 +60,7 @@ public final class MysqlSource implements Source {
     try (Connection c = catalog.connect()) {
       catalog.preflight(c, config.serverId());
       Map<TableId, List<MysqlColumn>> found = new HashMap<>();
-      List<SourceTable> selected = catalog.discover(c, filter, filterText, found);
+      List<SourceTable> selected = catalog.discover(c, selection, selection.describe(), found);
       synchronized (columns) {
         columns.clear();
         columns.putAll(found);

@@ -10,6 +10,7 @@ import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceTable;
 import io.changelake.api.spi.TableFilter;
 import io.changelake.api.source.SnapshotThread;
+import io.changelake.api.source.TableSelection;
 import io.changelake.source.debezium.EngineRunner;
 import io.changelake.source.debezium.ResumeOffsetStore;
 import java.sql.Connection;
@@ -26,7 +27,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.connect.data.Struct;
@@ -68,8 +68,7 @@ public final class PostgresSource implements Source {
   private static final String DUPLICATE_OBJECT = "42710";
 
   private final PostgresSourceConfig config;
-  private final Predicate<TableId> filter;
-  private final String filterText;
+  private final TableSelection selection;
   private final PostgresCatalog catalog;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object ackLock = new Object();
@@ -95,18 +94,14 @@ public final class PostgresSource implements Source {
    */
   public PostgresSource(PostgresSourceConfig config, TableFilter filter) {
     this.config = Objects.requireNonNull(config, "config");
-    TableFilter byName = new TableFilter(config.tablePattern(), null);
-    this.filter = id -> byName.test(id) && filter.test(id);
-    this.filterText = config.tablePattern() == null && filter.equals(TableFilter.ALL) ? "any table"
-        : (config.tablePattern() == null ? "" : "table-name '" + config.tablePattern() + "' ")
-            + (filter.equals(TableFilter.ALL) ? "" : filter.toString());
+    this.selection = new TableSelection(config.tablePattern(), filter);
     this.catalog = new PostgresCatalog(config);
   }
 
   @Override
   public List<SourceTable> discover() {
     try (Connection c = catalog.connect()) {
-      List<SourceTable> found = catalog.discover(c, filter, filterText);
+      List<SourceTable> found = catalog.discover(c, selection, selection.describe());
       ownReaders = PgOutputStream.canStream(c.getMetaData().getDatabaseMajorVersion(), config)
           && SnapshotReader.unreadable(found, PostgresCatalog.columnTypes(c, found)).isEmpty();
       tables = found;
