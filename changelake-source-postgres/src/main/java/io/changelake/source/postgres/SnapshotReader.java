@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * later scan directly; one chunk per table before that), the chunks are read by {@code
  * scan.snapshot.parallelism} connections that all adopt the exported snapshot, and the rows are
  * handed to the listener as {@link Operation#SNAPSHOT} events from the calling thread ({@link
- * ParallelChunkReader}). A chunk is read with one binary {@code COPY}, which runs in the transaction that adopted the snapshot.
+ * ParallelChunkReader}). A chunk is read with one binary {@code COPY}, which runs in the transaction that
+ * adopted the snapshot.
  *
  * <p>Each column is decoded as its {@link PgType} says, so that a snapshot row holds exactly the values the
  * stream gives the same row: every type {@link BinaryCopyValues#supports} when changelake's reader streams,
