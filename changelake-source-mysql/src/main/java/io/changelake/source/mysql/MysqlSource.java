@@ -9,6 +9,8 @@ import io.changelake.api.spi.SourceAdvice;
 import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceTable;
 import io.changelake.api.spi.TableFilter;
+import io.changelake.api.source.SnapshotThread;
+import io.changelake.api.source.TableSelection;
 import java.nio.charset.Charset;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -19,7 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,25 +39,19 @@ public final class MysqlSource implements Source {
   private static final SourceAdvice ADVICE = new MysqlAdvice();
 
   private final MysqlSourceConfig config;
-  private final Predicate<TableId> filter;
-  private final String filterText;
+  private final TableSelection selection;
   private final MysqlCatalog catalog;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Map<TableId, List<MysqlColumn>> columns = new HashMap<>();
   private volatile List<SourceTable> tables;
-  private volatile Thread snapshotThread;
-  private volatile SnapshotReader snapshotReader;
+  private final SnapshotThread snapshotThread = new SnapshotThread();
   private volatile BinlogReader binlog;
   private volatile boolean mariaDb;
 
   /** Captures the tables of {@code database-name} matching {@code table-name} that {@code filter} accepts. */
   public MysqlSource(MysqlSourceConfig config, TableFilter filter) {
     this.config = Objects.requireNonNull(config, "config");
-    TableFilter byName = new TableFilter(config.tablePattern(), null);
-    this.filter = id -> byName.test(id) && filter.test(id);
-    this.filterText = config.tablePattern() == null && filter.equals(TableFilter.ALL) ? "any table"
-        : (config.tablePattern() == null ? "" : "table-name '" + config.tablePattern() + "' ")
-            + (filter.equals(TableFilter.ALL) ? "" : filter.toString());
+    this.selection = new TableSelection(config.tablePattern(), filter);
     this.catalog = new MysqlCatalog(config);
   }
 
@@ -65,7 +60,7 @@ public final class MysqlSource implements Source {
     try (Connection c = catalog.connect()) {
       catalog.preflight(c, config.serverId());
       Map<TableId, List<MysqlColumn>> found = new HashMap<>();
-      List<SourceTable> selected = catalog.discover(c, filter, filterText, found);
+      List<SourceTable> selected = catalog.discover(c, selection, selection.describe(), found);
       synchronized (columns) {
         columns.clear();
         columns.putAll(found);
@@ -79,7 +74,7 @@ public final class MysqlSource implements Source {
 
   @Override
   public void start(Optional<SourcePosition> resumeFrom, ChangeListener listener) {
-    if (snapshotThread != null || binlog != null) {
+    if (snapshotThread.started() || binlog != null) {
       throw new IllegalStateException("Source already started");
     }
     List<SourceTable> selected = tables != null ? tables : discover();
@@ -111,17 +106,15 @@ public final class MysqlSource implements Source {
     synchronized (columns) {
       snapshotColumns = Map.copyOf(columns);
     }
-    snapshotThread = new Thread(() -> snapshotThenStream(selected, snapshotColumns, schemas, collations, listener),
-        "changelake-mysql-snapshot");
-    snapshotThread.setDaemon(true);
-    snapshotThread.start();
+    snapshotThread.start("changelake-mysql-snapshot",
+        () -> snapshotThenStream(selected, snapshotColumns, schemas, collations, listener));
   }
 
   private void snapshotThenStream(List<SourceTable> selected, Map<TableId, List<MysqlColumn>> snapshotColumns,
       Map<TableId, TableSchema> schemas, Map<Integer, Charset> collations, ChangeListener listener) {
     long started = System.nanoTime();
     SnapshotReader reader = new SnapshotReader(catalog, config, selected, snapshotColumns);
-    snapshotReader = reader;
+    snapshotThread.reading(reader::cancel);
     MysqlPosition done;
     try {
       MysqlPosition at = reader.read(listener, System.currentTimeMillis());
@@ -194,19 +187,7 @@ public final class MysqlSource implements Source {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    SnapshotReader reader = snapshotReader;
-    if (reader != null) {
-      reader.cancel();
-    }
-    Thread snapshot = snapshotThread;
-    if (snapshot != null) {
-      snapshot.interrupt();
-      try {
-        snapshot.join(30_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    snapshotThread.stop();
     BinlogReader streaming;
     synchronized (this) {
       streaming = binlog;

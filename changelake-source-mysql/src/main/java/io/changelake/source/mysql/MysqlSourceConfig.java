@@ -3,11 +3,11 @@ package io.changelake.source.mysql;
 import io.changelake.api.config.Config;
 import io.changelake.api.config.ConfigDef;
 import io.changelake.api.config.ConfigOption;
+import io.changelake.api.source.SourceOptions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Every option of the MySQL / MariaDB source, declared once; names follow Flink CDC's MySQL connector so
@@ -35,8 +35,7 @@ public final class MysqlSourceConfig {
   public static final ConfigOption<String> DATABASE = ConfigOption.string("database-name").required()
       .check(s -> !s.isBlank(), "must be a database name")
       .doc("Database (schema) that holds the tables.").build();
-  public static final ConfigOption<String> TABLE = ConfigOption.string("table-name")
-      .check(MysqlSourceConfig::isRegex, "must be a table name, names separated by '|', or a Java regular expression")
+  public static final ConfigOption<String> TABLE = SourceOptions.tableName()
       .doc("Tables to capture: one name, several as a|b|c, or a regular expression matched against the whole"
           + " table name. When absent, every table of the database.").build();
   public static final ConfigOption<String> SERVER_ID = ConfigOption.string("server-id")
@@ -99,15 +98,6 @@ public final class MysqlSourceConfig {
    */
   public static MysqlSourceConfig parse(Map<String, String> values) {
     return new MysqlSourceConfig(DEFINITION.parse(values));
-  }
-
-  private static boolean isRegex(String text) {
-    try {
-      Pattern.compile(text);
-      return !text.isBlank();
-    } catch (PatternSyntaxException e) {
-      return false;
-    }
   }
 
   private static long firstId(String text) {

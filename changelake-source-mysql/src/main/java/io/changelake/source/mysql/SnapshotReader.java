@@ -1,28 +1,21 @@
 package io.changelake.source.mysql;
 
-import io.changelake.api.model.ChangeEvent;
 import io.changelake.api.model.Operation;
 import io.changelake.api.model.Row;
 import io.changelake.api.model.TableId;
-import io.changelake.api.model.TableSchema;
 import io.changelake.api.spi.ChangeListener;
 import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceTable;
+import io.changelake.api.source.ParallelChunkReader;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,19 +28,18 @@ import org.slf4j.LoggerFactory;
  * LOCK} holds commits only while the transactions open). Tables with a single-column integer primary key
  * are split into key ranges of about {@code scan.incremental.snapshot.chunk.size} rows; the connections
  * read the chunks in parallel, and the rows reach the listener as {@link Operation#SNAPSHOT} events from
- * the calling thread.
+ * the calling thread ({@link ParallelChunkReader}).
  */
 final class SnapshotReader {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotReader.class);
-  private static final int BATCH_ROWS = 1024;
   private static final int AGREEMENT_ATTEMPTS = 10;
-  private static final Object WORKER_DONE = new Object();
 
   private final MysqlCatalog catalog;
   private final MysqlSourceConfig config;
   private final List<SourceTable> tables;
   private final Map<TableId, List<MysqlColumn>> columns;
-  private final List<Connection> open = new CopyOnWriteArrayList<>();
+  private final ParallelChunkReader<Chunk> chunkReader =
+      new ParallelChunkReader<>("changelake-mysql-snapshot-", this::readChunk);
   private final int agreementAttempts;
 
   SnapshotReader(MysqlCatalog catalog, MysqlSourceConfig config, List<SourceTable> tables,
@@ -66,8 +58,10 @@ final class SnapshotReader {
   }
 
   /** A key range of one table: {@code from} inclusive, {@code to} exclusive, null for no bound. */
-  private record Chunk(SourceTable table, String key, BigInteger from, BigInteger to) {
-    String where() {
+  private record Chunk(SourceTable table, String key, BigInteger from, BigInteger to)
+      implements ParallelChunkReader.Chunk {
+    @Override
+    public String where() {
       if (from == null && to == null) {
         return "";
       }
@@ -77,8 +71,6 @@ final class SnapshotReader {
     }
   }
 
-  private record Batch(SourceTable table, List<Row> rows) { }
-
   /**
    * Reads every table and hands each row to {@code listener}; returns the binlog position the snapshot
    * is consistent with, from which streaming continues.
@@ -86,75 +78,27 @@ final class SnapshotReader {
    * @param epoch orders this snapshot's rows after those of an earlier, interrupted one
    */
   MysqlPosition read(ChangeListener listener, long epoch) throws SQLException, InterruptedException {
-    Queue<Chunk> chunks = new ConcurrentLinkedQueue<>(plan());
-    int workers = Math.min(config.snapshotParallelism(), chunks.size());
-    List<Connection> connections = new ArrayList<>();
-    for (int i = 0; i < workers; i++) {
-      Connection c = catalog.connect();
-      open.add(c);
-      connections.add(c);
-    }
     try {
+      List<Chunk> chunks = plan();
+      int workers = Math.min(config.snapshotParallelism(), chunks.size());
+      List<Connection> connections = new ArrayList<>();
+      for (int i = 0; i < workers; i++) {
+        connections.add(chunkReader.track(catalog.connect()));
+      }
       MysqlPosition at = openTransactions(connections);
       LOG.info("Reading the initial snapshot of {} table(s) in {} chunk(s) with {} connection(s) as of {}",
           tables.size(), chunks.size(), workers, at.describe());
-      BlockingQueue<Object> out = new ArrayBlockingQueue<>(4 * workers);
-      List<Thread> threads = new ArrayList<>();
-      for (int i = 0; i < workers; i++) {
-        Connection c = connections.get(i);
-        Thread t = new Thread(() -> work(c, chunks, out), "changelake-mysql-snapshot-" + i);
-        t.setDaemon(true);
-        threads.add(t);
-        t.start();
-      }
-      try {
-        emit(out, workers, listener, at, epoch);
-      } finally {
-        threads.forEach(Thread::interrupt);
-      }
+      chunkReader.read(chunks, connections, listener,
+          ordinal -> MysqlPosition.snapshotRow(at.file(), at.offset(), epoch, ordinal));
       return at;
     } finally {
-      closeAll();
-    }
-  }
-
-  private void emit(BlockingQueue<Object> out, int workers, ChangeListener listener, MysqlPosition at, long epoch)
-      throws SQLException, InterruptedException {
-    Instant time = Instant.now();
-    long ordinal = 0;
-    for (int done = 0; done < workers; ) {
-      Object item = out.take();
-      if (item == WORKER_DONE) {
-        done++;
-      } else if (item instanceof Batch batch) {
-        TableId id = batch.table().id();
-        TableSchema schema = batch.table().schema();
-        for (Row row : batch.rows()) {
-          MysqlPosition position = MysqlPosition.snapshotRow(at.file(), at.offset(), epoch, ordinal++);
-          listener.onChange(new ChangeEvent(id, Operation.SNAPSHOT, schema, null, row, position, time));
-        }
-      } else if (item instanceof SQLException e) {
-        throw e;
-      } else {
-        throw (RuntimeException) item;
-      }
+      chunkReader.close();
     }
   }
 
   /** Interrupts a running {@link #read} from another thread by closing its connections. */
   void cancel() {
-    closeAll();
-  }
-
-  private void closeAll() {
-    for (Connection c : open) {
-      try {
-        c.close();
-      } catch (SQLException e) {
-        LOG.debug("Closing a snapshot connection failed: {}", e.toString());
-      }
-    }
-    open.clear();
+    chunkReader.close();
   }
 
   /**
@@ -265,53 +209,22 @@ final class SnapshotReader {
     return chunks;
   }
 
-  private void work(Connection c, Queue<Chunk> chunks, BlockingQueue<Object> out) {
-    Object result = WORKER_DONE;
-    try {
-      for (Chunk chunk = chunks.poll(); chunk != null; chunk = chunks.poll()) {
-        readChunk(c, chunk, out);
-      }
-      c.rollback();
-    } catch (SQLException | RuntimeException e) {
-      result = e;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    try {
-      out.put(result);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void readChunk(Connection c, Chunk chunk, BlockingQueue<Object> out) throws SQLException,
-      InterruptedException {
+  private void readChunk(Connection c, Chunk chunk, ParallelChunkReader.RowConsumer rows)
+      throws SQLException, InterruptedException {
     List<MysqlColumn> cols = columns.get(chunk.table().id());
     String sql = "SELECT " + cols.stream().map(MysqlColumn::selectExpression).collect(Collectors.joining(", "))
         + " FROM " + MysqlCatalog.quote(chunk.table().id()) + chunk.where();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setFetchSize(BATCH_ROWS);
+      ps.setFetchSize(ParallelChunkReader.BATCH_ROWS);
       try (ResultSet rs = ps.executeQuery()) {
-        List<Row> rows = new ArrayList<>(BATCH_ROWS);
         while (rs.next()) {
           Object[] values = new Object[cols.size()];
           for (int i = 0; i < values.length; i++) {
             values[i] = cols.get(i).fromJdbc(rs, i + 1);
           }
-          rows.add(Row.of(values));
-          if (rows.size() == BATCH_ROWS) {
-            out.put(new Batch(chunk.table(), rows));
-            rows = new ArrayList<>(BATCH_ROWS);
-          }
-        }
-        if (!rows.isEmpty()) {
-          out.put(new Batch(chunk.table(), rows));
+          rows.accept(Row.of(values));
         }
       }
-    } catch (SQLException | RuntimeException e) {
-      throw new SQLException("Reading " + chunk.table().id() + chunk.where() + " failed: " + e.getMessage(),
-          e instanceof SQLException failed ? failed.getSQLState() : null, e);
     }
   }
 }

@@ -12,9 +12,9 @@ import io.changelake.api.model.Row;
 import io.changelake.api.model.RowKey;
 import io.changelake.api.model.SourcePosition;
 import io.changelake.api.model.TableSchema;
-import io.changelake.api.spi.ChangeListener;
 import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.TableFilter;
+import io.changelake.api.testing.CollectingListener;
 import io.changelake.testkit.MariaDbServer;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -33,9 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -113,13 +111,13 @@ class MysqlSourceTest {
   void everyTypeReadsTheSameFromTheSnapshotAndFromTheBinlog() throws Exception {
     db.execute(DB, String.format(TYPES_TABLE, "types"));
     db.execute(DB, withZeroDates(typeRows("types", 0)));
-    Collector events = new Collector();
+    CollectingListener events = new CollectingListener();
     try (MysqlSource source = source("types")) {
       TableSchema discovered = source.discover().get(0).schema();
       source.start(Optional.empty(), events);
-      List<ChangeEvent> snapshot = events.await(e -> e.operation() == Operation.SNAPSHOT, 4);
+      List<ChangeEvent> snapshot = events.awaitEvents(e -> e.operation() == Operation.SNAPSHOT, 4, WAIT);
       db.execute(DB, withZeroDates(typeRows("types", 100)));
-      List<ChangeEvent> streamed = events.await(e -> e.operation() == Operation.INSERT, 4);
+      List<ChangeEvent> streamed = events.awaitEvents(e -> e.operation() == Operation.INSERT, 4, WAIT);
       assertEquals(discovered, streamed.get(0).schema(), "the binlog's schema is the catalog's");
       Map<Object, Row> fromSnapshot = byId(snapshot);
       Map<Object, Row> fromBinlog = byId(streamed);
@@ -222,7 +220,7 @@ class MysqlSourceTest {
         throw new IllegalStateException(e);
       }
     });
-    Collector events = new Collector();
+    CollectingListener events = new CollectingListener();
     Map<String, String> admin = Map.of("username", MariaDbServer.ADMIN, "password", MariaDbServer.ADMIN_PASSWORD);
     MysqlSourceConfig config = config("busy", "username=" + admin.get("username"), "password=" + admin.get("password"),
         "scan.incremental.snapshot.chunk.size=700", "scan.snapshot.parallelism=3");
@@ -230,15 +228,15 @@ class MysqlSourceTest {
       writer.start();
       source.discover();
       source.start(Optional.empty(), events);
-      events.awaitProgress(p -> !p.inSnapshot() && p.describe().startsWith("snapshot-done"));
+      events.awaitProgress(p -> !p.inSnapshot() && p.describe().startsWith("snapshot-done"), WAIT);
       Thread.sleep(300);
       writing.set(false);
       writer.join();
       Map<RowKey, Row> expected = sourceRows("busy");
-      Map<RowKey, Row> mirrored = events.awaitState(expected);
+      Map<RowKey, Row> mirrored = awaitState(events, expected);
       assertEquals(expected, mirrored);
-      assertTrue(events.events.stream().filter(e -> e.operation() == Operation.SNAPSHOT).count() > 5000);
-      assertPositionsIncrease(events.positions);
+      assertTrue(events.events().stream().filter(e -> e.operation() == Operation.SNAPSHOT).count() > 5000);
+      assertPositionsIncrease(events.positions());
     }
   }
 
@@ -276,40 +274,41 @@ class MysqlSourceTest {
       tables = catalog.discover(c, id -> id.name().equals("locked"), "locked", columns);
       before = MysqlCatalog.currentPosition(c);
     }
-    Collector rows = new Collector();
+    CollectingListener rows = new CollectingListener();
     MysqlPosition at = new SnapshotReader(catalog, admin, tables, columns, 0).read(rows, 1);
-    assertEquals(300, rows.events.size());
+    assertEquals(300, rows.events().size());
     assertEquals(before.describe(), at.describe(), "the position read under FLUSH TABLES WITH READ LOCK");
     MysqlSourceConfig replicator = config("locked");
     SourceException refused = assertThrows(SourceException.class,
-        () -> new SnapshotReader(new MysqlCatalog(replicator), replicator, tables, columns, 0).read(new Collector(), 2));
+        () -> new SnapshotReader(new MysqlCatalog(replicator), replicator, tables, columns, 0)
+            .read(new CollectingListener(), 2));
     assertTrue(refused.getMessage().contains("GRANT RELOAD ON *.* TO 'changelake'"), refused.getMessage());
   }
 
   @Test
   void resumesInsideATransactionAndAfterARestart() throws Exception {
     db.execute(DB, "CREATE TABLE orders (id int primary key, amount int)");
-    Collector first = new Collector();
+    CollectingListener first = new CollectingListener();
     SourcePosition resumeAt;
     List<ChangeEvent> all;
     try (MysqlSource source = source("orders")) {
       source.start(Optional.empty(), first);
-      first.awaitProgress(p -> p.describe().startsWith("snapshot-done"));
+      first.awaitProgress(p -> p.describe().startsWith("snapshot-done"), WAIT);
       db.execute(DB, "START TRANSACTION; INSERT INTO orders VALUES (1, 10), (2, 20); UPDATE orders SET amount = 11"
           + " WHERE id = 1; DELETE FROM orders WHERE id = 2; INSERT INTO orders VALUES (3, 30); COMMIT");
-      all = first.await(e -> e.operation() != Operation.SNAPSHOT, 5);
+      all = first.awaitEvents(e -> e.operation() != Operation.SNAPSHOT, 5, WAIT);
       resumeAt = all.get(1).position();
-      SourcePosition committed = first.awaitProgress(p -> p.compareTo(all.get(4).position()) > 0);
+      SourcePosition committed = first.awaitProgress(p -> p.compareTo(all.get(4).position()) > 0, WAIT);
       assertEquals(0, source.lagBytes(committed), "nothing written after the transaction's end");
       assertTrue(source.lagBytes(resumeAt) > 0, "the transaction lies after its start");
     }
     db.execute(DB, "INSERT INTO orders VALUES (4, 40)");
-    Collector second = new Collector();
+    CollectingListener second = new CollectingListener();
     try (MysqlSource source = source("orders")) {
       source.discover();
       source.start(Optional.of(source.parsePosition(resumeAt.serialize())), second);
-      List<ChangeEvent> again = second.await(e -> e.keyRow().get(0).equals(4), 1);
-      List<ChangeEvent> after = second.events.stream().filter(e -> e.position().compareTo(resumeAt) > 0).toList();
+      List<ChangeEvent> again = second.awaitEvents(e -> e.keyRow().get(0).equals(4), 1, WAIT);
+      List<ChangeEvent> after = second.events().stream().filter(e -> e.position().compareTo(resumeAt) > 0).toList();
       assertEquals(List.of(Operation.UPDATE, Operation.DELETE, Operation.INSERT, Operation.INSERT),
           after.stream().map(ChangeEvent::operation).toList(), "the rest of the transaction, then the next one");
       assertEquals(all.get(2).position(), after.get(0).position(), "same positions on a second read");
@@ -321,14 +320,14 @@ class MysqlSourceTest {
   @Test
   void latestOffsetStreamsOnlyNewChangesAndAnIdleConnectionLivesOnHeartbeats() throws Exception {
     db.execute(DB, "CREATE TABLE recent (id int primary key, v varchar(10))", "INSERT INTO recent VALUES (1, 'old')");
-    Collector events = new Collector();
+    CollectingListener events = new CollectingListener();
     try (MysqlSource source = source("recent", "scan.startup.mode=latest-offset", "heartbeat.interval=300ms")) {
       source.start(Optional.empty(), events);
-      SourcePosition start = events.awaitProgress(p -> true);
+      SourcePosition start = events.awaitProgress(p -> true, WAIT);
       Thread.sleep(3_000);
-      assertNull(events.failure, "an idle connection lives on heartbeats (silence counts after 1.2 s)");
+      assertNull(events.failure(), "an idle connection lives on heartbeats (silence counts after 1.2 s)");
       db.execute(DB, "INSERT INTO recent VALUES (2, 'new')", "UPDATE recent SET v = 'newer' WHERE id = 1");
-      List<ChangeEvent> changes = events.await(e -> true, 2);
+      List<ChangeEvent> changes = events.awaitEvents(2, WAIT);
       assertEquals(List.of(Operation.INSERT, Operation.UPDATE), changes.stream().map(ChangeEvent::operation).toList());
       assertEquals(Row.of(1, "old"), changes.get(1).before());
       assertTrue(changes.get(0).position().compareTo(start) > 0);
@@ -339,15 +338,15 @@ class MysqlSourceTest {
   void followsSchemaChangesAndTruncateFromTheBinlog() throws Exception {
     db.execute(DB, "CREATE TABLE evolving (id int primary key, a int, b varchar(10), c int)",
         "INSERT INTO evolving VALUES (1, 1, 'one', 1)");
-    Collector events = new Collector();
+    CollectingListener events = new CollectingListener();
     try (MysqlSource source = source("evolving")) {
       source.start(Optional.empty(), events);
-      events.awaitProgress(p -> p.describe().startsWith("snapshot-done"));
+      events.awaitProgress(p -> p.describe().startsWith("snapshot-done"), WAIT);
       db.execute(DB, "ALTER TABLE evolving ADD COLUMN d double", "INSERT INTO evolving VALUES (2, 2, 'two', 2, 2.5)",
           "ALTER TABLE evolving DROP COLUMN c", "ALTER TABLE evolving MODIFY COLUMN a bigint",
           "ALTER TABLE evolving RENAME COLUMN b TO name", "UPDATE evolving SET a = 5000000000 WHERE id = 1",
           "TRUNCATE TABLE evolving", "INSERT INTO evolving VALUES (3, 3, 'three', 3.5)");
-      List<ChangeEvent> changes = events.await(e -> e.operation() != Operation.SNAPSHOT, 4);
+      List<ChangeEvent> changes = events.awaitEvents(e -> e.operation() != Operation.SNAPSHOT, 4, WAIT);
       assertEquals(List.of("id", "a", "b", "c", "d"), changes.get(0).schema().columnNames());
       assertEquals(Row.of(2, 2, "two", 2, 2.5), changes.get(0).after());
       TableSchema altered = changes.get(1).schema();
@@ -410,78 +409,26 @@ class MysqlSourceTest {
     assertEquals(500, change.offset(), "a change resumes at the start of its group");
   }
 
-  /** Records what the source emits and waits for it. */
-  static final class Collector implements ChangeListener {
-    final List<ChangeEvent> events = new CopyOnWriteArrayList<>();
-    final List<SourcePosition> progress = new CopyOnWriteArrayList<>();
-    final List<SourcePosition> positions = new CopyOnWriteArrayList<>();
-    volatile Throwable failure;
-
-    @Override
-    public void onChange(ChangeEvent event) {
-      events.add(event);
-      positions.add(event.position());
-    }
-
-    @Override
-    public void onProgress(SourcePosition position) {
-      progress.add(position);
-      positions.add(position);
-    }
-
-    @Override
-    public void onFailure(Throwable error) {
-      failure = error;
-    }
-
-    List<ChangeEvent> await(Predicate<ChangeEvent> which, int count) throws InterruptedException {
-      return until(() -> {
-        List<ChangeEvent> matching = events.stream().filter(which).toList();
-        return matching.size() >= count ? matching : null;
-      }, "" + count + " events");
-    }
-
-    SourcePosition awaitProgress(Predicate<SourcePosition> which) throws InterruptedException {
-      return until(() -> progress.stream().filter(which).findFirst().orElse(null), "progress");
-    }
-
-    /** The table state the events give (keyed by the first column), once it equals {@code expected}. */
-    Map<RowKey, Row> awaitState(Map<RowKey, Row> expected) throws InterruptedException {
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      Map<RowKey, Row> state;
-      do {
-        state = new HashMap<>();
-        for (ChangeEvent e : new ArrayList<>(events)) {
-          RowKey key = new RowKey(List.of(e.keyRow().get(0)));
-          if (e.operation() == Operation.DELETE) {
-            state.remove(key);
-          } else {
-            state.put(key, e.after());
-          }
+  /** The table state the events give (keyed by the first column), once it equals {@code expected}. */
+  private static Map<RowKey, Row> awaitState(CollectingListener events, Map<RowKey, Row> expected)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    Map<RowKey, Row> state;
+    do {
+      state = new HashMap<>();
+      for (ChangeEvent e : new ArrayList<>(events.events())) {
+        RowKey key = new RowKey(List.of(e.keyRow().get(0)));
+        if (e.operation() == Operation.DELETE) {
+          state.remove(key);
+        } else {
+          state.put(key, e.after());
         }
-        if (state.equals(expected) || failure != null) {
-          break;
-        }
-        Thread.sleep(100);
-      } while (System.nanoTime() < deadline);
-      return state;
-    }
-
-    private <T> T until(java.util.function.Supplier<T> probe, String what) throws InterruptedException {
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (true) {
-        T found = probe.get();
-        if (found != null) {
-          return found;
-        }
-        if (failure != null) {
-          throw new AssertionError("Source failed", failure);
-        }
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("No " + what + " in time; got " + events.size() + " events, progress " + progress);
-        }
-        Thread.sleep(20);
       }
-    }
+      if (state.equals(expected) || events.failure() != null) {
+        break;
+      }
+      Thread.sleep(100);
+    } while (System.nanoTime() < deadline);
+    return state;
   }
 }

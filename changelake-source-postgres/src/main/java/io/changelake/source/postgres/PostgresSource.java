@@ -8,6 +8,9 @@ import io.changelake.api.spi.Source;
 import io.changelake.api.spi.SourceAdvice;
 import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceTable;
+import io.changelake.api.spi.TableFilter;
+import io.changelake.api.source.SnapshotThread;
+import io.changelake.api.source.TableSelection;
 import io.changelake.source.debezium.EngineRunner;
 import io.changelake.source.debezium.ResumeOffsetStore;
 import java.sql.Connection;
@@ -18,14 +21,12 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import io.changelake.api.spi.TableFilter;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.connect.data.Struct;
@@ -67,8 +68,7 @@ public final class PostgresSource implements Source {
   private static final String DUPLICATE_OBJECT = "42710";
 
   private final PostgresSourceConfig config;
-  private final Predicate<TableId> filter;
-  private final String filterText;
+  private final TableSelection selection;
   private final PostgresCatalog catalog;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object ackLock = new Object();
@@ -78,8 +78,7 @@ public final class PostgresSource implements Source {
   private int serverMajorVersion;
   /** The column types of the tables when changelake's readers read them; null when Debezium streams. */
   private volatile Map<TableId, List<PgType>> ownTypes;
-  private volatile Thread snapshotThread;
-  private volatile SnapshotReader snapshotReader;
+  private final SnapshotThread snapshotThread = new SnapshotThread();
   private PostgresPosition acknowledged;
   /** Whether changelake's own readers read the discovered tables (else Debezium). */
   private volatile boolean ownReaders;
@@ -95,18 +94,14 @@ public final class PostgresSource implements Source {
    */
   public PostgresSource(PostgresSourceConfig config, TableFilter filter) {
     this.config = Objects.requireNonNull(config, "config");
-    TableFilter byName = new TableFilter(config.tablePattern(), null);
-    this.filter = id -> byName.test(id) && filter.test(id);
-    this.filterText = config.tablePattern() == null && filter.equals(TableFilter.ALL) ? "any table"
-        : (config.tablePattern() == null ? "" : "table-name '" + config.tablePattern() + "' ")
-            + (filter.equals(TableFilter.ALL) ? "" : filter.toString());
+    this.selection = new TableSelection(config.tablePattern(), filter);
     this.catalog = new PostgresCatalog(config);
   }
 
   @Override
   public List<SourceTable> discover() {
     try (Connection c = catalog.connect()) {
-      List<SourceTable> found = catalog.discover(c, filter, filterText);
+      List<SourceTable> found = catalog.discover(c, selection, selection.describe());
       ownReaders = PgOutputStream.canStream(c.getMetaData().getDatabaseMajorVersion(), config)
           && SnapshotReader.unreadable(found, PostgresCatalog.columnTypes(c, found)).isEmpty();
       tables = found;
@@ -132,7 +127,7 @@ public final class PostgresSource implements Source {
 
   @Override
   public void start(Optional<SourcePosition> resumeFrom, Set<TableId> copies, ChangeListener listener) {
-    if (engine != null || pgoutput != null || snapshotThread != null) {
+    if (engine != null || pgoutput != null || snapshotThread.started()) {
       throw new IllegalStateException("Source already started");
     }
     List<SourceTable> selected = tables != null ? tables : discover();
@@ -163,10 +158,8 @@ public final class PostgresSource implements Source {
     Map<TableId, List<PgType>> snapshotTypes = ownTypes != null ? ownTypes
         : SnapshotReader.sameAsDebezium(selected) ? SnapshotReader.byName(selected) : null;
     if (fullSnapshot && snapshotTypes != null) {
-      snapshotThread = new Thread(() -> snapshotThenStream(selected, snapshotTypes, listener),
-          "changelake-snapshot-" + config.slotName());
-      snapshotThread.setDaemon(true);
-      snapshotThread.start();
+      snapshotThread.start("changelake-snapshot-" + config.slotName(),
+          () -> snapshotThenStream(selected, snapshotTypes, listener));
       return;
     }
     startStreaming(selected, streamFromOffset ? resume : null, listener);
@@ -195,7 +188,7 @@ public final class PostgresSource implements Source {
       ChangeListener listener) {
     long started = System.nanoTime();
     SnapshotReader reader = new SnapshotReader(catalog, config, selected, types);
-    snapshotReader = reader;
+    snapshotThread.reading(reader::cancel);
     PostgresPosition done;
     try (ExportedSnapshot snapshot = ExportedSnapshot.create(catalog, config.slotName())) {
       long rows = reader.read(snapshot, listener, System.currentTimeMillis());
@@ -246,9 +239,7 @@ public final class PostgresSource implements Source {
       closeQuietly(snapshot);
       throw e;
     }
-    snapshotThread = new Thread(() -> copy(snapshot, copied, copy, serial), "changelake-copy-" + config.slotName());
-    snapshotThread.setDaemon(true);
-    snapshotThread.start();
+    snapshotThread.start("changelake-copy-" + config.slotName(), () -> copy(snapshot, copied, copy, serial));
   }
 
   /**
@@ -288,7 +279,7 @@ public final class PostgresSource implements Source {
   private void copy(ExportedSnapshot snapshot, List<SourceTable> tables, TableCopy copy, ChangeListener listener) {
     long started = System.nanoTime();
     SnapshotReader reader = new SnapshotReader(catalog, config, tables, ownTypes);
-    snapshotReader = reader;
+    snapshotThread.reading(reader::cancel);
     try (snapshot) {
       long rows = reader.read(snapshot, listener, System.currentTimeMillis());
       LOG.info("Copied {} alone: {} rows in {} ms", copy.tables(), rows, (System.nanoTime() - started) / 1_000_000);
@@ -545,19 +536,7 @@ public final class PostgresSource implements Source {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      SnapshotReader reader = snapshotReader;
-      if (reader != null) {
-        reader.cancel();
-      }
-      Thread snapshot = snapshotThread;
-      if (snapshot != null) {
-        snapshot.interrupt();
-        try {
-          snapshot.join(30_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
+      snapshotThread.stop();
       EngineRunner running;
       PgOutputStream streaming;
       synchronized (this) {

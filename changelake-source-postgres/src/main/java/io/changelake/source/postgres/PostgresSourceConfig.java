@@ -4,12 +4,12 @@ import io.changelake.api.config.Config;
 import io.changelake.api.config.ConfigDef;
 import io.changelake.api.config.ConfigException;
 import io.changelake.api.config.ConfigOption;
+import io.changelake.api.source.SourceOptions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /** Every option of the PostgreSQL source, declared once. Component name {@value #COMPONENT}. */
 public final class PostgresSourceConfig {
@@ -29,8 +29,7 @@ public final class PostgresSourceConfig {
       .doc("Database that holds the tables.").build();
   public static final ConfigOption<String> SCHEMA = ConfigOption.string("schema-name").defaultValue("public")
       .doc("Schema that holds the tables.").build();
-  public static final ConfigOption<String> TABLE = ConfigOption.string("table-name")
-      .check(PostgresSourceConfig::isRegex, "must be a table name, names separated by '|', or a Java regular expression")
+  public static final ConfigOption<String> TABLE = SourceOptions.tableName()
       .doc("Tables to capture: one name, several as a|b|c, or a regular expression matched against the whole "
           + "table name within the schema. When absent, every table of the schema.").build();
   public static final ConfigOption<String> SLOT = ConfigOption.string("slot.name").defaultValue("changelake")
@@ -106,15 +105,6 @@ public final class PostgresSourceConfig {
           + " table-name instead of their Debezium equivalents).");
     }
     return new PostgresSourceConfig(config);
-  }
-
-  private static boolean isRegex(String text) {
-    try {
-      Pattern.compile(text);
-      return !text.isBlank();
-    } catch (PatternSyntaxException e) {
-      return false;
-    }
   }
 
   public String hostname() {

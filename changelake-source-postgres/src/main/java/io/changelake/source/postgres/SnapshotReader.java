@@ -1,27 +1,20 @@
 package io.changelake.source.postgres;
 
-import io.changelake.api.model.ChangeEvent;
 import io.changelake.api.model.Column;
 import io.changelake.api.model.Operation;
-import io.changelake.api.model.Row;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
 import io.changelake.api.spi.ChangeListener;
 import io.changelake.api.spi.SourceTable;
+import io.changelake.api.source.ParallelChunkReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -32,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * Debezium: each table is split into chunks of pages ({@code ctid} ranges, which PostgreSQL 14 and
  * later scan directly; one chunk per table before that), the chunks are read by {@code
  * scan.snapshot.parallelism} connections that all adopt the exported snapshot, and the rows are
- * handed to the listener as {@link Operation#SNAPSHOT} events from the calling thread. A chunk is read
- * with one binary {@code COPY}, which runs in the transaction that adopted the snapshot.
+ * handed to the listener as {@link Operation#SNAPSHOT} events from the calling thread ({@link
+ * ParallelChunkReader}). A chunk is read with one binary {@code COPY}, which runs in the transaction that
+ * adopted the snapshot.
  *
  * <p>Each column is decoded as its {@link PgType} says, so that a snapshot row holds exactly the values the
  * stream gives the same row: every type {@link BinaryCopyValues#supports} when changelake's reader streams,
@@ -41,15 +35,14 @@ import org.slf4j.LoggerFactory;
  */
 final class SnapshotReader {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotReader.class);
-  private static final int BATCH_ROWS = 1024;
   private static final int TID_RANGE_SCAN_MAJOR_VERSION = 14;
-  private static final Object WORKER_DONE = new Object();
 
   private final PostgresCatalog catalog;
   private final PostgresSourceConfig config;
   private final List<SourceTable> tables;
   private final Map<TableId, List<PgType>> types;
-  private final List<Connection> open = new CopyOnWriteArrayList<>();
+  private final ParallelChunkReader<Chunk> chunkReader =
+      new ParallelChunkReader<>("changelake-snapshot-", this::readChunk);
 
   /** @param types the type of each column of each table, in schema order, which {@link BinaryCopyValues} decodes */
   SnapshotReader(PostgresCatalog catalog, PostgresSourceConfig config, List<SourceTable> tables,
@@ -86,8 +79,9 @@ final class SnapshotReader {
   }
 
   /** A range of pages of one table; {@code toPage} -1 for no upper bound, {@code fromPage} -1 for the whole table. */
-  private record Chunk(SourceTable table, long fromPage, long toPage) {
-    String where() {
+  private record Chunk(SourceTable table, long fromPage, long toPage) implements ParallelChunkReader.Chunk {
+    @Override
+    public String where() {
       if (fromPage < 0) {
         return "";
       }
@@ -96,9 +90,6 @@ final class SnapshotReader {
     }
   }
 
-  /** Rows read from one chunk, in read order. */
-  private record Batch(SourceTable table, List<Row> rows) { }
-
   /**
    * Reads every table as of {@code snapshot} and hands each row to {@code listener} as a SNAPSHOT
    * event at the snapshot's consistent point; returns the number of rows once all were handed over.
@@ -106,62 +97,37 @@ final class SnapshotReader {
    * @param epoch orders this snapshot's rows after those of an earlier, interrupted one
    */
   long read(ExportedSnapshot snapshot, ChangeListener listener, long epoch) throws SQLException, InterruptedException {
-    Queue<Chunk> chunks = new ConcurrentLinkedQueue<>(plan());
-    int workers = Math.min(config.snapshotParallelism(), chunks.size());
-    LOG.info("Reading the initial snapshot of {} table(s) in {} chunk(s) with {} connection(s) as of {}",
-        tables.size(), chunks.size(), workers, PostgresPosition.formatLsn(snapshot.consistentLsn()));
-    BlockingQueue<Object> out = new ArrayBlockingQueue<>(4 * Math.max(1, workers));
-    List<Thread> threads = new ArrayList<>();
-    for (int i = 0; i < workers; i++) {
-      Thread t = new Thread(() -> work(snapshot.name(), chunks, out), "changelake-snapshot-" + i);
-      t.setDaemon(true);
-      threads.add(t);
-      t.start();
-    }
-    Map<String, Object> partition = PostgresPosition.PARTITION;
-    Map<String, Object> offset = Map.of("lsn", snapshot.consistentLsn(), "snapshot", true);
-    Instant time = Instant.now();
-    long ordinal = 0;
     try {
-      for (int done = 0; done < workers; ) {
-        Object item = out.take();
-        if (item == WORKER_DONE) {
-          done++;
-        } else if (item instanceof Batch batch) {
-          TableId id = batch.table().id();
-          TableSchema schema = batch.table().schema();
-          for (Row row : batch.rows()) {
-            PostgresPosition position = PostgresPosition.snapshotRow(snapshot.consistentLsn(), epoch, ordinal++,
-                partition, offset);
-            listener.onChange(new ChangeEvent(id, Operation.SNAPSHOT, schema, null, row, position, time));
-          }
-        } else if (item instanceof SQLException e) {
-          throw e;
-        } else {
-          throw (RuntimeException) item;
-        }
+      List<Chunk> chunks = plan();
+      int workers = Math.min(config.snapshotParallelism(), chunks.size());
+      LOG.info("Reading the initial snapshot of {} table(s) in {} chunk(s) with {} connection(s) as of {}",
+          tables.size(), chunks.size(), workers, PostgresPosition.formatLsn(snapshot.consistentLsn()));
+      List<Connection> connections = new ArrayList<>();
+      for (int i = 0; i < workers; i++) {
+        connections.add(adopt(chunkReader.track(catalog.connect()), snapshot.name()));
       }
+      Map<String, Object> partition = PostgresPosition.PARTITION;
+      Map<String, Object> offset = Map.of("lsn", snapshot.consistentLsn(), "snapshot", true);
+      return chunkReader.read(chunks, connections, listener,
+          ordinal -> PostgresPosition.snapshotRow(snapshot.consistentLsn(), epoch, ordinal, partition, offset));
     } finally {
-      threads.forEach(Thread::interrupt);
-      closeAll();
+      chunkReader.close();
     }
-    return ordinal;
   }
 
   /** Interrupts a running {@link #read} from another thread by closing its connections. */
   void cancel() {
-    closeAll();
+    chunkReader.close();
   }
 
-  private void closeAll() {
-    for (Connection c : open) {
-      try {
-        c.close();
-      } catch (SQLException e) {
-        LOG.debug("Closing a snapshot connection failed: {}", e.toString());
-      }
+  /** Starts a read-only transaction on {@code c} that sees the exported snapshot {@code snapshotName}. */
+  private static Connection adopt(Connection c, String snapshotName) throws SQLException {
+    c.setAutoCommit(false);
+    try (Statement s = c.createStatement()) {
+      s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+      s.execute("SET TRANSACTION SNAPSHOT '" + snapshotName + "'");
     }
-    open.clear();
+    return c;
   }
 
   private List<Chunk> plan() throws SQLException {
@@ -200,33 +166,8 @@ final class SnapshotReader {
     return chunks;
   }
 
-  private void work(String snapshotName, Queue<Chunk> chunks, BlockingQueue<Object> out) {
-    Object result = WORKER_DONE;
-    try (Connection c = catalog.connect()) {
-      open.add(c);
-      c.setAutoCommit(false);
-      try (Statement s = c.createStatement()) {
-        s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-        s.execute("SET TRANSACTION SNAPSHOT '" + snapshotName + "'");
-      }
-      for (Chunk chunk = chunks.poll(); chunk != null; chunk = chunks.poll()) {
-        readChunk(c, chunk, out);
-      }
-      c.rollback();
-    } catch (SQLException | RuntimeException e) {
-      result = e;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    try {
-      out.put(result);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void readChunk(Connection c, Chunk chunk, BlockingQueue<Object> out) throws SQLException, InterruptedException {
+  private void readChunk(Connection c, Chunk chunk, ParallelChunkReader.RowConsumer rows)
+      throws SQLException, InterruptedException {
     TableSchema schema = chunk.table().schema();
     List<PgType> columnTypes = types.get(chunk.table().id());
     BinaryCopyValues.Decoder[] decoders = new BinaryCopyValues.Decoder[schema.size()];
@@ -236,22 +177,9 @@ final class SnapshotReader {
     String sql = "COPY (SELECT " + schema.columns().stream().map(Column::name).map(PostgresCatalog::quoteIdent)
         .collect(Collectors.joining(", ")) + " FROM " + PostgresCatalog.quoteTable(chunk.table().id()) + chunk.where()
         + ") TO STDOUT (FORMAT binary)";
-    try {
-      BinaryCopyReader copy = new BinaryCopyReader(c.unwrap(PGConnection.class).getCopyAPI().copyOut(sql), decoders);
-      List<Row> rows = new ArrayList<>(BATCH_ROWS);
-      for (Object[] values = copy.next(); values != null; values = copy.next()) {
-        rows.add(PostgresRecordDecoder.toRow(chunk.table().id(), schema, values));
-        if (rows.size() == BATCH_ROWS) {
-          out.put(new Batch(chunk.table(), rows));
-          rows = new ArrayList<>(BATCH_ROWS);
-        }
-      }
-      if (!rows.isEmpty()) {
-        out.put(new Batch(chunk.table(), rows));
-      }
-    } catch (SQLException | RuntimeException e) {
-      throw new SQLException("Reading " + chunk.table().id() + chunk.where() + " failed: " + e.getMessage(),
-          e instanceof SQLException failed ? failed.getSQLState() : null, e);
+    BinaryCopyReader copy = new BinaryCopyReader(c.unwrap(PGConnection.class).getCopyAPI().copyOut(sql), decoders);
+    for (Object[] values = copy.next(); values != null; values = copy.next()) {
+      rows.accept(PostgresRecordDecoder.toRow(chunk.table().id(), schema, values));
     }
   }
 }

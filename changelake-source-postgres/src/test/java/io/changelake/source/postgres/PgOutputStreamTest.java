@@ -12,6 +12,7 @@ import io.changelake.api.model.DataType;
 import io.changelake.api.model.Operation;
 import io.changelake.api.model.Row;
 import io.changelake.api.model.SourcePosition;
+import io.changelake.api.testing.CollectingListener;
 import io.changelake.testkit.PostgresServer;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -70,7 +71,7 @@ class PgOutputStreamTest {
       pg.execute(pg.database(), "SET TIME ZONE 'Asia/Tokyo'; INSERT INTO vals VALUES " + VALUES.formatted(101),
           "INSERT INTO vals (id) VALUES (102)");
       List<ChangeEvent> streamed = listener.awaitEvents(e -> e.operation() == Operation.INSERT, 2, WAIT);
-      Map<Integer, ChangeEvent> snapshot = listener.events.stream().filter(e -> e.operation() == Operation.SNAPSHOT)
+      Map<Integer, ChangeEvent> snapshot = listener.events().stream().filter(e -> e.operation() == Operation.SNAPSHOT)
           .collect(Collectors.toMap(e -> (Integer) e.after().get(0), Function.identity()));
       for (ChangeEvent event : streamed) {
         ChangeEvent copy = snapshot.get((Integer) event.after().get(0) - 100);
@@ -136,7 +137,7 @@ class PgOutputStreamTest {
       assertEquals(1, events.get(6).before().get(0));
       assertSame(Row.UNAVAILABLE, events.get(6).after().get(2), "moved row keeps its TOAST value out");
 
-      List<SourcePosition> emitted = new ArrayList<>(listener.positions);
+      List<SourcePosition> emitted = new ArrayList<>(listener.positions());
       for (int i = emitted.indexOf(done); i + 1 < emitted.size(); i++) {
         assertTrue(emitted.get(i).compareTo(emitted.get(i + 1)) < 0,
             "positions increase: " + emitted.get(i) + " then " + emitted.get(i + 1));
@@ -164,13 +165,13 @@ class PgOutputStreamTest {
       pg.execute(pg.database(), "CREATE TYPE pair AS (x int, y int)", "ALTER TABLE evolving ADD COLUMN p pair",
           "INSERT INTO evolving (id) VALUES (4)");
       long deadline = System.nanoTime() + WAIT.toNanos();
-      while (listener.failure == null && System.nanoTime() < deadline) {
+      while (listener.failure() == null && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
-      assertNotNull(listener.failure, "a column type the reader cannot decode stops the source");
-      assertTrue(listener.failure.getMessage().contains("evolving.p")
-          && listener.failure.getMessage().contains("Debezium"), listener.failure.getMessage());
-      assertEquals(2, listener.events.stream().filter(e -> e.operation() == Operation.INSERT).count(),
+      assertNotNull(listener.failure(), "a column type the reader cannot decode stops the source");
+      assertTrue(listener.failure().getMessage().contains("evolving.p")
+          && listener.failure().getMessage().contains("Debezium"), listener.failure().getMessage());
+      assertEquals(2, listener.events().stream().filter(e -> e.operation() == Operation.INSERT).count(),
           "nothing of the undecodable change is emitted");
     }
   }
@@ -197,7 +198,7 @@ class PgOutputStreamTest {
       source.start(Optional.of(source.parsePosition(afterFirst.serialize())), second);
       List<ChangeEvent> events = second.awaitEvents(2, WAIT);
       Thread.sleep(500);
-      assertEquals(List.of(2, 3), second.events.stream().map(e -> e.after().get(0)).toList(),
+      assertEquals(List.of(2, 3), second.events().stream().map(e -> e.after().get(0)).toList(),
           "the transaction committed at the acknowledged position is not sent again");
       assertEquals(0, events.get(0).position().compareTo(original.get(1).position()));
     }
@@ -226,7 +227,7 @@ class PgOutputStreamTest {
       pg.execute(pg.database(), "INSERT INTO busy SELECT generate_series(1, 1000)");
       SourcePosition later = listener.awaitProgress(p -> p.compareTo(done) > 0, WAIT);
       assertTrue(later.compareTo(done) > 0);
-      assertTrue(listener.events.stream().noneMatch(e -> e.operation() != Operation.SNAPSHOT));
+      assertTrue(listener.events().stream().noneMatch(e -> e.operation() != Operation.SNAPSHOT));
     }
   }
 
@@ -243,7 +244,7 @@ class PgOutputStreamTest {
       assertEquals(Operation.INSERT, events.get(0).operation());
       assertEquals(2, events.get(0).after().get(0));
     }
-    assertEquals(1, listener.events.size(), "rows from before the start are not read");
+    assertEquals(1, listener.events().size(), "rows from before the start are not read");
     assertEquals(0, slotCount("fresh_slot"), "debezium.slot.drop.on.stop=true drops the slot on close");
   }
 
@@ -298,7 +299,7 @@ class PgOutputStreamTest {
       pg.execute(pg.database(), "INSERT INTO slow VALUES (3000)"); // only a stream the server kept delivers it
       List<ChangeEvent> events = listener.awaitEvents(e -> e.operation() == Operation.INSERT, 2002, WAIT);
       assertEquals(3000, events.get(2001).after().get(0));
-      assertNull(listener.failure, "the server kept the stream");
+      assertNull(listener.failure(), "the server kept the stream");
     } finally {
       pg.execute(pg.database(), "ALTER SYSTEM RESET wal_sender_timeout", "SELECT pg_reload_conf()");
     }

@@ -11,6 +11,7 @@ import io.changelake.api.model.TableSchema;
 import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceTable;
 import io.changelake.api.spi.TableFilter;
+import io.changelake.api.testing.CollectingListener;
 import io.changelake.testkit.PostgresServer;
 import java.net.ServerSocket;
 import java.time.Duration;

@@ -15,6 +15,7 @@ import io.changelake.api.model.SourcePosition;
 import io.changelake.api.model.TableSchema;
 import io.changelake.api.spi.ChangeListener;
 import io.changelake.api.spi.SourceTable;
+import io.changelake.api.testing.CollectingListener;
 import io.changelake.testkit.PostgresServer;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -181,7 +182,7 @@ class PostgresSourceTest {
     CollectingListener listener = new CollectingListener() {
       @Override
       public void onChange(ChangeEvent event) {
-        if (event.operation() == Operation.SNAPSHOT && events.size() == 100) {
+        if (event.operation() == Operation.SNAPSHOT && events().size() == 100) {
           emittingThreads.add(Thread.currentThread().getName());
           pg.execute(pg.database(), "UPDATE chunky SET payload = 'during' WHERE id = 7",
               "DELETE FROM chunky WHERE id = 8", "INSERT INTO chunky VALUES (9001, 'new')");
@@ -194,7 +195,7 @@ class PostgresSourceTest {
       source.start(Optional.empty(), listener);
       SourcePosition done = listener.awaitProgress(p -> !p.inSnapshot(), WAIT);
       assertEquals(List.of("changelake-snapshot-chunk_slot"), emittingThreads, "read by changelake, not Debezium");
-      List<ChangeEvent> snapshot = listener.events.stream().filter(e -> e.operation() == Operation.SNAPSHOT).toList();
+      List<ChangeEvent> snapshot = listener.events().stream().filter(e -> e.operation() == Operation.SNAPSHOT).toList();
       List<Integer> ids = snapshot.stream().filter(e -> e.table().name().equals("chunky"))
           .map(e -> (Integer) e.after().get(0)).sorted().toList();
       assertEquals(java.util.stream.IntStream.rangeClosed(1, 5000).boxed().toList(), ids, "every row once");
@@ -376,24 +377,24 @@ class PostgresSourceTest {
         "schema-name", "select", "publication.name", "Names \"Pub\"", "scan.snapshot.chunk.size", "100"))) {
       source.start(Optional.empty(), listener);
       listener.awaitProgress(p -> !p.inSnapshot(), WAIT);
-      Map<String, List<List<Object>>> snapshot = rowsByTable(listener.events);
+      Map<String, List<List<Object>>> snapshot = rowsByTable(listener.events());
       assertEquals(java.util.stream.IntStream.rangeClosed(1, 500).mapToObj(i -> List.<Object>of(i, "u" + i, 2 * i))
           .toList(), snapshot.get("order"));
       assertEquals(List.of(List.of(1, "admins")), snapshot.get("user"));
       assertEquals(List.of(List.of(1, "Mixed")), snapshot.get("MixedCase"));
       assertEquals(List.of(List.of(1, new BigDecimal("9.99"), "groß", "say \"hi\"")), snapshot.get("with space"));
-      assertEquals(List.of("key col", "prix_€", "größe", "Quote\"d"), listener.events.stream()
+      assertEquals(List.of("key col", "prix_€", "größe", "Quote\"d"), listener.events().stream()
           .filter(e -> e.table().name().equals("with space")).findFirst().orElseThrow().schema().columns().stream()
           .map(io.changelake.api.model.Column::name).toList());
 
-      int before = listener.events.size();
+      int before = listener.events().size();
       pg.execute(pg.database(), "INSERT INTO \"select\".\"order\" VALUES (501, 'new', 1)",
           "UPDATE \"select\".\"user\" SET \"from\" = 2 WHERE \"from\" = 1",
           "UPDATE \"select\".\"MixedCase\" SET \"MixedCol\" = 'Case' WHERE \"Id\" = 1",
           "UPDATE \"select\".\"with space\" SET \"prix_€\" = -1.5, \"größe\" = 'klein' WHERE \"key col\" = 1",
           "DELETE FROM \"select\".\"order\" WHERE id = 7");
       List<ChangeEvent> streamed = listener.awaitEvents(e -> e.operation() != Operation.SNAPSHOT, 5, WAIT);
-      assertEquals(before + 5, listener.events.size());
+      assertEquals(before + 5, listener.events().size());
       assertTrue(source.streamsWithOwnReader(), "changelake's own readers, not Debezium");
       assertEquals(List.of("order:INSERT:[501, new, 1]", "user:UPDATE:[2, admins]",
           "MixedCase:UPDATE:[1, Case]", "with space:UPDATE:[1, -1.50, klein, say \"hi\"]", "order:DELETE:[7, null, null]"),
@@ -435,7 +436,7 @@ class PostgresSourceTest {
       listener.awaitEvents(4, WAIT);
       SourcePosition done = listener.awaitProgress(p -> !p.inSnapshot(), WAIT);
       assertEquals(List.of("order_id", "line"),
-          listener.events.stream().filter(e -> e.table().name().equals("lines")).findFirst().orElseThrow()
+          listener.events().stream().filter(e -> e.table().name().equals("lines")).findFirst().orElseThrow()
               .schema().primaryKey());
 
       pg.execute(pg.database(),
@@ -459,7 +460,7 @@ class PostgresSourceTest {
       for (int i = 2; i <= 5; i++) {
         assertSame(Row.UNAVAILABLE, update.after().get(i), "unchanged TOAST value in " + update.schema().column(i));
       }
-      ChangeEvent snapshotRow = listener.events.stream()
+      ChangeEvent snapshotRow = listener.events().stream()
           .filter(e -> e.operation() == Operation.SNAPSHOT && e.table().name().equals("orders")
               && Integer.valueOf(1).equals(e.after().get(0)))
           .findFirst().orElseThrow();
@@ -472,7 +473,7 @@ class PostgresSourceTest {
           "the old key, the other values not sent");
       assertEquals(Arrays.asList(1, 9, 20), Arrays.asList(keyChange.after().copyValues()));
 
-      List<SourcePosition> emitted = new ArrayList<>(listener.positions);
+      List<SourcePosition> emitted = new ArrayList<>(listener.positions());
       int start = emitted.indexOf(done);
       for (int i = start; i + 1 < emitted.size(); i++) {
         assertTrue(emitted.get(i).compareTo(emitted.get(i + 1)) < 0,
@@ -515,13 +516,13 @@ class PostgresSourceTest {
       assertEquals(List.of("INSERT:3", "INSERT:4", "UPDATE:1"),
           events.stream().map(e -> e.operation() + ":" + e.after().get(0)).toList());
       Thread.sleep(500);
-      for (ChangeEvent e : resumed.events) {
+      for (ChangeEvent e : resumed.events()) {
         assertTrue(e.operation() != Operation.SNAPSHOT, "no snapshot on resume");
         if (e.position().compareTo(from) <= 0) {
           assertTrue((Integer) e.after().get(0) <= 2, "only changes up to the position are re-emitted: " + e);
         }
       }
-      assertEquals(3, resumed.events.stream().filter(e -> e.position().compareTo(from) > 0).count());
+      assertEquals(3, resumed.events().stream().filter(e -> e.position().compareTo(from) > 0).count());
     }
   }
 
@@ -566,7 +567,7 @@ class PostgresSourceTest {
       source.start(Optional.empty(), listener);
       SourcePosition done = listener.awaitProgress(p -> !p.inSnapshot(), Duration.ofSeconds(8));
       assertNotNull(done);
-      assertTrue(listener.events.isEmpty());
+      assertTrue(listener.events().isEmpty());
     }
   }
 

@@ -8,6 +8,7 @@ import io.changelake.api.model.ChangeEvent;
 import io.changelake.api.model.Operation;
 import io.changelake.api.model.SourcePosition;
 import io.changelake.api.model.TableId;
+import io.changelake.api.testing.CollectingListener;
 import io.changelake.testkit.PostgresServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -72,19 +73,19 @@ class TableCopyTest {
       listener.awaitEvents(e -> e.table().equals(STREAMED), 2, WAIT);
       SourcePosition copiedAt = awaitCopied(listener);
 
-      List<ChangeEvent> copy = listener.events.stream()
+      List<ChangeEvent> copy = listener.events().stream()
           .filter(e -> e.table().equals(COPIED) && e.operation() == Operation.SNAPSHOT).toList();
       assertEquals(List.of("1 before", "2 before", "3 before"), copy.stream().map(TableCopyTest::text).sorted().toList());
-      List<ChangeEvent> streamedChanges = listener.events.stream()
+      List<ChangeEvent> streamedChanges = listener.events().stream()
           .filter(e -> e.table().equals(COPIED) && e.operation() != Operation.SNAPSHOT).toList();
       assertEquals(List.of("4 after", "1 after"), streamedChanges.stream().map(TableCopyTest::text).toList(),
           "only the changes after the copy's point are streamed");
       assertTrue(streamedChanges.stream().allMatch(e -> e.position().compareTo(copiedAt) > 0), "after " + copiedAt);
       assertFalse(copiedAt.inSnapshot());
-      assertEquals(List.of("1 b", "1 c"), listener.events.stream().filter(e -> e.table().equals(STREAMED))
+      assertEquals(List.of("1 b", "1 c"), listener.events().stream().filter(e -> e.table().equals(STREAMED))
           .map(TableCopyTest::text).toList(), "the other table streams from where it was");
-      int copiedAfter = listener.events.indexOf(copy.get(copy.size() - 1));
-      assertTrue(listener.eventsBeforeCopied.get(COPIED) > copiedAfter, "copied after its last row");
+      int copiedAfter = listener.events().indexOf(copy.get(copy.size() - 1));
+      assertTrue(listener.eventsBeforeCopied().get(COPIED) > copiedAfter, "copied after its last row");
       awaitNoSlot("copy_slot_copy");
     }
   }
@@ -95,12 +96,12 @@ class TableCopyTest {
 
   private static SourcePosition awaitCopied(CollectingListener listener) throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!listener.copied.containsKey(COPIED)) {
+    while (!listener.copied().containsKey(COPIED)) {
       assertTrue(System.nanoTime() < deadline, "the copy did not end");
-      assertEquals(null, listener.failure);
+      assertEquals(null, listener.failure());
       Thread.sleep(50);
     }
-    return listener.copied.get(COPIED);
+    return listener.copied().get(COPIED);
   }
 
   /** Waits until the server dropped the temporary slot. */
