@@ -3,7 +3,7 @@ package io.changelake.interop.flink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.changelake.testkit.ChildSync;
+import io.changelake.interop.ChildSync;
 import io.changelake.testkit.PostgresServer;
 import java.io.IOException;
 import java.io.InputStream;

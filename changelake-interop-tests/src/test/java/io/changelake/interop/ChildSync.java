@@ -1,4 +1,4 @@
-package io.changelake.testkit;
+package io.changelake.interop;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
