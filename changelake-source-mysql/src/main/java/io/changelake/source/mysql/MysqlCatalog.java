@@ -322,21 +322,68 @@ final class MysqlCatalog {
     return rows;
   }
 
-  /** The binlog file and offset the server writes next (SHOW MASTER STATUS, or MySQL 8.4's new name). */
+  /**
+   * The binlog file and offset the server writes next (SHOW MASTER STATUS, or MySQL 8.4's new name), with
+   * the GTID set written before it where the server writes GTIDs ({@link #writesGtids}).
+   */
   static MysqlPosition currentPosition(Connection c) throws SQLException {
+    MysqlPosition at;
     try {
-      return position(c, "SHOW MASTER STATUS");
+      at = position(c, "SHOW MASTER STATUS");
     } catch (SQLException e) {
-      return position(c, "SHOW BINARY LOG STATUS");
+      at = position(c, "SHOW BINARY LOG STATUS");
     }
+    return withGtids(c, at);
   }
 
   private static MysqlPosition position(Connection c, String sql) throws SQLException {
+    boolean mysqlGtids = !isMariaDb(c) && writesGtids(c);
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       if (!rs.next()) {
         throw new SourceException("The server writes no binlog: " + sql + " is empty. Fix: start it with log-bin.");
       }
-      return MysqlPosition.between(rs.getString(1), rs.getLong(2));
+      MysqlPosition at = MysqlPosition.between(rs.getString(1), rs.getLong(2));
+      return mysqlGtids ? at.withGtids(GtidSet.parse(rs.getString("Executed_Gtid_Set"), false)) : at;
+    }
+  }
+
+  /** Whether the server writes a GTID for every event group: MariaDB always, MySQL with gtid_mode=ON. */
+  static boolean writesGtids(Connection c) throws SQLException {
+    return isMariaDb(c) || "ON".equalsIgnoreCase(text(c, "SELECT @@GLOBAL.gtid_mode"));
+  }
+
+  /**
+   * {@code at} (the start of an event group, or between groups) with the GTID set of the groups before it,
+   * where the server can tell: MariaDB's {@code BINLOG_GTID_POS}. Otherwise, or when the server does not
+   * know {@code at}, {@code at} as it is.
+   */
+  static MysqlPosition withGtids(Connection c, MysqlPosition at) throws SQLException {
+    if (at.gtids() != null || !isMariaDb(c)) {
+      return at;
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {
+      ps.setString(1, at.file());
+      ps.setLong(2, at.offset());
+      try (ResultSet rs = ps.executeQuery()) {
+        String set = rs.next() ? rs.getString(1) : null;
+        return set == null ? at : at.withGtids(GtidSet.parse(set, true));
+      }
+    }
+  }
+
+  /**
+   * Whether the server still holds every group after {@code gtids}: MySQL's {@code gtid_purged} is within
+   * them. MariaDB has no such test; its binlog connection fails when a domain's groups were purged.
+   */
+  static boolean holdsAfter(Connection c, GtidSet gtids) throws SQLException {
+    if (gtids.mariaDb() || isMariaDb(c)) {
+      return true;
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT GTID_SUBSET(@@GLOBAL.gtid_purged, ?)")) {
+      ps.setString(1, gtids.toString());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getInt(1) == 1;
+      }
     }
   }
 

@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #discover()} runs the preflight checks ({@link MysqlCatalog#preflight}). With no position,
  * {@link #start} snapshots then streams ({@code scan.startup.mode=initial}) or streams from the server's
  * current position ({@code latest-offset}); with a position inside an unfinished snapshot it snapshots
- * again; otherwise it streams from the start of the event group the position lies in. The server keeps
+ * again; otherwise it streams from the start of the event group the position lies in, by GTID where the
+ * position has a set (a position stored without one is given one on MariaDB, {@code BINLOG_GTID_POS}; on
+ * MySQL with {@code gtid_mode=ON} sets start at the next binlog file). Positions carry GTID sets whenever the
+ * server writes them, whatever {@code gtid.required} says ({@link MysqlPosition}). The server keeps
  * binlogs by its own retention, not by what a reader has read, so {@link #acknowledge} has nothing to do.
  */
 public final class MysqlSource implements Source {
@@ -47,6 +50,7 @@ public final class MysqlSource implements Source {
   private final SnapshotThread snapshotThread = new SnapshotThread();
   private volatile BinlogReader binlog;
   private volatile boolean mariaDb;
+  private volatile boolean writesGtids;
 
   /** Captures the tables of {@code database-name} matching {@code table-name} that {@code filter} accepts. */
   public MysqlSource(MysqlSourceConfig config, TableFilter filter) {
@@ -84,13 +88,20 @@ public final class MysqlSource implements Source {
     try (Connection c = catalog.connect()) {
       collations = MysqlCatalog.collations(c);
       mariaDb = MysqlCatalog.isMariaDb(c);
-      if (resume != null && !resume.inSnapshot() && !MysqlCatalog.hasBinlog(c, resume.file())) {
-        throw new SourceException("The lake tables continue from binlog " + resume.describe() + ", but the server "
-            + catalog.where() + " no longer holds " + resume.file() + " (purged). Fix: drop the lake tables so they"
-            + " are snapshotted again, and keep binlogs longer (binlog_expire_logs_seconds).");
+      writesGtids = MysqlCatalog.writesGtids(c);
+      if (resume != null && !resume.inSnapshot()) {
+        boolean held = resume.gtids() != null ? MysqlCatalog.holdsAfter(c, resume.gtids())
+            : MysqlCatalog.hasBinlog(c, resume.file());
+        if (!held) {
+          throw new SourceException("The lake tables continue from binlog " + resume.describe() + ", but the server "
+              + catalog.where() + " no longer holds " + (resume.gtids() != null ? "the transactions after it"
+              : resume.file()) + " (purged). Fix: drop the lake tables so they are snapshotted again, and keep"
+              + " binlogs longer (binlog_expire_logs_seconds).");
+        }
+        streamFrom = MysqlCatalog.withGtids(c, resume);
+      } else {
+        streamFrom = resume == null && !config.snapshotFirst() ? MysqlCatalog.currentPosition(c) : null;
       }
-      streamFrom = resume != null && !resume.inSnapshot() ? resume
-          : resume == null && !config.snapshotFirst() ? MysqlCatalog.currentPosition(c) : null;
     } catch (SQLException e) {
       throw new SourceException("Reading the binlog state of " + catalog.where() + " failed: " + e.getMessage(), e);
     }
@@ -118,7 +129,9 @@ public final class MysqlSource implements Source {
     MysqlPosition done;
     try {
       MysqlPosition at = reader.read(listener, System.currentTimeMillis());
-      done = MysqlPosition.snapshotDone(at.file(), at.offset());
+      try (Connection c = catalog.connect()) {
+        done = MysqlCatalog.withGtids(c, at).snapshotDone();
+      }
       LOG.info("Initial snapshot read in {} ms; streaming from {}", (System.nanoTime() - started) / 1_000_000,
           done.describe());
       listener.onProgress(done);
@@ -140,7 +153,7 @@ public final class MysqlSource implements Source {
       if (closed.get()) {
         return;
       }
-      binlog = new BinlogReader(catalog, config, schemas, collations, mariaDb, from, listener);
+      binlog = new BinlogReader(catalog, config, schemas, collations, mariaDb, writesGtids, from, listener);
     }
     if (announce) {
       try {

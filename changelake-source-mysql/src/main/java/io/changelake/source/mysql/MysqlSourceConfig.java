@@ -61,7 +61,9 @@ public final class MysqlSourceConfig {
           + " integer primary key column (other tables are read as one chunk).").build();
   public static final ConfigOption<Boolean> GTID_REQUIRED = ConfigOption.bool("gtid.required").defaultValue(false)
       .doc("Refuse to start unless the server writes GTIDs consistently (MySQL: gtid_mode=ON and"
-          + " enforce_gtid_consistency=ON; MariaDB: gtid_strict_mode=ON). Positions stay binlog file + offset.")
+          + " enforce_gtid_consistency=ON; MariaDB: gtid_strict_mode=ON). Positions carry GTID sets and resume by"
+          + " them whenever the server writes GTIDs (MariaDB always, MySQL with gtid_mode=ON), with or without this"
+          + " option; otherwise they are binlog file + offset.")
       .build();
   public static final ConfigOption<Duration> MIN_RETENTION = ConfigOption.duration("binlog.min-retention")
       .defaultValue(Duration.ofHours(1)).check(d -> !d.isNegative(), "must not be negative")

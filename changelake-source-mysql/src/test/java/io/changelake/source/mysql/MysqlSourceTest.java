@@ -394,8 +394,8 @@ class MysqlSourceTest {
   @Test
   void positionsRoundTripAndOrderAcrossFilesAndPhases() {
     MysqlPosition snapshotRow = MysqlPosition.snapshotRow("mariadb-bin.000009", 500, 1, 7);
-    MysqlPosition done = MysqlPosition.snapshotDone("mariadb-bin.000009", 500);
-    MysqlPosition change = MysqlPosition.change("mariadb-bin.000009", 500, 620, 3);
+    MysqlPosition done = MysqlPosition.between("mariadb-bin.000009", 500).snapshotDone();
+    MysqlPosition change = MysqlPosition.change("mariadb-bin.000009", 500, 620, 3, null);
     MysqlPosition between = MysqlPosition.between("mariadb-bin.000009", 900);
     MysqlPosition nextFile = MysqlPosition.between("mariadb-bin.000010", 4);
     List<MysqlPosition> ordered = List.of(snapshotRow, done, change, between, nextFile);
@@ -407,6 +407,7 @@ class MysqlSourceTest {
     }
     assertTrue(snapshotRow.inSnapshot());
     assertEquals(500, change.offset(), "a change resumes at the start of its group");
+    assertEquals("mariadb-bin.000009:500:2:620:3", change.serialize(), "without GTIDs, the format before them");
   }
 
   /** The table state the events give (keyed by the first column), once it equals {@code expected}. */
