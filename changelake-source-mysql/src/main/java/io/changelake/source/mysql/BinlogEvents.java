@@ -2,6 +2,7 @@ package io.changelake.source.mysql;
 
 import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.Event;
+import com.github.shyiko.mysql.binlog.event.EventData;
 import com.github.shyiko.mysql.binlog.event.EventHeaderV4;
 import com.github.shyiko.mysql.binlog.event.EventType;
 import com.github.shyiko.mysql.binlog.event.GtidEventData;
@@ -12,6 +13,7 @@ import com.github.shyiko.mysql.binlog.event.QueryEventData;
 import com.github.shyiko.mysql.binlog.event.RotateEventData;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.TableMapEventMetadata;
+import com.github.shyiko.mysql.binlog.event.TransactionPayloadEventData;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.deserialization.EventDataDeserializer;
@@ -60,7 +62,9 @@ import org.slf4j.LoggerFactory;
  * carry column names, types, signedness, character sets, ENUM/SET members and the primary key: a change
  * after an {@code ALTER TABLE} arrives with the new schema, and the pipeline follows it. {@code TRUNCATE}
  * becomes a {@link Operation#TRUNCATE} event. Every committed event group (transaction or DDL) ends with a
- * progress position.
+ * progress position. MySQL's compressed transactions ({@code binlog_transaction_compression=ON}) are read
+ * event by event; a partial JSON update of a captured table ({@code binlog_row_value_options=PARTIAL_JSON})
+ * fails the read, as it does not hold the whole row.
  *
  * <p>GTIDs: started from a position with a GTID set, each group's GTID is added to the set when the group
  * commits, so every position holds the set of the groups before it ({@link MysqlPosition}). A set that
@@ -98,6 +102,11 @@ final class BinlogEvents {
   private GtidSet gtids;
   /** The current group's GTID, added to {@link #gtids} when it commits. */
   private String groupGtid;
+  /** The TRANSACTION_PAYLOAD event whose events are being read (they have no offsets of their own), or null. */
+  private EventHeaderV4 payload;
+
+  /** The table of a PARTIAL_UPDATE_ROWS event: its rows are not read, as they do not hold whole rows. */
+  private record PartialUpdate(long tableId) implements EventData { }
 
   /** A captured table as its latest TABLE_MAP event describes it. */
   private record MappedTable(TableId id, TableSchema schema, List<MysqlColumn> columns) { }
@@ -125,8 +134,17 @@ final class BinlogEvents {
     this.awaitGtids = gtids == null && serverWritesGtids && !mariaDb;
   }
 
-  /** A deserializer for the events this class reads, rows decoded by {@link BinlogRows}. */
+  /**
+   * A deserializer for the events this class reads, rows decoded by {@link BinlogRows}, compressed
+   * transactions by {@link BinlogPayload}.
+   */
   static EventDeserializer deserializer() {
+    EventDeserializer deserializer = events();
+    deserializer.setEventDataDeserializer(EventType.TRANSACTION_PAYLOAD, new BinlogPayload(events()));
+    return deserializer;
+  }
+
+  private static EventDeserializer events() {
     Map<Long, TableMapEventData> tableMaps = new HashMap<>();
     Map<EventType, EventDataDeserializer> readers = new EnumMap<>(EventType.class);
     readers.put(EventType.FORMAT_DESCRIPTION, new FormatDescriptionEventDataDeserializer());
@@ -138,6 +156,7 @@ final class BinlogEvents {
     readers.put(EventType.GTID_TAGGED, new GtidTaggedEventDataDeserializer());
     readers.put(EventType.MARIADB_GTID, new MariadbGtidEventDataDeserializer());
     readers.put(EventType.PREVIOUS_GTIDS, new PreviousGtidSetDeserializer());
+    readers.put(EventType.PARTIAL_UPDATE_ROWS_EVENT, in -> new PartialUpdate(in.readLong(6)));
     BinlogRows.register(readers, tableMaps);
     EventDeserializer deserializer = new EventDeserializer(new EventHeaderV4Deserializer(),
         new NullEventDataDeserializer(), readers, tableMaps);
@@ -188,6 +207,25 @@ final class BinlogEvents {
           gtids = null;
         }
         beginGroup(header, null);
+      }
+      case TRANSACTION_PAYLOAD -> {
+        payload = header;
+        try {
+          for (Event inner : ((TransactionPayloadEventData) event.getData()).getUncompressedEvents()) {
+            handle(inner);
+          }
+        } finally {
+          payload = null;
+        }
+      }
+      case PARTIAL_UPDATE_ROWS_EVENT -> {
+        MappedTable table = tables.get(((PartialUpdate) event.getData()).tableId());
+        if (table != null) {
+          throw new SourceException("The binlog of " + where + " holds a partial JSON update of " + table.id()
+              + " at " + at() + ", which does not carry the whole row (binlog_row_value_options=PARTIAL_JSON). Fix:"
+              + " SET GLOBAL binlog_row_value_options='' and in the server's configuration; changes written before"
+              + " that cannot be read: drop the lake tables to snapshot again.");
+        }
       }
       case QUERY -> query(event.getData(), header);
       case XID -> commit(header);
@@ -276,13 +314,14 @@ final class BinlogEvents {
 
   private void commit(EventHeaderV4 header) throws InterruptedException {
     inGroup = false;
-    groupStart = header.getNextPosition();
+    groupStart = (payload != null ? payload : header).getNextPosition();
     if (gtids != null && groupGtid != null) {
       GtidSet next = gtids.with(groupGtid);
       if (next.count() <= gtids.count()) {
         throw new SourceException("The binlog of " + where + " holds GTID " + groupGtid + " at " + file + " after "
-            + gtids + ": its sequence number does not grow, so positions could not be ordered. Fix: SET GLOBAL"
-            + " gtid_strict_mode=ON (and in the server's configuration) so that sequence numbers only grow.");
+            + gtids + ": the set does not grow, so positions could not be ordered (MariaDB writes"
+            + " lower sequence numbers only without gtid_strict_mode). Fix: SET GLOBAL gtid_strict_mode=ON (and in the"
+            + " server's configuration), then drop the lake tables so they are snapshotted again.");
       }
       gtids = next;
     }

@@ -1,10 +1,7 @@
 package io.changelake.source.mysql;
 
-import com.github.shyiko.mysql.binlog.event.deserialization.json.JsonBinary;
 import io.changelake.api.model.Column;
 import io.changelake.api.model.DataType;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -353,12 +350,9 @@ final class MysqlColumn {
   }
 
   private static String json(byte[] binary) {
-    try {
-      return JsonBinary.parseAsString(binary);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot decode a binary JSON value", e);
-    }
+    return MysqlJsonText.of(binary);
   }
+
 
   /** BINARY(n) values padded with zero bytes to n, as the server returns them (the binlog strips the padding). */
   private ByteBuffer bytes(byte[] value) {
