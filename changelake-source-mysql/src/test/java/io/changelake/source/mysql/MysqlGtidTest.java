@@ -21,7 +21,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,15 +53,7 @@ class MysqlGtidTest {
   }
 
   private static MysqlSource source(String table) {
-    Map<String, String> options = new LinkedHashMap<>();
-    options.put("hostname", db.host());
-    options.put("port", String.valueOf(db.port()));
-    options.put("username", MariaDbServer.REPLICATOR);
-    options.put("password", MariaDbServer.REPLICATOR_PASSWORD);
-    options.put("database-name", DB);
-    options.put("table-name", table);
-    options.put("gtid.required", "true");
-    return new MysqlSource(MysqlSourceConfig.parse(options), TableFilter.ALL);
+    return new MysqlSource(MysqlTestConfig.of(db, DB, table, "gtid.required=true"), TableFilter.ALL);
   }
 
   /**

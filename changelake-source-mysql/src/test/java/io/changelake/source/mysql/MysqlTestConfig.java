@@ -1,0 +1,26 @@
+package io.changelake.source.mysql;
+
+import io.changelake.testkit.MariaDbServer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Source configurations for the test kit's MariaDB server, as its replication user. */
+final class MysqlTestConfig {
+  private MysqlTestConfig() {
+  }
+
+  /** Captures {@code tables} (a regex) of {@code database} on {@code db}; {@code extra} as {@code key=value}. */
+  static MysqlSourceConfig of(MariaDbServer db, String database, String tables, String... extra) {
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("hostname", db.host());
+    options.put("port", String.valueOf(db.port()));
+    options.put("username", MariaDbServer.REPLICATOR);
+    options.put("password", MariaDbServer.REPLICATOR_PASSWORD);
+    options.put("database-name", database);
+    options.put("table-name", tables);
+    for (String kv : extra) {
+      options.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+    }
+    return MysqlSourceConfig.parse(options);
+  }
+}
