@@ -376,7 +376,7 @@ final class MysqlCatalog {
    * them. MariaDB has no such test; its binlog connection fails when a domain's groups were purged.
    */
   static boolean holdsAfter(Connection c, GtidSet gtids) throws SQLException {
-    if (gtids.mariaDb() || isMariaDb(c)) {
+    if (isMariaDb(c)) {
       return true;
     }
     try (PreparedStatement ps = c.prepareStatement("SELECT GTID_SUBSET(@@GLOBAL.gtid_purged, ?)")) {
