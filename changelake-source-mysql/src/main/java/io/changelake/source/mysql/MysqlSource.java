@@ -117,10 +117,11 @@ public final class MysqlSource implements Source {
     snapshotThread.reading(reader::cancel);
     MysqlPosition done;
     try {
-      MysqlPosition at = reader.read(listener, System.currentTimeMillis());
+      MysqlPosition at = reader.open();
+      long rows = reader.read(listener, System.currentTimeMillis());
       done = MysqlPosition.snapshotDone(at.file(), at.offset());
-      LOG.info("Initial snapshot read in {} ms; streaming from {}", (System.nanoTime() - started) / 1_000_000,
-          done.describe());
+      LOG.info("Initial snapshot read: {} rows in {} ms; streaming from {}", rows,
+          (System.nanoTime() - started) / 1_000_000, done.describe());
       listener.onProgress(done);
     } catch (SQLException | RuntimeException e) {
       if (!closed.get()) {

@@ -29,7 +29,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,17 +61,7 @@ class MysqlSourceTest {
   }
 
   static MysqlSourceConfig config(String tables, String... extra) {
-    Map<String, String> options = new LinkedHashMap<>();
-    options.put("hostname", db.host());
-    options.put("port", String.valueOf(db.port()));
-    options.put("username", MariaDbServer.REPLICATOR);
-    options.put("password", MariaDbServer.REPLICATOR_PASSWORD);
-    options.put("database-name", DB);
-    options.put("table-name", tables);
-    for (String kv : extra) {
-      options.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-    }
-    return MysqlSourceConfig.parse(options);
+    return SourceConfigs.of(db, DB, tables, extra);
   }
 
   static final String TYPES_TABLE = "CREATE TABLE %s (id int primary key,"
@@ -275,13 +264,14 @@ class MysqlSourceTest {
       before = MysqlCatalog.currentPosition(c);
     }
     CollectingListener rows = new CollectingListener();
-    MysqlPosition at = new SnapshotReader(catalog, admin, tables, columns, 0).read(rows, 1);
+    SnapshotReader reader = new SnapshotReader(catalog, admin, tables, columns, 0);
+    MysqlPosition at = reader.open();
+    reader.read(rows, 1);
     assertEquals(300, rows.events().size());
     assertEquals(before.describe(), at.describe(), "the position read under FLUSH TABLES WITH READ LOCK");
     MysqlSourceConfig replicator = config("locked");
     SourceException refused = assertThrows(SourceException.class,
-        () -> new SnapshotReader(new MysqlCatalog(replicator), replicator, tables, columns, 0)
-            .read(new CollectingListener(), 2));
+        () -> new SnapshotReader(new MysqlCatalog(replicator), replicator, tables, columns, 0).open());
     assertTrue(refused.getMessage().contains("GRANT RELOAD ON *.* TO 'changelake'"), refused.getMessage());
   }
 
