@@ -9,7 +9,9 @@ import io.changelake.api.spi.SourceAdvice;
 import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceTable;
 import io.changelake.api.spi.TableFilter;
+import io.changelake.api.source.SerialListener;
 import io.changelake.api.source.SnapshotThread;
+import io.changelake.api.source.TableCopy;
 import io.changelake.api.source.TableSelection;
 import java.nio.charset.Charset;
 import java.sql.Connection;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #discover()} runs the preflight checks ({@link MysqlCatalog#preflight}). With no position,
  * {@link #start} snapshots then streams ({@code scan.startup.mode=initial}) or streams from the server's
  * current position ({@code latest-offset}); with a position inside an unfinished snapshot it snapshots
- * again; otherwise it streams from the start of the event group the position lies in. The server keeps
- * binlogs by its own retention, not by what a reader has read, so {@link #acknowledge} has nothing to do.
+ * again; otherwise it streams from the start of the event group the position lies in. Tables added to a
+ * running sync are copied alone while the binlog streams the others ({@link #start(Optional, Set,
+ * ChangeListener)}). The server keeps binlogs by its own retention, not by what a reader has read, so {@link
+ * #acknowledge} has nothing to do.
  */
 public final class MysqlSource implements Source {
   private static final Logger LOG = LoggerFactory.getLogger(MysqlSource.class);
@@ -74,6 +79,17 @@ public final class MysqlSource implements Source {
 
   @Override
   public void start(Optional<SourcePosition> resumeFrom, ChangeListener listener) {
+    start(resumeFrom, Set.of(), listener);
+  }
+
+  /** True with {@code scan.startup.mode=initial}: a table starts with a copy, alone when added later. */
+  @Override
+  public boolean copiesTablesAlone() {
+    return config.snapshotFirst();
+  }
+
+  @Override
+  public void start(Optional<SourcePosition> resumeFrom, Set<TableId> copies, ChangeListener listener) {
     if (snapshotThread.started() || binlog != null) {
       throw new IllegalStateException("Source already started");
     }
@@ -96,18 +112,63 @@ public final class MysqlSource implements Source {
     }
     Map<TableId, TableSchema> schemas = new LinkedHashMap<>();
     selected.forEach(t -> schemas.put(t.id(), t.schema()));
+    if (!copies.isEmpty()) {
+      if (streamFrom == null || resume == null) {
+        throw new SourceException("Cannot copy " + copies + " alone: there is no binlog position to resume from. Drop"
+            + " the lake tables of the sync and restart it: it takes a new initial snapshot of every table.");
+      }
+      streamWhileCopying(selected, schemas, collations, resume, copies, listener);
+      return;
+    }
     if (streamFrom != null) {
       LOG.info("Capturing {} table(s) of {}/{} from binlog {}", selected.size(), catalog.where(), config.database(),
           streamFrom.describe());
       stream(schemas, collations, streamFrom, listener, resume == null);
       return;
     }
-    Map<TableId, List<MysqlColumn>> snapshotColumns;
-    synchronized (columns) {
-      snapshotColumns = Map.copyOf(columns);
-    }
     snapshotThread.start("changelake-mysql-snapshot",
-        () -> snapshotThenStream(selected, snapshotColumns, schemas, collations, listener));
+        () -> snapshotThenStream(selected, snapshotColumns(), schemas, collations, listener));
+  }
+
+  private Map<TableId, List<MysqlColumn>> snapshotColumns() {
+    synchronized (columns) {
+      return Map.copyOf(columns);
+    }
+  }
+
+  /**
+   * Streams every table from {@code resume} while {@code copies} are copied alone: the copy's snapshot opens
+   * first, at a binlog position (MariaDB: the one its transaction sees, no lock), and the binlog drops the copied
+   * tables' changes before that position ({@link CopyPointFilter}); the rows are read on the snapshot thread.
+   */
+  private void streamWhileCopying(List<SourceTable> selected, Map<TableId, TableSchema> schemas,
+      Map<Integer, Charset> collations, MysqlPosition resume, Set<TableId> copies, ChangeListener listener) {
+    SnapshotReader reader = new SnapshotReader(catalog, config,
+        selected.stream().filter(t -> copies.contains(t.id())).toList(), snapshotColumns());
+    snapshotThread.reading(reader::cancel);
+    MysqlPosition at;
+    try {
+      at = reader.open();
+    } catch (SQLException e) {
+      throw new SourceException("Opening a snapshot on " + catalog.where() + " to copy " + copies + " failed: "
+          + e.getMessage(), e);
+    }
+    ChangeListener serial = new SerialListener(listener);
+    TableCopy<MysqlPosition> copy = new TableCopy<>(copies, MysqlPosition.between(at.file(), at.offset()), serial);
+    LOG.info("Copying {} alone as of binlog {} while the binlog streams every table from {}", copies, at.describe(),
+        resume.describe());
+    try {
+      stream(schemas, collations, resume, new CopyPointFilter(copy, resume, serial), false);
+    } catch (InterruptedException | RuntimeException e) {
+      reader.cancel();
+      if (e instanceof RuntimeException failed) {
+        throw failed;
+      }
+      Thread.currentThread().interrupt();
+      return;
+    }
+    snapshotThread.start("changelake-mysql-copy", () -> copy.run(() -> reader.read(serial, System.currentTimeMillis()),
+        catalog.where(), closed::get));
   }
 
   private void snapshotThenStream(List<SourceTable> selected, Map<TableId, List<MysqlColumn>> snapshotColumns,
