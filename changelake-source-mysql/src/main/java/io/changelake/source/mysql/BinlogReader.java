@@ -238,7 +238,19 @@ final class BinlogReader implements BinaryLogClient.EventListener, BinaryLogClie
           }
         }
       }
-      default -> { }
+      default -> passOutsideGroup(header);
+    }
+  }
+
+  /**
+   * An event outside any group (e.g. the format description, GTID list and checkpoint that open a new binlog
+   * file): the next group starts after it, which a progress position says, so that a reader waiting for a
+   * position there (a table copy's) need not wait for the next write.
+   */
+  private void passOutsideGroup(EventHeaderV4 header) throws InterruptedException {
+    if (!inGroup && header.getNextPosition() > groupStart) {
+      groupStart = header.getNextPosition();
+      listener.onProgress(MysqlPosition.between(file, groupStart));
     }
   }
 

@@ -115,12 +115,26 @@ class MysqlTableCopyTest {
 
   @Test
   void onAnIdleServerTheCopyEndsWithoutWaitingForAWrite() throws Exception {
-    db.execute(DB, "CREATE TABLE idle_a (id int PRIMARY KEY)", "CREATE TABLE idle_b (id decimal(8,2) PRIMARY KEY)",
-        "INSERT INTO idle_b SELECT seq / 4 FROM seq_1_to_500");
-    SourcePosition resume = streamedOnlyUntilNow("idle_a");
+    copyOnAnIdleServer("idle");
+  }
+
+  @Test
+  void afterABinlogRotationTheCopyEndsWithoutWaitingForAWrite() throws Exception {
+    copyOnAnIdleServer("rotated", "FLUSH BINARY LOGS");
+  }
+
+  /** Copies a table alone with no write after {@code before} ran, and checks the copy ends and holds every row. */
+  private static void copyOnAnIdleServer(String name, String... before) throws Exception {
+    db.execute(DB, "CREATE TABLE " + name + "_a (id int PRIMARY KEY)",
+        "CREATE TABLE " + name + "_b (id decimal(8,2) PRIMARY KEY)",
+        "INSERT INTO " + name + "_b SELECT seq / 4 FROM seq_1_to_500");
+    SourcePosition resume = streamedOnlyUntilNow(name + "_a");
+    if (before.length > 0) {
+      db.execute(DB, before);
+    }
     CollectingListener listener = new CollectingListener();
-    TableId copied = new TableId(DB, "idle_b");
-    try (MysqlSource source = new MysqlSource(SourceConfigs.of(db, DB, "idle_a|idle_b",
+    TableId copied = new TableId(DB, name + "_b");
+    try (MysqlSource source = new MysqlSource(SourceConfigs.of(db, DB, name + "_a|" + name + "_b",
         "scan.incremental.snapshot.chunk.size=40"), TableFilter.ALL)) {
       source.discover();
       source.start(Optional.of(resume), Set.of(copied), listener);

@@ -101,6 +101,25 @@ class SnapshotChunkingTest {
   }
 
   @Test
+  void aChunksConditionIsARangeOfThePrimaryKey() throws Exception {
+    MysqlSourceConfig config = SourceConfigs.of(db, DB, "pairs", "scan.incremental.snapshot.chunk.size=" + CHUNK);
+    MysqlCatalog catalog = new MysqlCatalog(config);
+    Map<TableId, List<MysqlColumn>> columns = new HashMap<>();
+    try (Connection c = catalog.connect()) {
+      SourceTable pairs = catalog.discover(c, id -> id.name().equals("pairs"), "pairs", columns).get(0);
+      KeyRange middle = new ChunkPlanner(CHUNK).plan(c, pairs, columns.get(pairs.id())).get(10);
+      try (var ps = c.prepareStatement("EXPLAIN SELECT * FROM pairs" + middle.where())) {
+        middle.bind(ps, 1);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          assertEquals("range PRIMARY", rs.getString("type") + " " + rs.getString("key"), middle.where());
+          assertTrue(rs.getLong("rows") < ROWS / 2, "rows examined: " + rs.getLong("rows"));
+        }
+      }
+    }
+  }
+
+  @Test
   void theServersKeyOrderIsNotJavas() throws Exception {
     List<String> server = new ArrayList<>();
     try (Connection c = db.connect(DB); Statement s = c.createStatement();
