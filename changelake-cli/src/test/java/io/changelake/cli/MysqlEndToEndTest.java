@@ -145,7 +145,7 @@ class MysqlEndToEndTest {
     Random random = new Random(13);
     try {
       for (int round = 0; round < 3; round++) {
-        SyncProcess sync = SyncProcess.start(log, syncArgs());
+        SyncProcess sync = SyncProcess.start(log, syncArgs(options("ledger")));
         if (round == 0) {
           // die inside the initial snapshot, once 20,000 rows (--max-pending-changes: a commit) went through
           assertTrue(sync.awaitLog("Snapshot lake.ledger: [1-9]\\d,\\d{3} rows", 60_000),
@@ -169,7 +169,7 @@ class MysqlEndToEndTest {
       writing.set(false);
       writer.join();
     }
-    SyncProcess last = SyncProcess.start(log, syncArgs());
+    SyncProcess last = SyncProcess.start(log, syncArgs(options("ledger")));
     int exit;
     try {
       for (String format : RunningSync.ALL_FORMATS) {
@@ -188,12 +188,12 @@ class MysqlEndToEndTest {
     SyncEndToEndTest.assertNoTimeTravelBackwards(TableComparison.lakeTable(iceberg(), "lake", "ledger"), "mysql");
   }
 
-  private List<String> syncArgs() {
+  private List<String> syncArgs(Map<String, String> options) {
     List<String> args = new ArrayList<>(List.of("sync-table", "--source", "mariadb", "--warehouse",
         warehouse.toString(), "--database", "lake", "--commit-interval", "500ms", "--max-pending-changes", "20000",
         "--format",
         String.join(",", RunningSync.ALL_FORMATS)));
-    args.addAll(RunningSync.asFlags("--source-conf", options("ledger")));
+    args.addAll(RunningSync.asFlags("--source-conf", options));
     return args;
   }
 
@@ -241,25 +241,37 @@ class MysqlEndToEndTest {
     }
     db.execute(DB, "UPDATE accounts SET balance = balance + 1 WHERE id <= 100"); // while no sync runs
 
-    Instant restarted = Instant.now();
     Map<String, String> widenedOptions = options("accounts|parts");
     widenedOptions.put("scan.incremental.snapshot.chunk.size", "5000"); // keyset chunks of the composite key
     AtomicBoolean writing = new AtomicBoolean(true);
     Thread writer = new Thread(() -> writeContinuously(writing, MysqlEndToEndTest::partsTransaction), "writer");
-    try (RunningSync widened = sync(widenedOptions)) {
-      writer.start();
-      widened.await("parts to be copied", () -> hasPipelineCommit("parts"));
-      Thread.sleep(500);
-      writing.set(false);
-      writer.join();
-      widened.awaitMirrored(source, "accounts", "id");
-      widened.awaitMirrored(source, "parts", "code,n");
-      db.execute(DB, "UPDATE parts SET note = 'after the copy' WHERE n <= 10", "DELETE FROM accounts WHERE id = 2000");
-      widened.awaitMirrored(source, "parts", "code,n");
-      widened.awaitMirrored(source, "accounts", "id");
-      assertEquals(0, widened.stop());
+    writer.start();
+    Instant restarted;
+    try {
+      SyncProcess killed = SyncProcess.start(warehouse.resolveSibling(warehouse.getFileName() + "-copy.log"),
+          syncArgs(widenedOptions));
+      assertTrue(killed.awaitLog("Copying \\[shop.parts\\] alone as of binlog", 90_000),
+          () -> "no copy:\n" + killed.log());
+      Thread.sleep(300 + new Random(3).nextInt(500));
+      assertFalse(killed.fullLog().contains("Copied shop.parts alone into"),
+          () -> "the copy ended before the kill:\n" + killed.log());
+      killed.kill();
+      restarted = Instant.now();
+      try (RunningSync widened = sync(widenedOptions)) {
+        widened.await("parts to be copied", () -> hasPipelineCommit("parts"));
+        Thread.sleep(500);
+        writing.set(false);
+        writer.join();
+        widened.awaitMirrored(source, "accounts", "id");
+        widened.awaitMirrored(source, "parts", "code,n");
+        db.execute(DB, "UPDATE parts SET note = 'after the copy' WHERE n <= 10", "DELETE FROM accounts WHERE id = 2000");
+        widened.awaitMirrored(source, "parts", "code,n");
+        widened.awaitMirrored(source, "accounts", "id");
+        assertEquals(0, widened.stop());
+      }
     } finally {
       writing.set(false);
+      writer.join();
     }
     for (String format : RunningSync.ALL_FORMATS) {
       List<TableSnapshot> accounts = PipelineCommits.of(format, location(format), "accounts");
