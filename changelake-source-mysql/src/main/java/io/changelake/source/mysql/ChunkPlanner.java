@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  * the server finds {@code chunk size} rows apart in key order ({@code ORDER BY key LIMIT 1 OFFSET n}, each
  * from the previous bound), so the server's collation decides both the order and, in the chunks' conditions,
  * the comparisons. A table without a primary key, or whose key has a column the server does not order as it
- * compares ({@link MysqlColumn#splitsByKey}), is one range.
+ * compares ({@link MysqlColumn#splitsByKey}), is one range, as is a table whose row estimate is within the chunk
+ * size (the keyset bounds cost a pass over the primary key: about 0.6 s per 500,000 rows measured).
  */
 final class ChunkPlanner {
   private final long chunkSize;
@@ -35,13 +36,12 @@ final class ChunkPlanner {
   List<KeyRange> plan(Connection c, SourceTable table, List<MysqlColumn> columns) throws SQLException {
     List<String> key = table.schema().primaryKey();
     List<MysqlColumn> keyColumns = key.stream().map(k -> columns.get(table.schema().indexOf(k))).toList();
-    if (key.isEmpty() || !keyColumns.stream().allMatch(MysqlColumn::splitsByKey)) {
+    if (key.isEmpty() || table.estimatedRows() <= chunkSize
+        || !keyColumns.stream().allMatch(MysqlColumn::splitsByKey)) {
       return List.of(KeyRange.ALL);
     }
-    if (key.size() == 1 && keyColumns.get(0).isInteger()) {
-      return table.estimatedRows() <= chunkSize ? List.of(KeyRange.ALL) : integerRanges(c, table, key);
-    }
-    return keysetRanges(c, table, key, keyColumns);
+    return key.size() == 1 && keyColumns.get(0).isInteger() ? integerRanges(c, table, key)
+        : keysetRanges(c, table, key, keyColumns);
   }
 
   /** About {@code estimate / chunk size} equal ranges between the key's minimum and maximum. */
