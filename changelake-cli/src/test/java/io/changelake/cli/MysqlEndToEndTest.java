@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.changelake.api.spi.TableSnapshot;
 import io.changelake.api.spi.WriteMode;
+import io.changelake.source.mysql.MysqlPosition;
 import io.changelake.testkit.MariaDbServer;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MysqlEndToEndTest {
   private static final String DB = "shop";
+  private static final int PARTS = 60_000;
   private static MariaDbServer db;
   private static TableComparison.SourceRows source;
 
@@ -64,8 +68,12 @@ class MysqlEndToEndTest {
   }
 
   private RunningSync sync(String tables) {
-    return new RunningSync(RunningSync.request("mysql", options(tables), warehouse.toString(), WriteMode.UPSERT,
-        List.of(), RunningSync.ALL_FORMATS));
+    return sync(options(tables));
+  }
+
+  private RunningSync sync(Map<String, String> options) {
+    return new RunningSync(RunningSync.request("mysql", options, warehouse.toString(), WriteMode.UPSERT, List.of(),
+        RunningSync.ALL_FORMATS));
   }
 
   private static final String COLUMNS = "id, tiu, si, miu, iu, i, bi, biu, d, dbig, f, dd, dt, dtm, ts, tm, y, b1, b12,"
@@ -131,13 +139,13 @@ class MysqlEndToEndTest {
         "INSERT INTO ledger SELECT seq, seq % 1000, seq / 100, CONCAT('n', seq) FROM seq_1_to_80000",
         "ANALYZE TABLE ledger");
     AtomicBoolean writing = new AtomicBoolean(true);
-    Thread writer = new Thread(() -> writeContinuously(writing), "source-writer");
+    Thread writer = new Thread(() -> writeContinuously(writing, MysqlEndToEndTest::ledgerTransaction), "source-writer");
     writer.start();
     Path log = warehouse.resolveSibling(warehouse.getFileName() + "-mysql-sync.log");
     Random random = new Random(13);
     try {
       for (int round = 0; round < 3; round++) {
-        SyncProcess sync = SyncProcess.start(log, syncArgs());
+        SyncProcess sync = SyncProcess.start(log, syncArgs(options("ledger")));
         if (round == 0) {
           // die inside the initial snapshot, once 20,000 rows (--max-pending-changes: a commit) went through
           assertTrue(sync.awaitLog("Snapshot lake.ledger: [1-9]\\d,\\d{3} rows", 60_000),
@@ -161,7 +169,7 @@ class MysqlEndToEndTest {
       writing.set(false);
       writer.join();
     }
-    SyncProcess last = SyncProcess.start(log, syncArgs());
+    SyncProcess last = SyncProcess.start(log, syncArgs(options("ledger")));
     int exit;
     try {
       for (String format : RunningSync.ALL_FORMATS) {
@@ -180,12 +188,12 @@ class MysqlEndToEndTest {
     SyncEndToEndTest.assertNoTimeTravelBackwards(TableComparison.lakeTable(iceberg(), "lake", "ledger"), "mysql");
   }
 
-  private List<String> syncArgs() {
+  private List<String> syncArgs(Map<String, String> options) {
     List<String> args = new ArrayList<>(List.of("sync-table", "--source", "mariadb", "--warehouse",
         warehouse.toString(), "--database", "lake", "--commit-interval", "500ms", "--max-pending-changes", "20000",
         "--format",
         String.join(",", RunningSync.ALL_FORMATS)));
-    args.addAll(RunningSync.asFlags("--source-conf", options("ledger")));
+    args.addAll(RunningSync.asFlags("--source-conf", options));
     return args;
   }
 
@@ -199,18 +207,105 @@ class MysqlEndToEndTest {
         .orElse(0);
   }
 
-  private static void writeContinuously(AtomicBoolean writing) {
+  /** Ledger transactions: an update, an insert and a delete. */
+  private static String ledgerTransaction(Random random, long n) {
+    return "START TRANSACTION; UPDATE ledger SET amount = amount + 1 WHERE id = " + (1 + random.nextInt(80000))
+        + "; INSERT INTO ledger VALUES (" + (1_000_000 + n) + ", 1, 1, 'tx'); DELETE FROM ledger WHERE id = "
+        + (1 + random.nextInt(80000)) + "; COMMIT";
+  }
+
+  /** Runs {@code transaction(random, n)} for n = 0, 1, ... until {@code writing} turns false. */
+  private static void writeContinuously(AtomicBoolean writing, BiFunction<Random, Long, String> transaction) {
     Random random = new Random(7);
     try (Connection c = db.connect(DB); Statement s = c.createStatement()) {
-      for (long next = 1_000_000; writing.get(); next++) {
-        s.execute("START TRANSACTION; UPDATE ledger SET amount = amount + 1 WHERE id = " + (1 + random.nextInt(80000))
-            + "; INSERT INTO ledger VALUES (" + next + ", 1, 1, 'tx'); DELETE FROM ledger WHERE id = "
-            + (1 + random.nextInt(80000)) + "; COMMIT");
+      for (long n = 0; writing.get(); n++) {
+        s.execute(transaction.apply(random, n));
         Thread.sleep(5);
       }
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  @Test
+  void aTableAddedToARunningSyncIsCopiedAloneWhileTheOthersStream() throws Exception {
+    db.execute(DB, "CREATE TABLE accounts (id bigint PRIMARY KEY, owner varchar(40) NOT NULL, balance decimal(14,2))",
+        "CREATE TABLE parts (code varchar(20) COLLATE utf8mb4_general_ci, n int, qty int, note varchar(40),"
+            + " PRIMARY KEY (code, n))",
+        "INSERT INTO accounts SELECT seq, CONCAT('owner', seq), seq FROM seq_1_to_2000",
+        "INSERT INTO parts SELECT ELT(1 + seq % 4, 'apple', 'Banana', 'éclair', '😀'), seq, seq % 100, 'initial'"
+            + " FROM seq_1_to_" + PARTS);
+    try (RunningSync first = sync("accounts")) {
+      first.awaitMirrored(source, "accounts", "id");
+      assertEquals(0, first.stop());
+    }
+    db.execute(DB, "UPDATE accounts SET balance = balance + 1 WHERE id <= 100"); // while no sync runs
+
+    Map<String, String> widenedOptions = options("accounts|parts");
+    widenedOptions.put("scan.incremental.snapshot.chunk.size", "5000"); // keyset chunks of the composite key
+    AtomicBoolean writing = new AtomicBoolean(true);
+    Thread writer = new Thread(() -> writeContinuously(writing, MysqlEndToEndTest::partsTransaction), "writer");
+    writer.start();
+    Instant restarted;
+    try {
+      SyncProcess killed = SyncProcess.start(warehouse.resolveSibling(warehouse.getFileName() + "-copy.log"),
+          syncArgs(widenedOptions));
+      assertTrue(killed.awaitLog("Copying \\[shop.parts\\] alone as of binlog", 90_000),
+          () -> "no copy:\n" + killed.log());
+      Thread.sleep(300 + new Random(3).nextInt(500));
+      assertFalse(killed.fullLog().contains("Copied shop.parts alone into"),
+          () -> "the copy ended before the kill:\n" + killed.log());
+      killed.kill();
+      restarted = Instant.now();
+      try (RunningSync widened = sync(widenedOptions)) {
+        widened.await("parts to be copied", () -> hasPipelineCommit("parts"));
+        Thread.sleep(500);
+        writing.set(false);
+        writer.join();
+        widened.awaitMirrored(source, "accounts", "id");
+        widened.awaitMirrored(source, "parts", "code,n");
+        db.execute(DB, "UPDATE parts SET note = 'after the copy' WHERE n <= 10", "DELETE FROM accounts WHERE id = 2000");
+        widened.awaitMirrored(source, "parts", "code,n");
+        widened.awaitMirrored(source, "accounts", "id");
+        assertEquals(0, widened.stop());
+      }
+    } finally {
+      writing.set(false);
+      writer.join();
+    }
+    for (String format : RunningSync.ALL_FORMATS) {
+      List<TableSnapshot> accounts = PipelineCommits.of(format, location(format), "accounts");
+      List<TableSnapshot> parts = PipelineCommits.of(format, location(format), "parts");
+      assertEquals(1, PipelineCommits.snapshotEnds(accounts, MysqlPosition::parse),
+          format + " accounts was snapshotted once, never again: " + accounts);
+      assertEquals(0, PipelineCommits.snapshotEnds(parts, MysqlPosition::parse),
+          format + " parts was copied at a binlog position: " + parts);
+      Instant partsFirst = parts.get(0).committedAt();
+      assertTrue(accounts.stream().anyMatch(s -> s.committedAt().isAfter(restarted)
+          && s.committedAt().isBefore(partsFirst)), format + ": accounts streamed while parts was copied");
+    }
+  }
+
+  private String location(String format) {
+    return LakeFormats.location(warehouse.toString(), format, true);
+  }
+
+  /** Whether the Iceberg table of {@code table} holds a commit of the sync. */
+  private boolean hasPipelineCommit(String table) {
+    try {
+      return !PipelineCommits.of("iceberg", location("iceberg"), table).isEmpty();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Both tables change: parts before its copy reads the rows or after. */
+  private static String partsTransaction(Random random, long n) {
+    int part = 1 + random.nextInt(PARTS);
+    return "START TRANSACTION; UPDATE parts SET qty = qty + 1, note = 'w' WHERE n = " + part + ";"
+        + " INSERT INTO parts VALUES ('new', " + n + ", 0, NULL); DELETE FROM parts WHERE n = "
+        + (1 + random.nextInt(PARTS)) + "; UPDATE accounts SET balance = balance + 1 WHERE id = "
+        + (1 + random.nextInt(1999)) + "; COMMIT";
   }
 
   @Test

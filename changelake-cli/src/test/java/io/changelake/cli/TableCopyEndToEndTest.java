@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.changelake.api.model.TableId;
-import io.changelake.api.spi.CommitMetadata;
-import io.changelake.api.spi.TableSink;
 import io.changelake.api.spi.TableSnapshot;
 import io.changelake.api.spi.WriteMode;
 import io.changelake.source.postgres.PostgresPosition;
@@ -177,18 +174,12 @@ class TableCopyEndToEndTest {
     return LakeFormats.location(warehouse.toString(), format, true);
   }
 
-  /** The pipeline commits of lake table {@code table} in {@code format}, oldest first. */
   private List<TableSnapshot> commits(String format, String table) {
-    try (TableSink sink = Providers.sink(format).open(location(format), Map.of(), Map.of())) {
-      return sink.find(new TableId("lake", table)).orElseThrow().snapshots().stream()
-          .filter(s -> s.summary().containsKey(CommitMetadata.POSITION)).toList();
-    }
+    return PipelineCommits.of(format, location(format), table);
   }
 
-  /** How many of {@code commits} end an initial snapshot of every table. */
   private static long snapshotEnds(List<TableSnapshot> commits) {
-    return commits.stream().filter(s -> PostgresPosition.parse(s.summary().get(CommitMetadata.POSITION)).describe()
-        .startsWith("snapshot-done")).count();
+    return PipelineCommits.snapshotEnds(commits, PostgresPosition::parse);
   }
 
   private static int count(String text, String part) {

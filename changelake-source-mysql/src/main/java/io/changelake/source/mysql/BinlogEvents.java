@@ -192,6 +192,7 @@ final class BinlogEvents {
               false);
           LOG.info("Positions in the binlog of {} carry GTIDs from {} on", where, file);
         }
+        passOutsideGroup(header);
       }
       case GTID -> beginGroup(header, ((GtidEventData) EventDataWrapper.internal(event.getData())).getGtid());
       case GTID_TAGGED ->
@@ -261,7 +262,19 @@ final class BinlogEvents {
           }
         }
       }
-      default -> { }
+      default -> passOutsideGroup(header);
+    }
+  }
+
+  /**
+   * An event outside any group (e.g. the format description, GTID list and checkpoint that open a new binlog
+   * file): the next group starts after it, which a progress position says, so that a reader waiting for a
+   * position there (a table copy's) need not wait for the next write.
+   */
+  private void passOutsideGroup(EventHeaderV4 header) throws InterruptedException {
+    if (!inGroup && payload == null && !awaitGtids && header.getNextPosition() > groupStart) {
+      groupStart = header.getNextPosition();
+      listener.onProgress(MysqlPosition.between(file, groupStart, gtids));
     }
   }
 

@@ -248,6 +248,38 @@ final class MysqlColumn {
   }
 
   /**
+   * Whether a snapshot can split a table at values of this key column: the server orders and compares them
+   * the same way (not BIT, ENUM and SET, which sort by number but compare as text, nor TEXT and BLOB types,
+   * which sort by their first {@code max_sort_length} bytes only).
+   */
+  boolean splitsByKey() {
+    String type = column.sourceType();
+    return switch (kind) {
+      case BIT, ENUM, SET, JSON, GEOMETRY -> false;
+      case TEXT, BINARY -> !type.endsWith("text") && !type.endsWith("blob");
+      default -> true;
+    };
+  }
+
+  /**
+   * The select-list expression that reads a key value to bind again as a chunk bound ({@link #keyValue}):
+   * dates, times and years as text, which the server converts back to the column's type when comparing.
+   */
+  String keyExpression() {
+    return kind == Kind.YEAR ? "CAST(" + MysqlCatalog.quote(column.name()) + " AS CHAR)" : selectExpression();
+  }
+
+  /** The key value in the current row of {@code rs}, read with {@link #keyExpression}, ready to bind. */
+  Object keyValue(ResultSet rs, int index) throws SQLException {
+    return switch (kind) {
+      case TINYINT, SMALLINT, MEDIUMINT, INT, BIGINT, DECIMAL -> rs.getBigDecimal(index);
+      case FLOAT, DOUBLE -> rs.getDouble(index);
+      case BINARY -> rs.getBytes(index);
+      default -> rs.getString(index);
+    };
+  }
+
+  /**
    * The select-list expression that reads this column: its quoted name, or its text for dates and times
    * (the driver cannot hold zero dates in its binary values).
    */

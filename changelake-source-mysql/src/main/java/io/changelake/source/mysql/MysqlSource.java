@@ -9,7 +9,9 @@ import io.changelake.api.spi.SourceAdvice;
 import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceTable;
 import io.changelake.api.spi.TableFilter;
+import io.changelake.api.source.SerialListener;
 import io.changelake.api.source.SnapshotThread;
+import io.changelake.api.source.TableCopy;
 import io.changelake.api.source.TableSelection;
 import java.nio.charset.Charset;
 import java.sql.Connection;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * again; otherwise it streams from the start of the event group the position lies in, by GTID where the
  * position has a set (a position stored without one is given one on MariaDB, {@code BINLOG_GTID_POS}; on
  * MySQL with {@code gtid_mode=ON} sets start at the next binlog file). Positions carry GTID sets whenever the
- * server writes them, whatever {@code gtid.required} says ({@link MysqlPosition}). The server keeps
- * binlogs by its own retention, not by what a reader has read, so {@link #acknowledge} has nothing to do.
+ * server writes them, whatever {@code gtid.required} says ({@link MysqlPosition}). Tables added to a
+ * running sync are copied alone while the binlog streams the others ({@link #start(Optional, Set,
+ * ChangeListener)}). The server keeps binlogs by its own retention, not by what a reader has read, so {@link
+ * #acknowledge} has nothing to do.
  */
 public final class MysqlSource implements Source {
   private static final Logger LOG = LoggerFactory.getLogger(MysqlSource.class);
@@ -78,6 +83,17 @@ public final class MysqlSource implements Source {
 
   @Override
   public void start(Optional<SourcePosition> resumeFrom, ChangeListener listener) {
+    start(resumeFrom, Set.of(), listener);
+  }
+
+  /** True with {@code scan.startup.mode=initial}: a table starts with a copy, alone when added later. */
+  @Override
+  public boolean copiesTablesAlone() {
+    return config.snapshotFirst();
+  }
+
+  @Override
+  public void start(Optional<SourcePosition> resumeFrom, Set<TableId> copies, ChangeListener listener) {
     if (snapshotThread.started() || binlog != null) {
       throw new IllegalStateException("Source already started");
     }
@@ -107,18 +123,63 @@ public final class MysqlSource implements Source {
     }
     Map<TableId, TableSchema> schemas = new LinkedHashMap<>();
     selected.forEach(t -> schemas.put(t.id(), t.schema()));
+    if (!copies.isEmpty()) {
+      if (streamFrom == null || resume == null) {
+        throw new SourceException("Cannot copy " + copies + " alone: there is no binlog position to resume from. Drop"
+            + " the lake tables of the sync and restart it: it takes a new initial snapshot of every table.");
+      }
+      streamWhileCopying(selected, schemas, collations, resume, copies, listener);
+      return;
+    }
     if (streamFrom != null) {
       LOG.info("Capturing {} table(s) of {}/{} from binlog {}", selected.size(), catalog.where(), config.database(),
           streamFrom.describe());
       stream(schemas, collations, streamFrom, listener, resume == null);
       return;
     }
-    Map<TableId, List<MysqlColumn>> snapshotColumns;
-    synchronized (columns) {
-      snapshotColumns = Map.copyOf(columns);
-    }
     snapshotThread.start("changelake-mysql-snapshot",
-        () -> snapshotThenStream(selected, snapshotColumns, schemas, collations, listener));
+        () -> snapshotThenStream(selected, snapshotColumns(), schemas, collations, listener));
+  }
+
+  private Map<TableId, List<MysqlColumn>> snapshotColumns() {
+    synchronized (columns) {
+      return Map.copyOf(columns);
+    }
+  }
+
+  /**
+   * Streams every table from {@code resume} while {@code copies} are copied alone: the copy's snapshot opens
+   * first, at a binlog position (MariaDB: the one its transaction sees, no lock), and the binlog drops the copied
+   * tables' changes before that position ({@link CopyPointFilter}); the rows are read on the snapshot thread.
+   */
+  private void streamWhileCopying(List<SourceTable> selected, Map<TableId, TableSchema> schemas,
+      Map<Integer, Charset> collations, MysqlPosition resume, Set<TableId> copies, ChangeListener listener) {
+    SnapshotReader reader = new SnapshotReader(catalog, config,
+        selected.stream().filter(t -> copies.contains(t.id())).toList(), snapshotColumns());
+    snapshotThread.reading(reader::cancel);
+    MysqlPosition at;
+    try {
+      at = reader.open();
+    } catch (SQLException e) {
+      throw new SourceException("Opening a snapshot on " + catalog.where() + " to copy " + copies + " failed: "
+          + e.getMessage(), e);
+    }
+    ChangeListener serial = new SerialListener(listener);
+    TableCopy<MysqlPosition> copy = new TableCopy<>(copies, MysqlPosition.between(at.file(), at.offset()), serial);
+    LOG.info("Copying {} alone as of binlog {} while the binlog streams every table from {}", copies, at.describe(),
+        resume.describe());
+    try {
+      stream(schemas, collations, resume, new CopyPointFilter(copy, resume, serial), false);
+    } catch (InterruptedException | RuntimeException e) {
+      reader.cancel();
+      if (e instanceof RuntimeException failed) {
+        throw failed;
+      }
+      Thread.currentThread().interrupt();
+      return;
+    }
+    snapshotThread.start("changelake-mysql-copy", () -> copy.run(() -> reader.read(serial, System.currentTimeMillis()),
+        catalog.where(), closed::get));
   }
 
   private void snapshotThenStream(List<SourceTable> selected, Map<TableId, List<MysqlColumn>> snapshotColumns,
@@ -128,12 +189,13 @@ public final class MysqlSource implements Source {
     snapshotThread.reading(reader::cancel);
     MysqlPosition done;
     try {
-      MysqlPosition at = reader.read(listener, System.currentTimeMillis());
+      MysqlPosition at = reader.open();
+      long rows = reader.read(listener, System.currentTimeMillis());
       try (Connection c = catalog.connect()) {
         done = MysqlCatalog.withGtids(c, at).snapshotDone();
       }
-      LOG.info("Initial snapshot read in {} ms; streaming from {}", (System.nanoTime() - started) / 1_000_000,
-          done.describe());
+      LOG.info("Initial snapshot read: {} rows in {} ms; streaming from {}", rows,
+          (System.nanoTime() - started) / 1_000_000, done.describe());
       listener.onProgress(done);
     } catch (SQLException | RuntimeException e) {
       if (!closed.get()) {

@@ -7,7 +7,6 @@ import io.changelake.api.spi.ChangeListener;
 import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceTable;
 import io.changelake.api.source.ParallelChunkReader;
-import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,10 +24,10 @@ import org.slf4j.LoggerFactory;
  * lock: {@code scan.snapshot.parallelism} connections each open a {@code START TRANSACTION WITH CONSISTENT
  * SNAPSHOT}, and they agree on the binlog position their snapshots see (MariaDB reports it per transaction
  * as {@code binlog_snapshot_file/position}; when they disagree, or on MySQL, a {@code FLUSH TABLES WITH READ
- * LOCK} holds commits only while the transactions open). Tables with a single-column integer primary key
- * are split into key ranges of about {@code scan.incremental.snapshot.chunk.size} rows; the connections
- * read the chunks in parallel, and the rows reach the listener as {@link Operation#SNAPSHOT} events from
- * the calling thread ({@link ParallelChunkReader}).
+ * LOCK} holds commits only while the transactions open). Tables are split into primary-key ranges of about
+ * {@code scan.incremental.snapshot.chunk.size} rows ({@link ChunkPlanner}); the connections read the chunks
+ * in parallel, and the rows reach the listener as {@link Operation#SNAPSHOT} events from the calling thread
+ * ({@link ParallelChunkReader}). An instance reads one snapshot: {@link #open}, then {@link #read}.
  */
 final class SnapshotReader {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotReader.class);
@@ -41,6 +40,9 @@ final class SnapshotReader {
   private final ParallelChunkReader<Chunk> chunkReader =
       new ParallelChunkReader<>("changelake-mysql-snapshot-", this::readChunk);
   private final int agreementAttempts;
+  private final List<Connection> connections = new ArrayList<>();
+  private List<Chunk> chunks;
+  private MysqlPosition at;
 
   SnapshotReader(MysqlCatalog catalog, MysqlSourceConfig config, List<SourceTable> tables,
       Map<TableId, List<MysqlColumn>> columns) {
@@ -57,40 +59,51 @@ final class SnapshotReader {
     this.columns = Map.copyOf(columns);
   }
 
-  /** A key range of one table: {@code from} inclusive, {@code to} exclusive, null for no bound. */
-  private record Chunk(SourceTable table, String key, BigInteger from, BigInteger to)
-      implements ParallelChunkReader.Chunk {
+  /** A key range of one table. */
+  private record Chunk(SourceTable table, KeyRange range) implements ParallelChunkReader.Chunk {
     @Override
     public String where() {
-      if (from == null && to == null) {
-        return "";
-      }
-      String column = MysqlCatalog.quote(key);
-      return " WHERE " + (from == null ? "" : column + " >= " + from + (to == null ? "" : " AND "))
-          + (to == null ? "" : column + " < " + to);
+      return " " + range.describe();
     }
   }
 
   /**
-   * Reads every table and hands each row to {@code listener}; returns the binlog position the snapshot
-   * is consistent with, from which streaming continues.
-   *
-   * @param epoch orders this snapshot's rows after those of an earlier, interrupted one
+   * Plans the chunks and opens the snapshot's transactions; returns the binlog position the snapshot is
+   * consistent with: it holds every transaction committed before it and none after.
    */
-  MysqlPosition read(ChangeListener listener, long epoch) throws SQLException, InterruptedException {
+  MysqlPosition open() throws SQLException {
+    if (at != null) {
+      throw new IllegalStateException("Snapshot already open");
+    }
     try {
-      List<Chunk> chunks = plan();
+      chunks = plan();
       int workers = Math.min(config.snapshotParallelism(), chunks.size());
-      List<Connection> connections = new ArrayList<>();
       for (int i = 0; i < workers; i++) {
         connections.add(chunkReader.track(catalog.connect()));
       }
-      MysqlPosition at = openTransactions(connections);
-      LOG.info("Reading the initial snapshot of {} table(s) in {} chunk(s) with {} connection(s) as of {}",
-          tables.size(), chunks.size(), workers, at.describe());
-      chunkReader.read(chunks, connections, listener,
-          ordinal -> MysqlPosition.snapshotRow(at.file(), at.offset(), epoch, ordinal));
+      at = openTransactions(connections);
       return at;
+    } catch (SQLException | RuntimeException e) {
+      chunkReader.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Reads every table of the {@link #open} snapshot and hands each row to {@code listener}; returns the
+   * number of rows. Closes the snapshot's connections.
+   *
+   * @param epoch orders this snapshot's rows after those of an earlier, interrupted one
+   */
+  long read(ChangeListener listener, long epoch) throws SQLException, InterruptedException {
+    if (at == null) {
+      throw new IllegalStateException("Snapshot not open");
+    }
+    try {
+      LOG.info("Reading a snapshot of {} table(s) in {} chunk(s) with {} connection(s) as of {}",
+          tables.size(), chunks.size(), connections.size(), at.describe());
+      return chunkReader.read(chunks, connections, listener,
+          ordinal -> MysqlPosition.snapshotRow(at.file(), at.offset(), epoch, ordinal));
     } finally {
       chunkReader.close();
     }
@@ -168,53 +181,23 @@ final class SnapshotReader {
   }
 
   private List<Chunk> plan() throws SQLException {
-    List<Chunk> chunks = new ArrayList<>();
+    ChunkPlanner planner = new ChunkPlanner(config.chunkSize());
+    List<Chunk> planned = new ArrayList<>();
     try (Connection c = catalog.connect()) {
       for (SourceTable table : tables) {
-        chunks.addAll(chunks(c, table));
+        planner.plan(c, table, columns.get(table.id())).forEach(range -> planned.add(new Chunk(table, range)));
       }
     }
-    return chunks;
-  }
-
-  /** Key ranges of about the chunk size when the key is one integer column; else the whole table. */
-  private List<Chunk> chunks(Connection c, SourceTable table) throws SQLException {
-    List<String> key = table.schema().primaryKey();
-    long estimate = table.estimatedRows();
-    if (key.size() != 1 || estimate <= config.chunkSize()
-        || !columns.get(table.id()).get(table.schema().indexOf(key.get(0))).isInteger()) {
-      return List.of(new Chunk(table, null, null, null));
-    }
-    String column = MysqlCatalog.quote(key.get(0));
-    BigInteger min;
-    BigInteger max;
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CAST(MIN(" + column + ") AS CHAR),"
-        + " CAST(MAX(" + column + ") AS CHAR) FROM " + MysqlCatalog.quote(table.id()))) {
-      rs.next();
-      if (rs.getString(1) == null) {
-        return List.of(new Chunk(table, null, null, null));
-      }
-      min = new BigInteger(rs.getString(1));
-      max = new BigInteger(rs.getString(2));
-    }
-    long count = (estimate + config.chunkSize() - 1) / config.chunkSize();
-    BigInteger step = max.subtract(min).add(BigInteger.ONE).divide(BigInteger.valueOf(count)).max(BigInteger.ONE);
-    List<Chunk> chunks = new ArrayList<>();
-    BigInteger from = null;
-    for (BigInteger to = min.add(step); to.compareTo(max) <= 0; to = to.add(step)) {
-      chunks.add(new Chunk(table, key.get(0), from, to));
-      from = to;
-    }
-    chunks.add(new Chunk(table, key.get(0), from, null));
-    return chunks;
+    return planned;
   }
 
   private void readChunk(Connection c, Chunk chunk, ParallelChunkReader.RowConsumer rows)
       throws SQLException, InterruptedException {
     List<MysqlColumn> cols = columns.get(chunk.table().id());
     String sql = "SELECT " + cols.stream().map(MysqlColumn::selectExpression).collect(Collectors.joining(", "))
-        + " FROM " + MysqlCatalog.quote(chunk.table().id()) + chunk.where();
+        + " FROM " + MysqlCatalog.quote(chunk.table().id()) + chunk.range().where();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
+      chunk.range().bind(ps, 1);
       ps.setFetchSize(ParallelChunkReader.BATCH_ROWS);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

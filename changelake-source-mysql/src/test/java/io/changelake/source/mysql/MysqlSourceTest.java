@@ -264,13 +264,14 @@ class MysqlSourceTest {
       before = MysqlCatalog.currentPosition(c);
     }
     CollectingListener rows = new CollectingListener();
-    MysqlPosition at = new SnapshotReader(catalog, admin, tables, columns, 0).read(rows, 1);
+    SnapshotReader reader = new SnapshotReader(catalog, admin, tables, columns, 0);
+    MysqlPosition at = reader.open();
+    reader.read(rows, 1);
     assertEquals(300, rows.events().size());
     assertEquals(before.describe(), at.describe(), "the position read under FLUSH TABLES WITH READ LOCK");
     MysqlSourceConfig replicator = config("locked");
     SourceException refused = assertThrows(SourceException.class,
-        () -> new SnapshotReader(new MysqlCatalog(replicator), replicator, tables, columns, 0)
-            .read(new CollectingListener(), 2));
+        () -> new SnapshotReader(new MysqlCatalog(replicator), replicator, tables, columns, 0).open());
     assertTrue(refused.getMessage().contains("GRANT RELOAD ON *.* TO 'changelake'"), refused.getMessage());
   }
 

@@ -7,6 +7,7 @@ import io.changelake.api.model.TableSchema;
 import io.changelake.api.spi.ChangeListener;
 import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceTable;
+import io.changelake.api.source.TableCopy;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -63,7 +64,7 @@ final class PgOutputStream implements AutoCloseable {
   private final long startLsn;
   private final ChangeListener listener;
   /** Tables copied alone meanwhile, or null. */
-  private final TableCopy copy;
+  private final TableCopy<Long> copy;
   private volatile boolean closed;
   private volatile long acknowledged;
   /** Held while the stream's connection is used: by the reading thread, or by the keepalive between its reads. */
@@ -89,7 +90,7 @@ final class PgOutputStream implements AutoCloseable {
    * @param copy tables copied alone meanwhile, whose changes before the copy's point are dropped; or null
    */
   PgOutputStream(PostgresCatalog catalog, PostgresSourceConfig config, List<SourceTable> tables,
-      Optional<PostgresPosition> resume, ChangeListener listener, TableCopy copy) {
+      Optional<PostgresPosition> resume, ChangeListener listener, TableCopy<Long> copy) {
     this.catalog = catalog;
     this.config = config;
     this.listener = listener;

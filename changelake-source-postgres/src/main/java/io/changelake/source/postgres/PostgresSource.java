@@ -9,7 +9,9 @@ import io.changelake.api.spi.SourceAdvice;
 import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceTable;
 import io.changelake.api.spi.TableFilter;
+import io.changelake.api.source.SerialListener;
 import io.changelake.api.source.SnapshotThread;
+import io.changelake.api.source.TableCopy;
 import io.changelake.api.source.TableSelection;
 import io.changelake.source.debezium.EngineRunner;
 import io.changelake.source.debezium.ResumeOffsetStore;
@@ -226,7 +228,7 @@ public final class PostgresSource implements Source {
       ChangeListener listener) {
     ChangeListener serial = new SerialListener(listener);
     ExportedSnapshot snapshot = createCopySlot(copies);
-    TableCopy copy = new TableCopy(copies, snapshot.consistentLsn(), serial);
+    TableCopy<Long> copy = new TableCopy<>(copies, snapshot.consistentLsn(), serial);
     LOG.info("Copying {} alone as of {} while slot '{}' streams every table from {}", copies,
         PostgresPosition.formatLsn(copy.point()), config.slotName(), resume.describe());
     synchronized (ackLock) {
@@ -276,22 +278,15 @@ public final class PostgresSource implements Source {
   }
 
   /** On the copy's thread: emits the rows of {@code tables} as of {@code snapshot}, then releases it. */
-  private void copy(ExportedSnapshot snapshot, List<SourceTable> tables, TableCopy copy, ChangeListener listener) {
-    long started = System.nanoTime();
+  private void copy(ExportedSnapshot snapshot, List<SourceTable> tables, TableCopy<Long> copy,
+      ChangeListener listener) {
     SnapshotReader reader = new SnapshotReader(catalog, config, tables, ownTypes);
     snapshotThread.reading(reader::cancel);
-    try (snapshot) {
-      long rows = reader.read(snapshot, listener, System.currentTimeMillis());
-      LOG.info("Copied {} alone: {} rows in {} ms", copy.tables(), rows, (System.nanoTime() - started) / 1_000_000);
-      copy.rowsEmitted();
-    } catch (SQLException | RuntimeException e) {
-      if (!closed.get()) {
-        listener.onFailure(new SourceException("Copying " + copy.tables() + " from " + catalog.where() + " failed: "
-            + e.getMessage(), e));
+    copy.run(() -> {
+      try (snapshot) {
+        return reader.read(snapshot, listener, System.currentTimeMillis());
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    }, catalog.where(), closed::get);
   }
 
   private static void closeQuietly(ExportedSnapshot snapshot) {

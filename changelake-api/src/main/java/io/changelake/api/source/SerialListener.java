@@ -1,4 +1,4 @@
-package io.changelake.source.postgres;
+package io.changelake.api.source;
 
 import io.changelake.api.model.ChangeEvent;
 import io.changelake.api.model.SourcePosition;
@@ -6,10 +6,10 @@ import io.changelake.api.model.TableId;
 import io.changelake.api.spi.ChangeListener;
 
 /** A listener that several threads (the stream, a table copy) emit to, one call at a time. */
-final class SerialListener implements ChangeListener {
+public final class SerialListener implements ChangeListener {
   private final ChangeListener listener;
 
-  SerialListener(ChangeListener listener) {
+  public SerialListener(ChangeListener listener) {
     this.listener = listener;
   }
 
