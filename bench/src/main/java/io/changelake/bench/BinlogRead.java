@@ -80,6 +80,10 @@ final class BinlogRead {
             + " s (at " + counter.file + ", " + counter.rows + " rows)");
       }
       double seconds = Sql.since(start);
+      if (counter.rows != changes) {
+        throw new IllegalStateException("The binlog from " + from + " to " + to + " holds " + counter.rows
+            + " row changes, the stream made " + changes + ": the read is not the stream's");
+      }
       return new Rate(changes, seconds, counter.rows + " rows in " + counter.events + " events");
     } catch (IOException | TimeoutException e) {
       throw new IllegalStateException("Cannot read the binlog of " + host + ":" + port + " from " + from + ": "
@@ -97,9 +101,9 @@ final class BinlogRead {
   }
 
   /** Counts rows and events until an event ends at or past the end position. */
-  private static final class Counter implements BinaryLogClient.EventListener {
+  static final class Counter implements BinaryLogClient.EventListener {
     private final Position end;
-    private final CountDownLatch done = new CountDownLatch(1);
+    final CountDownLatch done = new CountDownLatch(1);
     private volatile String file;
     private volatile long rows;
     private volatile long events;
@@ -112,6 +116,7 @@ final class BinlogRead {
     @Override
     public void onEvent(Event event) {
       events++;
+      String readFrom = file;   // a ROTATE's next position lies in the file it ends, not the one it names
       EventData data = event.getData();
       if (data instanceof RotateEventData rotate) {
         file = rotate.getBinlogFilename();
@@ -123,7 +128,7 @@ final class BinlogRead {
         rows += delete.getRows().size();
       }
       EventHeaderV4 header = event.getHeader();
-      if (header.getNextPosition() > 0 && end.reachedBy(file, header.getNextPosition())) {
+      if (header.getNextPosition() > 0 && end.reachedBy(readFrom, header.getNextPosition())) {
         done.countDown();
       }
     }
