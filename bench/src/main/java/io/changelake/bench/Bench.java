@@ -11,18 +11,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The benchmark command: a private PostgreSQL, the anchors' workload at {@code --rows}/{@code --changes},
- * changelake run once per format, PostgreSQL's own limits measured in the same rounds, a results block
+ * The benchmark command: a private PostgreSQL or MariaDB ({@code --source}), the anchors' workload at
+ * {@code --rows}/{@code --changes}, changelake run once per format, the server's own limits measured in
+ * the same rounds, a results block
  * printed and appended to {@code bench/RESULTS.md}. See bench/README.md.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measures changelake (snapshot, streaming, freshness, memory, CPU, reader cost) against"
-        + " PostgreSQL's COPY and pgoutput limits, per format, on the anchors' orders workload.")
+        + " the source server's own limits (PostgreSQL: COPY and pgoutput decoding; MariaDB: a full scan into a"
+        + " file and a binlog read), per format, on the anchors' orders workload.")
 public final class Bench implements Callable<Integer> {
   static {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
@@ -30,6 +33,11 @@ public final class Bench implements Callable<Integer> {
     System.setProperty("org.slf4j.simpleLogger.log.org.apache.iceberg", "error");
     System.setProperty("org.slf4j.simpleLogger.log.org.apache.paimon", "error");
   }
+
+  @Option(names = "--source", defaultValue = Sources.DEFAULT,
+      description = "Source database: postgres, or mysql (= mariadb: a private MariaDB from changelake-testkit)."
+          + " Default: ${DEFAULT-VALUE}.")
+  String sourceName;
 
   @Option(names = "--rows", defaultValue = "100000", description = "Rows loaded before the sync. Default: ${DEFAULT-VALUE}.")
   long rows;
@@ -66,7 +74,8 @@ public final class Bench implements Callable<Integer> {
   Path results;
 
   @Option(names = "--with-reference", arity = "0..1", fallbackValue = "",
-      description = "Also run the anchors' run-paimon.sh (Paimon postgres_sync_table on Flink) at the same sizes."
+      description = "Also run the anchors' run-paimon.sh (Paimon postgres_sync_table on Flink) at the same sizes"
+          + " (PostgreSQL only)."
           + " Optional value: the anchors folder (default: <repo>/../shared/anchors).")
   String reference;
 
@@ -99,6 +108,14 @@ public final class Bench implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this), "--changes is applied twice (live, then"
           + " as a backlog) and deletes a fifth of its count each time: use --changes below 2.5 x --rows");
     }
+    String sourceKey = sourceName.strip().toLowerCase(Locale.ROOT);
+    if (reference != null && !Sources.DEFAULT.equals(sourceKey)) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--with-reference runs Paimon's"
+          + " postgres_sync_table and exists for --source postgres only (bench/README.md says why there is no"
+          + " MariaDB reference)");
+    }
+    Workload.Variant workload = parseVariant(variant);
+    Function<Path, Source> sourceStarter = sources(sourceKey, workload);
     Path runDir = (workDir != null ? workDir : root.resolve("bench/target/runs")).resolve("run-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-r" + rows + "-c" + changes);
     Files.createDirectories(runDir);
@@ -107,14 +124,15 @@ public final class Bench implements Callable<Integer> {
     Changelake changelake = Changelake.find(jar, root);
     log("changelake: " + changelake.description() + (changelake.hasFormatFlag() ? " (has --format)" : " (no --format: iceberg only)"));
 
-    Workload.Variant workload = parseVariant(variant);
     RoundSettings settings = new RoundSettings(rows, changes, workload, commitMs, heap, probes, scanRepeats,
         selfCheck, Duration.ofSeconds(timeoutSeconds), runDir);
     List<FormatResult> measured = new ArrayList<>();
-    String postgres;
-    try (SourceServer source = SourceServer.start("1GB")) {
-      postgres = source.version();
-      log("PostgreSQL " + postgres + " on port " + source.port());
+    String description;
+    Source.Labels labels;
+    try (Source source = sourceStarter.apply(runDir)) {
+      description = source.description();
+      labels = source.labels();
+      log(description);
       for (String format : formats) {
         measured.add(new FormatRound(source, changelake, settings, format.strip().toLowerCase(Locale.ROOT),
             Bench::log).run());
@@ -130,8 +148,8 @@ public final class Bench implements Callable<Integer> {
       referenceResult = Reference.run(anchors.toAbsolutePath(), rows, changes, commitMs, probes,
           runDir.resolve("reference"), Bench::log);
     }
-    ResultsTable.Setting setting = new ResultsTable.Setting(rows, changes, workload, commitMs, probes, heap, postgres,
-        changelake.description().replace(root + "/", ""), RunInfo.loadAverage());
+    ResultsTable.Setting setting = new ResultsTable.Setting(rows, changes, workload, commitMs, probes, heap, sourceKey,
+        labels, description, changelake.description().replace(root + "/", ""), RunInfo.loadAverage());
     String block = ResultsTable.render(run, setting, measured, referenceResult);
     System.out.println(block);
     Path file = results != null ? results : root.resolve("bench/RESULTS.md");
@@ -151,6 +169,14 @@ public final class Bench implements Callable<Integer> {
       }
     }
     throw new IllegalStateException("Run from inside the changelake repository, or give --repo");
+  }
+
+  private Function<Path, Source> sources(String name, Workload.Variant workload) {
+    try {
+      return Sources.of(name, workload);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+    }
   }
 
   private Workload.Variant parseVariant(String text) {

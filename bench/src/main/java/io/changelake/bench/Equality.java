@@ -1,5 +1,6 @@
 package io.changelake.bench;
 
+import io.changelake.api.spi.CommitMetadata;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -36,8 +38,9 @@ final class Equality {
   /**
    * Polls until {@code gate} passes (cheap: a commit flag, a point lookup) and the digest of a new
    * commit equals {@code expected.get()} (null while the source is still changing). The digest is
-   * computed once per new commit, never twice for the same one. A match counts only if no newer commit
-   * landed while digesting (the digest may have read it), so it is never credited to an earlier commit.
+   * computed once per new position, never twice for the same one. A match counts only if no commit with a
+   * newer position landed while digesting (the digest may have read it), so it is never credited to an earlier
+   * commit; a commit at the same position (a compaction) holds the same rows and does not void it.
    *
    * @param startNanos what {@link Match#detectedSeconds()} is measured from
    * @param alive false once the process that should fill the table has died
@@ -57,10 +60,10 @@ final class Equality {
           && gate.getAsBoolean()) {
         digestedPosition = commit.get().position();
         lastDigest = lake.digest();
-        if (lastDigest.equals(want) && lake.lastCommit().equals(commit)) {
+        if (lastDigest.equals(want) && samePosition(lake.lastCommit(), commit)) {
           return new Match(Sql.since(startNanos), commit.get().committedAt(), lastDigest);
         }
-        // not equal, or a newer commit landed while digesting (the digest may hold its rows): look again
+        // not equal, or a commit with newer changes landed while digesting (the digest may hold them): look again
         continue;
       }
       sleep(POLL_MS);
@@ -69,6 +72,14 @@ final class Equality {
     throw new MismatchException("The lake table did not equal the source within " + timeout.toSeconds()
         + " s. Source digest " + want + ", lake digest " + lastDigest + ". "
         + (want == null ? "" : compare(source, lake)));
+  }
+
+  /**
+   * Whether {@code now} holds the same source changes as {@code digested}: a commit without new changes (a
+   * Paimon compaction the sync commits, with the same position) may land while digesting, and holds the same rows.
+   */
+  private static boolean samePosition(Optional<CommitMetadata> now, Optional<CommitMetadata> digested) {
+    return now.map(CommitMetadata::position).equals(digested.map(CommitMetadata::position));
   }
 
   /**

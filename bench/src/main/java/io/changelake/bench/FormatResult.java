@@ -4,8 +4,8 @@ package io.changelake.bench;
 record FormatResult(
     String format,
     Workload.Load load,
-    PostgresLimits.Rate copy,
-    PostgresLimits.Rate decoding,
+    Rate copy,
+    Rate decoding,
     double snapshotSeconds,
     double snapshotCommitSeconds,
     double snapshotCpuSeconds,

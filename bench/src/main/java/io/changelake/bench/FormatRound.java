@@ -12,20 +12,20 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
 /**
- * One format's measurement, start to end, on a freshly loaded source: PostgreSQL's limits, the
- * snapshot, the stream, the PG decoding limit of that stream, freshness, memory and CPU, the catch-up
+ * One format's measurement, start to end, on a freshly loaded source: the server's limits, the
+ * snapshot, the stream, the server's change-log limit for that stream, freshness, memory and CPU, the catch-up
  * from a backlog, the reader cost of upserts and (optionally) the self-check of the equality test.
  */
 final class FormatRound {
   static final String COMPACT_HEAP = "2g";
 
-  private final SourceServer source;
+  private final Source source;
   private final Changelake changelake;
   private final RoundSettings settings;
   private final String format;
   private final Consumer<String> log;
 
-  FormatRound(SourceServer source, Changelake changelake, RoundSettings settings, String format,
+  FormatRound(Source source, Changelake changelake, RoundSettings settings, String format,
               Consumer<String> log) {
     this.source = source;
     this.changelake = changelake;
@@ -39,16 +39,16 @@ final class FormatRound {
     Files.createDirectories(dir);
     Path warehouse = dir.resolve("warehouse");
     source.recreateDatabase();
-    try (Connection pg = source.connect(); LakeTable lake = new LakeTable(format, warehouse)) {
-      Workload.Load load = Workload.load(pg, settings.rows(), settings.variant());
-      String loadDigest = Workload.digest(pg);
+    try (Connection db = source.connect(); LakeTable lake = new LakeTable(format, warehouse)) {
+      Workload.Load load = source.load(db, settings.rows(), settings.variant());
+      String loadDigest = source.digest(db);
       log.accept(String.format("[%s] loaded %d rows in %.1f s (%s); digest %s", format, load.rows(), load.seconds(),
           load.size(), loadDigest));
-      PostgresLimits.Rate copy = PostgresLimits.copy(pg, settings.rows());
-      log.accept(String.format("[%s] COPY TO /dev/null: %.2f s, %.0f rows/s", format, copy.seconds(),
+      Rate copy = source.scanLimit(db, settings.rows());
+      log.accept(String.format("[%s] %s: %.2f s, %.0f rows/s", format, source.labels().scanLimit(), copy.seconds(),
           copy.perSecond()));
-      PostgresLimits.openSlot(pg);
-      Workload.prepareStream(pg);
+      String logStart = source.openChangeLog(db);
+      Workload.prepareStream(source, db);
 
       SyncProcess.Settings sync = new SyncProcess.Settings(format, warehouse, settings.commitIntervalMs(),
           settings.heap(), "bench_" + format);
@@ -56,36 +56,36 @@ final class FormatRound {
         // SNAPSHOT: launch -> the first commit whose digest equals the source
         Equality.Match snapshot = Equality.await(lake, () -> loadDigest,
             () -> lake.lastCommit().map(c -> c.snapshotComplete()).orElse(false), process.launchedNanos(),
-            settings.timeout(), process::alive, pg);
+            settings.timeout(), process::alive, db);
         double snapshotCpu = process.stats().cpuSeconds();
         log.accept(String.format("[%s] SNAPSHOT equal after %.1f s, %.0f rows/s; sync CPU %.1f s", format,
             snapshot.detectedSeconds(), settings.rows() / snapshot.detectedSeconds(), snapshotCpu));
 
         // STREAMING: stream start -> the first commit whose digest equals the source after the stream
-        long lastId = Workload.lastInsertedId(Workload.maxId(pg), settings.changes());
+        long lastId = Workload.lastInsertedId(Workload.maxId(db), settings.changes());
         long streamStart = System.nanoTime();
         Instant streamStartWall = Instant.now();
         CompletableFuture<String[]> stream = CompletableFuture.supplyAsync(() -> streamAndDigest());
         Equality.Match caughtUp = Equality.await(lake, () -> stream.isDone() ? join(stream)[1] : null,
-            () -> lake.contains(lastId), streamStart, settings.timeout(), process::alive, pg);
+            () -> lake.contains(lastId), streamStart, settings.timeout(), process::alive, db);
         double applySeconds = Double.parseDouble(join(stream)[0]);
-        String endLsn = join(stream)[2];
+        String logEnd = join(stream)[2];
         double streamCpu = process.stats().cpuSeconds() - snapshotCpu;
-        log.accept(String.format("[%s] STREAMING caught up after %.1f s, %.0f changes/s (PG apply %.1f s)", format,
+        log.accept(String.format("[%s] STREAMING caught up after %.1f s, %.0f changes/s (source-side apply %.1f s)", format,
             caughtUp.detectedSeconds(), settings.changes() / caughtUp.detectedSeconds(), applySeconds));
 
-        PostgresLimits.Rate decoding = PostgresLimits.decode(pg, endLsn, settings.changes());
-        log.accept(String.format("[%s] pgoutput decoding: %.2f s, %.0f changes/s (%d messages)", format,
-            decoding.seconds(), decoding.perSecond(), decoding.messages()));
+        Rate decoding = source.changeLogLimit(db, logStart, logEnd, settings.changes());
+        log.accept(String.format("[%s] %s: %.2f s, %.0f changes/s (%s)", format, source.labels().changeLogLimit(),
+            decoding.seconds(), decoding.perSecond(), decoding.detail()));
 
-        Freshness.Result freshness = Freshness.measure(pg, lake, settings.probes(), settings.commitIntervalMs(),
+        Freshness.Result freshness = Freshness.measure(source, db, lake, settings.probes(), settings.commitIntervalMs(),
             settings.timeout().toMillis());
         log.accept("[" + format + "] FRESHNESS visible " + Freshness.Result.summary(freshness.visibleMs()));
 
         ProcStats stats = process.stats();
         int exitCode = process.stop();
-        Backlog backlog = catchUpFromBacklog(pg, lake, sync, dir);
-        source.dropInactiveSlots();
+        Backlog backlog = catchUpFromBacklog(db, lake, sync, dir);
+        source.releaseCaptures();
         int commits = lake.snapshots().size();
         long bytes = Dirs.size(warehouse);
 
@@ -95,8 +95,8 @@ final class FormatRound {
           log.accept(String.format("[%s] SCAN after the streams %.2f s, rewritten %.2f s (x%.2f); %s", format,
               scan.afterStreamSeconds(), scan.rewrittenSeconds(), scan.ratio(), ResultsTable.compaction(scan)));
         }
-        String finalDigest = Workload.digest(pg);
-        String selfCheck = settings.selfCheck() ? SelfCheck.run(pg, lake, finalDigest) : null;
+        String finalDigest = source.digest(db);
+        String selfCheck = settings.selfCheck() ? SelfCheck.run(source, db, lake, finalDigest) : null;
         if (selfCheck != null) {
           log.accept("[" + format + "] " + selfCheck);
         }
@@ -112,16 +112,16 @@ final class FormatRound {
   /**
    * CATCH-UP FROM BACKLOG: with the sync stopped, applies another CHANGES changes, then relaunches it
    * (it resumes from the lake's last commit) and waits for the first commit that equals the source.
-   * Unlike the live stream, PostgreSQL's apply speed does not bound this one.
+   * Unlike the live stream, the server's apply speed does not bound this one.
    */
-  private Backlog catchUpFromBacklog(Connection pg, LakeTable lake, SyncProcess.Settings sync, Path dir)
+  private Backlog catchUpFromBacklog(Connection db, LakeTable lake, SyncProcess.Settings sync, Path dir)
       throws SQLException, IOException {
-    long lastId = Workload.lastInsertedId(Workload.maxId(pg), settings.changes());
-    double applySeconds = Workload.stream(pg, settings.changes());
-    String digest = Workload.digest(pg);
+    long lastId = Workload.lastInsertedId(Workload.maxId(db), settings.changes());
+    double applySeconds = Workload.stream(db, settings.changes());
+    String digest = source.digest(db);
     try (SyncProcess process = SyncProcess.start(changelake, source, sync, dir.resolve("sync-backlog.log"))) {
       Equality.Match match = Equality.await(lake, () -> digest, () -> lake.contains(lastId),
-          process.launchedNanos(), settings.timeout(), process::alive, pg);
+          process.launchedNanos(), settings.timeout(), process::alive, db);
       double commitSeconds = (match.committedAt().toEpochMilli() - process.launchedAtMillis()) / 1000.0;
       ProcStats stats = process.stats();
       int exitCode = process.stop();
@@ -153,12 +153,12 @@ final class FormatRound {
         settings.timeout().toSeconds());
   }
 
-  /** Runs the stream on its own connection; returns {apply seconds, digest after, end LSN}. */
+  /** Runs the stream on its own connection; returns {apply seconds, digest after, change log's end}. */
   private String[] streamAndDigest() {
     try (Connection c = source.connect()) {
       double seconds = Workload.stream(c, settings.changes());
-      String lsn = Sql.text(c, "SELECT pg_current_wal_lsn()");
-      return new String[] {Double.toString(seconds), Workload.digest(c), lsn};
+      String end = source.changeLogEnd(c);
+      return new String[] {Double.toString(seconds), source.digest(c), end};
     } catch (SQLException e) {
       throw new IllegalStateException("The stream failed: " + e.getMessage(), e);
     }

@@ -37,7 +37,7 @@ final class Freshness {
     }
   }
 
-  static Result measure(Connection source, LakeTable lake, int probes, long commitIntervalMs, long timeoutMs)
+  static Result measure(Source source, Connection c, LakeTable lake, int probes, long commitIntervalMs, long timeoutMs)
       throws SQLException {
     Random random = new Random(42);
     List<Long> visible = new ArrayList<>();
@@ -46,7 +46,7 @@ final class Freshness {
       Equality.sleep((long) (random.nextDouble() * commitIntervalMs));
       long id = Workload.FIRST_PROBE_ID + i;
       long insertedAt = System.currentTimeMillis();
-      Workload.insertProbe(source, id);
+      Workload.insertProbe(source, c, id);
       long deadline = insertedAt + timeoutMs;
       while (!lake.contains(id)) {
         if (System.currentTimeMillis() > deadline) {
@@ -55,7 +55,7 @@ final class Freshness {
         Equality.sleep(POLL_MS);
       }
       visible.add(System.currentTimeMillis() - insertedAt);
-      lake.lastCommit().ifPresent(c -> committed.add(c.committedAt().toEpochMilli() - insertedAt));
+      lake.lastCommit().ifPresent(commit -> committed.add(commit.committedAt().toEpochMilli() - insertedAt));
     }
     return new Result(visible, committed);
   }

@@ -12,7 +12,7 @@ final class SelfCheck {
   private SelfCheck() { }
 
   /** Returns the report line; throws {@link Equality.MismatchException} when the change went unnoticed. */
-  static String run(Connection source, LakeTable lake, String digestBefore) throws SQLException {
+  static String run(Source server, Connection source, LakeTable lake, String digestBefore) throws SQLException {
     String lakeDigest = lake.digest();
     if (!lakeDigest.equals(digestBefore)) {
       throw new Equality.MismatchException("Self-check: the lake no longer equals the source before the"
@@ -21,7 +21,7 @@ final class SelfCheck {
     long id = Sql.number(source, "SELECT min(id) FROM orders");
     Sql.execute(source, "UPDATE orders SET quantity = quantity + 1 WHERE id = " + id);
     try {
-      String corrupted = Workload.digest(source);
+      String corrupted = server.digest(source);
       if (corrupted.equals(lakeDigest)) {
         throw new Equality.MismatchException("SELF-CHECK FAILED: source row id " + id
             + " was changed but the digest still equals the lake's (" + lakeDigest + ")");

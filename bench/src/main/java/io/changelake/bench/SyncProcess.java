@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One {@code changelake sync-table} child process mirroring {@code bench.public.orders} into
+ * One {@code changelake sync-table} child process mirroring the source's {@code orders} into
  * {@code lakehouse.orders}; its own JVM, so that its memory and CPU are measured alone.
  */
 final class SyncProcess implements AutoCloseable {
@@ -23,16 +23,13 @@ final class SyncProcess implements AutoCloseable {
   }
 
   /** What to run. */
-  record Settings(String format, Path warehouse, long commitIntervalMs, String heap, String slot) { }
+  record Settings(String format, Path warehouse, long commitIntervalMs, String heap, String capture) { }
 
-  static SyncProcess start(Changelake changelake, SourceServer source, Settings settings, Path log)
+  static SyncProcess start(Changelake changelake, Source source, Settings settings, Path log)
       throws IOException {
-    List<String> args = new ArrayList<>(List.of("sync-table",
-        "--source-conf", "hostname=" + source.host(), "--source-conf", "port=" + source.port(),
-        "--source-conf", "username=" + source.username(), "--source-conf", "password=" + source.password(),
-        "--source-conf", "database-name=" + SourceServer.DATABASE, "--source-conf", "schema-name=public",
-        "--source-conf", "table-name=orders", "--source-conf", "slot.name=" + settings.slot(),
-        "--warehouse", settings.warehouse().toString(), "--database", LakeTable.ID.namespace(),
+    List<String> args = new ArrayList<>(List.of("sync-table"));
+    args.addAll(source.syncArguments(settings.capture()));
+    args.addAll(List.of("--warehouse", settings.warehouse().toString(), "--database", LakeTable.ID.namespace(),
         "--table", LakeTable.ID.name(), "--commit-interval", settings.commitIntervalMs() + "ms"));
     if (changelake.hasFormatFlag()) {
       args.add("--format");

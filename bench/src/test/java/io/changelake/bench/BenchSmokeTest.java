@@ -51,8 +51,15 @@ class BenchSmokeTest {
     assertTrue(text.contains("Self-check (iceberg): passed: source row id"), text);
   }
 
-  /** Runs the bench with {@code options}, 1 s commits and the self-check; returns the results file's text. */
   private String run(String... options) throws Exception {
+    return run(tmp, options);
+  }
+
+  /**
+   * Runs the bench with {@code options}, 1 s commits and the self-check, its files under {@code tmp}; returns the
+   * results file's text.
+   */
+  static String run(Path tmp, String... options) throws Exception {
     Path results = tmp.resolve("RESULTS.md");
     List<String> args = new ArrayList<>(List.of(options));
     args.addAll(List.of("--commit-interval", "1s", "--heap", "512m", "--timeout", "90", "--self-check",
