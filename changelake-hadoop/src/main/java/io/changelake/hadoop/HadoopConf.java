@@ -18,17 +18,32 @@ public final class HadoopConf {
 
   /**
    * {@link #create()} plus the {@link S3Options} of {@code options} (a catalog configuration that
-   * declares them); when {@code warehouse} is an S3 location, checks the bucket can be reached.
+   * declares them).
    *
    * @throws io.changelake.api.config.ConfigException when the S3 options contradict each other
-   * @throws io.changelake.api.spi.SinkException naming the bucket and the fix when it cannot be reached
    */
-  public static Configuration forWarehouse(String warehouse, Config options) {
+  public static Configuration create(Config options) {
     Configuration conf = create();
     S3Options.apply(options, conf, System::getenv);
+    return conf;
+  }
+
+  /**
+   * When {@code warehouse} is an S3 location, checks its bucket can be reached with {@code conf}.
+   * Call it once the configuration is complete: Hadoop keeps the file system it opens per bucket.
+   *
+   * @throws io.changelake.api.spi.SinkException naming the bucket and the fix when it cannot be reached
+   */
+  public static void requireReachable(String warehouse, Configuration conf) {
     if (isS3(warehouse)) {
       ObjectStoreCheck.requireReachable(warehouse, conf);
     }
+  }
+
+  /** {@link #create(Config)}, then {@link #requireReachable}. */
+  public static Configuration forWarehouse(String warehouse, Config options) {
+    Configuration conf = create(options);
+    requireReachable(warehouse, conf);
     return conf;
   }
 

@@ -7,17 +7,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
+import org.jclouds.blobstore.domain.Blob;
+import org.jclouds.blobstore.domain.BlobMetadata;
+import org.jclouds.blobstore.domain.PageSet;
+import org.jclouds.blobstore.domain.StorageMetadata;
+import org.jclouds.blobstore.domain.internal.PageSetImpl;
+import org.jclouds.blobstore.options.ListContainerOptions;
+import org.jclouds.blobstore.options.GetOptions;
+import org.jclouds.blobstore.util.ForwardingBlobStore;
 
 /**
  * An S3-compatible server (S3Proxy) on a free loopback port, keeping its buckets in a fresh local
- * folder: bucket {@code b}'s object {@code k} is the file {@code <folder>/b/k}. Requests must be signed
+ * folder: bucket {@code b}'s object {@code k} is the file {@code <folder>/b/k}. Directory markers
+ * ({@code k/}, as Hadoop's S3A writes them) are listed as S3 lists them, and a folder is never an object
+ * {@code k} of its own (S3Proxy's {@code filesystem-nio2} store, with that one fix). Requests must be signed
  * with {@value #ACCESS_KEY} / {@value #SECRET_KEY} (AWS signature v2 or v4); buckets are addressed
  * path-style. {@link #close()} stops it and removes the folder. Start one per test class:
  *
@@ -57,9 +69,9 @@ public final class S3Server implements AutoCloseable {
     }
     Properties properties = new Properties();
     properties.setProperty("jclouds.filesystem.basedir", folder.toString());
-    BlobStoreContext store = ContextBuilder.newBuilder("filesystem").overrides(properties)
+    BlobStoreContext store = ContextBuilder.newBuilder("filesystem-nio2").overrides(properties)
         .credentials("identity", "credential").build(BlobStoreContext.class);
-    S3Proxy proxy = S3Proxy.builder().blobStore(store.getBlobStore())
+    S3Proxy proxy = S3Proxy.builder().blobStore(new ObjectsOnly(store.getBlobStore(), folder))
         .endpoint(URI.create("http://127.0.0.1:0"))
         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
         .build();
@@ -129,6 +141,50 @@ public final class S3Server implements AutoCloseable {
     } finally {
       store.close();
       deleteFolder();
+    }
+  }
+
+  /**
+   * What S3 does and the folder store does not: a key without a trailing slash that names a folder here is
+   * no object, and an empty directory marker {@code k/} is listed under the prefix {@code k/}.
+   */
+  private static final class ObjectsOnly extends ForwardingBlobStore {
+    private final Path folder;
+
+    ObjectsOnly(BlobStore store, Path folder) {
+      super(store);
+      this.folder = folder;
+    }
+
+    private boolean isFolder(String container, String name) {
+      return !name.endsWith("/") && Files.isDirectory(folder.resolve(container).resolve(name));
+    }
+
+    @Override
+    public BlobMetadata blobMetadata(String container, String name) {
+      return isFolder(container, name) ? null : super.blobMetadata(container, name);
+    }
+
+    @Override
+    public boolean blobExists(String container, String name) {
+      return !isFolder(container, name) && super.blobExists(container, name);
+    }
+
+    @Override
+    public Blob getBlob(String container, String name, GetOptions options) {
+      return isFolder(container, name) ? null : super.getBlob(container, name, options);
+    }
+
+    @Override
+    public PageSet<? extends StorageMetadata> list(String container, ListContainerOptions options) {
+      PageSet<? extends StorageMetadata> page = super.list(container, options);
+      String prefix = options.getPrefix();
+      if (!page.isEmpty() || prefix == null || !prefix.endsWith("/")
+          || !Files.isDirectory(folder.resolve(container).resolve(prefix))) {
+        return page;
+      }
+      BlobMetadata marker = super.blobMetadata(container, prefix);
+      return marker == null ? page : new PageSetImpl<>(List.of(marker), null);
     }
   }
 
