@@ -23,6 +23,7 @@ import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** S3A with the SDK modules changelake ships, against a real S3-compatible server; the options' mapping. */
 class S3WarehouseTest {
@@ -61,6 +62,32 @@ class S3WarehouseTest {
     }
     assertTrue(fs.delete(new Path("s3://plumbing/lake/db"), true));
     assertFalse(fs.exists(renamed));
+  }
+
+  @Test
+  void credentialsComeFromAnAwsProfileFile(@TempDir java.nio.file.Path home) throws IOException {
+    java.nio.file.Path credentials = home.resolve("credentials");
+    Files.writeString(credentials, "[default]\naws_access_key_id = nobody\naws_secret_access_key = nothing\n\n"
+        + "[lake]\naws_access_key_id = " + S3Server.ACCESS_KEY + "\naws_secret_access_key = " + S3Server.SECRET_KEY + "\n");
+    Map<String, String> noKeys = new LinkedHashMap<>(s3.options());
+    noKeys.remove("s3.access-key-id");
+    noKeys.remove("s3.secret-access-key");
+    s3.createBucket("profile");
+    // what AWS_SHARED_CREDENTIALS_FILE and AWS_PROFILE say, as the SDK's system properties (a test cannot set
+    // its own environment)
+    System.setProperty("aws.sharedCredentialsFile", credentials.toString());
+    System.setProperty("aws.profile", "lake");
+    try {
+      Configuration conf = HadoopConf.forWarehouse("s3://profile/lake", options(noKeys));
+      Path file = new Path("s3://profile/lake/written-with-the-profile");
+      try (FSDataOutputStream out = file.getFileSystem(conf).create(file, false)) {
+        out.write(1);
+      }
+      assertTrue(Files.isRegularFile(s3.file(file.toString())));
+    } finally {
+      System.clearProperty("aws.sharedCredentialsFile");
+      System.clearProperty("aws.profile");
+    }
   }
 
   @Test
