@@ -121,7 +121,12 @@ class S3EndToEndTest {
         "SELECT count(*) AS n, sum(price) AS total FROM lake.products");
     assertTrue(count.out().lines().anyMatch(l -> l.startsWith(rows + ",")), count.all());
     Output status = command(read, "status");
-    assertFalse(status.all().contains(S3Server.SECRET_KEY), status.all());
+    assertTrue(status.out().startsWith("A sync keeps its status file only in a local warehouse folder"), status.all());
+    Output snapshots = command(read, "snapshots", "lake.products", "--format", "iceberg");
+    assertEquals(0, snapshots.code(), snapshots.all());
+    assertTrue(snapshots.out().lines().filter(l -> l.contains("\"lsn\":")).count() >= 2,
+        "the snapshot and the streamed commits, each with its source position\n" + snapshots.all());
+    assertFalse((status.all() + snapshots.all() + tables.all()).contains(S3Server.SECRET_KEY));
   }
 
   @Test
