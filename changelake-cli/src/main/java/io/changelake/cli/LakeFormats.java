@@ -88,7 +88,9 @@ final class LakeFormats {
 
   /**
    * Opens the formats present in {@code warehouse} (or just {@code only}): each {@code <format>}
-   * folder of a several-format warehouse, else each format that finds tables in the warehouse itself.
+   * folder of a several-format warehouse, else each format that finds tables in the warehouse itself. A
+   * remote warehouse (s3://...) has no folders to look at: its {@code <format>} location is opened when it
+   * holds tables of that format, else the warehouse itself.
    */
   static List<Opened> openPresent(String warehouse, String only, Map<String, String> catalogOptions) {
     List<Opened> opened = new ArrayList<>();
@@ -97,8 +99,19 @@ final class LakeFormats {
       if (only != null && !only.equalsIgnoreCase(format)) {
         continue;
       }
-      boolean ownFolder = !warehouse.contains("://") && Files.isDirectory(Path.of(warehouse, format));
-      TableSink sink = provider.open(location(warehouse, format, ownFolder), optionsFor(format, catalogOptions), Map.of());
+      Map<String, String> options = optionsFor(format, catalogOptions);
+      Optional<Path> folder = localFolder(warehouse);
+      TableSink sink;
+      if (folder.isPresent()) {
+        sink = provider.open(location(warehouse, format, Files.isDirectory(folder.get().resolve(format))), options,
+            Map.of());
+      } else {
+        sink = provider.open(location(warehouse, format, true), options, Map.of());
+        if (sink.listTables().isEmpty()) {
+          sink.close();
+          sink = provider.open(warehouse, options, Map.of());
+        }
+      }
       if (only != null || !sink.listTables().isEmpty()) {
         opened.add(new Opened(format, sink));
       } else {

@@ -46,6 +46,11 @@ final class ServeCommand implements Callable<Integer> {
           + " when several formats share it). Default: ./${DEFAULT-VALUE}.")
   String warehouse;
 
+  @Option(names = "--catalog-conf", paramLabel = "KEY=VALUE",
+      description = "An Iceberg catalog option (repeatable), e.g. s3.endpoint or s3.path-style-access for an s3://"
+          + " warehouse.")
+  Map<String, String> catalogConf = new LinkedHashMap<>();
+
   @Option(names = "--port", paramLabel = "PORT",
       description = "TCP port to listen on; 0 picks a free one. Default: 8181.")
   String port;
@@ -73,7 +78,7 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     RestCatalogConfig config = RestCatalogConfig.parse(options());
     WarehouseOptions.requireExisting(warehouse);
-    try (TableSink sink = LakeFormats.openPresent(warehouse, "iceberg", Map.of()).get(0).sink();
+    try (TableSink sink = LakeFormats.openPresent(warehouse, "iceberg", catalogConf).get(0).sink();
         RestCatalogServer server = start(((IcebergSink) sink), config)) {
       PrintWriter out = spec.commandLine().getOut();
       int tables = sink.listTables().size();

@@ -29,6 +29,13 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
+    if (LakeFormats.localFolder(warehouse.warehouse).isEmpty()) {
+      out.println("A sync keeps its status file only in a local warehouse folder, so " + warehouse.warehouse
+          + " has none: read the sync's log, and 'changelake tables' or 'changelake snapshots' for what each table"
+          + " holds (its last commit and source position).");
+      out.flush();
+      return ExitCode.OK;
+    }
     List<StatusFile.Status> all = StatusFile.readAll(warehouse.warehouse);
     all.removeIf(s -> pipeline != null && !s.pipeline().equals(pipeline));
     if (all.isEmpty()) {

@@ -25,12 +25,19 @@ final class SyncProcess {
 
   /** Starts {@code changelake args...} with a 512 MiB heap, appending its output to {@code log}. */
   static SyncProcess start(Path log, List<String> args) throws IOException {
+    return start(log, args, Map.of());
+  }
+
+  /** {@link #start(Path, List)} with {@code environment} added to this process's environment variables. */
+  static SyncProcess start(Path log, List<String> args, Map<String, String> environment) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
         "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(args);
-    Process process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     return new SyncProcess(process, log);
   }
 
@@ -69,6 +76,11 @@ final class SyncProcess {
       Thread.sleep(10);
     }
     return false;
+  }
+
+  /** The exit code of a process that ended. */
+  int exitValue() {
+    return process.exitValue();
   }
 
   /** kill -9, and waits for the process to be gone. */

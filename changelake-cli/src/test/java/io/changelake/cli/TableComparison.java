@@ -176,7 +176,13 @@ final class TableComparison {
 
   /** Rows of a lake table of any format (latest version), read through its sink's scan, keyed like {@link #source}. */
   static Map<String, Map<String, String>> lake(String format, String warehouse, String db, String table, String key) {
-    try (TableSink sink = Providers.sink(format).open(warehouse, Map.of(), Map.of());
+    return lake(format, warehouse, Map.of(), db, table, key);
+  }
+
+  /** {@link #lake(String, String, String, String, String)} of a warehouse opened with {@code catalogOptions}. */
+  static Map<String, Map<String, String>> lake(String format, String warehouse, Map<String, String> catalogOptions,
+      String db, String table, String key) {
+    try (TableSink sink = Providers.sink(format).open(warehouse, catalogOptions, Map.of());
         RowScan scan = sink.find(new TableId(db, table)).orElseThrow(
             () -> new AssertionError("No " + format + " table " + db + "." + table)).scan(null)) {
       Map<String, Map<String, String>> rows = new TreeMap<>();
@@ -221,8 +227,14 @@ final class TableComparison {
 
   static void assertSame(SourceRows sourceRows, String sourceTable, String format, String warehouse,
       String lakeDb, String lakeTable, String key) throws Exception {
+    assertSame(sourceRows, sourceTable, format, warehouse, Map.of(), lakeDb, lakeTable, key);
+  }
+
+  /** {@link #assertSame(SourceRows, String, String, String, String, String, String)} with catalog options. */
+  static void assertSame(SourceRows sourceRows, String sourceTable, String format, String warehouse,
+      Map<String, String> catalogOptions, String lakeDb, String lakeTable, String key) throws Exception {
     var source = sourceRows.read(sourceTable, key);
-    var lake = project(lake(format, warehouse, lakeDb, lakeTable, key), source);
+    var lake = project(lake(format, warehouse, catalogOptions, lakeDb, lakeTable, key), source);
     if (!source.equals(lake)) {
       throw new AssertionError(format + " table " + lakeDb + "." + lakeTable + " differs from source " + sourceTable
           + ": " + difference(source, lake));

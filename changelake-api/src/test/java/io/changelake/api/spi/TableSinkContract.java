@@ -42,8 +42,17 @@ public abstract class TableSinkContract {
       Column.of("id", DataType.LONG, false), Column.of("name", DataType.STRING, true),
       Column.of("qty", DataType.INT, true)), List.of("id"));
 
-  /** Opens the format's sink over a local warehouse folder. */
+  /**
+   * Opens the format's sink over a warehouse for {@code warehouse}: the local folder itself, or a
+   * location of its own elsewhere (e.g. {@code s3://bucket/<folder name>}) that the test's
+   * {@link #localFile} maps to local files.
+   */
   protected abstract TableSink open(Path warehouse);
+
+  /** The local file holding the table file at {@code location} (a path or a {@code file:} URI here). */
+  protected Path localFile(String location) {
+    return Path.of(location.replaceFirst("^file:(//)?", ""));
+  }
 
   /** The table's current rows by key, read with the format's own reader (not through the sink). */
   protected abstract Map<RowKey, Row> readBack(TableSink sink, Path warehouse, TableId id, TableSchema schema);
@@ -98,8 +107,7 @@ public abstract class TableSinkContract {
         assertTrue(version == null ? dataRows >= 99 : dataRows == 100, "rows in the data files of version "
             + version + ": " + files);
         for (TableFile file : files) {
-          assertTrue(Files.isRegularFile(Path.of(file.path().replaceFirst("^file:(//)?", ""))),
-              "file exists: " + file);
+          assertTrue(Files.isRegularFile(localFile(file.path())), "file exists: " + file);
         }
       }
       assertThrows(SinkException.class, () -> table.files(123_456_789L));

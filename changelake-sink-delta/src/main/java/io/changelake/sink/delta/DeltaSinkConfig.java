@@ -5,6 +5,7 @@ import io.changelake.api.config.ConfigDef;
 import io.changelake.api.config.ConfigException;
 import io.changelake.api.config.ConfigOption;
 import io.changelake.hadoop.HadoopConf;
+import io.changelake.hadoop.S3Options;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,8 +19,8 @@ import org.apache.hadoop.conf.Configuration;
  *
  * <p>Delta has no catalog here: the warehouse is a folder (or a Hadoop file system URI) and table
  * {@code db.t} lives at {@code <warehouse>/db/t}, which Spark, Trino, DuckDB and Flink open by path.
- * {@code hadoop.*} keys go to the Hadoop configuration without the prefix (e.g.
- * {@code hadoop.fs.s3a.endpoint}). Table options must be Delta table properties ({@code delta.*});
+ * An {@code s3://} warehouse is read and written through Hadoop's S3A with the {@link S3Options};
+ * {@code hadoop.*} keys go to the Hadoop configuration without the prefix, after them. Table options must be Delta table properties ({@code delta.*});
  * anything else is refused.
  *
  * <p>Defaults for new tables: column mapping by name (Kernel evolves schemas only with it) and the
@@ -59,13 +60,13 @@ public final class DeltaSinkConfig {
       .build();
 
   /** Every catalog option. */
-  public static final ConfigDef DEFINITION = new ConfigDef("delta catalog")
+  public static final ConfigDef DEFINITION = S3Options.declare(new ConfigDef("delta catalog")
       .define(WAREHOUSE)
       .define(TARGET_FILE_SIZE)
       .define(ROW_GROUP_SIZE)
       .define(COMPRESSION)
       .passthrough("hadoop.", "Hadoop configuration key without the prefix (file system settings, e.g."
-          + " hadoop.fs.s3a.endpoint).");
+          + " hadoop.fs.s3a.connection.maximum)."));
 
   /** What {@code --table-conf} accepts. */
   public static final ConfigDef TABLE_DEFINITION = new ConfigDef("delta table")
@@ -130,13 +131,17 @@ public final class DeltaSinkConfig {
     return tableProperties;
   }
 
-  /** The Hadoop configuration Kernel's default engine reads and writes with. */
+  /**
+   * The Hadoop configuration Kernel's default engine reads and writes with; an S3 warehouse is checked
+   * to be reachable with it.
+   */
   Configuration hadoopConfiguration() {
-    Configuration conf = HadoopConf.create();
+    Configuration conf = HadoopConf.create(catalog);
     catalog.withPrefix("hadoop.").forEach(conf::set);
     conf.setLong("delta.kernel.default.parquet.writer.targetMaxFileSize", catalog.get(TARGET_FILE_SIZE));
     conf.setLong("parquet.block.size", catalog.get(ROW_GROUP_SIZE));
     conf.set("parquet.compression", catalog.get(COMPRESSION).toUpperCase(Locale.ROOT));
+    HadoopConf.requireReachable(warehouse(), conf);
     return conf;
   }
 

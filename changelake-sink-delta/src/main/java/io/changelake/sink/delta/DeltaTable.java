@@ -186,6 +186,12 @@ final class DeltaTable implements SinkTable {
     if (version == null) {
       return latest();
     }
+    long newest = latest().getVersion();
+    if (version > newest) {
+      // Kernel would look for a checkpoint before it 1000 versions per listing: minutes on object storage
+      throw new SinkException("Table " + id + " has no version " + version + " (the newest is " + newest
+          + "). List its versions with `changelake snapshots " + id + "`.");
+    }
     try {
       return TableManager.loadSnapshot(path).atVersion(version).build(engine);
     } catch (RuntimeException e) {

@@ -84,20 +84,25 @@ final class Lake {
 
   /** Every live row as Kernel reads it; dates, timestamps, binaries and arrays as Java values. */
   static List<List<Object>> rows(Snapshot snapshot) {
+    return rows(ENGINE, snapshot);
+  }
+
+  /** {@link #rows(Snapshot)}, read with {@code engine} (e.g. one whose Hadoop configuration reaches S3). */
+  static List<List<Object>> rows(Engine engine, Snapshot snapshot) {
     Scan scan = snapshot.getScanBuilder().build();
-    io.delta.kernel.data.Row state = scan.getScanState(ENGINE);
+    io.delta.kernel.data.Row state = scan.getScanState(engine);
     StructType logical = snapshot.getSchema();
     StructType physical = ScanStateRow.getPhysicalDataReadSchema(state);
     List<List<Object>> rows = new ArrayList<>();
-    try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(ENGINE)) {
+    try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
       while (files.hasNext()) {
         try (CloseableIterator<io.delta.kernel.data.Row> fileRows = files.next().getRows()) {
           while (fileRows.hasNext()) {
             io.delta.kernel.data.Row file = fileRows.next();
             FileStatus status = InternalScanFileUtils.getAddFileStatus(file);
-            CloseableIterator<ColumnarBatch> data = ENGINE.getParquetHandler()
+            CloseableIterator<ColumnarBatch> data = engine.getParquetHandler()
                 .readParquetFiles(single(status), physical, Optional.empty()).map(FileReadResult::getData);
-            try (CloseableIterator<FilteredColumnarBatch> batches = Scan.transformPhysicalData(ENGINE, state, file,
+            try (CloseableIterator<FilteredColumnarBatch> batches = Scan.transformPhysicalData(engine, state, file,
                 data)) {
               while (batches.hasNext()) {
                 FilteredColumnarBatch batch = batches.next();
@@ -143,8 +148,13 @@ final class Lake {
 
   /** Kernel's view as rows keyed by the primary key; fails on a duplicate key. */
   static Map<RowKey, Row> byKey(Path warehouse, TableId id, TableSchema schema) {
+    return byKey(ENGINE, path(warehouse, id), schema);
+  }
+
+  /** Kernel's view of the table at {@code tablePath}, read with {@code engine}, keyed by the primary key. */
+  static Map<RowKey, Row> byKey(Engine engine, String tablePath, TableSchema schema) {
     Map<RowKey, Row> rows = new LinkedHashMap<>();
-    for (List<Object> values : rows(snapshot(warehouse, id))) {
+    for (List<Object> values : rows(engine, TableManager.loadSnapshot(tablePath).build(engine))) {
       Row row = Row.of(values.toArray());
       Row previous = rows.put(row.key(schema), row);
       if (previous != null) {

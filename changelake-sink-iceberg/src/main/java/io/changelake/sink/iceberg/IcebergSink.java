@@ -6,7 +6,6 @@ import io.changelake.api.spi.SinkException;
 import io.changelake.api.spi.SinkTable;
 import io.changelake.api.spi.TableSink;
 import io.changelake.api.spi.WriteMode;
-import io.changelake.hadoop.HadoopConf;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -67,7 +66,7 @@ public final class IcebergSink implements TableSink {
 
   /** Opens the catalog {@code config} describes. */
   public static IcebergSink create(IcebergSinkConfig config) {
-    Configuration hadoop = HadoopConf.create();
+    Configuration hadoop = config.hadoopConfiguration();
     Map<String, String> properties = config.catalogProperties();
     try {
       Catalog catalog = CatalogUtil.buildIcebergCatalog(config.catalogName(), properties, hadoop);

@@ -6,11 +6,14 @@ import io.changelake.api.config.ConfigException;
 import io.changelake.api.config.ConfigMasking;
 import io.changelake.api.config.ConfigOption;
 import io.changelake.api.spi.WriteMode;
+import io.changelake.hadoop.HadoopConf;
+import io.changelake.hadoop.S3Options;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.TableProperties;
@@ -19,8 +22,9 @@ import org.apache.iceberg.TableProperties;
  * Options of the Iceberg catalog ({@code --catalog-conf key=value}) and the table properties
  * applied when a table is created ({@code --table-conf key=value}).
  *
- * <p>The declared options below are checked; every other catalog key is handed to Iceberg as it
- * is ({@code io-impl}, {@code s3.endpoint}, {@code jdbc.user}, {@code header.*}, ...), except a key
+ * <p>The declared options below are checked, the {@link S3Options} among them (an {@code s3://}
+ * warehouse is read and written through Hadoop's S3A); every other catalog key is handed to Iceberg as it
+ * is ({@code io-impl}, {@code jdbc.user}, {@code header.*}, ...), except a key
  * that is one typo away from a declared option, which is refused with a suggestion. Secret-looking
  * keys are masked whenever the configuration is printed.
  *
@@ -80,7 +84,7 @@ public final class IcebergSinkConfig {
       .build();
 
   /** Every declared catalog option; other keys pass through to Iceberg. */
-  public static final ConfigDef DEFINITION = new ConfigDef("iceberg catalog")
+  public static final ConfigDef DEFINITION = S3Options.declare(new ConfigDef("iceberg catalog")
       .define(TYPE)
       .define(WAREHOUSE)
       .define(URI)
@@ -90,7 +94,7 @@ public final class IcebergSinkConfig {
       .define(TOKEN)
       .define(JDBC_PASSWORD)
       .define(TIME_TYPE)
-      .passthrough("", "Any other Iceberg catalog property, passed as is (io-impl, s3.*, jdbc.*, header.*, ...).");
+      .passthrough("", "Any other Iceberg catalog property, passed as is (io-impl, jdbc.*, header.*, ...)."));
 
   /** Table properties every new table gets unless {@code --table-conf} overrides them. */
   static final Map<String, String> DEFAULT_TABLE_PROPERTIES = defaults();
@@ -159,6 +163,14 @@ public final class IcebergSinkConfig {
       properties.putIfAbsent(TYPE.name(), TYPE.defaultValue());
     }
     return properties;
+  }
+
+  /**
+   * The Hadoop configuration the catalog's files are read and written with: the {@code s3.*} options as
+   * S3A settings; an S3 warehouse is checked to be reachable.
+   */
+  Configuration hadoopConfiguration() {
+    return HadoopConf.forWarehouse(catalog.get(WAREHOUSE), catalog);
   }
 
   /** How new columns store a TIME. */

@@ -65,8 +65,9 @@ public final class PaimonSink implements TableSink {
 
   /** Opens the catalog {@code config} describes. */
   public static PaimonSink create(PaimonSinkConfig config) {
+    Configuration hadoop = config.hadoopConfiguration();
     try {
-      CatalogContext context = CatalogContext.create(Options.fromMap(config.catalogOptions()), new Configuration());
+      CatalogContext context = CatalogContext.create(Options.fromMap(config.catalogOptions()), hadoop);
       Catalog catalog = CatalogFactory.createCatalog(context);
       LOG.debug("Opened Paimon catalog {}", config.masked());
       return new PaimonSink(config, catalog);

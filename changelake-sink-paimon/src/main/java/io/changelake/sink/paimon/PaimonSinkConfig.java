@@ -5,6 +5,8 @@ import io.changelake.api.config.ConfigDef;
 import io.changelake.api.config.ConfigException;
 import io.changelake.api.config.ConfigMasking;
 import io.changelake.api.config.ConfigOption;
+import io.changelake.hadoop.HadoopConf;
+import io.changelake.hadoop.S3Options;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
@@ -12,13 +14,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * Options of the Paimon catalog ({@code --catalog-conf key=value}) and the table options new
  * tables get ({@code --table-conf key=value}).
  *
- * <p>Catalog: the declared options below are checked; every other key is handed to Paimon's
- * {@code CatalogFactory} as it is ({@code fs.*}, {@code s3.*}, {@code jdbc.*}, ...). The default is a
+ * <p>Catalog: the declared options below are checked, the {@link S3Options} among them (an
+ * {@code s3://} warehouse is read and written through Hadoop's S3A, Paimon's Hadoop fallback); every
+ * other key is handed to Paimon's {@code CatalogFactory} as it is ({@code fs.*}, {@code jdbc.*}, ...). The default is a
  * {@code filesystem} catalog over the warehouse folder, which Flink, Spark, Trino, StarRocks and
  * Doris open without a server. Secret-looking keys are masked whenever the configuration is printed.
  *
@@ -60,14 +64,14 @@ public final class PaimonSinkConfig {
       .build();
 
   /** Every declared catalog option; other keys pass through to Paimon. */
-  public static final ConfigDef DEFINITION = new ConfigDef("paimon catalog")
+  public static final ConfigDef DEFINITION = S3Options.declare(new ConfigDef("paimon catalog")
       .define(METASTORE)
       .define(WAREHOUSE)
       .define(URI)
       .define(TOKEN)
       .define(JDBC_PASSWORD)
       .define(TMP_DIR)
-      .passthrough("", "Any other Paimon catalog option, passed as is (fs.*, s3.*, jdbc.*, lock.*, ...).");
+      .passthrough("", "Any other Paimon catalog option, passed as is (fs.*, jdbc.*, lock.*, ...)."));
 
   private final Config catalog;
   private final Map<String, String> tableOptions;
@@ -133,6 +137,14 @@ public final class PaimonSinkConfig {
     options.remove(TMP_DIR.name());
     options.putIfAbsent(METASTORE.name(), METASTORE.defaultValue());
     return options;
+  }
+
+  /**
+   * The Hadoop configuration of paths no Paimon file system serves (an {@code s3://} warehouse goes to
+   * Hadoop's S3A with the {@code s3.*} options); an S3 warehouse is checked to be reachable.
+   */
+  Configuration hadoopConfiguration() {
+    return HadoopConf.forWarehouse(catalog.get(WAREHOUSE), catalog);
   }
 
   /** Where writers spill to disk. */
