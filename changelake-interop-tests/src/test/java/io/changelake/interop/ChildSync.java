@@ -33,7 +33,9 @@ public final class ChildSync implements AutoCloseable {
           + " first (mvn -pl <the interop module> -am verify builds it in order, or"
           + " mvn -pl changelake-cli -am package -DskipTests).");
     }
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    // changelake.java.home: the Java the command runs on where the test's own differs (Trino's tests run on 25)
+    String javaHome = System.getProperty("changelake.java.home", System.getProperty("java.home"));
+    List<String> command = new ArrayList<>(List.of(Path.of(javaHome, "bin", "java").toString(),
         // nothing on the path may depend on the JVM's zone: run the sync in one with a half-hour offset
         "-Duser.timezone=America/St_Johns", "-Xmx1g", "-jar", jar.toString()));
     command.addAll(args);
