@@ -87,19 +87,10 @@ class SparkReadsEveryFormatTest {
     Path tokenFile = Files.writeString(warehouse.resolve("serve-token"), token + "\n");
     serve = ChildSync.start(warehouse.resolve("serve.log"), List.of("serve", "--warehouse", warehouse.toString(),
         "--port", "0", "--token-file", tokenFile.toString()));
-    java.util.regex.Pattern url = java.util.regex.Pattern.compile("(http://[0-9.]+:[0-9]+)");
-    Instant deadline = Instant.now().plusSeconds(60);
-    java.util.regex.Matcher found = url.matcher("");
-    while (!found.find()) {
-      if (!serve.isAlive() || Instant.now().isAfter(deadline)) {
-        throw new AssertionError("changelake serve did not start:\n" + serve.output());
-      }
-      Thread.sleep(200);
-      found = url.matcher(serve.output());
-    }
+    String url = serve.awaitUrl();
     spark.conf().set("spark.sql.catalog.rest", "org.apache.iceberg.spark.SparkCatalog");
     spark.conf().set("spark.sql.catalog.rest.type", "rest");
-    spark.conf().set("spark.sql.catalog.rest.uri", found.group(1));
+    spark.conf().set("spark.sql.catalog.rest.uri", url);
     spark.conf().set("spark.sql.catalog.rest.token", token);
   }
 

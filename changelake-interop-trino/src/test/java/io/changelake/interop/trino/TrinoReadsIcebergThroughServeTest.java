@@ -29,8 +29,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,7 +71,7 @@ class TrinoReadsIcebergThroughServeTest {
     Path lake = Files.createDirectories(warehouse.resolve("lake"));
     serve = ChildSync.start(warehouse.resolve("serve.log"), List.of("serve", "--warehouse", lake.toString(),
         "--port", "0", "--token-file", tokenFile.toString()));
-    serveUrl = awaitUrl(serve);
+    serveUrl = serve.awaitUrl();
     trino = startTrino(serveUrl, TOKEN);
 
     try (ChildSync sync = ChildSync.start(warehouse.resolve("sync.log"), List.of("sync-table",
@@ -230,22 +228,6 @@ class TrinoReadsIcebergThroughServeTest {
             + "\nserve output:\n" + serve.output(), last instanceof Throwable t ? t : null);
       }
       Thread.sleep(500);
-    }
-  }
-
-  /** The URL serve prints once it listens. */
-  private static String awaitUrl(ChildSync server) throws InterruptedException {
-    Pattern url = Pattern.compile("(http://[0-9.]+:[0-9]+)");
-    Instant deadline = Instant.now().plusSeconds(60);
-    while (true) {
-      Matcher found = url.matcher(server.output());
-      if (found.find()) {
-        return found.group(1);
-      }
-      if (!server.isAlive() || Instant.now().isAfter(deadline)) {
-        throw new AssertionError("changelake serve did not start:\n" + server.output());
-      }
-      Thread.sleep(200);
     }
   }
 }
