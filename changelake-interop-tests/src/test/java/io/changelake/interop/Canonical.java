@@ -5,7 +5,6 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -16,24 +15,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.StringJoiner;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.BinaryType;
-import org.apache.spark.sql.types.BooleanType;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DateType;
-import org.apache.spark.sql.types.DecimalType;
-import org.apache.spark.sql.types.DoubleType;
-import org.apache.spark.sql.types.FloatType;
-import org.apache.spark.sql.types.IntegerType;
-import org.apache.spark.sql.types.LongType;
-import org.apache.spark.sql.types.StringType;
-import org.apache.spark.sql.types.TimestampNTZType;
-import org.apache.spark.sql.types.TimestampType;
-import scala.collection.Seq;
 
 /**
- * One text per value, computed from PostgreSQL's value (JDBC) and from Spark's, so that equal texts
- * mean equal values. Every mapping is exact; none rounds, trims or reformats what could differ:
+ * One text per value, computed from PostgreSQL's value (JDBC) and from an engine's ({@link SparkCanonical};
+ * Trino's in changelake-interop-trino), so that equal texts mean equal values. Every mapping is exact; none rounds, trims or reformats what could differ:
  *
  * <table>
  *   <caption>Canonical texts</caption>
@@ -55,35 +40,12 @@ import scala.collection.Seq;
  *       or {@code -1234.50}</td></tr>
  *   <tr><td>arrays</td><td>array</td><td>elements' texts, quoted; a NULL element is {@code null}</td></tr>
  * </table>
- *
- * <p>Spark hands dates and timestamps out as {@code java.time} values (the session sets {@code
- * spark.sql.datetime.java8API.enabled}, which only chooses the classes {@code collect()} returns;
- * {@code java.sql.Date} would shift ancient dates into the Julian calendar on the way out).
  */
-final class Canonical {
+public final class Canonical {
   private Canonical() { }
 
-  /** The Spark type each PostgreSQL type must be read as (its {@code simpleString}). */
-  static String sparkType(String pgType, int precision, int scale) {
-    return switch (pgType) {
-      case "int2", "int4" -> "int";
-      case "int8", "time" -> "bigint";
-      case "float4" -> "float";
-      case "float8" -> "double";
-      case "numeric" -> precision > 0 && precision <= 38 ? "decimal(" + precision + "," + scale + ")" : "string";
-      case "bool" -> "boolean";
-      case "bytea" -> "binary";
-      case "date" -> "date";
-      case "timestamp" -> "timestamp_ntz";
-      case "timestamptz" -> "timestamp";
-      case "_int4" -> "array<int>";
-      case "_text" -> "array<string>";
-      default -> "string";
-    };
-  }
-
   /** Column {@code i} of the current row, read through JDBC. */
-  static String ofPostgres(ResultSet rs, int i, String pgType) throws SQLException {
+  public static String ofPostgres(ResultSet rs, int i, String pgType) throws SQLException {
     if (rs.getString(i) == null) {  // not getObject: pgjdbc reads money as a double, which fails for large amounts
       return null;
     }
@@ -113,55 +75,8 @@ final class Canonical {
     return texts;
   }
 
-  /** A value Spark returned for a column of {@code type} holding PostgreSQL type {@code pgType}. */
-  static String ofSpark(Object value, DataType type, String pgType) {
-    if (value == null) {
-      return null;
-    }
-    if (type instanceof ArrayType array) {
-      List<String> texts = new ArrayList<>();
-      scala.collection.Iterator<?> it = ((Seq<?>) value).iterator();
-      while (it.hasNext()) {
-        texts.add(ofSpark(it.next(), array.elementType(), pgType.substring(1)));
-      }
-      return list(texts);
-    }
-    if (type instanceof IntegerType || type instanceof LongType || type instanceof BooleanType) {
-      return value.toString();
-    }
-    if (type instanceof FloatType) {
-      return Float.toString((Float) value);
-    }
-    if (type instanceof DoubleType) {
-      return Double.toString((Double) value);
-    }
-    if (type instanceof DecimalType) {
-      return ((BigDecimal) value).toPlainString();
-    }
-    if (type instanceof BinaryType) {
-      return HexFormat.of().formatHex((byte[]) value);
-    }
-    if (type instanceof DateType) {
-      return ((LocalDate) value).toString();
-    }
-    if (type instanceof TimestampNTZType) {
-      return ((LocalDateTime) value).toString();
-    }
-    if (type instanceof TimestampType) {
-      return ((Instant) value).toString();
-    }
-    if (type instanceof StringType) {
-      return switch (pgType) {
-        case "interval" -> interval((String) value);
-        case "money" -> money((String) value);
-        default -> (String) value;
-      };
-    }
-    throw new AssertionError("Spark type " + type.simpleString() + " has no canonical text here; value " + value);
-  }
-
   /** Elements quoted, so that a NULL element differs from the text 'null' and ["a,b"] from ["a", "b"]. */
-  private static String list(List<String> elements) {
+  public static String list(List<String> elements) {
     StringJoiner joined = new StringJoiner(", ", "[", "]");
     for (String e : elements) {
       joined.add(e == null ? "null" : '"' + e.replace("\\", "\\\\").replace("\"", "\\\"") + '"');
@@ -170,7 +85,7 @@ final class Canonical {
   }
 
   /** A money amount as a plain decimal with its two fraction digits, from {@code -$1,234.50} or {@code -1234.50}. */
-  static String money(String text) {
+  public static String money(String text) {
     return new BigDecimal(text.replace("$", "").replace(",", "")).setScale(2).toPlainString();
   }
 
@@ -178,7 +93,7 @@ final class Canonical {
    * An ISO 8601 duration as PostgreSQL keeps an interval: months, days and microseconds, each exact
    * ("PT0S" equals "P0D", "P1M" differs from "P30D"). Other text is returned as it is.
    */
-  static String interval(String iso) {
+  public static String interval(String iso) {
     try {
       int t = iso.indexOf('T');
       String date = t < 0 ? iso : iso.substring(0, t);

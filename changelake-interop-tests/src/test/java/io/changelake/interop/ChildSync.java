@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code changelake sync-table} (or {@code serve}) run from the command's jar in a JVM of its own, so that the
@@ -33,7 +36,9 @@ public final class ChildSync implements AutoCloseable {
           + " first (mvn -pl <the interop module> -am verify builds it in order, or"
           + " mvn -pl changelake-cli -am package -DskipTests).");
     }
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    // changelake.java.home: the Java the command runs on where the test's own differs (Trino's tests run on 25)
+    String javaHome = System.getProperty("changelake.java.home", System.getProperty("java.home"));
+    List<String> command = new ArrayList<>(List.of(Path.of(javaHome, "bin", "java").toString(),
         // nothing on the path may depend on the JVM's zone: run the sync in one with a half-hour offset
         "-Duser.timezone=America/St_Johns", "-Xmx1g", "-jar", jar.toString()));
     command.addAll(args);
@@ -53,6 +58,22 @@ public final class ChildSync implements AutoCloseable {
       throw new AssertionError("The sync did not stop within 60 s of SIGTERM:\n" + output());
     }
     return process.exitValue();
+  }
+
+  /** The URL {@code changelake serve} listens at, once it has printed it (within 60 s); fails if it exits first. */
+  public String awaitUrl() throws InterruptedException {
+    Pattern printed = Pattern.compile("(http://[0-9.]+:[0-9]+)");
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (true) {
+      Matcher found = printed.matcher(output());
+      if (found.find()) {
+        return found.group(1);
+      }
+      if (!isAlive() || Instant.now().isAfter(deadline)) {
+        throw new AssertionError("changelake serve did not start:\n" + output());
+      }
+      Thread.sleep(200);
+    }
   }
 
   /** The last lines the sync printed. */

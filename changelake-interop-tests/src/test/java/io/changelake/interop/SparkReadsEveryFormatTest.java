@@ -7,10 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.changelake.testkit.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,38 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SparkReadsEveryFormatTest {
   private static final String DB = "engines";
-  private static final String TABLE = "all_types";
-
-  /** Every column after the key; names include a keyword and a mixed-case one. */
-  private static final String COLUMNS = "\"order\", \"MixedCase\", i2, i8, r, d, dec, dec0, dec2, num, b, vc, ch, bin,"
-      + " day, tod, ts, tstz, u, j, jb, ints, texts, m, span, ip, cash";
-
-  private static final List<String> ROWS = List.of(
-      // largest values, 38 digits, zero bytes inside bytea, the last day and microsecond, unicode
-      "1, 'Ünïcødé ✓ 日本語 🎉 \"q\"', 32767, 9223372036854775807, 3.4028235e38, 1.7976931348623157e308,"
-          + " 1234567890123456789012345678.9012345678, 99999999999999999999999999999999999999, 12345678.91,"
-          + " 123456789012345678901234567890123456789012345.678901234567890, true, 'varchar ✓', 'ab',"
-          + " '\\x00010200ff00', '9999-12-31', '23:59:59.999999', '9999-12-31 23:59:59.999999',"
-          + " '9999-12-31 23:59:59.999999+00', '123e4567-e89b-12d3-a456-426614174000',"
-          + " '{\"b\": [1, 2, {\"c\": null}], \"a\":\"x\"}', '{\"b\": [1, 2.50], \"a\": \"ü\"}',"
-          + " '{1,NULL,3}', '{\"a\",NULL,\"\",\"null\",\"x,y\"}', 'happy', '1 year 2 months 3 days 04:05:06.789',"
-          + " '192.168.0.1/24', 92233720368547758.07",
-      // smallest values, NaN and -Infinity, empty values, year 1
-      "-2147483648, '', -32768, -9223372036854775808, 'NaN', '-Infinity',"
-          + " -1234567890123456789012345678.9012345678, -99999999999999999999999999999999999999, -0.01, 'NaN',"
-          + " false, '', ' ', '\\x', '0001-01-01', '00:00:00', '0001-01-01 00:00:00', '0001-01-01 00:00:00+00',"
-          + " '00000000-0000-0000-0000-000000000000', '[]', '{}', '{}', '{}', 'sad', '-1 days -00:00:00.000001', '::1', -92233720368547758.08",
-      // Infinity, -0, the Julian-Gregorian switch, before 1900, a microsecond after midnight, arrays of one NULL
-      "0, 'x', 0, 0, 'Infinity', '-0', 0.0000000001, 0, 0.00, 'Infinity', true, E'tab\\there', 'abcde',"
-          + " '\\x000000', '1582-10-04', '00:00:00.000001', '1899-12-31 23:59:59.999999',"
-          + " '1800-06-01 12:00:00.000001+00', 'ffffffff-ffff-ffff-ffff-ffffffffffff', 'null', '\"str\"',"
-          + " '{NULL}', '{NULL}', 'ok', '0', '2001:db8::/32', 0",
-      // NULL in every nullable column
-      String.join(", ", java.util.Collections.nCopies(COLUMNS.split(",").length, "NULL")),
-      // an ordinary row, whose key changes while streaming
-      "7, 'plain', 1, 1, 1.5, 2.5, 1.5, 2, 3.25, 4.125, false, 'v', 'c', '\\xdeadbeef', '1582-10-15',"
-          + " '12:34:56.000001', '1970-01-01 00:00:00', '1969-12-31 23:59:59.999999-03:30',"
-          + " '01234567-89ab-cdef-0123-456789abcdef', '{}', '{}', '{7}', '{\"seven\"}', 'ok', '1 mon', '10.0.0.1', 1234.5");
+  private static final String TABLE = EveryTypeTable.NAME;
 
   /** Where Spark reads each format; {@code rest} is the Iceberg table through {@code changelake serve}. */
   private static final Map<String, String> TABLES = Map.of(
@@ -92,13 +57,7 @@ class SparkReadsEveryFormatTest {
     warehouse = Files.createTempDirectory("changelake-engines-");
     pg = PostgresServer.start();
     pg.createDatabase(DB);
-    pg.execute(DB, "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')",
-        "CREATE TABLE " + TABLE + " (id int PRIMARY KEY, \"order\" int, \"MixedCase\" text, i2 smallint, i8 bigint,"
-            + " r real, d double precision, dec numeric(38,10), dec0 numeric(38,0), dec2 numeric(10,2), num numeric,"
-            + " b boolean, vc varchar(20), ch char(5), bin bytea, day date, tod time, ts timestamp, tstz timestamptz,"
-            + " u uuid, j json, jb jsonb, ints int[], texts text[], m mood, span interval, ip inet, cash money, big text)");
-    insertRows(1);
-    storeBigValue();
+    EveryTypeTable.create(pg, DB);
     spark = session(warehouse);
 
     try (ChildSync sync = ChildSync.start(warehouse.resolve("sync.log"), List.of("sync-table",
@@ -111,20 +70,7 @@ class SparkReadsEveryFormatTest {
       awaitEveryFormat(sync, "the snapshot");
 
       // a TRUNCATE empties the table in every format; the rows come back as streamed inserts
-      pg.execute(DB, "TRUNCATE " + TABLE);
-      insertRows(1);
-      storeBigValue();
-      insertRows(101);
-      pg.execute(DB,
-          "UPDATE " + TABLE + " a SET (" + COLUMNS + ") = (SELECT " + COLUMNS + " FROM " + TABLE + " b"
-              + " WHERE b.id = a.id % " + ROWS.size() + " + 1) WHERE a.id BETWEEN 101 AND " + (100 + ROWS.size()),
-          // leaves big unchanged: the sink takes it from the lake row (Iceberg's read of a time as long)
-          "UPDATE " + TABLE + " SET day = '1582-10-10', ts = '1000-01-01 00:00:00.5', tod = '00:00:00.000001',"
-              + " \"MixedCase\" = 'ändrad ✓' WHERE id = 1",
-          "UPDATE " + TABLE + " SET id = 1005 WHERE id = 5",
-          "DELETE FROM " + TABLE + " WHERE id = 104",
-          "ALTER TABLE " + TABLE + " ADD COLUMN added_time time",
-          "UPDATE " + TABLE + " SET added_time = '01:02:03.456789' WHERE id = 2");
+      EveryTypeTable.change(pg, DB);
       pgTypes = source().pgTypes();
       awaitEveryFormat(sync, "the streamed changes");
       assertEquals(0, sync.stop(), "a sync stopped by SIGTERM exits 0:\n" + sync.output());
@@ -141,19 +87,10 @@ class SparkReadsEveryFormatTest {
     Path tokenFile = Files.writeString(warehouse.resolve("serve-token"), token + "\n");
     serve = ChildSync.start(warehouse.resolve("serve.log"), List.of("serve", "--warehouse", warehouse.toString(),
         "--port", "0", "--token-file", tokenFile.toString()));
-    java.util.regex.Pattern url = java.util.regex.Pattern.compile("(http://[0-9.]+:[0-9]+)");
-    Instant deadline = Instant.now().plusSeconds(60);
-    java.util.regex.Matcher found = url.matcher("");
-    while (!found.find()) {
-      if (!serve.isAlive() || Instant.now().isAfter(deadline)) {
-        throw new AssertionError("changelake serve did not start:\n" + serve.output());
-      }
-      Thread.sleep(200);
-      found = url.matcher(serve.output());
-    }
+    String url = serve.awaitUrl();
     spark.conf().set("spark.sql.catalog.rest", "org.apache.iceberg.spark.SparkCatalog");
     spark.conf().set("spark.sql.catalog.rest.type", "rest");
-    spark.conf().set("spark.sql.catalog.rest.uri", found.group(1));
+    spark.conf().set("spark.sql.catalog.rest.uri", url);
     spark.conf().set("spark.sql.catalog.rest.token", token);
   }
 
@@ -190,19 +127,6 @@ class SparkReadsEveryFormatTest {
       }
     }));
     assertEquals(List.of(), differences, format + ": values");
-  }
-
-  /** A value PostgreSQL stores out of line (TOAST): updates that leave it unchanged do not carry it. */
-  private static void storeBigValue() {
-    pg.execute(DB, "UPDATE " + TABLE + " SET big = (SELECT string_agg(md5(i::text), '') FROM generate_series(1, 500) i)"
-        + " WHERE id = 1");
-  }
-
-  /** Inserts {@link #ROWS} with ids from {@code firstId}. */
-  private static void insertRows(int firstId) {
-    for (int i = 0; i < ROWS.size(); i++) {
-      pg.execute(DB, "INSERT INTO " + TABLE + " (id, " + COLUMNS + ") VALUES (" + (firstId + i) + ", " + ROWS.get(i) + ")");
-    }
   }
 
   /** A local session that reads all three formats; every read setting is Spark's default. */
@@ -261,34 +185,11 @@ class SparkReadsEveryFormatTest {
 
   /** PostgreSQL's table now, with the Spark type each column must be read as. */
   private static Source source() throws Exception {
-    try (Connection c = pg.connect(DB); Statement s = c.createStatement()) {
-      s.execute("SET intervalstyle = 'iso_8601'");
-      try (ResultSet rs = s.executeQuery("SELECT * FROM " + TABLE)) {
-        ResultSetMetaData meta = rs.getMetaData();
-        Map<String, String> types = new LinkedHashMap<>();
-        Map<String, String> names = new LinkedHashMap<>();
-        for (int i = 1; i <= meta.getColumnCount(); i++) {
-          types.put(meta.getColumnName(i), Canonical.sparkType(meta.getColumnTypeName(i), meta.getPrecision(i),
-              meta.getScale(i)));
-          names.put(meta.getColumnName(i), pgType(meta, i));
-        }
-        Map<Integer, Map<String, String>> rows = new TreeMap<>();
-        while (rs.next()) {
-          Map<String, String> row = new LinkedHashMap<>();
-          for (int i = 1; i <= meta.getColumnCount(); i++) {
-            row.put(meta.getColumnName(i), Canonical.ofPostgres(rs, i, pgType(meta, i)));
-          }
-          rows.put(rs.getInt("id"), row);
-        }
-        return new Source(new Table(types, rows), names);
-      }
-    }
-  }
-
-  /** The type name {@link Canonical} works with: enums read as text. */
-  private static String pgType(ResultSetMetaData meta, int i) throws java.sql.SQLException {
-    String name = meta.getColumnTypeName(i);
-    return "mood".equals(name) ? "text" : name;
+    EveryTypeTable.Snapshot now = EveryTypeTable.read(pg, DB);
+    Map<String, String> types = new LinkedHashMap<>();
+    now.columns().forEach((name, column) ->
+        types.put(name, SparkCanonical.sparkType(column.type(), column.precision(), column.scale())));
+    return new Source(new Table(types, now.rows()), now.types());
   }
 
   /** The format's table as Spark reads it now. */
@@ -307,7 +208,7 @@ class SparkReadsEveryFormatTest {
       Map<String, String> values = new LinkedHashMap<>();
       StructField[] fields = frame.schema().fields();
       for (int i = 0; i < fields.length; i++) {
-        values.put(fields[i].name(), Canonical.ofSpark(row.get(i), fields[i].dataType(), pgTypes.get(fields[i].name())));
+        values.put(fields[i].name(), SparkCanonical.ofSpark(row.get(i), fields[i].dataType(), pgTypes.get(fields[i].name())));
       }
       if (rows.put(row.getInt(row.fieldIndex("id")), values) != null) {
         throw new AssertionError(format + " holds id " + row.get(row.fieldIndex("id")) + " twice");

@@ -137,10 +137,14 @@ public final class IcebergSinkConfig {
     return new IcebergSinkConfig(catalog, Collections.unmodifiableMap(table));
   }
 
-  /** A hadoop catalog over {@code warehouse} (a local folder), with optional further options. */
+  /**
+   * A hadoop catalog over {@code warehouse} (a local folder), with optional further options. The folder is
+   * given as a {@code file:} URI, so every location the tables record (metadata, manifest lists, manifests,
+   * data files) carries its scheme: Trino's file systems refuse a path without one.
+   */
   public static IcebergSinkConfig local(Path warehouse, Map<String, String> catalogConf, Map<String, String> tableConf) {
     Map<String, String> conf = new LinkedHashMap<>(catalogConf);
-    conf.putIfAbsent(WAREHOUSE.name(), warehouse.toAbsolutePath().toString());
+    conf.putIfAbsent(WAREHOUSE.name(), warehouse.toAbsolutePath().toUri().toString());
     return parse(conf, tableConf);
   }
 

@@ -18,7 +18,8 @@ class IcebergSinkConfigTest {
   void defaults() {
     IcebergSinkConfig config = IcebergSinkConfig.local(Path.of("/tmp/lake"));
     assertEquals("changelake", config.catalogName());
-    assertEquals(Map.of("warehouse", "/tmp/lake", "type", "hadoop"), config.catalogProperties());
+    // a file: URI, so that every location the tables record carries a scheme (Trino needs one)
+    assertEquals(Map.of("warehouse", "file:///tmp/lake", "type", "hadoop"), config.catalogProperties());
     Map<String, String> table = config.tableProperties();
     assertEquals("2", table.get("format-version"));
     assertEquals("parquet", table.get("write.format.default"));
