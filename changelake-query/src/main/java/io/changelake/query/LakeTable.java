@@ -2,8 +2,10 @@ package io.changelake.query;
 
 import io.changelake.api.model.Row;
 import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.ReadRequest;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkTable;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.calcite.DataContext;
@@ -12,6 +14,7 @@ import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.schema.ProjectableFilterableTable;
 import org.apache.calcite.schema.impl.AbstractTable;
@@ -47,6 +50,10 @@ final class LakeTable extends AbstractTable implements ProjectableFilterableTabl
     return LakeTypes.rowType(typeFactory, schema);
   }
 
+  /**
+   * Reads the columns the query uses, and hands the format the conditions it can skip data with ({@link PushDown});
+   * Calcite still applies every filter to the rows read.
+   */
   @Override
   public Enumerable<Object[]> scan(DataContext root, List<RexNode> filters, int[] projects) {
     int[] columns = projects;
@@ -57,10 +64,19 @@ final class LakeTable extends AbstractTable implements ProjectableFilterableTabl
       }
     }
     int[] wanted = columns;
+    List<String> names = new ArrayList<>();
+    for (int column : wanted) {
+      names.add(schema.column(column).name());
+    }
+    if (names.isEmpty()) {  // count(*): any one column tells the rows apart
+      names.add(schema.column(0).name());
+    }
+    ReadRequest request = new ReadRequest(names,
+        PushDown.filters(filters, schema, new RexBuilder(root.getTypeFactory())));
     return new AbstractEnumerable<>() {
       @Override
       public Enumerator<Object[]> enumerator() {
-        return new RowEnumerator(table.scan(snapshotId), wanted);
+        return new RowEnumerator(table.scan(snapshotId, request), wanted);
       }
     };
   }
