@@ -79,7 +79,7 @@ final class PushDown {
       return;
     }
     DataType type = schema.column(column).orElseThrow().type();
-    if (isTime(type)) {
+    if (LakeTypes.isTimestamp(type)) {
       timeBounds(column, type, kind, literal, pushed);
       return;
     }
@@ -111,7 +111,7 @@ final class PushDown {
       }
       column = name;
       DataType type = schema.column(name).orElseThrow().type();
-      Object value = isTime(type) ? null : value(literal, type);
+      Object value = LakeTypes.isTimestamp(type) ? null : value(literal, type);
       if (value == null) {
         return;
       }
@@ -141,10 +141,6 @@ final class PushDown {
       }
       default -> pushed.add(new ReadFilter.Compare(column, ReadFilter.Op.GE, time(millis, type)));
     }
-  }
-
-  private static boolean isTime(DataType type) {
-    return type.kind() == DataType.Kind.TIMESTAMP || type.kind() == DataType.Kind.TIMESTAMPTZ;
   }
 
   private static Object time(long millis, DataType type) {
