@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 
 /** Streams a JDBC result of Calcite's (connection time zone UTC) as a {@link QueryResult} of Java values. */
@@ -24,24 +25,31 @@ final class JdbcRows implements Iterator<List<Object>> {
 
   private final ResultSet rows;
   private final boolean[] withZone;
+  private final Map<Integer, Integer> micros;
   private Boolean ahead;
 
-  private JdbcRows(ResultSet rows) throws SQLException {
+  private JdbcRows(ResultSet rows, int visible, Map<Integer, Integer> micros) throws SQLException {
     this.rows = rows;
+    this.micros = micros;
     ResultSetMetaData meta = rows.getMetaData();
-    this.withZone = new boolean[meta.getColumnCount()];
+    this.withZone = new boolean[visible];
     for (int i = 0; i < withZone.length; i++) {
       withZone[i] = meta.getColumnTypeName(i + 1).contains("TIME_ZONE");
     }
   }
 
-  static QueryResult result(ResultSet rows, AutoCloseable resource) throws SQLException {
+  /**
+   * The first {@code visible} columns of {@code rows}; {@code micros} maps a timestamp column among them to the
+   * column holding its microseconds within the millisecond (see {@link ExactTimes}).
+   */
+  static QueryResult result(ResultSet rows, AutoCloseable resource, int visible, Map<Integer, Integer> micros)
+      throws SQLException {
     ResultSetMetaData meta = rows.getMetaData();
     List<String> columns = new ArrayList<>();
-    for (int i = 1; i <= meta.getColumnCount(); i++) {
+    for (int i = 1; i <= visible; i++) {
       columns.add(meta.getColumnLabel(i));
     }
-    return new QueryResult(columns, new JdbcRows(rows), resource);
+    return new QueryResult(columns, new JdbcRows(rows, visible, micros), resource);
   }
 
   @Override
@@ -65,7 +73,9 @@ final class JdbcRows implements Iterator<List<Object>> {
     try {
       List<Object> row = new ArrayList<>(withZone.length);
       for (int i = 0; i < withZone.length; i++) {
-        row.add(value(rows.getObject(i + 1), withZone[i]));
+        Object value = value(rows.getObject(i + 1), withZone[i]);
+        Integer field = micros.get(i);
+        row.add(field == null ? value : LakeTypes.withMicros(value, (Integer) rows.getObject(field + 1)));
       }
       return row;
     } catch (SQLException e) {

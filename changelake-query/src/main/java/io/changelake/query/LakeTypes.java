@@ -105,6 +105,29 @@ final class LakeTypes {
     };
   }
 
+  /** Whether Calcite holds values of {@code type} as epoch milliseconds, leaving out the lake's microseconds. */
+  static boolean isTimestamp(DataType type) {
+    return type.kind() == DataType.Kind.TIMESTAMP || type.kind() == DataType.Kind.TIMESTAMPTZ;
+  }
+
+  /** The microseconds within the millisecond of a lake timestamp (0 to 999), which {@link #toCalcite} leaves out. */
+  static Integer microsOfMilli(Object value) {
+    if (value == null) {
+      return null;
+    }
+    int nanos = value instanceof LocalDateTime local ? local.getNano() : ((OffsetDateTime) value).getNano();
+    return nanos / 1000 % 1000;
+  }
+
+  /** A timestamp result value (see {@link JdbcRows}) with the microseconds {@link #microsOfMilli} gave back. */
+  static Object withMicros(Object value, Integer micros) {
+    if (micros == null) {
+      return value;
+    }
+    return value instanceof LocalDateTime local ? local.plusNanos(micros * 1000L)
+        : value instanceof OffsetDateTime offset ? offset.plusNanos(micros * 1000L) : value;
+  }
+
   private static byte[] bytes(ByteBuffer buffer) {
     ByteBuffer copy = buffer.duplicate();
     byte[] bytes = new byte[copy.remaining()];

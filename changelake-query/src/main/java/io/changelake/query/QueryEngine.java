@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.calcite.config.Lex;
 import org.apache.calcite.jdbc.CalciteConnection;
-import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.impl.AbstractSchema;
@@ -129,12 +128,12 @@ public final class QueryEngine implements AutoCloseable {
       SqlNode parsed = planner.parse(SystemTables.quoteNames(sql));
       SqlNode rewritten = parsed.accept(new VersionRewriter(named::add));
       versions.addAll(named);
-      RelNode plan = planner.rel(planner.validate(rewritten)).project();
-      PreparedStatement statement = connection.unwrap(RelRunner.class).prepareStatement(plan);
+      ExactTimes.Plan plan = ExactTimes.rewrite(planner.rel(planner.validate(rewritten)).project());
+      PreparedStatement statement = connection.unwrap(RelRunner.class).prepareStatement(plan.rel());
       return JdbcRows.result(statement.executeQuery(), () -> {
         named.forEach(versions::remove);
         statement.close();
-      });
+      }, plan.visible(), plan.micros());
     } catch (SqlParseException e) {
       named.forEach(versions::remove);
       throw syntaxError(e);

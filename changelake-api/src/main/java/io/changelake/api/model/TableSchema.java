@@ -1,6 +1,7 @@
 package io.changelake.api.model;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,26 @@ public final class TableSchema {
     List<String> names = new ArrayList<>(columns.size());
     columns.forEach(c -> names.add(c.name()));
     return names;
+  }
+
+  /**
+   * The named columns only, in this schema's order; the key is kept when every key column is among them.
+   *
+   * @throws IllegalArgumentException when a name is not a column
+   */
+  public TableSchema select(Collection<String> names) {
+    List<Column> selected = new ArrayList<>(names.size());
+    for (Column column : columns) {
+      if (names.contains(column.name())) {
+        selected.add(column);
+      }
+    }
+    for (String name : names) {
+      if (!positions.containsKey(name)) {
+        throw new IllegalArgumentException("No column " + name + " in " + columnNames());
+      }
+    }
+    return new TableSchema(selected, names.containsAll(primaryKey) ? primaryKey : List.of());
   }
 
   /** This schema with a different primary key; key columns become non-nullable. */

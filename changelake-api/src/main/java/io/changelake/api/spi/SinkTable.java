@@ -57,6 +57,18 @@ public interface SinkTable {
   RowScan scan(Long snapshotId);
 
   /**
+   * Reads the table as of {@code snapshotId} (the latest version when null) as {@code request} asks: the rows hold
+   * at least its columns ({@link RowScan#schema()} positions them) and the scan yields at least the rows that meet
+   * its filters, with every delete applied. The format reads what it can skip no further: the caller evaluates the
+   * filters itself. This default reads everything.
+   *
+   * @throws SinkException when no such snapshot exists
+   */
+  default RowScan scan(Long snapshotId, ReadRequest request) {
+    return scan(snapshotId);
+  }
+
+  /**
    * The files a reader of the version at {@code snapshotId} (the latest when null) reads: data files and the
    * delete files applied to them; empty for a table without commits.
    *

@@ -7,6 +7,7 @@ import io.changelake.api.model.TableSchema;
 import io.changelake.api.schema.SchemaChange;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.CompactionResult;
+import io.changelake.api.spi.ReadRequest;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkException;
 import io.changelake.api.spi.SinkTable;
@@ -22,6 +23,8 @@ import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.hook.PostCommitHook;
 import io.delta.kernel.statistics.DataFileStatistics;
+import io.delta.kernel.types.StructField;
+import io.delta.kernel.types.StructType;
 import io.delta.kernel.transaction.UpdateTableTransactionBuilder;
 import io.delta.kernel.utils.CloseableIterable;
 import io.delta.kernel.utils.CloseableIterator;
@@ -165,9 +168,26 @@ final class DeltaTable implements SinkTable {
 
   @Override
   public RowScan scan(Long version) {
+    return scan(version, ReadRequest.ALL);
+  }
+
+  /** Reads only the requested columns, of the files whose statistics may match the filters; rows are not filtered. */
+  @Override
+  public RowScan scan(Long version, ReadRequest request) {
     Snapshot snapshot = snapshot(version);
-    return new DeltaRowScan(SchemaMapping.toTableSchema(snapshot.getSchema()),
-        new TableReader(engine, snapshot, null));
+    TableSchema full = SchemaMapping.toTableSchema(snapshot.getSchema());
+    TableSchema read = request.columns() == null ? full : full.select(request.columns());
+    StructType readSchema = null;
+    if (request.columns() != null) {
+      readSchema = new StructType();
+      for (StructField field : snapshot.getSchema().fields()) {
+        if (request.columns().contains(field.getName())) {
+          readSchema = readSchema.add(field);
+        }
+      }
+    }
+    return new DeltaRowScan(read,
+        new TableReader(engine, snapshot, readSchema, DeltaFilters.toKernel(request.filters(), full)));
   }
 
   @Override

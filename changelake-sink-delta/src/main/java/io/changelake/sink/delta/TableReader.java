@@ -10,6 +10,7 @@ import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.engine.FileReadResult;
+import io.delta.kernel.expressions.Predicate;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterator;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 /**
  * Reads one Delta snapshot with Kernel's own scan: the live data files (with their stats), and the
@@ -31,15 +31,23 @@ final class TableReader {
 
   /** Reads every column of {@code snapshot}, or only {@code readSchema}'s when not null. */
   TableReader(Engine engine, Snapshot snapshot, StructType readSchema) {
+    this(engine, snapshot, readSchema, Optional.empty());
+  }
+
+  /** As {@link #TableReader(Engine, Snapshot, StructType)}, listing only the files {@code filter} may match. */
+  TableReader(Engine engine, Snapshot snapshot, StructType readSchema, Optional<Predicate> filter) {
     this.engine = engine;
     ScanBuilder builder = snapshot.getScanBuilder();
-    this.scan = (readSchema == null ? builder : builder.withReadSchema(readSchema)).build();
+    if (readSchema != null) {
+      builder = builder.withReadSchema(readSchema);
+    }
+    this.scan = (filter.isPresent() ? builder.withFilter(filter.get()) : builder).build();
     this.scanState = scan.getScanState(engine);
     this.physicalSchema = KernelFiles.physicalReadSchema(scanState);
   }
 
   /** The scan file rows (metadata only, stats included) of the live files that {@code filter} accepts. */
-  List<Row> files(Predicate<Row> filter) {
+  List<Row> files(java.util.function.Predicate<Row> filter) {
     List<Row> files = new ArrayList<>();
     try (CloseableIterator<FilteredColumnarBatch> batches = scan.getScanFiles(engine, true)) {
       while (batches.hasNext()) {

@@ -8,6 +8,7 @@ import io.changelake.api.model.TableSchema;
 import io.changelake.api.schema.SchemaChange;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.CompactionResult;
+import io.changelake.api.spi.ReadRequest;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkException;
 import io.changelake.api.spi.SinkTable;
@@ -17,18 +18,14 @@ import io.changelake.api.spi.TableWriter;
 import io.changelake.api.spi.WriteMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,7 +44,6 @@ import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Type;
-import org.apache.iceberg.util.DateTimeUtil;
 import org.apache.iceberg.util.SnapshotUtil;
 
 /**
@@ -192,7 +188,7 @@ final class IcebergTable implements SinkTable {
       DataType type = schema.column(keyNames.get(0)).orElseThrow().type();
       List<Object> literals = new ArrayList<>(keys.size());
       for (RowKey key : keys) {
-        Object literal = literal(key.values().get(0), type);
+        Object literal = IcebergFilters.literal(key.values().get(0), type);
         if (literal == null) {
           return Expressions.alwaysTrue();
         }
@@ -204,7 +200,7 @@ final class IcebergTable implements SinkTable {
     for (RowKey key : keys) {
       Expression all = Expressions.alwaysTrue();
       for (int i = 0; i < keyNames.size(); i++) {
-        Object literal = literal(key.values().get(i), schema.column(keyNames.get(i)).orElseThrow().type());
+        Object literal = IcebergFilters.literal(key.values().get(i), schema.column(keyNames.get(i)).orElseThrow().type());
         if (literal != null) {
           all = Expressions.and(all, Expressions.equal(keyNames.get(i), literal));
         }
@@ -212,22 +208,6 @@ final class IcebergTable implements SinkTable {
       any = Expressions.or(any, all);
     }
     return any;
-  }
-
-  /** The Iceberg literal of a key value, or null when it cannot be pushed down. */
-  private static Object literal(Object value, DataType type) {
-    if (value == null) {
-      return null;
-    }
-    return switch (type.kind()) {
-      case DATE -> DateTimeUtil.daysFromDate((LocalDate) value);
-      case TIME -> DateTimeUtil.microsFromTime((LocalTime) value);
-      case TIMESTAMP -> DateTimeUtil.microsFromTimestamp((LocalDateTime) value);
-      case TIMESTAMPTZ -> DateTimeUtil.microsFromTimestamptz((OffsetDateTime) value);
-      case BINARY -> ((ByteBuffer) value).duplicate();
-      case LIST -> null;
-      default -> value;
-    };
   }
 
   @Override
@@ -297,14 +277,27 @@ final class IcebergTable implements SinkTable {
 
   @Override
   public RowScan scan(Long snapshotId) {
+    return scan(snapshotId, ReadRequest.ALL);
+  }
+
+  /** Reads only the requested columns; the filters prune files and row groups, and rows are filtered by them. */
+  @Override
+  public RowScan scan(Long snapshotId, ReadRequest request) {
     Snapshot snapshot = snapshot(snapshotId);
     Schema version = snapshot == null || snapshot.schemaId() == null
         ? table.schema() : table.schemas().get(snapshot.schemaId());
     TableSchema versionSchema = SchemaMapping.toTableSchema(version, table.properties());
+    if (request.columns() != null) {
+      Set<String> read = new LinkedHashSet<>(request.columns());
+      request.filters().forEach(filter -> read.add(filter.column()));  // the reader filters rows by them
+      version = version.select(read);
+      versionSchema = versionSchema.select(read);
+    }
     if (snapshot == null) {
       return new Scan(versionSchema, CloseableIterable.empty());
     }
-    CloseableIterable<Record> records = IcebergGenerics.read(table).useSnapshot(snapshot.snapshotId()).project(version).build();
+    CloseableIterable<Record> records = IcebergGenerics.read(table).useSnapshot(snapshot.snapshotId()).project(version)
+        .where(IcebergFilters.toIceberg(request.filters(), versionSchema)).build();
     return new Scan(versionSchema, records);
   }
 

@@ -6,6 +6,7 @@ import io.changelake.api.spi.RowScan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
+import java.util.List;
 import org.apache.paimon.data.InternalRow;
 import org.apache.paimon.predicate.Predicate;
 import org.apache.paimon.table.FileStoreTable;
@@ -27,12 +28,25 @@ final class PaimonRows implements RowScan {
    * match {@code filter} (null for all). The filter prunes files; rows are not filtered exactly.
    */
   static PaimonRows read(FileStoreTable table, RowConversion conversion, Predicate filter) {
+    return read(table, conversion, null, filter);
+  }
+
+  /**
+   * Reads {@code columns} (null for all) of {@code table} as {@link #read(FileStoreTable, RowConversion, Predicate)}
+   * does; {@code conversion} is for every column of the table.
+   */
+  static PaimonRows read(FileStoreTable table, RowConversion conversion, List<String> columns, Predicate filter) {
     ReadBuilder builder = table.newReadBuilder();
     if (filter != null) {
       builder.withFilter(filter);
     }
+    RowConversion read = conversion;
+    if (columns != null) {
+      read = new RowConversion(conversion.schema().select(columns));
+      builder.withProjection(read.schema().columnNames().stream().mapToInt(table.rowType()::getFieldIndex).toArray());
+    }
     try {
-      return new PaimonRows(conversion, builder.newRead().createReader(builder.newScan().plan()).toCloseableIterator());
+      return new PaimonRows(read, builder.newRead().createReader(builder.newScan().plan()).toCloseableIterator());
     } catch (IOException e) {
       throw new UncheckedIOException("Reading Paimon table " + table.name() + " failed", e);
     }

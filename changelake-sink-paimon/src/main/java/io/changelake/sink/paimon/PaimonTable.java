@@ -7,6 +7,7 @@ import io.changelake.api.model.TableSchema;
 import io.changelake.api.schema.SchemaChange;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.CompactionResult;
+import io.changelake.api.spi.ReadRequest;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkException;
 import io.changelake.api.spi.SinkTable;
@@ -250,12 +251,21 @@ final class PaimonTable implements SinkTable {
 
   @Override
   public RowScan scan(Long snapshotId) {
-    if (snapshotId == null) {
-      return table.snapshotManager().latestSnapshotId() == null
-          ? PaimonRows.empty(conversion) : PaimonRows.read(table, conversion, null);
+    return scan(snapshotId, ReadRequest.ALL);
+  }
+
+  /** Reads only the requested columns; the filters skip partitions, buckets and files, rows are not filtered. */
+  @Override
+  public RowScan scan(Long snapshotId, ReadRequest request) {
+    if (snapshotId == null && table.snapshotManager().latestSnapshotId() == null) {
+      return PaimonRows.empty(request.columns() == null ? conversion
+          : new RowConversion(conversion.schema().select(request.columns())));
     }
-    FileStoreTable version = version(snapshotId);
-    return PaimonRows.read(version, new RowConversion(SchemaMapping.toTableSchema(version.schema())), null);
+    FileStoreTable version = snapshotId == null ? table : version(snapshotId);
+    RowConversion full = snapshotId == null ? conversion
+        : new RowConversion(SchemaMapping.toTableSchema(version.schema()));
+    return PaimonRows.read(version, full, request.columns(),
+        PaimonFilters.toPaimon(request.filters(), version.rowType(), full));
   }
 
   @Override
