@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 
@@ -46,6 +47,7 @@ public final class ConnectSchemas {
     }
   }
 
+  private final Predicate<String> keep;
   private final Map<Identity, Cached> cache = new LinkedHashMap<>(64, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Identity, Cached> eldest) {
@@ -58,6 +60,16 @@ public final class ConnectSchemas {
       return size() > CACHE_SIZE;
     }
   };
+
+  /** Schemas with a column for every field of a row. */
+  public ConnectSchemas() {
+    this(field -> true);
+  }
+
+  /** Schemas with a column for each field of a row whose name {@code columns} accepts. */
+  public ConnectSchemas(Predicate<String> columns) {
+    this.keep = columns;
+  }
 
   /**
    * The table schema of rows of Connect {@code rowSchema} (a STRUCT) whose primary key is {@code key}.
@@ -95,13 +107,15 @@ public final class ConnectSchemas {
     return keySchema.fields().stream().map(Field::name).toList();
   }
 
-  private static TableSchema build(Schema rowSchema, List<String> key) {
+  private TableSchema build(Schema rowSchema, List<String> key) {
     if (rowSchema.type() != Schema.Type.STRUCT) {
       throw new IllegalArgumentException("A row must be a STRUCT, not " + rowSchema.type());
     }
     List<Column> columns = new ArrayList<>(rowSchema.fields().size());
     for (Field field : rowSchema.fields()) {
-      columns.add(column(field, key.contains(field.name())));
+      if (keep.test(field.name())) {
+        columns.add(column(field, key.contains(field.name())));
+      }
     }
     return new TableSchema(columns, key);
   }

@@ -62,6 +62,10 @@ final class Records {
     Object[] values = new Object[schema.size()];
     for (String name : schema.primaryKey()) {
       Field field = key.schema().field(name);
+      if (field == null) {
+        throw malformed(record, "the record key has no field " + name + " of the table's key "
+            + schema.primaryKey(), "keep the table's message key unchanged, or reset the table");
+      }
       int position = schema.indexOf(name);
       values[position] = convert(key.get(field), schema.column(position), field.schema());
     }
