@@ -2,6 +2,7 @@ package io.changelake.source.postgres;
 
 import io.changelake.api.model.Column;
 import io.changelake.api.model.DataType;
+import io.changelake.debezium.ConnectValues;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
@@ -272,7 +273,7 @@ final class BinaryCopyValues {
   }
 
   private static LocalTime time(long micros) {
-    return micros >= MICROS_PER_DAY ? PostgresRecordDecoder.END_OF_DAY : LocalTime.ofNanoOfDay(micros * 1000);
+    return micros >= MICROS_PER_DAY ? ConnectValues.END_OF_DAY : LocalTime.ofNanoOfDay(micros * 1000);
   }
 
   private static Decoder timestamp() {

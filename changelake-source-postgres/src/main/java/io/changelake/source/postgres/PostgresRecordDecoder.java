@@ -7,22 +7,17 @@ import io.changelake.api.model.Operation;
 import io.changelake.api.model.Row;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
+import io.changelake.debezium.ConnectValues;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -258,9 +253,10 @@ final class PostgresRecordDecoder {
   /** What a numeric NaN or infinity in a DECIMAL column converts to; {@link #toRow} makes it null. */
   static final Object NAN_DECIMAL = new Object();
 
-  /** What {@code time '24:00'} becomes: the last microsecond of the day. */
-  static final LocalTime END_OF_DAY = LocalTime.MAX.withNano(999_999_000);
-
+  /**
+   * The value of {@code raw}: Debezium's TOAST placeholder, numeric NaN/Infinity and numeric text are
+   * PostgreSQL's own; every other value is {@link ConnectValues}'s.
+   */
   static Object convert(Object raw, DataType type, Schema schema, String sourceType) {
     if (raw == null) {
       return null;
@@ -268,23 +264,12 @@ final class PostgresRecordDecoder {
     if (isPlaceholder(raw)) {
       return Row.UNAVAILABLE;
     }
-    String logical = schema == null || schema.name() == null ? "" : schema.name();
     return switch (type.kind()) {
-      case BOOLEAN -> (Boolean) raw;
-      case INT -> ((Number) raw).intValue();
-      case LONG -> ((Number) raw).longValue();
-      case FLOAT -> ((Number) raw).floatValue();
-      case DOUBLE -> ((Number) raw).doubleValue();
       case DECIMAL -> decimal(raw, ((DataType.Decimal) type).scale());
       case STRING -> string(raw, sourceType);
-      case DATE -> LocalDate.ofEpochDay(((Number) raw).longValue());
-      case TIME -> time(((Number) raw).longValue(), logical);
-      case TIMESTAMP -> timestamp(((Number) raw).longValue(), logical);
-      case TIMESTAMPTZ -> OffsetDateTime.parse((String) raw).withOffsetSameInstant(ZoneOffset.UTC);
-      case UUID -> UUID.fromString((String) raw);
-      case BINARY -> ByteBuffer.wrap(bytes(raw)).asReadOnlyBuffer();
       case LIST -> list((List<?>) raw, ((DataType.ListOf) type).element(),
           schema == null ? null : schema.valueSchema(), sourceType.startsWith("_") ? sourceType.substring(1) : sourceType);
+      default -> ConnectValues.convert(raw, type, schema);
     };
   }
 
@@ -314,14 +299,10 @@ final class PostgresRecordDecoder {
   }
 
   static Object decimal(Object raw, int scale) {
-    if (raw instanceof BigDecimal d) {
-      return d.setScale(scale);
-    }
-    String text = raw.toString();
-    if (isSpecialNumeric(text)) {
+    if (raw instanceof String text && isSpecialNumeric(text)) {
       return NAN_DECIMAL;
     }
-    return new BigDecimal(text).setScale(scale);
+    return ConnectValues.decimal(raw, scale);
   }
 
   private static boolean isSpecialNumeric(String text) {
@@ -332,11 +313,8 @@ final class PostgresRecordDecoder {
   }
 
   static String string(Object raw, String sourceType) {
-    if (raw instanceof byte[] || raw instanceof ByteBuffer) {
-      return new String(bytes(raw), StandardCharsets.UTF_8);
-    }
-    String text = raw.toString();
-    if (PostgresTypes.isNumeric(sourceType) || raw instanceof BigDecimal) {
+    if (PostgresTypes.isNumeric(sourceType) && !(raw instanceof byte[] || raw instanceof ByteBuffer)) {
+      String text = raw.toString();
       return switch (text) {
         case "NAN", "NaN" -> "NaN";
         case "POSITIVE_INFINITY", "Infinity" -> "Infinity";
@@ -344,35 +322,6 @@ final class PostgresRecordDecoder {
         default -> new BigDecimal(text).toPlainString();
       };
     }
-    return text;
-  }
-
-  private static byte[] bytes(Object raw) {
-    if (raw instanceof byte[] b) {
-      return b.clone();
-    }
-    ByteBuffer buffer = ((ByteBuffer) raw).duplicate();
-    byte[] b = new byte[buffer.remaining()];
-    buffer.get(b);
-    return b;
-  }
-
-  private static LocalTime time(long value, String logical) {
-    long nanos = switch (logical) {
-      case "io.debezium.time.Time" -> value * 1_000_000L;
-      case "io.debezium.time.NanoTime" -> value;
-      default -> value * 1_000L;
-    };
-    return nanos >= 86_400_000_000_000L ? END_OF_DAY : LocalTime.ofNanoOfDay(nanos);
-  }
-
-  private static LocalDateTime timestamp(long value, String logical) {
-    long micros = switch (logical) {
-      case "io.debezium.time.Timestamp" -> Math.multiplyExact(value, 1000L);
-      case "io.debezium.time.NanoTimestamp" -> Math.floorDiv(value, 1000L);
-      default -> value;
-    };
-    return LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-        (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
+    return ConnectValues.string(raw);
   }
 }

@@ -16,6 +16,7 @@ import io.changelake.api.model.TableSchema;
 import io.changelake.api.spi.ChangeListener;
 import io.changelake.api.spi.SourceTable;
 import io.changelake.api.testing.CollectingListener;
+import io.changelake.debezium.ConnectValues;
 import io.changelake.testkit.PostgresServer;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -222,7 +223,7 @@ class PostgresSourceTest {
           assertEquals(e.after().get(i), same.get(i), "row " + id + " column " + schema.column(i).name());
         }
       }
-      assertEquals(PostgresRecordDecoder.END_OF_DAY, fromSnapshot.get(1).get(schema.indexOf("tm")));
+      assertEquals(ConnectValues.END_OF_DAY, fromSnapshot.get(1).get(schema.indexOf("tm")));
       assertNull(fromSnapshot.get(3).get(schema.indexOf("n")), "numeric(10,2) NaN becomes null");
       assertEquals("   ", fromSnapshot.get(5).get(schema.indexOf("c")), "char(3) keeps its padding");
       assertEquals(new BigDecimal("-0.01"), fromSnapshot.get(5).get(schema.indexOf("n")));
@@ -284,7 +285,7 @@ class PostgresSourceTest {
       Map.entry("dpa", Arrays.asList("1", null, "3")),
       Map.entry("pt", "(1.5,-2.0)"),
       Map.entry("an", Arrays.asList("1.5", "NaN", null, "123456789012345678901234567890.5")),
-      Map.entry("atm", List.of(LocalTime.parse("12:34:56.789012"), PostgresRecordDecoder.END_OF_DAY)),
+      Map.entry("atm", List.of(LocalTime.parse("12:34:56.789012"), ConnectValues.END_OF_DAY)),
       Map.entry("amd", List.of(1, 2, 3, 4)));
 
   /**
