@@ -18,7 +18,8 @@ import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * Decodes Debezium change events (the envelope: {@code before}, {@code after}, {@code op}, {@code source},
- * {@code ts_ms}) of the relational connectors (PostgreSQL, MySQL/MariaDB, SQL Server, Oracle, Db2, ...).
+ * {@code ts_ms}) of the relational connectors (PostgreSQL, MySQL/MariaDB, SQL Server, Oracle, Db2, ...) and of
+ * MongoDB (each document a row of {@code _id} and {@code document}, its extended JSON text).
  *
  * <p>Operations: {@code c} → INSERT, {@code u} → UPDATE, {@code d} → DELETE, {@code t} → TRUNCATE, and
  * {@code r} (a snapshot read) → UPDATE without a before-image, i.e. an upsert: the engine writes {@link
@@ -68,6 +69,9 @@ public final class DebeziumDecoder implements ChangeRecordDecoder {
     TableId table = tableId(record, source);
     Instant time = sourceTime(source, envelope);
     Schema rowSchema = rowSchema(envelope.schema());
+    if (rowSchema.type() == Schema.Type.STRING) {
+      return MongoDocuments.decode(record, envelope, table, operation, time);
+    }
     if (operation == Operation.TRUNCATE) {
       TableSchema known = latest.get(table);
       TableSchema schema = known != null ? known : schemas.tableSchema(rowSchema, record.keySchema());
