@@ -77,25 +77,28 @@ public final class ConnectSchemas {
    * @throws IllegalArgumentException when a key column is not a field of the row, or the row is not a STRUCT
    */
   public TableSchema tableSchema(Schema rowSchema, List<String> key) {
-    Identity identity = new Identity(rowSchema);
-    Cached cached = cache.get(identity);
-    if (cached != null && cached.key.equals(key)) {
-      return cached.schema;
-    }
-    TableSchema built = build(rowSchema, key);
-    TableSchema result = canonical.computeIfAbsent(built, s -> s);
-    cache.put(identity, new Cached(null, List.copyOf(key), result));
-    return result;
+    return tableSchema(rowSchema, key, null);
   }
 
   /** The table schema of {@code rowSchema}, keyed by the fields of {@code keySchema} (none when null). */
   public TableSchema tableSchema(Schema rowSchema, Schema keySchema) {
     Cached cached = cache.get(new Identity(rowSchema));
-    if (cached != null && cached.keySchema == keySchema) {
+    if (cached != null && keySchema != null && cached.keySchema == keySchema) {
       return cached.schema;
     }
-    TableSchema result = tableSchema(rowSchema, keyNames(keySchema));
-    cache.put(new Identity(rowSchema), new Cached(keySchema, result.primaryKey(), result));
+    return tableSchema(rowSchema, keyNames(keySchema), keySchema);
+  }
+
+  private TableSchema tableSchema(Schema rowSchema, List<String> key, Schema keySchema) {
+    Identity identity = new Identity(rowSchema);
+    Cached cached = cache.get(identity);
+    TableSchema result;
+    if (cached != null && cached.key.equals(key)) {
+      result = cached.schema;
+    } else {
+      result = canonical.computeIfAbsent(build(rowSchema, key), s -> s);
+    }
+    cache.put(identity, new Cached(keySchema, List.copyOf(key), result));
     return result;
   }
 
