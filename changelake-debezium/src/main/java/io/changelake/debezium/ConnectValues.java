@@ -41,6 +41,14 @@ public final class ConnectValues {
   /** What {@code time '24:00'} becomes: the last microsecond of the day. */
   public static final LocalTime END_OF_DAY = LocalTime.MAX.withNano(999_999_000);
 
+  /**
+   * What Debezium sends by default ({@code unavailable.value.placeholder}) for a value it did not read: an
+   * unchanged TOASTed PostgreSQL value, an Oracle LOB an update did not touch. As text, as its UTF-8 bytes in a
+   * BYTES column, or as the one element of an array.
+   */
+  public static final String UNAVAILABLE_PLACEHOLDER = "__debezium_unavailable_value";
+
+  private static final byte[] PLACEHOLDER_BYTES = UNAVAILABLE_PLACEHOLDER.getBytes(StandardCharsets.UTF_8);
   private static final long NANOS_PER_DAY = 86_400_000_000_000L;
   private static final int EWKB_SRID_FLAG = 0x20000000;
 
@@ -78,6 +86,23 @@ public final class ConnectValues {
       throw new IllegalArgumentException("A " + describe(raw, logical) + " is not a " + type + " value: "
           + e.getMessage(), e);
     }
+  }
+
+  /** Whether {@code raw} is Debezium's {@link #UNAVAILABLE_PLACEHOLDER}, which decodes to {@code Row.UNAVAILABLE}. */
+  public static boolean isUnavailable(Object raw) {
+    if (raw instanceof String s) {
+      return s.equals(UNAVAILABLE_PLACEHOLDER);
+    }
+    if (raw instanceof byte[] b) {
+      return java.util.Arrays.equals(b, PLACEHOLDER_BYTES);
+    }
+    if (raw instanceof ByteBuffer b) {
+      return b.remaining() == PLACEHOLDER_BYTES.length && b.duplicate().equals(ByteBuffer.wrap(PLACEHOLDER_BYTES));
+    }
+    if (raw instanceof List<?> list) {
+      return list.size() == 1 && list.get(0) != null && isUnavailable(list.get(0));
+    }
+    return false;
   }
 
   private static String describe(Object raw, String logical) {

@@ -72,7 +72,11 @@ final class Records {
     return Row.of(values);
   }
 
+  /** A column's value; Debezium's placeholder for a value it did not read is {@link Row#UNAVAILABLE}. */
   private static Object convert(Object raw, Column column, Schema schema) {
+    if (ConnectValues.isUnavailable(raw)) {
+      return Row.UNAVAILABLE;
+    }
     try {
       return ConnectValues.convert(raw, column.type(), schema);
     } catch (IllegalArgumentException e) {

@@ -99,6 +99,13 @@ class PostgresRecordsTest {
     assertNull(delete.after());
 
     assertEquals(Optional.empty(), decoder.decode(records.get(4)), "the tombstone after a delete");
+
+    DecodedChange toasted = decode(records.get(5));
+    Object[] unchanged = updated.clone();
+    unchanged[6] = Row.UNAVAILABLE;
+    unchanged[7] = Row.UNAVAILABLE;
+    unchanged[21] = Row.UNAVAILABLE;
+    assertRow(unchanged, toasted.after(), "TOASTed values an update left unchanged: text, bytea, array");
   }
 
   private DecodedChange decode(SinkRecord record) {
@@ -113,11 +120,15 @@ class PostgresRecordsTest {
 
   /** Asserts each value and its value class ({@link ByteBuffer} and {@link List} by interface). */
   static void assertRow(Object[] expected, Row actual) {
+    assertRow(expected, actual, "");
+  }
+
+  static void assertRow(Object[] expected, Row actual, String message) {
     assertEquals(expected.length, actual.size());
     for (int i = 0; i < expected.length; i++) {
       Object value = actual.get(i);
-      assertEquals(expected[i], value, "value " + i);
-      if (expected[i] != null) {
+      assertEquals(expected[i], value, message + " value " + i);
+      if (expected[i] != null && expected[i] != Row.UNAVAILABLE) {
         Class<?> type = expected[i] instanceof ByteBuffer ? ByteBuffer.class
             : expected[i] instanceof List ? List.class : expected[i].getClass();
         assertTrue(type.isInstance(value), "value " + i + " is a " + type.getSimpleName());

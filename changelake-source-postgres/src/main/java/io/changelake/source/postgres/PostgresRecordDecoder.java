@@ -10,7 +10,6 @@ import io.changelake.api.model.TableSchema;
 import io.changelake.debezium.ConnectValues;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,8 +34,7 @@ import org.slf4j.LoggerFactory;
 final class PostgresRecordDecoder {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresRecordDecoder.class);
 
-  static final String PLACEHOLDER = "__debezium_unavailable_value";
-  private static final byte[] PLACEHOLDER_BYTES = PLACEHOLDER.getBytes(StandardCharsets.UTF_8);
+  static final String PLACEHOLDER = ConnectValues.UNAVAILABLE_PLACEHOLDER;
   private static final String TYPE_PARAM = "__debezium.source.column.type";
   private static final String LENGTH_PARAM = "__debezium.source.column.length";
   private static final String SCALE_PARAM = "__debezium.source.column.scale";
@@ -261,7 +259,7 @@ final class PostgresRecordDecoder {
     if (raw == null) {
       return null;
     }
-    if (isPlaceholder(raw)) {
+    if (ConnectValues.isUnavailable(raw)) {
       return Row.UNAVAILABLE;
     }
     return switch (type.kind()) {
@@ -280,22 +278,6 @@ final class PostgresRecordDecoder {
       result.add(value == NAN_DECIMAL || value == Row.UNAVAILABLE ? null : value);
     }
     return java.util.Collections.unmodifiableList(result);
-  }
-
-  private static boolean isPlaceholder(Object raw) {
-    if (raw instanceof String s) {
-      return s.equals(PLACEHOLDER);
-    }
-    if (raw instanceof byte[] b) {
-      return Arrays.equals(b, PLACEHOLDER_BYTES);
-    }
-    if (raw instanceof ByteBuffer b) {
-      return b.remaining() == PLACEHOLDER_BYTES.length && b.duplicate().equals(ByteBuffer.wrap(PLACEHOLDER_BYTES));
-    }
-    if (raw instanceof List<?> list) {
-      return list.size() == 1 && list.get(0) != null && isPlaceholder(list.get(0));
-    }
-    return false;
   }
 
   static Object decimal(Object raw, int scale) {
