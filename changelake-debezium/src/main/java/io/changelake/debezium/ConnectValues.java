@@ -79,7 +79,7 @@ public final class ConnectValues {
         case TIMESTAMP -> timestamp(raw, logical);
         case TIMESTAMPTZ -> timestamptz(raw);
         case UUID -> uuid(raw);
-        case BINARY -> ByteBuffer.wrap(binary(raw, logical)).asReadOnlyBuffer();
+        case BINARY -> ByteBuffer.wrap(binary(raw)).asReadOnlyBuffer();
         case LIST -> list((List<?>) raw, ((DataType.ListOf) type).element(), schema == null ? null : schema.valueSchema());
       };
     } catch (ClassCastException | ArithmeticException | java.time.DateTimeException e) {
@@ -150,8 +150,7 @@ public final class ConnectValues {
     if (raw instanceof BigDecimal d) {
       return d.toPlainString();
     }
-    if (raw instanceof Struct struct && struct.schema().field("scale") != null && struct.schema().field("value") != null
-        && "io.debezium.data.VariableScaleDecimal".equals(struct.schema().name())) {
+    if (raw instanceof Struct struct && "io.debezium.data.VariableScaleDecimal".equals(struct.schema().name())) {
       return exactDecimal(struct).toPlainString();
     }
     if (raw instanceof byte[] || raw instanceof ByteBuffer) {
@@ -300,7 +299,7 @@ public final class ConnectValues {
     return new UUID(b.getLong(), b.getLong());
   }
 
-  private static byte[] binary(Object raw, String logical) {
+  private static byte[] binary(Object raw) {
     if (raw instanceof Struct geometry) {
       return wkb(geometry);
     }
