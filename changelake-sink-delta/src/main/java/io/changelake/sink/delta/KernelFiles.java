@@ -99,10 +99,23 @@ final class KernelFiles {
     values.put(schema.indexOf("dataChange"), true);
     values.put(schema.indexOf("deletionVector"), deletionVector);
     old.getTags().ifPresent(tags -> values.put(schema.indexOf("tags"), tags));
-    old.getStatsJson().ifPresent(stats -> values.put(schema.indexOf("stats"), stats));
+    old.getStatsJson().ifPresent(stats -> values.put(schema.indexOf("stats"), wideBounds(stats)));
     old.getBaseRowId().ifPresent(id -> values.put(schema.indexOf("baseRowId"), id));
     old.getDefaultRowCommitVersion().ifPresent(v -> values.put(schema.indexOf("defaultRowCommitVersion"), v));
     return SingleAction.createAddFileSingleAction(new GenericRow(schema, values));
+  }
+
+  /**
+   * The stats JSON with {@code tightBounds} false: min/max may now belong to deleted rows (PROTOCOL.md
+   * "Per-file Statistics"), which readers answering MIN/MAX from stats must know; numRecords stays the
+   * file's physical row count, as the protocol requires with a deletion vector.
+   */
+  static String wideBounds(String stats) {
+    if (stats.contains("\"tightBounds\"")) {
+      return stats.replace("\"tightBounds\":true", "\"tightBounds\":false");
+    }
+    String body = stats.trim();
+    return body.length() <= 2 ? "{\"tightBounds\":false}" : "{\"tightBounds\":false," + body.substring(1);
   }
 
   private static Row addEntry(Row scanFile) {
