@@ -54,8 +54,7 @@ public final class ChildSync implements AutoCloseable {
   public int awaitExit(java.time.Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError("The command did not end within " + timeout + ":
-" + output());
+      throw new AssertionError("The command did not end within " + timeout + ":\n" + output());
     }
     return process.exitValue();
   }
