@@ -72,9 +72,4 @@ final class DeletionVectorFile implements AutoCloseable {
       // an unreferenced file: VACUUM removes it
     }
   }
-
-  /** Where the file is. */
-  String path() {
-    return path.toString();
-  }
 }

@@ -118,6 +118,11 @@ public final class DeltaSinkConfig {
     }
     Map<String, String> table = new LinkedHashMap<>(DEFAULT_TABLE_PROPERTIES);
     if (DeleteMode.fromId(catalog.get(DELETE_MODE)) == DeleteMode.DELETION_VECTORS) {
+      String enabled = tableConf.getOrDefault(DeleteMode.ENABLE_PROPERTY, "true");
+      if (!"true".equalsIgnoreCase(enabled)) {
+        throw new ConfigException(DeleteMode.ENABLE_PROPERTY, enabled, "delete-mode=deletion-vectors needs it true;"
+            + " remove it, or set --catalog-conf delete-mode=copy-on-write");
+      }
       table.put(DeleteMode.ENABLE_PROPERTY, "true");
     }
     table.putAll(tableConf);

@@ -2,6 +2,7 @@ package io.changelake.sink.delta;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.changelake.api.model.Row;
@@ -81,6 +82,33 @@ class DeltaDeletionVectorUpsertTest extends DeltaUpsertTest {
       assertEquals(rows, Lake.byKey(dir, id, SINGLE));
       assertEquals(1, Lake.liveFiles(Lake.snapshot(dir, id)), "compaction merged the small files");
       assertEquals("drop", table.lastCommit().orElseThrow().position());
+    }
+  }
+
+  /** A copy-on-write table written later in deletion-vectors mode gets the feature with its first such commit. */
+  @Test
+  void aCopyOnWriteTableSwitchesToDeletionVectors(@TempDir Path dir) {
+    TableId id = TableId.parse("shop.switched");
+    try (DeltaSink sink = DeltaSink.local(dir)) {
+      SinkTable table = sink.open(id, SINGLE, WriteMode.UPSERT);
+      Lake.commit(table, "1", w -> {
+        for (long k = 0; k < 10; k++) {
+          w.insert(Row.of(k, "v", 0));
+        }
+      });
+      assertFalse(Lake.snapshot(dir, id).getProtocol().getReaderFeatures().contains("deletionVectors"));
+    }
+    try (DeltaSink sink = open(dir)) {
+      SinkTable table = sink.open(id, SINGLE, WriteMode.UPSERT);
+      Lake.commit(table, "2", w -> {
+        w.upsert(Row.of(3L, "changed", 1));
+        w.delete(new RowKey(List.of(4L)));
+      });
+      assertTrue(Lake.snapshot(dir, id).getProtocol().getReaderFeatures().contains("deletionVectors"));
+      Map<RowKey, Row> rows = Lake.byKey(dir, id, SINGLE);
+      assertEquals(9, rows.size());
+      assertEquals(Row.of(3L, "changed", 1), rows.get(new RowKey(List.of(3L))));
+      assertEquals(2, Lake.liveFiles(Lake.snapshot(dir, id)), "the old file stays, marked, beside the new one");
     }
   }
 
