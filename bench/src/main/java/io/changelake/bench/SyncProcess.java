@@ -38,6 +38,10 @@ final class SyncProcess implements AutoCloseable {
       throw new IllegalArgumentException("This changelake has no --format flag (it writes Iceberg only); cannot"
           + " benchmark format '" + settings.format() + "'");
     }
+    String syncArgs = System.getenv("SYNC_ARGS");
+    if (syncArgs != null && !syncArgs.isBlank()) {
+      args.addAll(List.of(syncArgs.trim().split("\\s+")));
+    }
     List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + settings.heap()));
     String extra = System.getenv("SYNC_JAVA_OPTS");
     if (extra != null && !extra.isBlank()) {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "compact", mixinStandardHelpOptions = true,
     description = {"Rewrites a lake table so that readers merge nothing: an Iceberg table's live rows go into new"
         + " data files and its delete files are dropped; each bucket of a Paimon table becomes one sorted run."
-        + " Delta tables (copy-on-write) need nothing.",
+        + " A Delta table's files with deletion vectors and its small files are rewritten with their live rows.",
         "It may run while a sync writes the table: what the sync commits meanwhile is kept, and the sync's"
             + " source position stays where it was. When both rewrite the same files, the compaction fails"
             + " and leaves the table as it was; run it again."},

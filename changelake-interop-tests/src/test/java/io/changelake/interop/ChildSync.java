@@ -50,6 +50,15 @@ public final class ChildSync implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** Waits for a command that ends by itself (e.g. {@code compact}) and returns its exit code. */
+  public int awaitExit(java.time.Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("The command did not end within " + timeout + ":\n" + output());
+    }
+    return process.exitValue();
+  }
+
   /** Stops the sync as Ctrl-C or a service manager would (SIGTERM) and returns its exit code. */
   public int stop() throws InterruptedException {
     process.destroy();

@@ -24,13 +24,10 @@ import java.util.Set;
  * whether a key is really there; only those files are read whole and rewritten. Memory holds the
  * key set and one batch at a time.
  */
-final class CopyOnWrite {
+final class CopyOnWrite implements RowRemoval {
   private final Engine engine;
   private final Snapshot snapshot;
   private final TableSchema schema;
-
-  /** What one application did. */
-  record Result(List<Row> removeActions, long rowsDeleted, long rowsCopied) { }
 
   CopyOnWrite(Engine engine, Snapshot snapshot, TableSchema schema) {
     this.engine = engine;
@@ -52,13 +49,14 @@ final class CopyOnWrite {
   }
 
   /** Writes the surviving rows of every file holding one of {@code keys} to {@code out}. */
-  Result apply(Set<RowKey> keys, ParquetStream out) {
+  @Override
+  public Result apply(Set<RowKey> keys, ParquetStream out) {
     if (keys.isEmpty() || snapshot.getVersion() < 0) {
       return new Result(List.of(), 0, 0);
     }
-    TableReader keyReader = new TableReader(engine, snapshot, keySchema());
+    TableReader keyReader = new TableReader(engine, snapshot, keySchema(snapshot, schema));
     TableReader fullReader = new TableReader(engine, snapshot, null);
-    TableSchema keyOnly = keyOnlySchema();
+    TableSchema keyOnly = keyOnlySchema(schema);
     List<Row> removes = new ArrayList<>();
     long deleted = 0;
     long copied = 0;
@@ -67,30 +65,62 @@ final class CopyOnWrite {
       if (!holdsAny(keyReader, file, keyOnly, keys)) {
         continue;
       }
-      try (CloseableIterator<FilteredColumnarBatch> batches = fullReader.read(file)) {
-        while (batches.hasNext()) {
-          FilteredColumnarBatch batch = batches.next();
-          int size = batch.getData().getSize();
-          boolean[] keep = new boolean[size];
-          int kept = 0;
-          for (int i = 0; i < size; i++) {
-            if (TableReader.selected(batch, i)) {
-              keep[i] = !keys.contains(TableReader.key(batch, i, schema));
-              kept += keep[i] ? 1 : 0;
-              deleted += keep[i] ? 0 : 1;
-            }
-          }
-          if (kept > 0) {
-            out.write(new FilteredColumnarBatch(batch.getData(), Optional.of(ValueVector.ofBooleans(keep, size))));
-            copied += kept;
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      Copied rows = copy(fullReader, file, keys, out);
+      copied += rows.kept();
+      deleted += rows.dropped();
       removes.add(KernelFiles.removeAction(file, now));
     }
     return new Result(removes, deleted, copied);
+  }
+
+  /**
+   * Rewrites every live file {@code filter} accepts: its live rows go to {@code out} and it gets a
+   * {@code remove} action (compaction: the rows stay, the deletion vectors go).
+   */
+  Result rewrite(java.util.function.Predicate<Row> filter, ParquetStream out) {
+    if (snapshot.getVersion() < 0) {
+      return new Result(List.of(), 0, 0);
+    }
+    TableReader fullReader = new TableReader(engine, snapshot, null);
+    List<Row> removes = new ArrayList<>();
+    long copied = 0;
+    long now = System.currentTimeMillis();
+    for (Row file : fullReader.files(filter)) {
+      copied += copy(fullReader, file, Set.of(), out).kept();
+      removes.add(KernelFiles.removeAction(file, now));
+    }
+    return new Result(removes, 0, copied);
+  }
+
+  /** Live rows of a file copied to the new files and left out (holding a key). */
+  private record Copied(long kept, long dropped) { }
+
+  /** Writes the live rows of {@code file} not holding one of {@code keys} to {@code out}. */
+  private Copied copy(TableReader fullReader, Row file, Set<RowKey> keys, ParquetStream out) {
+    long copied = 0;
+    long dropped = 0;
+    try (CloseableIterator<FilteredColumnarBatch> batches = fullReader.read(file)) {
+      while (batches.hasNext()) {
+        FilteredColumnarBatch batch = batches.next();
+        int size = batch.getData().getSize();
+        boolean[] keep = new boolean[size];
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+          if (TableReader.selected(batch, i)) {
+            keep[i] = keys.isEmpty() || !keys.contains(TableReader.key(batch, i, schema));
+            kept += keep[i] ? 1 : 0;
+            dropped += keep[i] ? 0 : 1;
+          }
+        }
+        if (kept > 0) {
+          out.write(new FilteredColumnarBatch(batch.getData(), Optional.of(ValueVector.ofBooleans(keep, size))));
+          copied += kept;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new Copied(copied, dropped);
   }
 
   private static boolean holdsAny(TableReader keyReader, Row file, TableSchema keyOnly, Set<RowKey> keys) {
@@ -110,7 +140,7 @@ final class CopyOnWrite {
   }
 
   /** The key columns of the snapshot's schema, in key order. */
-  private StructType keySchema() {
+  static StructType keySchema(Snapshot snapshot, TableSchema schema) {
     StructType all = snapshot.getSchema();
     StructType keys = new StructType();
     for (String name : schema.primaryKey()) {
@@ -120,7 +150,7 @@ final class CopyOnWrite {
   }
 
   /** The key columns as a changelake schema whose key is all of them, in order. */
-  private TableSchema keyOnlySchema() {
+  static TableSchema keyOnlySchema(TableSchema schema) {
     return new TableSchema(schema.primaryKey().stream().map(n -> schema.column(n).orElseThrow()).toList(),
         schema.primaryKey());
   }

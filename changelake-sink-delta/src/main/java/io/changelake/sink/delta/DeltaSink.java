@@ -146,7 +146,7 @@ public final class DeltaSink implements TableSink {
           + mode.id() + " mode. A table's mode never changes: to reset, drop the lake table " + id + " (delete "
           + path + "; its data is rebuilt by a new initial snapshot), or choose another --table.");
     }
-    return new DeltaTable(engine, id, path, tableMode, snapshot);
+    return new DeltaTable(engine, hadoop, id, path, tableMode, config, snapshot);
   }
 
   @Override
@@ -156,7 +156,7 @@ public final class DeltaSink implements TableSink {
       String recorded = snapshot.getTableProperties().get(DeltaSinkConfig.MODE_PROPERTY);
       WriteMode mode = recorded != null ? WriteMode.fromId(recorded)
           : SchemaMapping.toTableSchema(snapshot.getSchema()).hasPrimaryKey() ? WriteMode.UPSERT : WriteMode.APPEND;
-      return new DeltaTable(engine, id, path, mode, snapshot);
+      return new DeltaTable(engine, hadoop, id, path, mode, config, snapshot);
     });
   }
 

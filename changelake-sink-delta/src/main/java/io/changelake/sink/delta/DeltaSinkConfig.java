@@ -59,12 +59,24 @@ public final class DeltaSinkConfig {
       .doc("Parquet compression codec of data files.")
       .build();
 
+  /** How upserts and deletes remove the rows they replace. */
+  public static final ConfigOption<String> DELETE_MODE = ConfigOption.string("delete-mode")
+      .defaultValue(DeleteMode.COPY_ON_WRITE.id())
+      .oneOf(DeleteMode.COPY_ON_WRITE.id(), DeleteMode.DELETION_VECTORS.id())
+      .doc("How a commit removes the old rows of upserted and deleted keys: copy-on-write rewrites every file"
+          + " holding one (plain tables every Delta reader reads); deletion-vectors marks their positions in"
+          + " deletion vectors (merge-on-read: commits cost a read of the key columns instead of a rewrite;"
+          + " turns on delta.enableDeletionVectors, which readers need Delta 2.3+/Trino 420+ for; compact"
+          + " applies them).")
+      .build();
+
   /** Every catalog option. */
   public static final ConfigDef DEFINITION = S3Options.declare(new ConfigDef("delta catalog")
       .define(WAREHOUSE)
       .define(TARGET_FILE_SIZE)
       .define(ROW_GROUP_SIZE)
       .define(COMPRESSION)
+      .define(DELETE_MODE)
       .passthrough("hadoop.", "Hadoop configuration key without the prefix (file system settings, e.g."
           + " hadoop.fs.s3a.connection.maximum)."));
 
@@ -105,6 +117,14 @@ public final class DeltaSinkConfig {
           "changelake needs column mapping 'name' to add and widen columns; remove it or set name");
     }
     Map<String, String> table = new LinkedHashMap<>(DEFAULT_TABLE_PROPERTIES);
+    if (DeleteMode.fromId(catalog.get(DELETE_MODE)) == DeleteMode.DELETION_VECTORS) {
+      String enabled = tableConf.getOrDefault(DeleteMode.ENABLE_PROPERTY, "true");
+      if (!"true".equalsIgnoreCase(enabled)) {
+        throw new ConfigException(DeleteMode.ENABLE_PROPERTY, enabled, "delete-mode=deletion-vectors needs it true;"
+            + " remove it, or set --catalog-conf delete-mode=copy-on-write");
+      }
+      table.put(DeleteMode.ENABLE_PROPERTY, "true");
+    }
     table.putAll(tableConf);
     return new DeltaSinkConfig(catalog, Collections.unmodifiableMap(table));
   }
@@ -124,6 +144,16 @@ public final class DeltaSinkConfig {
   /** The warehouse folder or URI. */
   public String warehouse() {
     return catalog.get(WAREHOUSE);
+  }
+
+  /** Size in bytes at which data files are rolled; compaction merges files under half of it. */
+  public long targetFileSize() {
+    return catalog.get(TARGET_FILE_SIZE);
+  }
+
+  /** How writers remove replaced and deleted rows. */
+  public DeleteMode deleteMode() {
+    return DeleteMode.fromId(catalog.get(DELETE_MODE));
   }
 
   /** Properties of a table created now: defaults, then {@code --table-conf}. */

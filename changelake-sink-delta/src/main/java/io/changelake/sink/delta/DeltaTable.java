@@ -18,6 +18,7 @@ import io.changelake.api.spi.WriteMode;
 import io.delta.kernel.Operation;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.TableManager;
+import io.delta.kernel.Transaction;
 import io.delta.kernel.TransactionCommitResult;
 import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.engine.Engine;
@@ -39,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,10 +56,15 @@ final class DeltaTable implements SinkTable {
   private final TableId id;
   private final String path;
   private final WriteMode mode;
+  private final DeltaSinkConfig config;
+  private final Configuration hadoop;
   private TableSchema schema;
 
-  DeltaTable(Engine engine, TableId id, String path, WriteMode mode, Snapshot snapshot) {
+  DeltaTable(Engine engine, Configuration hadoop, TableId id, String path, WriteMode mode, DeltaSinkConfig config,
+      Snapshot snapshot) {
     this.engine = engine;
+    this.hadoop = hadoop;
+    this.config = config;
     this.id = id;
     this.path = path;
     this.mode = mode;
@@ -152,13 +159,58 @@ final class DeltaTable implements SinkTable {
   @Override
   public TableWriter newWriter() {
     Snapshot snapshot = latest();
-    return new DeltaTableWriter(this, engine, snapshot, schema, mode);
+    if (config.deleteMode() == DeleteMode.COPY_ON_WRITE) {
+      return new DeltaTableWriter(this, engine, snapshot, schema, mode, new CopyOnWrite(engine, snapshot, schema),
+          Map.of());
+    }
+    boolean enabled = "true".equalsIgnoreCase(snapshot.getTableProperties().get(DeleteMode.ENABLE_PROPERTY));
+    return new DeltaTableWriter(this, engine, snapshot, schema, mode,
+        new DeletionVectors(engine, snapshot, schema, hadoop, path),
+        enabled ? Map.of() : Map.of(DeleteMode.ENABLE_PROPERTY, "true"));
   }
 
-  /** Nothing to do: copy-on-write rewrites files at commit, so the table never holds deletes to merge. */
+  /**
+   * Applies the deletion vectors and merges small files: every live file that has a deletion vector or is
+   * under half of {@code target-file-size} is rewritten with its live rows only, in one commit without a
+   * source position (the table keeps its last one). Skipped when no file has a deletion vector and fewer
+   * than two are small.
+   */
   @Override
   public CompactionResult compact() {
-    return CompactionResult.nothingToDo("copy-on-write tables hold no deletes; readers merge nothing");
+    Snapshot snapshot = latest();
+    long small = config.targetFileSize() / 2;
+    java.util.function.Predicate<io.delta.kernel.data.Row> rewritten =
+        file -> KernelFiles.hasDeletionVector(file) || KernelFiles.fileStatus(file).getSize() < small;
+    List<io.delta.kernel.data.Row> candidates = snapshot.getVersion() < 0 ? List.of()
+        : new TableReader(engine, snapshot, null).files(rewritten);
+    if (candidates.stream().noneMatch(KernelFiles::hasDeletionVector) && candidates.size() < 2) {
+      return CompactionResult.nothingToDo("no data file has a deletion vector and at most one is small");
+    }
+    Transaction txn = snapshot.buildUpdateTableTransaction(DeltaSink.ENGINE_INFO, Operation.MANUAL_UPDATE)
+        .build(engine);
+    ParquetStream out = new ParquetStream(engine, txn.getTransactionState(engine), id + " compaction");
+    try {
+      RowRemoval.Result rewrite = new CopyOnWrite(engine, snapshot, schema).rewrite(rewritten, out);
+      long vectors = candidates.stream().filter(KernelFiles::hasDeletionVector).count();
+      List<io.delta.kernel.data.Row> actions = new ArrayList<>(out.finish());
+      int written = actions.size();
+      actions.addAll(rewrite.actions());
+      TransactionCommitResult result = txn.commit(engine,
+          CloseableIterable.inMemoryIterable(KernelFiles.iterator(actions)));
+      afterCommit(result);
+      LOG.info("Compacted table {} as version {}: {} files ({} with deletion vectors) rewritten into {} ({} rows)",
+          id, result.getVersion(), rewrite.actions().size(), vectors, written, rewrite.rowsCopied());
+      return CompactionResult.committed(result.getVersion(), rewrite.actions().size(), vectors, written,
+          rewrite.rowsCopied());
+    } catch (io.delta.kernel.exceptions.CommitStateUnknownException e) {
+      throw new io.changelake.api.spi.CommitStateUnknownException("The outcome of compacting table " + id
+          + " is unknown (" + e.getMessage() + "); its files were kept. `changelake snapshots " + id
+          + "` shows whether it committed.", e);
+    } catch (RuntimeException e) {
+      out.abort();
+      throw new SinkException("Compacting table " + id + " failed: " + e.getMessage() + ". Nothing was committed;"
+          + " run it again (a concurrent commit of the sync to the same files makes it fail: retry).", e);
+    }
   }
 
   @Override

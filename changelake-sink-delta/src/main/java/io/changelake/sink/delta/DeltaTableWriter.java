@@ -22,19 +22,19 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams one commit's rows into Parquet files and commits them, copy-on-write, with the pipeline
- * position.
+ * Streams one commit's rows into Parquet files and commits them, with the pipeline position.
  *
  * <p>{@link #insert} and {@link #upsert} rows stream into new data files as they come. The keys of
- * {@link #upsert} and {@link #delete} are remembered; at {@link #commit} every live file of the
- * snapshot this writer started from that holds one of them is rewritten without those rows
- * ({@link CopyOnWrite}). Append tables only take inserts. After {@link #overwrite} every live file is
+ * {@link #upsert} and {@link #delete} are remembered; at {@link #commit} the rows holding them in the
+ * snapshot this writer started from are removed by the table's {@link RowRemoval} (files rewritten by
+ * {@link CopyOnWrite}, or positions marked by {@link DeletionVectors}). Append tables only take inserts. After {@link #overwrite} every live file is
  * removed.
  *
  * <p>{@link #commit} is one Delta commit: the {@code add} and {@code remove} actions, a {@code txn}
@@ -55,13 +55,22 @@ final class DeltaTableWriter implements TableWriter {
   private final boolean keyed;
   private final RowBatchBuilder batch;
   private final ParquetStream files;
+  private final RowRemoval removal;
+  private final Map<String, String> enableProperties;
   private final Set<RowKey> touched = new HashSet<>();
   private State state = State.OPEN;
   private boolean overwrite;
   private long rows;
 
-  DeltaTableWriter(DeltaTable owner, Engine engine, Snapshot snapshot, TableSchema schema, WriteMode mode) {
+  /**
+   * A writer of {@code owner} from {@code snapshot}, removing replaced rows with {@code removal}; its commit
+   * also sets {@code enableProperties} (table properties the removal needs, e.g. to enable deletion vectors).
+   */
+  DeltaTableWriter(DeltaTable owner, Engine engine, Snapshot snapshot, TableSchema schema, WriteMode mode,
+      RowRemoval removal, Map<String, String> enableProperties) {
     this.owner = owner;
+    this.removal = removal;
+    this.enableProperties = Map.copyOf(enableProperties);
     this.engine = engine;
     this.snapshot = snapshot;
     this.schema = schema;
@@ -131,15 +140,15 @@ final class DeltaTableWriter implements TableWriter {
   public void commit(CommitMetadata metadata) {
     checkOpen();
     List<io.delta.kernel.data.Row> actions = new ArrayList<>();
-    CopyOnWrite.Result rewrite;
+    RowRemoval.Result rewrite;
     try {
       if (!batch.isEmpty()) {
         flush();
       }
-      CopyOnWrite copyOnWrite = new CopyOnWrite(engine, snapshot, schema);
-      rewrite = overwrite ? new CopyOnWrite.Result(copyOnWrite.removeAll(), 0, 0) : copyOnWrite.apply(touched, files);
+      rewrite = overwrite ? new RowRemoval.Result(new CopyOnWrite(engine, snapshot, schema).removeAll(), 0, 0)
+          : removal.apply(touched, files);
       actions.addAll(files.finish());
-      actions.addAll(rewrite.removeActions());
+      actions.addAll(rewrite.actions());
     } catch (RuntimeException e) {
       abort();
       throw new SinkException("Writing files for table " + owner.id() + " failed: " + e.getMessage(), e);
@@ -147,7 +156,12 @@ final class DeltaTableWriter implements TableWriter {
     TransactionCommitResult result;
     try {
       long txnVersion = snapshot.getLatestTransactionVersion(engine, metadata.pipeline()).orElse(-1L) + 1;
-      Transaction txn = newTransaction().withTransactionId(metadata.pipeline(), txnVersion).build(engine);
+      io.delta.kernel.transaction.UpdateTableTransactionBuilder builder = newTransaction()
+          .withTransactionId(metadata.pipeline(), txnVersion);
+      if (!enableProperties.isEmpty()) {
+        builder = builder.withTablePropertiesAdded(enableProperties);
+      }
+      Transaction txn = builder.build(engine);
       txn.addDomainMetadata(CommitRecord.DOMAIN, CommitRecord.toJson(metadata, Instant.now()));
       result = txn.commit(engine, CloseableIterable.inMemoryIterable(KernelFiles.iterator(actions)));
       state = State.COMMITTED;
@@ -173,15 +187,16 @@ final class DeltaTableWriter implements TableWriter {
       throw new SinkException("Commit to table " + owner.id() + " failed: " + e.getMessage(), e);
     }
     owner.afterCommit(result);
-    LOG.debug("Committed {} to {} as version {}: {} rows written, {} keys replaced or deleted, {} files rewritten"
-            + " ({} rows copied, {} deleted)", metadata.position(), owner.id(), result.getVersion(), rows,
-        touched.size(), rewrite.removeActions().size(), rewrite.rowsCopied(), rewrite.rowsDeleted());
+    LOG.debug("Committed {} to {} as version {}: {} rows written, {} keys replaced or deleted, {} actions on old"
+            + " files ({} rows copied, {} deleted)", metadata.position(), owner.id(), result.getVersion(), rows,
+        touched.size(), rewrite.actions().size(), rewrite.rowsCopied(), rewrite.rowsDeleted());
   }
 
   @Override
   public void abort() {
     if (state == State.OPEN) {
       files.abort();
+      removal.discard();
       state = State.ABORTED;
     }
   }

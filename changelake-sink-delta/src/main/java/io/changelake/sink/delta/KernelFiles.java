@@ -4,16 +4,22 @@ import io.delta.kernel.data.Row;
 import io.delta.kernel.internal.DeltaLogActionUtils.DeltaAction;
 import io.delta.kernel.internal.InternalScanFileUtils;
 import io.delta.kernel.internal.actions.AddFile;
+import io.delta.kernel.internal.actions.DeletionVectorDescriptor;
 import io.delta.kernel.internal.actions.SingleAction;
+import io.delta.kernel.internal.data.GenericRow;
 import io.delta.kernel.internal.data.ScanStateRow;
 import io.delta.kernel.internal.data.TransactionStateRow;
+import io.delta.kernel.internal.deletionvectors.Base85Codec;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * The only place that uses Delta Kernel's {@code internal} packages, for what Kernel 4.4 has no
@@ -27,6 +33,8 @@ import java.util.Set;
  *       own user guide uses for the documented read loop.
  *   <li>A {@code remove} action for a file being rewritten: Kernel commits any action row it is
  *       given, but only builds {@code add} actions publicly ({@code generateAppendActions}).
+ *   <li>Deletion vectors: the descriptor of a vector written by {@link DeletionVectorFile} (with
+ *       Kernel's Z85 encoding of its UUID), and the {@code add} action re-adding a file with it.
  *   <li>The action kinds to read from a commit range: the public {@code CommitRange} takes an
  *       internal enum.
  * </ul>
@@ -63,6 +71,51 @@ final class KernelFiles {
   static Row removeAction(Row scanFile, long deletionTimestamp) {
     AddFile add = new AddFile(addEntry(scanFile));
     return SingleAction.createRemoveFileSingleAction(add.toRemoveFileRow(true, Optional.of(deletionTimestamp)));
+  }
+
+  /** A {@code deletionVector} descriptor of a vector stored in {@code deletion_vector_<uuid>.bin} of the table folder. */
+  static Row deletionVector(UUID uuid, int offset, int sizeInBytes, long cardinality) {
+    return new DeletionVectorDescriptor(DeletionVectorDescriptor.UUID_DV_MARKER, Base85Codec.encodeUUID(uuid),
+        Optional.of(offset), sizeInBytes, cardinality).toRow();
+  }
+
+  /** Whether the file of {@code scanFile} has a deletion vector. */
+  static boolean hasDeletionVector(Row scanFile) {
+    return new AddFile(addEntry(scanFile)).getDeletionVector().isPresent();
+  }
+
+  /**
+   * An {@code add} action (dataChange) re-adding the file of {@code scanFile} with {@code deletionVector}
+   * (a descriptor row) in place of the one it had; every other field is kept.
+   */
+  static Row addActionWith(Row scanFile, Row deletionVector) {
+    AddFile old = new AddFile(addEntry(scanFile));
+    StructType schema = AddFile.FULL_SCHEMA;
+    Map<Integer, Object> values = new HashMap<>();
+    values.put(schema.indexOf("path"), old.getPath());
+    values.put(schema.indexOf("partitionValues"), old.getPartitionValues());
+    values.put(schema.indexOf("size"), old.getSize());
+    values.put(schema.indexOf("modificationTime"), old.getModificationTime());
+    values.put(schema.indexOf("dataChange"), true);
+    values.put(schema.indexOf("deletionVector"), deletionVector);
+    old.getTags().ifPresent(tags -> values.put(schema.indexOf("tags"), tags));
+    old.getStatsJson().ifPresent(stats -> values.put(schema.indexOf("stats"), wideBounds(stats)));
+    old.getBaseRowId().ifPresent(id -> values.put(schema.indexOf("baseRowId"), id));
+    old.getDefaultRowCommitVersion().ifPresent(v -> values.put(schema.indexOf("defaultRowCommitVersion"), v));
+    return SingleAction.createAddFileSingleAction(new GenericRow(schema, values));
+  }
+
+  /**
+   * The stats JSON with {@code tightBounds} false: min/max may now belong to deleted rows (PROTOCOL.md
+   * "Per-file Statistics"), which readers answering MIN/MAX from stats must know; numRecords stays the
+   * file's physical row count, as the protocol requires with a deletion vector.
+   */
+  static String wideBounds(String stats) {
+    if (stats.contains("\"tightBounds\"")) {
+      return stats.replace("\"tightBounds\":true", "\"tightBounds\":false");
+    }
+    String body = stats.trim();
+    return body.length() <= 2 ? "{\"tightBounds\":false}" : "{\"tightBounds\":false," + body.substring(1);
   }
 
   private static Row addEntry(Row scanFile) {

@@ -68,6 +68,22 @@ class DeltaSinkConfigTest {
     ConfigException mapping = assertThrows(ConfigException.class,
         () -> DeltaSinkConfig.local(Path.of("/w"), Map.of(), Map.of("delta.columnMapping.mode", "none")));
     assertTrue(mapping.getMessage().contains("column mapping 'name'"), mapping.getMessage());
+
+    ConfigException mode = assertThrows(ConfigException.class,
+        () -> DeltaSinkConfig.local(Path.of("/w"), Map.of("delete-mode", "merge-on-read"), Map.of()));
+    assertTrue(mode.getMessage().contains("copy-on-write") && mode.getMessage().contains("deletion-vectors"),
+        mode.getMessage());
+    ConfigException vectorsOff = assertThrows(ConfigException.class, () -> DeltaSinkConfig.local(Path.of("/w"),
+        Map.of("delete-mode", "deletion-vectors"), Map.of("delta.enableDeletionVectors", "false")));
+    assertTrue(vectorsOff.getMessage().contains("delete-mode=copy-on-write"), vectorsOff.getMessage());
+  }
+
+  @Test
+  void deletionVectorsModeEnablesThemOnNewTables() {
+    DeltaSinkConfig config = DeltaSinkConfig.local(Path.of("/w"), Map.of("delete-mode", "deletion-vectors"), Map.of());
+    assertEquals(DeleteMode.DELETION_VECTORS, config.deleteMode());
+    assertEquals("true", config.tableProperties().get("delta.enableDeletionVectors"));
+    assertEquals(DeleteMode.COPY_ON_WRITE, DeltaSinkConfig.local(Path.of("/w")).deleteMode());
   }
 
   @Test

@@ -28,6 +28,6 @@ class DeltaSinkContractTest extends TableSinkContract {
 
   @Override
   protected boolean compactsUpserts() {
-    return false;  // copy-on-write: nothing to merge
+    return false;  // copy-on-write: every commit rewrote the touched files into one, nothing to merge
   }
 }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** After every commit the whole table, read by Kernel, equals an in-memory model, row by row. */
 class DeltaUpsertTest {
-  private static final TableSchema SINGLE = new TableSchema(List.of(
+  static final TableSchema SINGLE = new TableSchema(List.of(
       Column.of("id", DataType.LONG, false), Column.of("name", DataType.STRING, true),
       Column.of("qty", DataType.INT, true)), List.of("id"));
 
@@ -38,10 +38,15 @@ class DeltaUpsertTest {
       Column.of("day", DataType.DATE, false), Column.of("n", DataType.LONG, false)),
       List.of("region", "n", "day"));
 
+  /** The sink under test (copy-on-write, every default). */
+  protected DeltaSink open(Path dir) {
+    return DeltaSink.local(dir);
+  }
+
   @Test
   void upsertsAndDeletesAcrossCommits(@TempDir Path dir) {
     TableId id = TableId.parse("shop.products");
-    try (DeltaSink sink = DeltaSink.local(dir)) {
+    try (DeltaSink sink = open(dir)) {
       SinkTable table = sink.open(id, SINGLE, WriteMode.UPSERT);
       Map<RowKey, Row> expected = new LinkedHashMap<>();
       int n = 5000;  // more than one writer batch (4096) and reader batch (1024)
@@ -121,7 +126,7 @@ class DeltaUpsertTest {
   @Test
   void compositeKeys(@TempDir Path dir) {
     TableId id = TableId.parse("sales.daily");
-    try (DeltaSink sink = DeltaSink.local(dir)) {
+    try (DeltaSink sink = open(dir)) {
       SinkTable table = sink.open(id, COMPOSITE, WriteMode.UPSERT);
       Map<RowKey, Row> expected = new HashMap<>();
       LocalDate day = LocalDate.of(2025, 1, 1);
@@ -159,7 +164,7 @@ class DeltaUpsertTest {
   @Test
   void onlyFilesHoldingAChangedKeyAreRewritten(@TempDir Path dir) throws IOException {
     TableId id = TableId.parse("shop.ranges");
-    try (DeltaSink sink = DeltaSink.local(dir)) {
+    try (DeltaSink sink = open(dir)) {
       SinkTable table = sink.open(id, SINGLE, WriteMode.UPSERT);
       for (int c = 0; c < 4; c++) {  // four files, key ranges [0,100), [100,200), ...
         long base = c * 100L;
@@ -186,7 +191,7 @@ class DeltaUpsertTest {
 
   @Test
   void aKeyChangesOncePerWriter(@TempDir Path dir) {
-    try (DeltaSink sink = DeltaSink.local(dir)) {
+    try (DeltaSink sink = open(dir)) {
       SinkTable table = sink.open(TableId.parse("shop.twice"), SINGLE, WriteMode.UPSERT);
       try (TableWriter w = table.newWriter()) {
         w.upsert(Row.of(1L, "a", 1));
@@ -202,7 +207,7 @@ class DeltaUpsertTest {
     TableSchema log = new TableSchema(List.of(Column.of("op", DataType.STRING, false),
         Column.of("id", DataType.LONG, true)), List.of());
     TableId id = TableId.parse("audit.log");
-    try (DeltaSink sink = DeltaSink.local(dir)) {
+    try (DeltaSink sink = open(dir)) {
       SinkTable table = sink.open(id, log, WriteMode.APPEND);
       Lake.commit(table, "1", w -> {
         w.insert(Row.of("c", 1L));
