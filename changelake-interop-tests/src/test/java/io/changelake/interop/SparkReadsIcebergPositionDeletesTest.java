@@ -89,7 +89,7 @@ class SparkReadsIcebergPositionDeletesTest {
     org.junit.jupiter.api.Assertions.assertTrue(positionDeleteFiles > 0, "the current snapshot has position deletes");
 
     try (ChildSync compact = ChildSync.start(warehouse.resolve("compact.log"),
-        List.of("compact", TABLE, "--warehouse", warehouse.toString()))) {
+        List.of("compact", TABLE, "--warehouse", warehouse.resolve("iceberg").toString()))) {
       Instant deadline = Instant.now().plusSeconds(120);
       while (compact.isAlive() && Instant.now().isBefore(deadline)) {
         Thread.sleep(200);
@@ -101,12 +101,13 @@ class SparkReadsIcebergPositionDeletesTest {
     assertEquals(0L, spark.sql("SELECT * FROM iceberg." + TABLE + ".delete_files").count(), "compacted");
   }
 
+  /** A sync of one format writes its tables at the warehouse's top, where Spark's catalog {@code iceberg} reads. */
   private static ChildSync sync(String log) throws Exception {
     return ChildSync.start(warehouse.resolve(log), List.of("sync-table",
         "--source-conf", "hostname=" + pg.host(), "--source-conf", "port=" + pg.port(),
         "--source-conf", "username=" + pg.username(), "--source-conf", "password=" + pg.password(),
         "--source-conf", "database-name=" + DB, "--source-conf", "table-name=items",
-        "--warehouse", warehouse.toString(), "--database", "lake", "--format", "iceberg",
+        "--warehouse", warehouse.resolve("iceberg").toString(), "--database", "lake", "--format", "iceberg",
         "--commit-interval", "1s"));
   }
 

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,13 +47,15 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.util.SnapshotUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An Iceberg table as the commit loop sees it. Not thread-safe: used by one thread at a time (see {@link
  * io.changelake.api.spi.SinkTable}).
  */
 final class IcebergTable implements SinkTable {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IcebergTable.class);
+  private static final Logger LOG = LoggerFactory.getLogger(IcebergTable.class);
 
   /** Keys per lookup scan: large enough to make few scans, small enough to keep the filter cheap. */
   private static final int LOOKUP_BATCH = 500;
@@ -236,7 +239,7 @@ final class IcebergTable implements SinkTable {
     }
     Snapshot current = table.currentSnapshot();
     Long currentId = current == null ? null : current.snapshotId();
-    if (index == null || !java.util.Objects.equals(index.snapshotId(), currentId)) {
+    if (index == null || !Objects.equals(index.snapshotId(), currentId)) {
       long started = System.nanoTime();
       index = null;
       index = KeyIndex.load(table, TypeUtil.select(table.schema(), table.schema().identifierFieldIds()));

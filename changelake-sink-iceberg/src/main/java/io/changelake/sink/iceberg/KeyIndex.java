@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -198,7 +199,7 @@ final class KeyIndex {
 
   private void ensure(int more) {
     if (scratchLength + more > scratch.length) {
-      scratch = java.util.Arrays.copyOf(scratch, Math.max(scratch.length * 2, scratchLength + more));
+      scratch = Arrays.copyOf(scratch, Math.max(scratch.length * 2, scratchLength + more));
     }
   }
 }
