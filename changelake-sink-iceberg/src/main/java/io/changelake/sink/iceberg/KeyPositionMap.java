@@ -8,7 +8,8 @@ import java.util.Arrays;
  * into large byte arrays (no object per entry), and the hash table is one {@code long} per slot
  * (the entry's offset, with some bits of its hash to skip most byte comparisons).
  *
- * <p>A long key costs about 17 bytes of entries plus 8 to 16 bytes of table. Removed entries leave
+ * <p>A long key costs about 17 bytes of entries plus 11 to 16 bytes of table (filled to between
+ * 1/2 and 3/4). Removed entries leave
  * garbage in the arrays until the next resize, which copies only live entries. Not thread-safe.
  */
 final class KeyPositionMap {
@@ -119,7 +120,7 @@ final class KeyPositionMap {
   /** Rehashes into a table sized for the live entries, copying them into fresh chunks when garbage dominates. */
   private void resize() {
     int capacity = MIN_CAPACITY;
-    while (capacity * 3L < (size + 1) * 8L) {   // live entries fill at most 3/8 after a resize
+    while (capacity < (size + 1) * 2L) {   // live entries fill at most half after a resize
       capacity <<= 1;
     }
     long[] old = slots;
