@@ -108,7 +108,7 @@ final class IcebergCompaction {
 
   /** Writes the live rows of the starting snapshot into new data files. */
   void rewrite() {
-    ChangeFileWriter files = ChangeFileWriter.forTable(table, null);
+    ChangeFileWriter files = ChangeFileWriter.forTable(table, null, null);
     try (CloseableIterable<Record> rows = IcebergGenerics.read(table).useSnapshot(start.snapshotId())
         .project(table.schema()).build()) {
       rows.forEach(files::insert);

@@ -83,6 +83,16 @@ public final class IcebergSinkConfig {
           + " Existing columns keep the type they were created with.")
       .build();
 
+  public static final ConfigOption<String> DELETE_MODE = ConfigOption.string("delete-mode")
+      .defaultValue("position")
+      .oneOf("position", "equality")
+      .doc("How upserts and deletes remove a key's earlier row: position (position deletes, found through an index"
+          + " of key -> data file and row position that the writer loads from the table's key columns on start and"
+          + " keeps in memory, about 30 bytes per row for a bigint key; readers apply them per file, DuckDB too) or"
+          + " equality (equality deletes on the key: nothing kept by the writer, but every reader joins them against"
+          + " older files until `changelake compact`). Tables written either way can switch at any time.")
+      .build();
+
   /** Every declared catalog option; other keys pass through to Iceberg. */
   public static final ConfigDef DEFINITION = S3Options.declare(new ConfigDef("iceberg catalog")
       .define(TYPE)
@@ -94,6 +104,7 @@ public final class IcebergSinkConfig {
       .define(TOKEN)
       .define(JDBC_PASSWORD)
       .define(TIME_TYPE)
+      .define(DELETE_MODE)
       .passthrough("", "Any other Iceberg catalog property, passed as is (io-impl, jdbc.*, header.*, ...)."));
 
   /** Table properties every new table gets unless {@code --table-conf} overrides them. */
@@ -163,6 +174,7 @@ public final class IcebergSinkConfig {
     Map<String, String> properties = new LinkedHashMap<>(catalog.withPrefix(""));
     properties.remove(NAME.name());
     properties.remove(TIME_TYPE.name());
+    properties.remove(DELETE_MODE.name());
     if (!properties.containsKey(CATALOG_IMPL.name())) {
       properties.putIfAbsent(TYPE.name(), TYPE.defaultValue());
     }
@@ -180,6 +192,11 @@ public final class IcebergSinkConfig {
   /** How new columns store a TIME. */
   TimeType timeType() {
     return TimeType.parse(catalog.get(TIME_TYPE));
+  }
+
+  /** How upserts and deletes remove a key's earlier row. */
+  DeleteMode deleteMode() {
+    return DeleteMode.parse(catalog.get(DELETE_MODE));
   }
 
   /** Properties of a table created now: defaults, then {@code --table-conf}. */

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,13 +45,18 @@ import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.util.SnapshotUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An Iceberg table as the commit loop sees it. Not thread-safe: used by one thread at a time (see {@link
  * io.changelake.api.spi.SinkTable}).
  */
 final class IcebergTable implements SinkTable {
+  private static final Logger LOG = LoggerFactory.getLogger(IcebergTable.class);
+
   /** Keys per lookup scan: large enough to make few scans, small enough to keep the filter cheap. */
   private static final int LOOKUP_BATCH = 500;
 
@@ -58,14 +64,20 @@ final class IcebergTable implements SinkTable {
   private final Table table;
   private final WriteMode mode;
   private final TimeType timeType;
+  private final DeleteMode deleteMode;
   private TableSchema schema;
+  private KeyIndex index;
 
-  /** {@code timeType} is how columns added by schema changes store a TIME. */
-  IcebergTable(TableId id, Table table, WriteMode mode, TimeType timeType) {
+  /**
+   * {@code timeType} is how columns added by schema changes store a TIME; {@code deleteMode} how writers
+   * remove a key's earlier row.
+   */
+  IcebergTable(TableId id, Table table, WriteMode mode, TimeType timeType, DeleteMode deleteMode) {
     this.id = id;
     this.table = table;
     this.mode = mode;
     this.timeType = timeType;
+    this.deleteMode = deleteMode;
     this.schema = SchemaMapping.toTableSchema(table.schema(), table.properties());
   }
 
@@ -213,7 +225,44 @@ final class IcebergTable implements SinkTable {
   @Override
   public TableWriter newWriter() {
     table.refresh();
-    return new IcebergTableWriter(this, table, mode, schema.primaryKey());
+    return new IcebergTableWriter(this, table, mode, schema.primaryKey(), currentIndex());
+  }
+
+  /**
+   * The index of the current snapshot's rows for a position-delete upsert table (null otherwise): kept from the
+   * last commit of this table's writers, or loaded from the table when another writer (a compaction) committed
+   * since.
+   */
+  private KeyIndex currentIndex() {
+    if (deleteMode != DeleteMode.POSITION || mode != WriteMode.UPSERT || table.schema().identifierFieldIds().isEmpty()) {
+      return null;
+    }
+    Snapshot current = table.currentSnapshot();
+    Long currentId = current == null ? null : current.snapshotId();
+    if (index == null || !Objects.equals(index.snapshotId(), currentId)) {
+      long started = System.nanoTime();
+      index = null;
+      index = KeyIndex.load(table, TypeUtil.select(table.schema(), table.schema().identifierFieldIds()));
+      LOG.info("Loaded the key index of table {}: {} rows in {} ms, ~{} MiB", id, index.size(),
+          (System.nanoTime() - started) / 1_000_000, index.retainedBytes() >> 20);
+    }
+    return index;
+  }
+
+  /** Called by a writer whose commit of {@code position} succeeded with {@code writtenIndex} holding its moves. */
+  void committed(KeyIndex writtenIndex, String position) {
+    Snapshot current = table.currentSnapshot();
+    if (current != null && position.equals(current.summary().get(CommitMetadata.POSITION))) {
+      writtenIndex.committed(current.snapshotId());
+      index = writtenIndex;
+    } else {
+      index = null;  // another commit came in between: load afresh
+    }
+  }
+
+  /** Forgets the index (a writer failed after moving entries); the next writer loads it from the table. */
+  void dropIndex() {
+    index = null;
   }
 
   @Override

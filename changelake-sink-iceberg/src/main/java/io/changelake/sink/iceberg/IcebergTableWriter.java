@@ -30,14 +30,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Streams one commit's rows into Parquet files and commits them with the pipeline position.
  *
- * <p>Upsert tables write an equality delete on the identifier fields plus the new row for
- * {@link #upsert}, and an equality delete for {@link #delete}; a key already upserted by this writer
- * gets a position delete instead (see {@link ChangeFileWriter}). Append tables and tables without a
- * key only write data rows.
+ * <p>Upsert tables remove a key's earlier row with a position delete found through the table's
+ * {@link KeyIndex}, or with an equality delete on the identifier fields (see {@link ChangeFileWriter}
+ * and {@link DeleteMode}). Append tables and tables without a key only write data rows.
  *
  * <p>{@link #commit} adds every data and delete file in one {@code RowDelta} (an {@code AppendFiles}
  * when there are no deletes; an {@code OverwriteFiles} of every row after {@link #overwrite}), with the
- * {@link CommitMetadata} keys in the snapshot summary. Iceberg
+ * {@link CommitMetadata} keys in the snapshot summary. Position deletes are validated against the
+ * snapshot the index describes: if another commit removed a data file they point into (a compaction),
+ * the commit fails and the index is loaded again by the next writer. Iceberg
  * retries the commit itself on {@link CommitFailedException} ({@code commit.retry.*} table
  * properties); a conflict that outlasts those retries aborts the writer. An unknown outcome does no
  * cleanup: the files may be part of the table.
@@ -54,12 +55,17 @@ final class IcebergTableWriter implements TableWriter {
   private final Schema deleteSchema;
   private final int[] keyOrderOfField;
   private final ChangeFileWriter files;
+  private final KeyIndex index;
   private State state = State.OPEN;
   private boolean overwrite;
   private long rows;
   private long deletes;
 
-  IcebergTableWriter(IcebergTable owner, Table table, WriteMode mode, List<String> primaryKey) {
+  /**
+   * @param index the table's index of live rows, to write position deletes, or null for equality deletes;
+   *     this writer moves its entries and hands it back to {@code owner} on commit
+   */
+  IcebergTableWriter(IcebergTable owner, Table table, WriteMode mode, List<String> primaryKey, KeyIndex index) {
     if (!table.spec().isUnpartitioned()) {
       throw new SinkException("Table " + owner.id() + " is partitioned; changelake writes unpartitioned Iceberg"
           + " tables for now. Recreate it without a partition spec or choose another --table.");
@@ -75,7 +81,8 @@ final class IcebergTableWriter implements TableWriter {
       this.deleteSchema = null;
       this.keyOrderOfField = null;
     }
-    this.files = ChangeFileWriter.forTable(table, deleteSchema);
+    this.index = deleteSchema == null ? null : index;
+    this.files = ChangeFileWriter.forTable(table, deleteSchema, this.index);
   }
 
   /** For each identifier field (schema order), its position in the primary key. */
@@ -90,13 +97,20 @@ final class IcebergTableWriter implements TableWriter {
       throw new IllegalStateException("overwrite() must come before any row is written to table " + owner.id());
     }
     overwrite = true;
+    if (index != null) {
+      index.clear();
+    }
   }
 
   @Override
   public void insert(Row row) {
     checkOpen();
     Record record = RowConversion.toRecord(template, row);
-    files.insert(record);
+    if (index != null) {
+      files.insert(record, keyOf(record));
+    } else {
+      files.insert(record);
+    }
     rows++;
   }
 
@@ -146,18 +160,33 @@ final class IcebergTableWriter implements TableWriter {
       throw new SinkException("Writing files for table " + owner.id() + " failed: " + e.getMessage(), e);
     }
     SnapshotUpdate<?> update = newUpdate(result);
+    if (index != null && index.snapshotId() != null && update instanceof RowDelta rowDelta) {
+      rowDelta.validateFromSnapshot(index.snapshotId()).validateDataFilesExist(Arrays.asList(result.referencedDataFiles()))
+          .validateDeletedFiles();
+    }
     update.set(CommitMetadata.POSITION, metadata.position());
     update.set(CommitMetadata.SNAPSHOT_COMPLETE, String.valueOf(metadata.snapshotComplete()));
     update.set(CommitMetadata.PIPELINE, metadata.pipeline());
     try {
       update.commit();
       state = State.COMMITTED;
+      if (index != null) {
+        owner.committed(index, metadata.position());
+      }
     } catch (org.apache.iceberg.exceptions.CommitStateUnknownException e) {
       state = State.UNKNOWN;
+      if (index != null) {
+        owner.dropIndex();
+      }
       throw new CommitStateUnknownException("The outcome of the commit to table " + owner.id() + " at position "
           + metadata.position() + " is unknown (" + e.getMessage() + "). Its files were kept. Check with"
           + " `changelake snapshots " + owner.id() + "` whether a snapshot carries that position;"
           + " a restart resumes from whatever the table recorded.", e);
+    } catch (org.apache.iceberg.exceptions.ValidationException e) {
+      abort();
+      throw new SinkException("Commit to table " + owner.id() + " failed: another commit (a compaction?) removed"
+          + " data files this one deletes rows from (" + e.getMessage() + "). Nothing was committed; a restart"
+          + " resumes from the table's last position and reloads the key index.", e);
     } catch (CommitFailedException e) {
       abort();
       throw new SinkException("Commit to table " + owner.id() + " failed after Iceberg's retries: another writer"
@@ -195,6 +224,9 @@ final class IcebergTableWriter implements TableWriter {
   @Override
   public void abort() {
     if (state == State.OPEN) {
+      if (index != null) {
+        owner.dropIndex();  // it holds this writer's moves
+      }
       try {
         files.abort();
       } catch (IOException | RuntimeException e) {

@@ -69,7 +69,8 @@ class IcebergCompactionTest {
 
   @Test
   void syncCommitDuringCompactionIsKept(@TempDir Path dir) {
-    try (IcebergSink sink = IcebergSink.local(dir)) {
+    try (IcebergSink sink = IcebergSink.create(IcebergSinkConfig.local(dir, Map.of("delete-mode", "equality"),
+        Map.of()))) {
       IcebergTable table = (IcebergTable) sink.open(ID, PRODUCTS, WriteMode.UPSERT);
       writeHistory(table);
       long startSequence = Lake.load(sink, ID).currentSnapshot().sequenceNumber();
@@ -91,6 +92,26 @@ class IcebergCompactionTest {
         assertTrue(file.dataSequenceNumber() > startSequence, "only the sync commit's deletes remain: " + file);
       }
       assertEquals(expected.size(), Lake.scan(table, null).size());
+    }
+  }
+
+  @Test
+  void positionDeletesDuringCompactionFailItCleanly(@TempDir Path dir) {
+    try (IcebergSink sink = IcebergSink.local(dir)) {
+      IcebergTable table = (IcebergTable) sink.open(ID, PRODUCTS, WriteMode.UPSERT);
+      writeHistory(table);
+      IcebergCompaction compaction = IcebergCompaction.plan(ID, table.table());
+      compaction.rewrite();
+      Lake.commit(table, "5", w -> upsert(w::upsert, Row.of(3L, "during", 5)));  // a position delete in a rewritten file
+      long before = Lake.load(sink, ID).currentSnapshot().snapshotId();
+      SinkException failed = assertThrows(SinkException.class, compaction::commit);
+      assertTrue(failed.getMessage().contains("Run the compaction again"), failed.getMessage());
+      assertEquals(before, Lake.load(sink, ID).currentSnapshot().snapshotId(), "the table is unchanged");
+      assertTrue(table.compact().committed(), "the compaction run again");
+      Lake.commit(table, "6", w -> upsert(w::upsert, Row.of(3L, "after", 6)));  // the index is loaded again
+      Table iceberg = Lake.load(sink, ID);
+      assertEquals(expected, Lake.byKey(iceberg, PRODUCTS));
+      assertEquals("6", table.lastCommit().orElseThrow().position());
     }
   }
 

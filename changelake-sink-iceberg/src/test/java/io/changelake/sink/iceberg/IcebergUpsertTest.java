@@ -76,7 +76,8 @@ class IcebergUpsertTest {
   @Test
   void keyUpsertedTwiceInOneWriterGetsAPositionDelete(@TempDir Path dir) {
     TableId id = TableId.parse("shop.twice");
-    try (IcebergSink sink = IcebergSink.local(dir)) {
+    try (IcebergSink sink = IcebergSink.create(IcebergSinkConfig.local(dir, Map.of("delete-mode", "equality"),
+        Map.of()))) {
       SinkTable table = sink.open(id, SINGLE, WriteMode.UPSERT);
       Map<RowKey, Row> expected = new HashMap<>();
       Lake.commit(table, "0", w -> w.insert(Row.of(2L, "old", 0)));

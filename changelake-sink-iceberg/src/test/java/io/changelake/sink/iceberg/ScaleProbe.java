@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Cost of the upsert path at a modest scale; run with -Dscale.probe=true. */
+/** Cost of the upsert path at a modest scale; run with -Dscale.probe=true (-Dscale.delete-mode=equality|position). */
 @EnabledIfSystemProperty(named = "scale.probe", matches = "true")
 class ScaleProbe {
   @Test
@@ -27,7 +27,8 @@ class ScaleProbe {
         Column.of("price", DataType.decimal(12, 2), true)), List.of("id"));
     TableId id = TableId.parse("bench.t");
     int rows = Integer.getInteger("scale.rows", 1_000_000);
-    try (IcebergSink sink = IcebergSink.local(dir)) {
+    Map<String, String> mode = Map.of("delete-mode", System.getProperty("scale.delete-mode", "position"));
+    try (IcebergSink sink = IcebergSink.create(IcebergSinkConfig.local(dir, mode, Map.of()))) {
       SinkTable table = sink.open(id, schema, WriteMode.UPSERT);
       long t0 = System.nanoTime();
       Lake.commit(table, "0", w -> {
@@ -61,18 +62,32 @@ class ScaleProbe {
         });
         report("commit " + c + " (" + rows / 10 + " changes)", t0, sink, id);
       }
+      long afterStreams = scan(table, "full scan after the commits");
       t0 = System.nanoTime();
-      long count = 0;
-      try (var scan = table.scan(null)) {
-        for (Row ignored : scan) {
-          count++;
-        }
-      }
-      System.out.printf("full scan of %d rows: %d ms%n", count, (System.nanoTime() - t0) / 1_000_000);
+      sink.open(id, schema, WriteMode.UPSERT).newWriter().close();  // a restart: the index is loaded from the table
+      System.out.printf("first writer of the table opened again (the key index load in position mode): %d ms%n",
+          (System.nanoTime() - t0) / 1_000_000);
       t0 = System.nanoTime();
       Map<RowKey, Row> found = table.lookup(List.of(new RowKey(List.of(5L)), new RowKey(List.of(77L))));
       System.out.printf("lookup of 2 keys: %d ms (%d found)%n", (System.nanoTime() - t0) / 1_000_000, found.size());
+      table.compact();
+      scan(table, "full scan after compaction");  // warm-up of the compacted read path
+      long compacted = scan(table, "full scan after compaction");
+      System.out.printf("scan ratio after the commits / compacted: %.2f%n", (double) afterStreams / compacted);
     }
+  }
+
+  private static long scan(SinkTable table, String what) {
+    long t0 = System.nanoTime();
+    long count = 0;
+    try (var scan = table.scan(null)) {
+      for (Row ignored : scan) {
+        count++;
+      }
+    }
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    System.out.printf("%s, %d rows: %d ms%n", what, count, ms);
+    return ms;
   }
 
   private static void report(String what, long t0, IcebergSink sink, TableId id) {
