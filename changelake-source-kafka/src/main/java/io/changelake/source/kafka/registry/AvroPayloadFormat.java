@@ -5,13 +5,17 @@ import io.apicurio.registry.utils.converter.avro.AvroDataConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.data.Struct;
 
 /**
  * Avro binary payloads, turned into Connect data by {@link AvroData} (Apicurio's port of Confluent's),
@@ -46,10 +50,39 @@ final class AvroPayloadFormat implements PayloadFormat {
       if (!decoder.isEnd()) {
         throw new IllegalArgumentException("bytes are left after the Avro value: not written with this schema");
       }
-      return avroData.toConnectData(avro.schema(), value);
+      SchemaAndValue connect = avroData.toConnectData(avro.schema(), value);
+      return new SchemaAndValue(connect.schema(), withByteArrays(connect.value()));
     } catch (IOException e) {
       throw new UncheckedIOException("the Avro payload ends early (" + e.getMessage() + ")", e);
     }
+  }
+
+  /**
+   * {@code value} with every {@code bytes} value as a {@code byte[]}, as connectors emit it and Kafka's
+   * JsonConverter reads it ({@link AvroData} leaves Avro's {@link ByteBuffer}s), so decoders see one shape.
+   * Structs, lists and maps fresh from {@link AvroData} are changed in place.
+   */
+  private static Object withByteArrays(Object value) {
+    if (value instanceof ByteBuffer buffer) {
+      byte[] bytes = new byte[buffer.remaining()];
+      buffer.duplicate().get(bytes);
+      return bytes;
+    }
+    if (value instanceof Struct struct) {
+      for (Field field : struct.schema().fields()) {
+        Object fieldValue = struct.get(field);
+        if (fieldValue != null) {
+          struct.put(field, withByteArrays(fieldValue));
+        }
+      }
+    } else if (value instanceof List<?> list) {
+      return list.stream().map(AvroPayloadFormat::withByteArrays).toList();
+    } else if (value instanceof Map<?, ?> map) {
+      Map<Object, Object> copy = new LinkedHashMap<>();
+      map.forEach((k, v) -> copy.put(withByteArrays(k), withByteArrays(v)));
+      return copy;
+    }
+    return value;
   }
 
   private static Compiled compile(String text) {
