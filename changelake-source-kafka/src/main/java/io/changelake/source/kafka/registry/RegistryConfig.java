@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,11 +21,12 @@ import java.util.Optional;
 public final class RegistryConfig {
   public static final String COMPONENT = "schema-registry";
 
-  public static final ConfigOption<String> URL = ConfigOption.string("schema.registry.url").required()
+  public static final ConfigOption<String> URL = ConfigOption.string("schema.registry.url")
       .check(RegistryConfig::isHttpUrl, "must be an http:// or https:// URL without credentials in it, e.g."
           + " http://registry:8081 (credentials go in schema.registry.basic.auth.user.info)")
       .doc("Base URL of a registry speaking the Confluent Schema Registry REST API (Confluent, Apicurio's"
-          + " /apis/ccompat/v7, Karapace, Redpanda).").build();
+          + " /apis/ccompat/v7, Karapace, Redpanda). Required when a key or value format is read through a"
+          + " registry.").build();
   public static final ConfigOption<String> BASIC_AUTH = ConfigOption.string("schema.registry.basic.auth.user.info")
       .secret().check(s -> s.indexOf(':') > 0, "must be user:password")
       .doc("HTTP basic credentials user:password for the registry.").build();
@@ -39,8 +41,10 @@ public final class RegistryConfig {
       .doc("Retries of a registry request that failed to connect or got a 5xx answer, with back-off doubling"
           + " from 200ms; then the registry counts as unreachable.").build();
 
-  public static final ConfigDef DEFINITION = new ConfigDef(COMPONENT)
-      .define(URL).define(BASIC_AUTH).define(BEARER_TOKEN).define(REQUEST_TIMEOUT).define(RETRIES);
+  /** Every option above, for a source config to declare as its own. */
+  public static final List<ConfigOption<?>> OPTIONS = List.of(URL, BASIC_AUTH, BEARER_TOKEN, REQUEST_TIMEOUT, RETRIES);
+
+  public static final ConfigDef DEFINITION = define(new ConfigDef(COMPONENT));
 
   private final URI url;
   private final String authorization;
@@ -54,6 +58,12 @@ public final class RegistryConfig {
     this.retries = retries;
   }
 
+  /** Declares {@link #OPTIONS} in {@code definition}; returns it. */
+  public static ConfigDef define(ConfigDef definition) {
+    OPTIONS.forEach(definition::define);
+    return definition;
+  }
+
   /** Validates {@code values} (keys of {@link #DEFINITION}). */
   public static RegistryConfig parse(Map<String, String> values) {
     return from(DEFINITION.parse(values));
@@ -61,9 +71,17 @@ public final class RegistryConfig {
 
   /**
    * The registry settings in {@code config}, which declares this class's options (its own
-   * {@link #DEFINITION} or a source config that defines them too).
+   * {@link #DEFINITION} or a source config that {@link #define}s them too). Call it only when a format
+   * reads through a registry: the URL is required then.
+   *
+   * @throws ConfigException when the URL is missing or both kinds of credentials are set
    */
   public static RegistryConfig from(Config config) {
+    if (!config.contains(URL)) {
+      throw new ConfigException("Missing option '" + URL.name() + "': a key or value format ("
+          + String.join(", ", RegistryConverters.formats()) + ") reads schemas from a registry. "
+          + URL.doc());
+    }
     if (config.contains(BASIC_AUTH) && config.contains(BEARER_TOKEN)) {
       throw new ConfigException("Options '" + BASIC_AUTH.name() + "' and '" + BEARER_TOKEN.name()
           + "' are both set: the registry takes one kind of credentials; remove one of them.");

@@ -2,8 +2,8 @@ package io.changelake.source.kafka.registry;
 
 import io.changelake.api.config.ConfigException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -28,8 +28,8 @@ public final class RegistryConverters {
   private RegistryConverters() { }
 
   /** The names of the formats read through a schema registry. */
-  public static Set<String> formats() {
-    return Set.of(AVRO, JSON_SCHEMA, PROTOBUF);
+  public static List<String> formats() {
+    return List.of(AVRO, JSON_SCHEMA, PROTOBUF);
   }
 
   /**
