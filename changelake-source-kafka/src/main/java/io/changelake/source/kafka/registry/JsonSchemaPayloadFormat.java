@@ -35,8 +35,10 @@ final class JsonSchemaPayloadFormat implements PayloadFormat {
 
   @Override
   public SchemaAndValue read(RegisteredSchema schema, ByteBuffer payload) {
-    Schema connect = connectSchemas.computeIfAbsent(schema.id(), id -> JsonSchemaToConnect.toConnect(parse(
-        schema.text().getBytes(StandardCharsets.UTF_8), 0, -1, "its JSON Schema")));
+    Schema connect = connectSchemas.computeIfAbsent(schema.id(), id -> {
+      byte[] text = schema.text().getBytes(StandardCharsets.UTF_8);
+      return JsonSchemaToConnect.toConnect(parse(text, 0, text.length, "its JSON Schema"));
+    });
     JsonNode value = parse(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining(),
         "the payload");
     return new SchemaAndValue(connect, JsonToConnectValue.convert(connect, value, "value"));
@@ -44,7 +46,7 @@ final class JsonSchemaPayloadFormat implements PayloadFormat {
 
   private static JsonNode parse(byte[] bytes, int offset, int length, String what) {
     try {
-      return JSON.readTree(bytes, offset, length < 0 ? bytes.length : length);
+      return JSON.readTree(bytes, offset, length);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(what + " is not JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {

@@ -91,7 +91,7 @@ public final class SchemaRegistryClient {
         HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         int status = response.statusCode();
         if (status == 200) {
-          return Optional.of(JSON.readTree(response.body()));
+          return Optional.of(json(response.body(), path));
         }
         if (status == 404) {
           return Optional.empty();
@@ -120,6 +120,15 @@ public final class SchemaRegistryClient {
       }
       sleep(backoff);
       backoff = backoff.multipliedBy(2);
+    }
+  }
+
+  private JsonNode json(byte[] body, String path) {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new SourceException("Schema registry at " + url() + " answered GET " + path + " with a body that is not"
+          + " JSON: is " + RegistryConfig.URL.name() + " the base URL of a Confluent-compatible registry API?", e);
     }
   }
 
