@@ -3,7 +3,6 @@ package io.changelake.source.kafka.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,7 +58,7 @@ final class JsonSchemaToConnect {
       builder.doc(json.get("description").asText());
     }
     if (json.has(CONNECT_PARAMETERS)) {
-      json.get(CONNECT_PARAMETERS).fields().forEachRemaining(p -> builder.parameter(p.getKey(), p.getValue().asText()));
+      json.get(CONNECT_PARAMETERS).properties().forEach(p -> builder.parameter(p.getKey(), p.getValue().asText()));
     }
     if (optional || isNullable(json.get("type"))) {
       builder.optional();
@@ -124,8 +123,7 @@ final class JsonSchemaToConnect {
     boolean requiredListed = json.has("required");
     Map<Integer, Map.Entry<String, JsonNode>> ordered = new TreeMap<>();
     List<Map.Entry<String, JsonNode>> unindexed = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = json.path("properties").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> property = it.next();
+    for (Map.Entry<String, JsonNode> property : json.path("properties").properties()) {
       if (property.getValue().has(CONNECT_INDEX)) {
         ordered.put(property.getValue().get(CONNECT_INDEX).asInt(), property);
       } else {

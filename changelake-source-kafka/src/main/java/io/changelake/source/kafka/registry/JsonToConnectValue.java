@@ -94,7 +94,7 @@ final class JsonToConnectValue {
   private static Map<Object, Object> map(Schema schema, JsonNode json, String path) {
     Map<Object, Object> map = new HashMap<>();
     if (json.isObject()) {
-      json.fields().forEachRemaining(e -> map.put(e.getKey(),
+      json.properties().forEach(e -> map.put(e.getKey(),
           convert(schema.valueSchema(), e.getValue(), path + "." + e.getKey())));
       return map;
     }
