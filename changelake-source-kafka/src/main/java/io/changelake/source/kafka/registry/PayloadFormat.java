@@ -6,7 +6,7 @@ import org.apache.kafka.connect.data.SchemaAndValue;
 /**
  * One registry serialization: how a record's payload (after the wire-format header) written with a
  * registered schema becomes Kafka Connect data. Implementations cache what they derive from a schema
- * per schema id and are thread-safe.
+ * per schema id; like the converter that holds one, an instance serves one consumer thread.
  */
 interface PayloadFormat {
 

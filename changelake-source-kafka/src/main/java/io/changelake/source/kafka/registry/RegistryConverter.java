@@ -11,7 +11,8 @@ import org.apache.kafka.connect.storage.Converter;
  * Reads a record's key or value in the Confluent wire format (magic byte 0, the schema id as a 4-byte
  * big-endian int, the payload) into Kafka Connect data, with the schema the registry holds under that
  * id: every record is read with the schema it was written with, so records of several schema versions
- * in one topic each decode right. Made by {@link RegistryConverters}; reads only.
+ * in one topic each decode right. Made by {@link RegistryConverters}; reads only; not thread-safe (one
+ * per consumer thread, which may share one {@link SchemaRegistryClient}).
  *
  * <p>A record that cannot be read is a {@link DataException} naming the topic, the schema id and the
  * fix (its caller adds the partition and offset); a registry that cannot be asked is a
