@@ -105,6 +105,32 @@ class RegistryConverterTest {
   }
 
   @Test
+  void jsonSchemaKeysOfTwoVersionsEachDecodeWithTheirOwnSchema() {
+    String v1 = """
+        {"type":"object","title":"dbserver1.inventory.customers.Key","properties":{
+          "id":{"type":"integer","connect.index":0,"connect.type":"int32"}}}""";
+    String v2 = """
+        {"type":"object","title":"dbserver1.inventory.customers.Key","properties":{
+          "id":{"type":"integer","connect.index":0,"connect.type":"int32"},
+          "tenant":{"oneOf":[{"type":"null"},{"type":"string"}],"connect.index":1}}}""";
+    int id1 = server.register("customers-key", "JSON", v1);
+    int id2 = server.register("customers-key", "JSON", v2);
+    RegistryConverter keys = RegistryConverters.create(RegistryConverters.JSON_SCHEMA, true, registry);
+
+    SchemaAndValue first = keys.toConnectData("customers", wire(id1, "{\"id\":7}".getBytes(StandardCharsets.UTF_8)));
+    SchemaAndValue second = keys.toConnectData("customers",
+        wire(id2, "{\"id\":8,\"tenant\":\"eu\"}".getBytes(StandardCharsets.UTF_8)));
+
+    org.apache.kafka.connect.data.Schema key1 = SchemaBuilder.struct().name("dbserver1.inventory.customers.Key")
+        .field("id", org.apache.kafka.connect.data.Schema.INT32_SCHEMA).build();
+    org.apache.kafka.connect.data.Schema key2 = SchemaBuilder.struct().name("dbserver1.inventory.customers.Key")
+        .field("id", org.apache.kafka.connect.data.Schema.INT32_SCHEMA)
+        .field("tenant", org.apache.kafka.connect.data.Schema.OPTIONAL_STRING_SCHEMA).build();
+    assertEquals(new SchemaAndValue(key1, new Struct(key1).put("id", 7)), first);
+    assertEquals(new SchemaAndValue(key2, new Struct(key2).put("id", 8).put("tenant", "eu")), second);
+  }
+
+  @Test
   void aSchemaIsFetchedOncePerId() throws IOException {
     String schema = """
         {"type":"record","name":"Tick","fields":[{"name":"n","type":"int"}]}""";
