@@ -1,0 +1,22 @@
+package io.changelake.source.kafka.registry;
+
+import java.nio.ByteBuffer;
+import org.apache.kafka.connect.data.SchemaAndValue;
+
+/**
+ * One registry serialization: how a record's payload (after the wire-format header) written with a
+ * registered schema becomes Kafka Connect data. Implementations cache what they derive from a schema
+ * per schema id; like the converter that holds one, an instance serves one consumer thread.
+ */
+interface PayloadFormat {
+
+  /** The registry's {@code schemaType} of the schemas this format reads: AVRO, JSON or PROTOBUF. */
+  String schemaType();
+
+  /**
+   * The Connect data of {@code payload}, written with {@code schema}.
+   *
+   * @throws RuntimeException when the payload does not decode with the schema; the message says why
+   */
+  SchemaAndValue read(RegisteredSchema schema, ByteBuffer payload);
+}

@@ -1,0 +1,60 @@
+package io.changelake.source.kafka.registry;
+
+import io.changelake.api.config.ConfigException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Makes the converters of the registry formats by name: {@value #AVRO} and {@value #JSON_SCHEMA}
+ * ({@value #PROTOBUF} is declared, and refused with what is missing). Each converter caches the
+ * schemas it reads; make one per key or value of a source and share one {@link SchemaRegistryClient}.
+ */
+public final class RegistryConverters {
+  public static final String AVRO = "avro";
+  public static final String JSON_SCHEMA = "json-schema";
+  public static final String PROTOBUF = "protobuf";
+
+  private static final Map<String, Supplier<PayloadFormat>> FORMATS = new LinkedHashMap<>();
+  private static final Map<String, String> FORMAT_OF_SCHEMA_TYPE = Map.of(
+      "AVRO", AVRO, "JSON", JSON_SCHEMA, "PROTOBUF", PROTOBUF);
+
+  static {
+    FORMATS.put(AVRO, AvroPayloadFormat::new);
+    FORMATS.put(JSON_SCHEMA, JsonSchemaPayloadFormat::new);
+  }
+
+  private RegistryConverters() { }
+
+  /** The names of the formats read through a schema registry. */
+  public static List<String> formats() {
+    return List.of(AVRO, JSON_SCHEMA, PROTOBUF);
+  }
+
+  /**
+   * A converter of the key ({@code isKey}) or value of records in {@code format}, reading schemas
+   * through {@code registry}.
+   *
+   * @throws ConfigException when {@code format} is not one this class makes
+   */
+  public static RegistryConverter create(String format, boolean isKey, SchemaRegistryClient registry) {
+    Supplier<PayloadFormat> payloads = FORMATS.get(format);
+    String option = (isKey ? "key" : "value") + ".format";
+    if (PROTOBUF.equals(format)) {
+      throw new ConfigException(option + "=" + PROTOBUF + " is not supported yet: reading .proto schemas from the"
+          + " registry needs a Protobuf schema parser changelake does not ship. Have the connector write "
+          + AVRO + " or " + JSON_SCHEMA + " (io.confluent.connect.avro.AvroConverter or"
+          + " io.confluent.connect.json.JsonSchemaConverter).");
+    }
+    if (payloads == null) {
+      throw new ConfigException(option, format, "must be one of " + FORMATS.keySet());
+    }
+    return new RegistryConverter(format, payloads.get(), registry, isKey);
+  }
+
+  /** The format name that reads schemas of the registry's {@code schemaType}. */
+  static String formatOf(String schemaType) {
+    return FORMAT_OF_SCHEMA_TYPE.getOrDefault(schemaType, "a format that reads " + schemaType);
+  }
+}
