@@ -17,6 +17,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * {@code --mode append}).
  */
 final class AppendDecoder implements ChangeRecordDecoder {
+  private final java.util.Map<List<Object>, TableSchema> schemas = new java.util.HashMap<>();
 
   @Override
   public Optional<DecodedChange> decode(SinkRecord record) {
@@ -27,7 +28,7 @@ final class AppendDecoder implements ChangeRecordDecoder {
     if (!(record.value() instanceof Struct value)) {
       throw new MalformedRecordException(where + " has a value that is not a struct");
     }
-    TableSchema schema = ConnectRows.schema(value.schema(), List.of(), where + " value");
+    TableSchema schema = ConnectRows.schema(schemas, value.schema(), List.of(), where + " value");
     Instant time = record.timestamp() == null ? Instant.EPOCH : Instant.ofEpochMilli(record.timestamp());
     return Optional.of(new DecodedChange(KafkaRecords.table(record.topic()), Operation.INSERT, schema, null,
         ConnectRows.row(value, schema), time));

@@ -28,6 +28,15 @@ import org.apache.kafka.connect.data.Timestamp;
 final class ConnectRows {
   private ConnectRows() { }
 
+  /**
+   * The columns of {@code struct}, with {@code key} as the primary key, one instance per distinct schema and key
+   * (the engine follows a table's schema by identity first).
+   */
+  static TableSchema schema(java.util.Map<List<Object>, TableSchema> cache, Schema struct, List<String> key,
+      String where) {
+    return cache.computeIfAbsent(List.of(struct == null ? "" : struct, key), k -> schema(struct, key, where));
+  }
+
   /** The columns of {@code struct}, with {@code key} as the primary key. */
   static TableSchema schema(Schema struct, List<String> key, String where) {
     if (struct == null || struct.type() != Schema.Type.STRUCT) {

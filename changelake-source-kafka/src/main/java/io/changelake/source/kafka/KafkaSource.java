@@ -46,6 +46,14 @@ import org.slf4j.LoggerFactory;
  * topic is refused (its columns cannot be known). A topic whose records name several source tables yields one
  * lake table per source table; a record naming a table {@link #discover()} did not see stops the sync with a
  * message (restart it to add the table).
+ *
+ * <p>A restart resumes every partition at the lowest vector a table holds, and the consumer interleaves
+ * partitions differently than before. A table whose commit was further along must never commit a vector behind
+ * its own in any partition (it would take records it holds again). So the reader first catches up through the
+ * committed vectors it was given ({@link #parsePosition}), in order: it reads each partition only up to the
+ * next committed vector, pausing the partitions that reached it, and moves on once all have. Within one run the
+ * committed vectors only grow, so they are ordered and every table that takes a record during the catch-up
+ * holds a vector no further than the one being read.
  */
 final class KafkaSource implements Source {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
@@ -59,6 +67,7 @@ final class KafkaSource implements Source {
   private final AtomicReference<KafkaPosition> toAcknowledge = new AtomicReference<>();
   private final List<TopicPartition> partitions = new ArrayList<>();
   private final Set<TableId> tables = new TreeSet<>();
+  private final Set<KafkaPosition> committed = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
   private KafkaConsumer<byte[], byte[]> consumer;
   private Thread reader;
@@ -183,42 +192,45 @@ final class KafkaSource implements Source {
         unheld.add(partition);
       }
     }
-    if (config.fromEarliest()) {
+    // an empty collection would mean every assigned partition
+    if (!unheld.isEmpty() && config.fromEarliest()) {
       consumer.seekToBeginning(unheld);
-    } else {
+    } else if (!unheld.isEmpty()) {
       consumer.seekToEnd(unheld);
     }
     partitions.forEach(p -> start.put(p, consumer.position(p, config.connectTimeout())));
     KafkaPosition first = KafkaPosition.of(start);
     LOG.info("Reading {} Kafka partitions from {}", partitions.size(), first.describe());
     ChangeRecordDecoder decoder = decoders.get();
-    reader = new Thread(() -> read(first, decoder, listener), "changelake-kafka");
+    List<KafkaPosition> stops = committed.stream().filter(p -> p.compareTo(first) > 0).sorted().toList();
+    reader = new Thread(() -> read(first, stops, decoder, listener), "changelake-kafka");
     reader.setDaemon(true);
     reader.start();
   }
 
-  private void read(KafkaPosition first, ChangeRecordDecoder decoder, ChangeListener listener) {
+  private void read(KafkaPosition first, List<KafkaPosition> stops, ChangeRecordDecoder decoder,
+      ChangeListener listener) {
     KafkaPosition position = first;
+    CatchUp catchUp = new CatchUp(stops);
     try {
       listener.onProgress(position);
       while (!stopping) {
+        catchUp.pauseAt(position);
         ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-          TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-          position = position.afterRecord(partition, record.offset());
-          Optional<DecodedChange> change = decode(record, decoder);
-          if (change.isPresent() && filter.test(change.get().table())) {
-            if (!tables.contains(change.get().table())) {
-              throw new SourceException("Kafka record " + record.topic() + "-" + record.partition() + "@"
-                  + record.offset() + " changes table " + change.get().table() + ", which was not among the tables"
-                  + " found when the sync started (" + tables + "): several source tables share the topic."
-                  + " Restart the sync to mirror it too, or exclude it with --exclude.");
+        for (TopicPartition partition : records.partitions()) {
+          for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+            if (catchUp.beyond(partition, record.offset())) {
+              consumer.seek(partition, record.offset());
+              break;
             }
-            listener.onChange(change.get().at(position));
+            position = position.afterRecord(partition, record.offset());
+            emit(record, decoder, position, listener);
           }
         }
         for (TopicPartition partition : partitions) {
-          position = position.at(partition, Math.max(position.nextOffset(partition), consumer.position(partition)));
+          if (!catchUp.beyond(partition, position.nextOffset(partition))) {
+            position = position.at(partition, Math.max(position.nextOffset(partition), consumer.position(partition)));
+          }
         }
         listener.onProgress(position);
         commitAcknowledged();
@@ -231,6 +243,47 @@ final class KafkaSource implements Source {
       if (!stopping) {
         listener.onFailure(e);
       }
+    }
+  }
+
+  private void emit(ConsumerRecord<byte[], byte[]> record, ChangeRecordDecoder decoder, KafkaPosition position,
+      ChangeListener listener) throws InterruptedException {
+    Optional<DecodedChange> change = decode(record, decoder);
+    if (change.isEmpty() || !filter.test(change.get().table())) {
+      return;
+    }
+    if (!tables.contains(change.get().table())) {
+      throw new SourceException("Kafka record " + record.topic() + "-" + record.partition() + "@"
+          + record.offset() + " changes table " + change.get().table() + ", which was not among the tables"
+          + " found when the sync started (" + tables + "): several source tables share the topic."
+          + " Restart the sync to mirror it too, or exclude it with --exclude.");
+    }
+    listener.onChange(change.get().at(position));
+  }
+
+  /** The catch-up through committed vectors after a restart (see the class comment); consumer thread only. */
+  private final class CatchUp {
+    private final List<KafkaPosition> stops;
+    private int next;
+
+    CatchUp(List<KafkaPosition> stops) {
+      this.stops = stops;
+    }
+
+    /** Whether {@code offset} of {@code partition} lies beyond the vector being caught up to. */
+    boolean beyond(TopicPartition partition, long offset) {
+      return next < stops.size() && offset >= stops.get(next).nextOffset(partition);
+    }
+
+    /** Pauses the partitions that reached the vector, moving to the next vector once all have. */
+    void pauseAt(KafkaPosition position) {
+      while (next < stops.size() && partitions.stream().allMatch(p -> beyond(p, position.nextOffset(p)))) {
+        LOG.info("Caught up to {}", stops.get(next).describe());
+        next++;
+      }
+      List<TopicPartition> paused = partitions.stream().filter(p -> beyond(p, position.nextOffset(p))).toList();
+      consumer.resume(partitions);
+      consumer.pause(paused);
     }
   }
 
@@ -255,7 +308,9 @@ final class KafkaSource implements Source {
 
   @Override
   public SourcePosition parsePosition(String serialized) {
-    return KafkaPosition.parse(serialized);
+    KafkaPosition position = KafkaPosition.parse(serialized);
+    committed.add(position);
+    return position;
   }
 
   @Override

@@ -23,6 +23,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
  */
 final class UpsertDecoder implements ChangeRecordDecoder {
   private final java.util.Map<String, TableSchema> lastSchemas = new java.util.HashMap<>();
+  private final java.util.Map<List<Object>, TableSchema> schemas = new java.util.HashMap<>();
 
   @Override
   public Optional<DecodedChange> decode(SinkRecord record) {
@@ -38,10 +39,10 @@ final class UpsertDecoder implements ChangeRecordDecoder {
     if (record.value() == null) {
       TableSchema schema = lastSchemas.get(record.topic());
       if (schema == null) {
-        schema = ConnectRows.schema(key.schema(), keyColumns, where + " key");
+        schema = ConnectRows.schema(schemas, key.schema(), keyColumns, where + " key");
       }
       Object[] values = new Object[schema.size()];
-      Row keyRow = ConnectRows.row(key, ConnectRows.schema(key.schema(), keyColumns, where + " key"));
+      Row keyRow = ConnectRows.row(key, ConnectRows.schema(schemas, key.schema(), keyColumns, where + " key"));
       for (int i = 0; i < keyColumns.size(); i++) {
         values[schema.indexOf(keyColumns.get(i))] = keyRow.get(i);
       }
@@ -57,7 +58,7 @@ final class UpsertDecoder implements ChangeRecordDecoder {
             + " with the key's type; an upsert topic's value must hold its key columns");
       }
     }
-    TableSchema schema = ConnectRows.schema(value.schema(), keyColumns, where + " value");
+    TableSchema schema = ConnectRows.schema(schemas, value.schema(), keyColumns, where + " value");
     lastSchemas.put(record.topic(), schema);
     return Optional.of(new DecodedChange(table, Operation.UPDATE, schema, null, ConnectRows.row(value, schema), time));
   }
