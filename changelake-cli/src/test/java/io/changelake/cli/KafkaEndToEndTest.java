@@ -154,7 +154,7 @@ class KafkaEndToEndTest {
       producer.flush();
       for (int round = 0; round < 3; round++) {
         SyncProcess sync = SyncProcess.start(log, args);
-        assertTrue(sync.awaitLog("Committed 3 table\\(s\\), [1-9]", 40_000), () -> "no commit:\n" + sync.log());
+        assertTrue(sync.awaitLog("Committed 3 table\\(s\\), [1-9]", 120_000), () -> "no commit:\n" + sync.log());
         for (int batch = 0; batch < 3 + random.nextInt(5); batch++) {
           version++;
           for (int i = 0; i < 40; i++) {
