@@ -37,7 +37,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
       return ExitCode.USAGE;
     }
-    if (e instanceof SourceException) {
+    if (e instanceof SourceException || (e instanceof PipelineException && e.getCause() instanceof SourceException)) {
       return ExitCode.SOURCE;
     }
     if (e instanceof SinkException || (e instanceof PipelineException && e.getCause() == null)) {

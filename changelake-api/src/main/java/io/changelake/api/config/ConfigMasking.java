@@ -20,7 +20,7 @@ public final class ConfigMasking {
   /** Whether a key names a secret even when no component declared it (e.g. a passthrough key). */
   public static boolean looksSecret(String key) {
     String lower = key.toLowerCase(java.util.Locale.ROOT);
-    return lower.contains("password") || lower.contains("secret") || lower.contains("token")
+    return lower.contains("password") || lower.contains("jaas") || lower.contains("secret") || lower.contains("token")
         || lower.endsWith("credential") || lower.endsWith("key.id") || lower.contains("access-key")
         || lower.contains("access.key");
   }

@@ -1,0 +1,263 @@
+package io.changelake.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.changelake.api.spi.SourceException;
+import io.changelake.api.spi.WriteMode;
+import io.changelake.testkit.KafkaBroker;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kafka topics into every table format through the command, against a real in-process broker: upsert topics
+ * (tombstones as deletes) across a stop and resume, append topics through kill -9 rounds (a duplicate or a
+ * lost record shows in the row-by-row comparison), and bad input (a malformed record, a missing topic, a broker
+ * that does not answer) failing as a source error.
+ */
+class KafkaEndToEndTest {
+  private static final Schema KEY = SchemaBuilder.struct().name("k").field("id", Schema.INT64_SCHEMA).build();
+  private static final Schema ORDER = SchemaBuilder.struct().name("order").field("id", Schema.INT64_SCHEMA)
+      .field("name", Schema.OPTIONAL_STRING_SCHEMA).field("amount", Decimal.builder(2).optional().build()).build();
+  private static final Schema EVENT = SchemaBuilder.struct().name("event").field("seq", Schema.INT64_SCHEMA)
+      .field("what", Schema.STRING_SCHEMA).build();
+  private static KafkaBroker kafka;
+  private static JsonConverter keys;
+  private static JsonConverter values;
+
+  @TempDir
+  Path warehouse;
+
+  @BeforeAll
+  static void startBroker() {
+    kafka = KafkaBroker.start();
+    keys = converter(true);
+    values = converter(false);
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  private static JsonConverter converter(boolean forKeys) {
+    JsonConverter converter = new JsonConverter();
+    converter.configure(Map.of("schemas.enable", "true", "decimal.format", "NUMERIC"), forKeys);
+    return converter;
+  }
+
+  private static Map<String, String> options(String topic, String envelope) {
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("bootstrap.servers", kafka.bootstrapServers());
+    options.put("topics", topic);
+    options.put("envelope", envelope);
+    return options;
+  }
+
+  private RunningSync sync(Map<String, String> options, WriteMode mode) {
+    return new RunningSync(RunningSync.request("kafka", options, warehouse.toString(), mode, List.of(),
+        RunningSync.ALL_FORMATS));
+  }
+
+  /** Upserts {@code id} (or deletes it with a tombstone when {@code name} is null), keeping {@code expected}. */
+  private static void upsert(KafkaProducer<byte[], byte[]> producer, String topic, int partitions, long id,
+      String name, Map<String, Map<String, String>> expected) {
+    byte[] key = keys.fromConnectData(topic, KEY, new Struct(KEY).put("id", id));
+    byte[] value = null;
+    String k = id + "|";
+    if (name == null) {
+      expected.remove(k);
+    } else {
+      BigDecimal amount = BigDecimal.valueOf(id * 7 + name.length(), 2);
+      value = values.fromConnectData(topic, ORDER, new Struct(ORDER).put("id", id).put("name", name)
+          .put("amount", amount));
+      Map<String, String> row = new LinkedHashMap<>();
+      row.put("id", Long.toString(id));
+      row.put("name", name);
+      row.put("amount", amount.toPlainString());
+      expected.put(k, row);
+    }
+    producer.send(new ProducerRecord<>(topic, (int) (id % partitions), key, value));
+  }
+
+  @Test
+  void upsertTopicWithTombstonesAcrossStopAndResumeInEveryFormat() throws Exception {
+    kafka.createTopic("orders", 3);
+    Map<String, Map<String, String>> expected = new TreeMap<>();
+    TableComparison.SourceRows source = (table, key) -> new TreeMap<>(expected);
+    try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+      for (long id = 1; id <= 30; id++) {
+        upsert(producer, "orders", 3, id, "n" + id, expected);
+      }
+      upsert(producer, "orders", 3, 4, "renamed", expected);
+      upsert(producer, "orders", 3, 5, null, expected);
+      producer.flush();
+      try (RunningSync sync = sync(options("orders", "upsert"), WriteMode.UPSERT)) {
+        sync.awaitMirrored(source, "orders", "id");
+        for (long id = 6; id <= 12; id++) {
+          upsert(producer, "orders", 3, id, id % 2 == 0 ? null : "again" + id, expected);
+        }
+        producer.flush();
+        sync.awaitMirrored(source, "orders", "id");
+        assertEquals(0, sync.stop());
+      }
+      for (long id = 25; id <= 40; id++) {
+        upsert(producer, "orders", 3, id, id % 3 == 0 ? null : "third" + id, expected);
+      }
+      producer.flush();
+    }
+    try (RunningSync sync = sync(options("orders", "upsert"), WriteMode.UPSERT)) {
+      sync.awaitMirrored(source, "orders", "id");
+    }
+  }
+
+  @Test
+  void upsertTopicThroughKillNineRoundsLosesNothing() throws Exception {
+    kafka.createTopic("ledger", 3);
+    Map<String, Map<String, String>> expected = new TreeMap<>();
+    TableComparison.SourceRows source = (table, key) -> new TreeMap<>(expected);
+    Path log = warehouse.resolveSibling(warehouse.getFileName() + "-kafka-sync.log");
+    Map<String, String> options = options("ledger", "upsert");
+    options.put("name", "ledger-mirror");
+    List<String> args = new ArrayList<>(List.of("sync-table", "--source", "kafka", "--warehouse",
+        warehouse.toString(), "--database", "lake", "--commit-interval", "300ms",
+        "--format", String.join(",", RunningSync.ALL_FORMATS)));
+    args.addAll(RunningSync.asFlags("--source-conf", options));
+    Random random = new Random(14);
+    int version = 0;
+    try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+      for (long id = 1; id <= 300; id++) {
+        upsert(producer, "ledger", 3, id, "v0", expected);
+      }
+      producer.flush();
+      for (int round = 0; round < 3; round++) {
+        SyncProcess sync = SyncProcess.start(log, args);
+        assertTrue(sync.awaitLog("Committed 3 table\\(s\\), [1-9]", 120_000), () -> "no commit:\n" + sync.log());
+        for (int batch = 0; batch < 3 + random.nextInt(5); batch++) {
+          version++;
+          for (int i = 0; i < 40; i++) {
+            long id = 1 + random.nextInt(320);
+            upsert(producer, "ledger", 3, id, random.nextInt(5) == 0 ? null : "v" + version, expected);
+          }
+          producer.flush();
+          Thread.sleep(100);
+        }
+        assertTrue(sync.isAlive(), () -> "the sync ended:\n" + sync.log());
+        sync.kill();
+      }
+    }
+    SyncProcess last = SyncProcess.start(log, args);
+    try {
+      for (String format : RunningSync.ALL_FORMATS) {
+        String location = LakeFormats.location(warehouse.toString(), format, true);
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)
+            && !TableComparison.same(source, "ledger", format, location, "lake", "ledger", "id")) {
+          Thread.sleep(300);
+        }
+        TableComparison.assertSame(source, "ledger", format, location, "lake", "ledger", "id");
+      }
+    } finally {
+      assertEquals(0, last.stop(), () -> last.log());
+    }
+  }
+
+  @Test
+  void appendTopicResumesWithoutDuplicates() throws Exception {
+    kafka.createTopic("events", 3);
+    Map<String, Map<String, String>> expected = new TreeMap<>();
+    TableComparison.SourceRows source = (table, key) -> new TreeMap<>(expected);
+    try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+      long seq = append(producer, 0, 12, expected);
+      try (RunningSync sync = sync(options("events", "append"), WriteMode.APPEND)) {
+        sync.awaitMirrored(source, "events", "seq");
+        assertEquals(0, sync.stop());
+      }
+      append(producer, seq, 6, expected);
+    }
+    try (RunningSync sync = sync(options("events", "append"), WriteMode.APPEND)) {
+      sync.awaitMirrored(source, "events", "seq");
+    }
+  }
+
+  /** Appends {@code count} events after {@code seq}, spread over the partitions; returns the last seq. */
+  private static long append(KafkaProducer<byte[], byte[]> producer, long seq, int count,
+      Map<String, Map<String, String>> expected) {
+    for (long s = seq + 1; s <= seq + count; s++) {
+      String what = "e" + s;
+      producer.send(new ProducerRecord<>("events", (int) (s % 3), null,
+          values.fromConnectData("events", EVENT, new Struct(EVENT).put("seq", s).put("what", what))));
+      Map<String, String> row = new LinkedHashMap<>();
+      row.put("seq", Long.toString(s));
+      row.put("what", what);
+      expected.put(s + "|", row);
+    }
+    producer.flush();
+    return seq + count;
+  }
+
+  @Test
+  void malformedRecordStopsTheSyncAsASourceErrorNamingIt() throws Exception {
+    kafka.createTopic("broken", 1);
+    Map<String, Map<String, String>> expected = new TreeMap<>();
+    try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+      upsert(producer, "broken", 1, 1, "one", expected);
+      producer.send(new ProducerRecord<>("broken", 0, keys.fromConnectData("broken", KEY, new Struct(KEY).put("id", 2L)),
+          "not json {".getBytes(StandardCharsets.UTF_8)));
+      upsert(producer, "broken", 1, 3, "three", expected);
+      producer.flush();
+    }
+    try (RunningSync sync = sync(options("broken", "upsert"), WriteMode.UPSERT)) {
+      Throwable failure = sync.awaitFailure();
+      assertInstanceOf(SourceException.class, failure.getCause(), () -> sync.output.toString());
+      assertEquals(ExitCode.SOURCE, ErrorHandler.exitCode(failure));
+      assertTrue(failure.getMessage().contains("broken-0@1"), failure::getMessage);
+    }
+    for (String format : RunningSync.ALL_FORMATS) {
+      String location = LakeFormats.location(warehouse.toString(), format, true);
+      Map<String, Map<String, String>> lake = TableComparison.lake(format, location, "lake", "broken", "id");
+      assertTrue(!lake.containsKey("3|"), () -> format + " holds a record after the malformed one: " + lake);
+    }
+  }
+
+  @Test
+  void missingTopicAndSilentBrokerAreSourceErrorsThatSayWhatToFix() throws Exception {
+    kafka.createTopic("customers", 1);
+    try (RunningSync sync = sync(options("customer", "upsert"), WriteMode.UPSERT)) {
+      Throwable failure = sync.awaitFailure();
+      assertInstanceOf(SourceException.class, failure);
+      assertTrue(failure.getMessage().contains("Kafka topic customer does not exist")
+          && failure.getMessage().contains("Similar topics: customers"), failure::getMessage);
+    }
+    Map<String, String> down = options("customers", "upsert");
+    down.put("bootstrap.servers", "127.0.0.1:1");
+    down.put("connect.timeout", "3s");
+    try (RunningSync sync = sync(down, WriteMode.UPSERT)) {
+      Throwable failure = sync.awaitFailure();
+      assertInstanceOf(SourceException.class, failure);
+      assertTrue(failure.getMessage().contains("127.0.0.1:1 did not answer within 3 s"), failure::getMessage);
+    }
+  }
+}

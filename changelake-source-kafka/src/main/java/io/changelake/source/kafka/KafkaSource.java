@@ -1,0 +1,332 @@
+package io.changelake.source.kafka;
+
+import io.changelake.api.model.SourcePosition;
+import io.changelake.api.model.TableId;
+import io.changelake.api.spi.ChangeListener;
+import io.changelake.api.spi.Source;
+import io.changelake.api.spi.SourceException;
+import io.changelake.api.spi.SourceTable;
+import io.changelake.api.spi.TableFilter;
+import io.changelake.debezium.ChangeRecordDecoder;
+import io.changelake.debezium.DecodedChange;
+import io.changelake.debezium.MalformedRecordException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.storage.Converter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kafka topics as a change stream. One consumer thread reads every partition of the selected topics by
+ * {@code assign} and {@code seek} (never a group subscription, never auto-commit): where each partition resumes
+ * comes from the table commits ({@link KafkaPosition}); the consumer group's offsets are only written on
+ * {@link #acknowledge}, for monitoring tools. Each record's key and value are converted to Kafka Connect data by
+ * the configured {@link Converter}s, then decoded by the envelope's {@link ChangeRecordDecoder}.
+ *
+ * <p>Tables come from the records: {@link #discover()} decodes the newest record of each partition, so an empty
+ * topic is refused (its columns cannot be known). A topic whose records name several source tables yields one
+ * lake table per source table; a record naming a table {@link #discover()} did not see stops the sync with a
+ * message (restart it to add the table).
+ *
+ * <p>A restart resumes every partition at the lowest vector a table holds, and the consumer interleaves
+ * partitions differently than before. A table whose commit was further along must never commit a vector behind
+ * its own in any partition (it would take records it holds again). So the reader first catches up through the
+ * committed vectors it was given ({@link #parsePosition}), in order: it reads each partition only up to the
+ * next committed vector, pausing the partitions that reached it, and moves on once all have. Within one run the
+ * committed vectors only grow, so they are ordered and every table that takes a record during the catch-up
+ * holds a vector no further than the one being read.
+ */
+final class KafkaSource implements Source {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  private final KafkaSourceConfig config;
+  private final TableFilter filter;
+  private final Supplier<ChangeRecordDecoder> decoders;
+  private final Converter keys;
+  private final Converter values;
+  private final AtomicReference<KafkaPosition> toAcknowledge = new AtomicReference<>();
+  private final List<TopicPartition> partitions = new ArrayList<>();
+  private final Set<TableId> tables = new TreeSet<>();
+  private final Set<KafkaPosition> committed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile boolean stopping;
+  private KafkaConsumer<byte[], byte[]> consumer;
+  private Thread reader;
+
+  KafkaSource(KafkaSourceConfig config, TableFilter filter, Supplier<ChangeRecordDecoder> decoders) {
+    this.config = config;
+    this.filter = filter;
+    this.decoders = decoders;
+    this.keys = KafkaFormats.converter(config.keyFormat(), true);
+    this.values = KafkaFormats.converter(config.valueFormat(), false);
+  }
+
+  @Override
+  public List<SourceTable> discover() {
+    consumer = new KafkaConsumer<>(config.consumerProperties());
+    Map<String, List<PartitionInfo>> existing = listTopics();
+    List<String> selected = select(existing);
+    existing.entrySet().stream().filter(e -> selected.contains(e.getKey()))
+        .forEach(e -> e.getValue().forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition()))));
+    partitions.sort(Comparator.comparing(TopicPartition::toString));
+    Map<TableId, SourceTable> found = new LinkedHashMap<>();
+    ChangeRecordDecoder decoder = decoders.get();
+    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, config.connectTimeout());
+    Map<TopicPartition, Long> starts = consumer.beginningOffsets(partitions, config.connectTimeout());
+    for (String topic : selected) {
+      List<TopicPartition> ofTopic = partitions.stream().filter(p -> p.topic().equals(topic)).toList();
+      boolean empty = true;
+      for (TopicPartition partition : ofTopic) {
+        if (ends.get(partition) > starts.get(partition)) {
+          empty = false;
+          newest(partition, ends.get(partition), decoder).ifPresent(change -> found.putIfAbsent(change.table(),
+              new SourceTable(change.table(), change.schema(), -1)));
+        }
+      }
+      if (empty) {
+        throw new SourceException("Kafka topic " + topic + " holds no record, so its columns are unknown: produce"
+            + " its first record before the sync starts, or leave the topic out.");
+      }
+    }
+    List<SourceTable> result = found.values().stream().filter(t -> filter.test(t.id())).toList();
+    result.forEach(t -> tables.add(t.id()));
+    return result;
+  }
+
+  private Map<String, List<PartitionInfo>> listTopics() {
+    try {
+      return consumer.listTopics(config.connectTimeout());
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      throw new SourceException("The Kafka brokers at " + config.bootstrapServers() + " did not answer within "
+          + config.connectTimeout().toSeconds() + " s. Check bootstrap.servers, that the brokers run, and the"
+          + " consumer.security.* / consumer.sasl.* options.", e);
+    } catch (org.apache.kafka.common.KafkaException e) {
+      throw new SourceException("Cannot reach the Kafka brokers at " + config.bootstrapServers() + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  private List<String> select(Map<String, List<PartitionInfo>> existing) {
+    if (config.topicPattern() == null) {
+      for (String topic : config.topics()) {
+        if (!existing.containsKey(topic)) {
+          List<String> similar = existing.keySet().stream().filter(t -> !t.startsWith("__"))
+              .filter(t -> similar(t, topic)).sorted().limit(5).toList();
+          throw new SourceException("Kafka topic " + topic + " does not exist at " + config.bootstrapServers()
+              + "." + (similar.isEmpty() ? "" : " Similar topics: " + String.join(", ", similar) + "."));
+        }
+      }
+      return config.topics();
+    }
+    List<String> matched = existing.keySet().stream().filter(t -> config.topicPattern().matcher(t).matches())
+        .sorted().toList();
+    if (matched.isEmpty()) {
+      throw new SourceException("No Kafka topic at " + config.bootstrapServers() + " matches topic.pattern "
+          + config.topicPattern() + " (matched against the whole name).");
+    }
+    return matched;
+  }
+
+  private static boolean similar(String a, String b) {
+    String x = a.toLowerCase(java.util.Locale.ROOT);
+    String y = b.toLowerCase(java.util.Locale.ROOT);
+    return x.contains(y) || y.contains(x) || x.endsWith(y.substring(y.lastIndexOf('.') + 1));
+  }
+
+  private Optional<DecodedChange> newest(TopicPartition partition, long end, ChangeRecordDecoder decoder) {
+    consumer.assign(List.of(partition));
+    consumer.seek(partition, end - 1);
+    long deadline = System.nanoTime() + config.connectTimeout().toNanos();
+    while (System.nanoTime() < deadline) {
+      for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+        return decode(record, decoder);
+      }
+    }
+    throw new SourceException("Could not read the newest record of Kafka partition " + partition + " within "
+        + config.connectTimeout().toSeconds() + " s.");
+  }
+
+  private Optional<DecodedChange> decode(ConsumerRecord<byte[], byte[]> record, ChangeRecordDecoder decoder) {
+    try {
+      SchemaAndValue key = keys.toConnectData(record.topic(), record.headers(), record.key());
+      SchemaAndValue value = values.toConnectData(record.topic(), record.headers(), record.value());
+      return decoder.decode(new SinkRecord(record.topic(), record.partition(), key.schema(), key.value(),
+          value.schema(), value.value(), record.offset(), record.timestamp(), record.timestampType()));
+    } catch (DataException | MalformedRecordException e) {
+      throw new SourceException("Kafka record " + record.topic() + "-" + record.partition() + "@" + record.offset()
+          + " cannot be read as " + config.envelope() + " (key.format=" + config.keyFormat() + ", value.format="
+          + config.valueFormat() + "): " + e.getMessage() + ". Nothing after it was written; fix or skip the"
+          + " record and restart the sync.", e);
+    }
+  }
+
+  @Override
+  public void start(Optional<SourcePosition> resumeFrom, ChangeListener listener) {
+    consumer.assign(partitions);
+    Map<TopicPartition, Long> start = new LinkedHashMap<>();
+    List<TopicPartition> unheld = new ArrayList<>();
+    for (TopicPartition partition : partitions) {
+      long next = resumeFrom.map(p -> ((KafkaPosition) p).nextOffset(partition)).orElse(-1L);
+      if (next >= 0) {
+        consumer.seek(partition, next);
+      } else {
+        unheld.add(partition);
+      }
+    }
+    // an empty collection would mean every assigned partition
+    if (!unheld.isEmpty() && config.fromEarliest()) {
+      consumer.seekToBeginning(unheld);
+    } else if (!unheld.isEmpty()) {
+      consumer.seekToEnd(unheld);
+    }
+    partitions.forEach(p -> start.put(p, consumer.position(p, config.connectTimeout())));
+    KafkaPosition first = KafkaPosition.of(start);
+    LOG.info("Reading {} Kafka partitions from {}", partitions.size(), first.describe());
+    ChangeRecordDecoder decoder = decoders.get();
+    List<KafkaPosition> stops = committed.stream().filter(p -> p.compareTo(first) > 0).sorted().toList();
+    reader = new Thread(() -> read(first, stops, decoder, listener), "changelake-kafka");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  private void read(KafkaPosition first, List<KafkaPosition> stops, ChangeRecordDecoder decoder,
+      ChangeListener listener) {
+    KafkaPosition position = first;
+    CatchUp catchUp = new CatchUp(stops);
+    try {
+      listener.onProgress(position);
+      while (!stopping) {
+        catchUp.pauseAt(position);
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+        for (TopicPartition partition : records.partitions()) {
+          for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+            if (catchUp.beyond(partition, record.offset())) {
+              consumer.seek(partition, record.offset());
+              break;
+            }
+            position = position.afterRecord(partition, record.offset());
+            emit(record, decoder, position, listener);
+          }
+        }
+        for (TopicPartition partition : partitions) {
+          if (!catchUp.beyond(partition, position.nextOffset(partition))) {
+            position = position.at(partition, Math.max(position.nextOffset(partition), consumer.position(partition)));
+          }
+        }
+        listener.onProgress(position);
+        commitAcknowledged();
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      if (!stopping) {
+        listener.onFailure(e);
+      }
+    }
+  }
+
+  private void emit(ConsumerRecord<byte[], byte[]> record, ChangeRecordDecoder decoder, KafkaPosition position,
+      ChangeListener listener) throws InterruptedException {
+    Optional<DecodedChange> change = decode(record, decoder);
+    if (change.isEmpty() || !filter.test(change.get().table())) {
+      return;
+    }
+    if (!tables.contains(change.get().table())) {
+      throw new SourceException("Kafka record " + record.topic() + "-" + record.partition() + "@"
+          + record.offset() + " changes table " + change.get().table() + ", which was not among the tables"
+          + " found when the sync started (" + tables + "): several source tables share the topic."
+          + " Restart the sync to mirror it too, or exclude it with --exclude.");
+    }
+    listener.onChange(change.get().at(position));
+  }
+
+  /** The catch-up through committed vectors after a restart (see the class comment); consumer thread only. */
+  private final class CatchUp {
+    private final List<KafkaPosition> stops;
+    private int next;
+
+    CatchUp(List<KafkaPosition> stops) {
+      this.stops = stops;
+    }
+
+    /** Whether {@code offset} of {@code partition} lies beyond the vector being caught up to. */
+    boolean beyond(TopicPartition partition, long offset) {
+      return next < stops.size() && offset >= stops.get(next).nextOffset(partition);
+    }
+
+    /** Pauses the partitions that reached the vector, moving to the next vector once all have. */
+    void pauseAt(KafkaPosition position) {
+      while (next < stops.size() && partitions.stream().allMatch(p -> beyond(p, position.nextOffset(p)))) {
+        LOG.info("Caught up to {}", stops.get(next).describe());
+        next++;
+      }
+      List<TopicPartition> paused = partitions.stream().filter(p -> beyond(p, position.nextOffset(p))).toList();
+      consumer.resume(partitions);
+      consumer.pause(paused);
+    }
+  }
+
+  /** Mirrors the acknowledged vector into the consumer group, for monitoring (asynchronous, best effort). */
+  private void commitAcknowledged() {
+    KafkaPosition acknowledged = toAcknowledge.getAndSet(null);
+    if (acknowledged != null) {
+      Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+      acknowledged.offsets().forEach((partition, next) -> offsets.put(partition, new OffsetAndMetadata(next)));
+      consumer.commitAsync(offsets, (committed, error) -> {
+        if (error != null) {
+          LOG.debug("Could not mirror the committed offsets to consumer group {}: {}", config.name(), error.toString());
+        }
+      });
+    }
+  }
+
+  @Override
+  public void acknowledge(SourcePosition position) {
+    toAcknowledge.set((KafkaPosition) position);
+  }
+
+  @Override
+  public SourcePosition parsePosition(String serialized) {
+    KafkaPosition position = KafkaPosition.parse(serialized);
+    committed.add(position);
+    return position;
+  }
+
+  @Override
+  public void close() {
+    stopping = true;
+    if (consumer == null) {
+      return;
+    }
+    if (reader != null) {
+      consumer.wakeup();
+      try {
+        reader.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    consumer.close(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,169 @@
+package io.changelake.source.kafka;
+
+import io.changelake.api.config.Config;
+import io.changelake.api.config.ConfigDef;
+import io.changelake.api.config.ConfigException;
+import io.changelake.api.config.ConfigOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Every option of the Kafka source, declared once. Component name {@value #COMPONENT}. Options under
+ * {@value #CONSUMER_PREFIX} go to the {@code KafkaConsumer} without the prefix (SASL, SSL, timeouts), except the
+ * few the source owns (offsets are committed in the lake tables, not by the consumer).
+ */
+public final class KafkaSourceConfig {
+  public static final String COMPONENT = "kafka";
+  public static final String CONSUMER_PREFIX = "consumer.";
+  /** Consumer settings the source sets itself: given under {@value #CONSUMER_PREFIX} they are refused. */
+  private static final List<String> OWNED = List.of("enable.auto.commit", "key.deserializer", "value.deserializer",
+      "bootstrap.servers", "group.id", "auto.offset.reset");
+
+  public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOption.string("bootstrap.servers").required()
+      .check(s -> !s.isBlank(), "must be host:port[,host:port...]")
+      .doc("Brokers to connect to first, host:port separated by commas.").build();
+  public static final ConfigOption<String> TOPICS = ConfigOption.string("topics")
+      .check(s -> Arrays.stream(s.split(",")).noneMatch(String::isBlank), "must be topic names separated by commas")
+      .doc("Topics to read, separated by commas. Give this or topic.pattern.").build();
+  public static final ConfigOption<String> TOPIC_PATTERN = ConfigOption.string("topic.pattern")
+      .check(KafkaSourceConfig::isRegex, "must be a Java regular expression")
+      .doc("A Java regular expression matched against the whole topic name; the topics it matches when the sync"
+          + " starts are read. Give this or topics.").build();
+  public static final ConfigOption<String> ENVELOPE = ConfigOption.string("envelope").defaultValue("debezium")
+      .oneOf("debezium", "upsert", "append")
+      .doc("What a record holds. debezium: a Debezium change event (before/after/op/source), or its flattened"
+          + " form (ExtractNewRecordState); upsert: the key is the row's key, the value the row, a null value"
+          + " (tombstone) a delete; append: every value is a new row, the key ignored.").build();
+  public static final ConfigOption<String> VALUE_FORMAT = ConfigOption.string("value.format").defaultValue("json")
+      .doc("How record values are serialized. json: Kafka Connect's JsonConverter with schemas"
+          + " (schemas.enable=true, as Debezium writes them).").build();
+  public static final ConfigOption<String> KEY_FORMAT = ConfigOption.string("key.format").defaultValue("json")
+      .doc("How record keys are serialized; the values value.format takes.").build();
+  public static final ConfigOption<String> NAME = ConfigOption.string("name")
+      .check(s -> s.matches("[A-Za-z0-9._-]+"), "must be letters, digits, '.', '_' or '-'")
+      .doc("The pipeline's name, recorded in table commits; also the consumer group whose offsets mirror the"
+          + " committed positions for monitoring. Default: changelake- followed by the topic list or pattern.")
+      .build();
+  public static final ConfigOption<String> AUTO_OFFSET_RESET = ConfigOption.string("auto.offset.reset")
+      .defaultValue("earliest").oneOf("earliest", "latest")
+      .doc("Where a partition that no table commit holds starts: its first record (earliest) or the records"
+          + " produced from now on (latest).").build();
+  public static final ConfigOption<Duration> CONNECT_TIMEOUT = ConfigOption.duration("connect.timeout")
+      .defaultValue(Duration.ofSeconds(30)).check(d -> d.toMillis() > 0, "must be positive")
+      .doc("How long to wait for the brokers to answer before the sync stops with an error.").build();
+
+  public static final ConfigDef DEFINITION = new ConfigDef(COMPONENT)
+      .define(BOOTSTRAP_SERVERS).define(TOPICS).define(TOPIC_PATTERN).define(ENVELOPE).define(VALUE_FORMAT)
+      .define(KEY_FORMAT).define(NAME).define(AUTO_OFFSET_RESET).define(CONNECT_TIMEOUT)
+      .passthrough(CONSUMER_PREFIX, "Passed to the Kafka consumer without the prefix, e.g."
+          + " consumer.security.protocol=SASL_SSL, consumer.sasl.jaas.config=... (masked in every output).");
+
+  private final Config config;
+
+  private KafkaSourceConfig(Config config) {
+    this.config = config;
+  }
+
+  /**
+   * Validates user options.
+   *
+   * @throws ConfigException naming the key, the value and the fix
+   */
+  public static KafkaSourceConfig parse(Map<String, String> values) {
+    KafkaSourceConfig parsed = new KafkaSourceConfig(DEFINITION.parse(values));
+    if (parsed.config.contains(TOPICS) == parsed.config.contains(TOPIC_PATTERN)) {
+      throw new ConfigException("Give the kafka source either 'topics' (names separated by commas) or"
+          + " 'topic.pattern' (a regular expression), not " + (parsed.config.contains(TOPICS) ? "both." : "neither."));
+    }
+    for (String key : parsed.config.withPrefix(CONSUMER_PREFIX).keySet()) {
+      if (OWNED.contains(key)) {
+        throw new ConfigException("The kafka source sets '" + key + "' itself; remove " + CONSUMER_PREFIX + key
+            + (key.equals("group.id") ? " (use 'name')" : key.equals("auto.offset.reset") ? " (use"
+                + " 'auto.offset.reset')" : key.equals("bootstrap.servers") ? " (use 'bootstrap.servers')" : "")
+            + ".");
+      }
+    }
+    return parsed;
+  }
+
+  private static boolean isRegex(String text) {
+    try {
+      Pattern.compile(text);
+      return !text.isBlank();
+    } catch (PatternSyntaxException e) {
+      return false;
+    }
+  }
+
+  public String bootstrapServers() {
+    return config.get(BOOTSTRAP_SERVERS);
+  }
+
+  /** The topics named by {@code topics}, or empty when a pattern selects them. */
+  public List<String> topics() {
+    String text = config.get(TOPICS);
+    return text == null ? List.of() : Arrays.stream(text.split(",")).map(String::trim).toList();
+  }
+
+  /** {@code topic.pattern}, or null when topics are named. */
+  public Pattern topicPattern() {
+    String text = config.get(TOPIC_PATTERN);
+    return text == null ? null : Pattern.compile(text);
+  }
+
+  public String envelope() {
+    return config.get(ENVELOPE);
+  }
+
+  public String valueFormat() {
+    return config.get(VALUE_FORMAT);
+  }
+
+  public String keyFormat() {
+    return config.get(KEY_FORMAT);
+  }
+
+  /** {@code name}, or one derived from the topic selection. */
+  public String name() {
+    String given = config.get(NAME);
+    if (given != null) {
+      return given;
+    }
+    String selection = config.contains(TOPICS) ? String.join("_", topics()) : config.get(TOPIC_PATTERN);
+    return "changelake-" + selection.replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+
+  public Duration connectTimeout() {
+    return config.get(CONNECT_TIMEOUT);
+  }
+
+  /** The consumer's properties: the pass-through ones plus those the source owns. */
+  public Properties consumerProperties() {
+    Properties properties = new Properties();
+    properties.putAll(config.withPrefix(CONSUMER_PREFIX));
+    properties.put("bootstrap.servers", bootstrapServers());
+    properties.put("group.id", name());
+    properties.put("enable.auto.commit", "false");
+    properties.put("auto.offset.reset", config.get(AUTO_OFFSET_RESET));
+    properties.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+    properties.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+    properties.putIfAbsent("default.api.timeout.ms", Long.toString(connectTimeout().toMillis()));
+    properties.putIfAbsent("request.timeout.ms", Long.toString(Math.min(connectTimeout().toMillis(), 30_000)));
+    return properties;
+  }
+
+  /** Whether partitions no commit holds start at their first record. */
+  public boolean fromEarliest() {
+    return "earliest".equals(config.get(AUTO_OFFSET_RESET));
+  }
+
+  @Override
+  public String toString() {
+    return config.toString();
+  }
+}

@@ -1,0 +1,44 @@
+package io.changelake.source.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.changelake.api.config.ConfigException;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class KafkaSourceConfigTest {
+  private static final String JAAS = "org.apache.kafka.common.security.plain.PlainLoginModule required"
+      + " username=\"u\" password=\"kafka-s3cret\";";
+
+  @Test
+  void consumerOptionsPassThroughAndTheirSecretsAreMasked() {
+    KafkaSourceConfig config = KafkaSourceConfig.parse(Map.of("bootstrap.servers", "b:9092", "topics", "a, b",
+        "consumer.security.protocol", "SASL_SSL", "consumer.sasl.jaas.config", JAAS,
+        "consumer.ssl.truststore.password", "trust-s3cret"));
+    Properties properties = config.consumerProperties();
+    assertEquals("SASL_SSL", properties.get("security.protocol"));
+    assertEquals(JAAS, properties.get("sasl.jaas.config"));
+    assertEquals("false", properties.get("enable.auto.commit"));
+    assertEquals("changelake-a_b", properties.get("group.id"));
+    assertEquals(java.util.List.of("a", "b"), config.topics());
+    assertFalse(config.toString().contains("s3cret"), config::toString);
+  }
+
+  @Test
+  void refusesBothOrNeitherTopicSelectionAndTheSettingsItOwns() {
+    ConfigException neither = assertThrows(ConfigException.class,
+        () -> KafkaSourceConfig.parse(Map.of("bootstrap.servers", "b:9092")));
+    assertTrue(neither.getMessage().contains("either 'topics'"), neither::getMessage);
+    assertThrows(ConfigException.class, () -> KafkaSourceConfig.parse(Map.of("bootstrap.servers", "b:9092",
+        "topics", "a", "topic.pattern", "a.*")));
+    ConfigException owned = assertThrows(ConfigException.class, () -> KafkaSourceConfig.parse(Map.of(
+        "bootstrap.servers", "b:9092", "topics", "a", "consumer.group.id", "g")));
+    assertTrue(owned.getMessage().contains("use 'name'"), owned::getMessage);
+    assertThrows(ConfigException.class, () -> KafkaSourceConfig.parse(Map.of("bootstrap.servers", "b:9092",
+        "topic.pattern", "(")));
+  }
+}

@@ -1,0 +1,117 @@
+package io.changelake.testkit;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * An Apache Kafka broker in this process: one KRaft node that is broker and controller at once, listening on
+ * loopback, with its logs in a fresh folder removed by {@link #close()}. Start one per test class:
+ *
+ * <pre>{@code
+ * try (KafkaBroker kafka = KafkaBroker.start()) {
+ *   kafka.createTopic("orders", 2);
+ *   String servers = kafka.bootstrapServers();
+ * }
+ * }</pre>
+ *
+ * <p>The broker comes from {@code kafka-test-common-runtime}, {@code kafka_2.13} and {@code kafka-server},
+ * optional dependencies of the test kit: a module that starts one declares them with test scope.
+ */
+public final class KafkaBroker implements AutoCloseable {
+  private final KafkaClusterTestKit cluster;
+
+  private KafkaBroker(KafkaClusterTestKit cluster) {
+    this.cluster = cluster;
+  }
+
+  /** Formats and starts a broker; returns once it takes requests. */
+  public static KafkaBroker start() {
+    KafkaClusterTestKit cluster = null;
+    try {
+      TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
+          .setNumControllerNodes(1).build();
+      cluster = new KafkaClusterTestKit.Builder(nodes)
+          .setConfigProp("offsets.topic.replication.factor", "1")
+          .setConfigProp("transaction.state.log.replication.factor", "1")
+          .setConfigProp("transaction.state.log.min.isr", "1")
+          .setConfigProp("group.initial.rebalance.delay.ms", "0")
+          .setConfigProp("auto.create.topics.enable", "false")
+          .build();
+      cluster.format();
+      cluster.startup();
+      cluster.waitForReadyBrokers();
+      return new KafkaBroker(cluster);
+    } catch (Exception e) {
+      closeQuietly(cluster);
+      throw new IllegalStateException("Could not start a Kafka broker: " + e.getMessage(), e);
+    }
+  }
+
+  /** host:port of the broker, for {@code bootstrap.servers}. */
+  public String bootstrapServers() {
+    return cluster.bootstrapServers();
+  }
+
+  /** Creates {@code topic} with {@code partitions} partitions (replication factor 1). */
+  public void createTopic(String topic, int partitions) {
+    try (Admin admin = admin()) {
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("Could not create topic " + topic + ": " + e.getCause().getMessage(), e);
+    }
+  }
+
+  /** An admin client of this broker; the caller closes it. */
+  public Admin admin() {
+    return Admin.create(Map.of("bootstrap.servers", bootstrapServers()));
+  }
+
+  /** A producer of raw bytes, acks=all and idempotent; the caller closes it. */
+  public KafkaProducer<byte[], byte[]> producer() {
+    Properties properties = new Properties();
+    properties.put("bootstrap.servers", bootstrapServers());
+    properties.put("acks", "all");
+    properties.put("enable.idempotence", "true");
+    return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /** Writes one record and waits for the broker to take it; null key or value as given. */
+  public void send(String topic, int partition, byte[] key, byte[] value) {
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      producer.send(new ProducerRecord<>(topic, partition, key, value)).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("Could not write to " + topic + ": " + e.getCause().getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(cluster);
+  }
+
+  private static void closeQuietly(KafkaClusterTestKit cluster) {
+    if (cluster == null) {
+      return;
+    }
+    try {
+      cluster.close();
+    } catch (Exception e) {
+      // the folder goes with the test run's temporary files
+    }
+  }
+}
