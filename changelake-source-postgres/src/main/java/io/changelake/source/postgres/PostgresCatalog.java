@@ -351,6 +351,34 @@ final class PostgresCatalog {
     return result;
   }
 
+  /**
+   * Refuses to resume from {@code resume} when the slot that holds the changes after it is gone (dropped by
+   * someone) or invalidated ({@code wal_status = 'lost'}, e.g. past {@code max_slot_wal_keep_size}): the
+   * changes between the lake's position and now can no longer be read, and a new slot would skip them.
+   *
+   * @throws SourceException naming the lost slot and the fix (re-snapshot the tables)
+   */
+  void checkSlotHolds(Connection c, String resume) throws SQLException {
+    String slot = config.slotName();
+    boolean hasWalStatus = c.getMetaData().getDatabaseMajorVersion() >= 13;
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + (hasWalStatus ? "wal_status" : "NULL")
+        + " FROM pg_replication_slots WHERE slot_name = ?")) {
+      ps.setString(1, slot);
+      try (ResultSet rs = ps.executeQuery()) {
+        String problem = !rs.next() ? "does not exist (dropped?)"
+            : "lost".equals(rs.getString(1)) ? "was invalidated (wal_status = 'lost': the WAL it needed was removed,"
+                + " e.g. past max_slot_wal_keep_size)"
+            : null;
+        if (problem != null) {
+          throw new SourceException("Replication slot '" + slot + "' on " + where() + " " + problem + ", but the"
+              + " lake tables resume from " + resume + ": the changes since then can no longer be read, and a new"
+              + " slot would silently skip them. Fix: re-snapshot the tables: 'changelake destroy --drop-tables"
+              + " --yes' with the same source flags, then sync again (or 'changelake reset DB.TABLE' per table).");
+        }
+      }
+    }
+  }
+
   /** The slot's {@code confirmed_flush_lsn}; empty when the slot does not exist. */
   java.util.OptionalLong confirmedFlushLsn(Connection c) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(

@@ -140,6 +140,9 @@ public final class PostgresSource implements Source {
     try (Connection c = catalog.connect()) {
       serverMajorVersion = c.getMetaData().getDatabaseMajorVersion();
       ownTypes = PgOutputStream.canStream(serverMajorVersion, config) ? ownTypes(c, selected) : null;
+      if (streamFromOffset) {
+        catalog.checkSlotHolds(c, resume.describe());
+      }
       catalog.ensurePublication(c, ids);
       if (fullSnapshot) {
         catalog.dropSlotForSnapshot(c);
