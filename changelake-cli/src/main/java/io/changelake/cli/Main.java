@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
         ServeCommand.class,
         CompactCommand.class,
         StatusCommand.class,
+        CheckCommand.class,
         CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -24,6 +24,18 @@ public interface Source extends AutoCloseable {
   List<SourceTable> discover();
 
   /**
+   * Runs every preflight check {@link #discover()} runs, without stopping at the first failure, and returns
+   * each check's result in order; creates nothing. The default runs {@link #discover()} as one check.
+   */
+  default List<CheckResult> checks() {
+    try {
+      return List.of(CheckResult.passed("source reachable, " + discover().size() + " table(s) selected"));
+    } catch (SourceException e) {
+      return List.of(CheckResult.failed("source reachable, tables selected", e.getMessage()));
+    }
+  }
+
+  /**
    * Starts emitting changes to {@code listener}, from one thread, in position order.
    *
    * <p>With {@code resumeFrom} empty the source starts as configured (e.g. initial snapshot, then
