@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
         CompactCommand.class,
         StatusCommand.class,
         CheckCommand.class,
+        DestroyCommand.class,
         CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -47,7 +47,7 @@ class LostSlotTest {
     Throwable failure = startAndFail(options);
 
     assertTrue(failure.getMessage().contains("Replication slot 'dropped_slot'")
-        && failure.getMessage().contains("does not exist") && failure.getMessage().contains("changelake destroy"),
+        && failure.getMessage().contains("does not exist") && failure.getMessage().contains("take a new snapshot"),
         failure.getMessage());
     assertEquals(Optional.empty(), walStatus("dropped", "dropped_slot"), "a new slot was created");
   }
@@ -66,7 +66,7 @@ class LostSlotTest {
       Throwable failure = startAndFail(options);
 
       assertTrue(failure.getMessage().contains("Replication slot 'invalid_slot'")
-          && failure.getMessage().contains("invalidated") && failure.getMessage().contains("changelake destroy"),
+          && failure.getMessage().contains("invalidated") && failure.getMessage().contains("take a new snapshot"),
           failure.getMessage());
       assertEquals(Optional.of("lost"), walStatus("invalid", "invalid_slot"), "the lost slot was replaced");
     } finally {

@@ -431,8 +431,9 @@ final class PostgresCatalog {
     if (problem != null) {
       throw new SourceException("Replication slot '" + config.slotName() + "' on " + where() + " " + problem
           + ", but the lake tables resume from " + resume + ": the changes since then can no longer be read, and a"
-          + " new slot would silently skip them. Fix: re-snapshot the tables: 'changelake destroy --drop-tables"
-          + " --yes' with the same source flags, then sync again (or 'changelake reset DB.TABLE' per table).");
+          + " new slot would silently skip them. Fix: take a new snapshot: drop this pipeline's lake tables (or sync"
+          + " into a new --database), then sync again, which replaces the slot; 'changelake destroy --yes' with the"
+          + " same source flags drops the slot and publication first.");
     }
   }
 
@@ -473,6 +474,65 @@ final class PostgresCatalog {
     }
   }
 
+  /** The comment on a publication this pipeline created, which {@link #dropCreated} looks for. */
+  private String createdMark() {
+    return "created by changelake for slot " + config.slotName().replace("'", "''");
+  }
+
+  /** The slot and the publication this pipeline created that exist now, each as "kind 'name'". */
+  List<String> created(Connection c) throws SQLException {
+    List<String> created = new ArrayList<>();
+    if (walStatus(c).isPresent()) {
+      created.add("replication slot '" + config.slotName() + "'");
+    }
+    if (publicationComment(c).filter(createdMark()::equals).isPresent()) {
+      created.add("publication '" + config.publicationName() + "'");
+    }
+    return created;
+  }
+
+  /**
+   * Drops the slot, refusing while a process reads it, then the publication when this pipeline created it.
+   * Returns a line per object: dropped, or left and why.
+   */
+  List<String> dropCreated(Connection c) throws SQLException {
+    List<String> done = new ArrayList<>();
+    int pid = slotHolder(c);
+    if (pid != 0) {
+      throw new SourceException(inUse(pid) + " Nothing was dropped.");
+    }
+    if (walStatus(c).isPresent()) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
+        ps.setString(1, config.slotName());
+        ps.execute();
+      }
+      done.add("dropped replication slot '" + config.slotName() + "'");
+    }
+    String publication = config.publicationName();
+    Optional<String> comment = publicationComment(c);
+    if (comment.filter(createdMark()::equals).isPresent()) {
+      try (Statement s = c.createStatement()) {
+        s.execute("DROP PUBLICATION " + quoteIdent(publication));
+      }
+      done.add("dropped publication '" + publication + "'");
+    } else if (comment.isPresent()) {
+      done.add("left publication '" + publication + "': changelake did not create it (another pipeline or a user"
+          + " may use it); when nothing does: DROP PUBLICATION " + quoteIdent(publication) + ";");
+    }
+    return done;
+  }
+
+  /** The comment on the publication ("" when none); empty when the publication does not exist. */
+  private Optional<String> publicationComment(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(obj_description(oid, 'pg_publication'), '')"
+        + " FROM pg_publication WHERE pubname = ?")) {
+      ps.setString(1, config.publicationName());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
   /**
    * Creates the publication for {@code tables} when missing, or adds the tables it lacks.
    * Publications listing all tables ({@code FOR ALL TABLES}) are used as they are.
@@ -492,6 +552,7 @@ final class PostgresCatalog {
     try (Statement s = c.createStatement()) {
       if (allTables == null) {
         s.execute("CREATE PUBLICATION " + quoteIdent(publication) + " FOR TABLE " + String.join(", ", names));
+        s.execute("COMMENT ON PUBLICATION " + quoteIdent(publication) + " IS '" + createdMark() + "'");
         return;
       }
       if (allTables) {

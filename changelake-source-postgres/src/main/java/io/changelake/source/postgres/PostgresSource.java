@@ -141,6 +141,26 @@ public final class PostgresSource implements Source {
   }
 
   @Override
+  public List<String> created() {
+    try (Connection c = catalog.connect()) {
+      return catalog.created(c);
+    } catch (SQLException e) {
+      throw new SourceException("Reading the slots and publications of " + catalog.where() + " failed: "
+          + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public List<String> dropCreated() {
+    try (Connection c = catalog.connect()) {
+      return catalog.dropCreated(c);
+    } catch (SQLException e) {
+      throw new SourceException("Dropping the slot and publication on " + catalog.where() + " failed: "
+          + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public void start(Optional<SourcePosition> resumeFrom, ChangeListener listener) {
     start(resumeFrom, Set.of(), listener);
   }
