@@ -29,6 +29,8 @@ import picocli.CommandLine.Command;
         ServeCommand.class,
         CompactCommand.class,
         StatusCommand.class,
+        CheckCommand.class,
+        DestroyCommand.class,
         CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -44,8 +44,7 @@ final class StatusCommand implements Callable<Integer> {
       return ExitCode.OK;
     }
     for (StatusFile.Status status : all) {
-      boolean alive = "RUNNING".equals(status.state())
-          && ProcessHandle.of(status.pid()).map(ProcessHandle::isAlive).orElse(false);
+      boolean alive = status.alive();
       String state = alive ? "RUNNING (pid " + status.pid() + ")"
           : "RUNNING".equals(status.state()) ? "STOPPED (process " + status.pid() + " ended without a clean stop)"
           : status.state();

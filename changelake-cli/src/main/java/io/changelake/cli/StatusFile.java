@@ -35,7 +35,13 @@ final class StatusFile {
       Double lagSeconds,
       long lagBytes,
       String error,
-      List<TableReport> tables) { }
+      List<TableReport> tables) {
+
+    /** Whether the sync is running now: its file says so and its process is alive. */
+    boolean alive() {
+      return "RUNNING".equals(state) && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+  }
 
   private final Path file;
   private Status current;

@@ -46,11 +46,7 @@ final class SyncRunner {
     LOG.info("Starting pipeline {}: {} {} -> {} database '{}', commit interval {}", pipelineName, request.source(),
         sourceConfig.masked(), request.warehouse(), request.database(), Durations.format(request.commitInterval()));
     List<String> formats = LakeFormats.parse(request.formats());
-    ColumnTransforms transforms = ColumnTransforms.parse(request.computedColumns(), request.metadataColumns(),
-        new TransformContext(sourceConfig.withPrefix("").getOrDefault("database-name", ""), request.functionDialect()))
-        .withTypeMapping(request.typeMapping());
-    PipelineSettings settings = new PipelineSettings(pipelineName, request.mode(), request.primaryKeys(),
-        request.commitInterval(), request.maxPendingChanges(), transforms);
+    PipelineSettings settings = settings(request, sourceConfig, pipelineName);
     CountDownLatch finished = new CountDownLatch(1);
     int[] exitCode = {ExitCode.FAILED};
     Thread hook = new Thread(() -> {
@@ -88,6 +84,15 @@ final class SyncRunner {
         // the hook is running and exits with exitCode once released above
       }
     }
+  }
+
+  /** The settings of pipeline {@code pipelineName} that {@code request} asks for, its source options parsed. */
+  static PipelineSettings settings(SyncRequest request, Config sourceConfig, String pipelineName) {
+    ColumnTransforms transforms = ColumnTransforms.parse(request.computedColumns(), request.metadataColumns(),
+        new TransformContext(sourceConfig.withPrefix("").getOrDefault("database-name", ""), request.functionDialect()))
+        .withTypeMapping(request.typeMapping());
+    return new PipelineSettings(pipelineName, request.mode(), request.primaryKeys(), request.commitInterval(),
+        request.maxPendingChanges(), transforms);
   }
 
   /** Shows {@code line} on the error stream, e.g. a flag accepted without effect. */

@@ -24,6 +24,37 @@ public interface Source extends AutoCloseable {
   List<SourceTable> discover();
 
   /**
+   * Runs every preflight check {@link #discover()} runs, without stopping at the first failure, and returns
+   * each check's result in order; creates nothing. The default runs {@link #discover()} as one check.
+   */
+  default List<CheckResult> checks() {
+    try {
+      return List.of(CheckResult.passed("source reachable, " + discover().size() + " table(s) selected"));
+    } catch (SourceException e) {
+      return List.of(CheckResult.failed("source reachable, tables selected", e.getMessage()));
+    }
+  }
+
+  /**
+   * What this pipeline created in the source for its capture and that exists now (e.g. {@code replication slot
+   * 'x'}), which {@link #dropCreated()} drops; empty (the default) when the source keeps nothing for it.
+   * Usable without {@link #discover()}.
+   */
+  default List<String> created() {
+    return List.of();
+  }
+
+  /**
+   * Drops what {@link #created()} lists, only what this pipeline created, and returns a line per object
+   * (dropped, or left and why). Usable without {@link #discover()}.
+   *
+   * @throws SourceException, dropping nothing, while another process reads them (naming it)
+   */
+  default List<String> dropCreated() {
+    return List.of();
+  }
+
+  /**
    * Starts emitting changes to {@code listener}, from one thread, in position order.
    *
    * <p>With {@code resumeFrom} empty the source starts as configured (e.g. initial snapshot, then

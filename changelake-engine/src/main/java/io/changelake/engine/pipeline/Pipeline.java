@@ -119,7 +119,13 @@ public final class Pipeline {
   /** A source table's lake table in one format, and the position it holds. */
   private record LakeTable(SourceTable source, String format, SinkTable lake, SourcePosition committed) { }
 
-  private static void checkKey(SourceTable table, PipelineSettings settings, SourceAdvice advice) {
+  /**
+   * Checks that {@code table} can take {@code settings}' mode: in upsert mode it has a primary key, or
+   * {@code --primary-keys} names columns it has.
+   *
+   * @throws PipelineException naming the problem and the options
+   */
+  public static void checkKey(SourceTable table, PipelineSettings settings, SourceAdvice advice) {
     if (settings.mode() != WriteMode.UPSERT) {
       return;
     }

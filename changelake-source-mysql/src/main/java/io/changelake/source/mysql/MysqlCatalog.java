@@ -3,6 +3,7 @@ package io.changelake.source.mysql;
 import io.changelake.api.model.Column;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
+import io.changelake.api.source.Preflight;
 import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceTable;
 import java.nio.charset.Charset;
@@ -85,39 +86,47 @@ final class MysqlCatalog {
     return text(c, "SELECT VERSION()").toLowerCase(Locale.ROOT).contains("mariadb");
   }
 
-  /** Checks the server settings and the user's privileges; throws a {@link SourceException} naming the fix. */
-  void preflight(Connection c, long serverId) throws SQLException {
+  /** Checks the server settings and the user's privileges, each as a check of {@code preflight}. */
+  void preflight(Connection c, long serverId, Preflight preflight) throws SQLException {
     Map<String, String> vars = variables(c);
-    String logBin = vars.getOrDefault("log_bin", "OFF");
-    if (!logBin.equals("ON") && !logBin.equals("1")) {
-      throw new SourceException("The server " + where() + " writes no binlog (log_bin=" + logBin + "). Fix: start"
-          + " it with log-bin (e.g. log-bin=mysql-bin in the [mysqld] section of its configuration) and restart it.");
-    }
-    require(vars, "binlog_format", "ROW", "changes are captured from row events");
-    require(vars, "binlog_row_image", "FULL", "updates and deletes must carry every column of the old row");
-    if (!vars.containsKey("binlog_row_metadata")) {
-      throw new SourceException("The server " + where() + " has no binlog_row_metadata setting: changelake needs"
-          + " MySQL 8.0.1 or MariaDB 10.5 or later, which write column names into the binlog. Fix: upgrade the"
-          + " server.");
-    }
-    require(vars, "binlog_row_metadata", "FULL", "row events must carry column names and types");
-    long own = Long.parseLong(vars.getOrDefault("server_id", "0"));
-    if (own == 0) {
-      throw new SourceException("The server " + where() + " has server_id=0 and so serves no binlog readers. Fix:"
-          + " SET GLOBAL server_id=1 and put server-id=1 in its configuration.");
-    }
+    preflight.check("binlog enabled (log_bin)", () -> {
+      String logBin = vars.getOrDefault("log_bin", "OFF");
+      if (!logBin.equals("ON") && !logBin.equals("1")) {
+        throw new SourceException("The server " + where() + " writes no binlog (log_bin=" + logBin + "). Fix: start"
+            + " it with log-bin (e.g. log-bin=mysql-bin in the [mysqld] section of its configuration) and restart it.");
+      }
+    });
+    preflight.check("binlog_format = ROW", () -> require(vars, "binlog_format", "ROW",
+        "changes are captured from row events"));
+    preflight.check("binlog_row_image = FULL", () -> require(vars, "binlog_row_image", "FULL",
+        "updates and deletes must carry every column of the old row"));
+    preflight.check("binlog_row_metadata = FULL", () -> {
+      if (!vars.containsKey("binlog_row_metadata")) {
+        throw new SourceException("The server " + where() + " has no binlog_row_metadata setting: changelake needs"
+            + " MySQL 8.0.1 or MariaDB 10.5 or later, which write column names into the binlog. Fix: upgrade the"
+            + " server.");
+      }
+      require(vars, "binlog_row_metadata", "FULL", "row events must carry column names and types");
+    });
     String grants = globalGrants(c);
-    if (own == serverId || replicaIds(c, grants).contains(serverId)) {
-      throw new SourceException("server-id " + serverId + " is already used by " + (own == serverId ? "the server "
-          + where() + " itself" : "a replica of " + where()) + "; two binlog readers with one id disconnect each"
-          + " other. Fix: give a unique number with server-id=<n> (e.g. --source-conf server-id=" + (serverId + 1)
-          + ").");
-    }
-    checkRetention(vars);
+    preflight.check("server-id " + serverId + " unique", () -> {
+      long own = Long.parseLong(vars.getOrDefault("server_id", "0"));
+      if (own == 0) {
+        throw new SourceException("The server " + where() + " has server_id=0 and so serves no binlog readers. Fix:"
+            + " SET GLOBAL server_id=1 and put server-id=1 in its configuration.");
+      }
+      if (own == serverId || replicaIds(c, grants).contains(serverId)) {
+        throw new SourceException("server-id " + serverId + " is already used by " + (own == serverId
+            ? "the server " + where() + " itself" : "a replica of " + where()) + "; two binlog readers with one id"
+            + " disconnect each other. Fix: give a unique number with server-id=<n> (e.g. --source-conf server-id="
+            + (serverId + 1) + ").");
+      }
+    });
+    preflight.check("binlog retention >= binlog.min-retention", () -> checkRetention(vars));
     if (config.gtidRequired()) {
-      checkGtid(c, vars);
+      preflight.check("GTID mode (gtid.required)", () -> checkGtid(c, vars));
     }
-    checkGrants(grants);
+    preflight.check("REPLICATION privileges of user '" + config.username() + "'", () -> checkGrants(grants));
   }
 
   private void require(Map<String, String> vars, String name, String wanted, String why) {

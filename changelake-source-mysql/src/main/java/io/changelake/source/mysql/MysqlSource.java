@@ -4,11 +4,13 @@ import io.changelake.api.model.SourcePosition;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
 import io.changelake.api.spi.ChangeListener;
+import io.changelake.api.spi.CheckResult;
 import io.changelake.api.spi.Source;
 import io.changelake.api.spi.SourceAdvice;
 import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceTable;
 import io.changelake.api.spi.TableFilter;
+import io.changelake.api.source.Preflight;
 import io.changelake.api.source.SerialListener;
 import io.changelake.api.source.SnapshotThread;
 import io.changelake.api.source.TableCopy;
@@ -45,6 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class MysqlSource implements Source {
   private static final Logger LOG = LoggerFactory.getLogger(MysqlSource.class);
   private static final SourceAdvice ADVICE = new MysqlAdvice();
+  private static final String CONNECT_CHECK = "reachable, credentials accepted";
 
   private final MysqlSourceConfig config;
   private final TableSelection selection;
@@ -67,7 +70,7 @@ public final class MysqlSource implements Source {
   @Override
   public List<SourceTable> discover() {
     try (Connection c = catalog.connect()) {
-      catalog.preflight(c, config.serverId());
+      catalog.preflight(c, config.serverId(), Preflight.failFast());
       Map<TableId, List<MysqlColumn>> found = new HashMap<>();
       List<SourceTable> selected = catalog.discover(c, selection, selection.describe(), found);
       synchronized (columns) {
@@ -79,6 +82,27 @@ public final class MysqlSource implements Source {
     } catch (SQLException e) {
       throw new SourceException("Reading the catalog of " + catalog.where() + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /** The checks of {@link #discover()}: connection, binlog settings, server-id, retention, privileges, tables. */
+  @Override
+  public List<CheckResult> checks() {
+    Connection c;
+    try {
+      c = catalog.connect();
+    } catch (SourceException e) {
+      return List.of(CheckResult.failed(CONNECT_CHECK, e.getMessage()));
+    }
+    Preflight preflight = Preflight.collecting();
+    preflight.add(CheckResult.passed(CONNECT_CHECK));
+    try (c) {
+      catalog.preflight(c, config.serverId(), preflight);
+      preflight.check("tables selected and readable (" + selection.describe().strip() + ")",
+          () -> catalog.discover(c, selection, selection.describe(), new HashMap<>()));
+    } catch (SQLException e) {
+      preflight.add(CheckResult.failed("reading the catalog", catalog.where() + ": " + e.getMessage()));
+    }
+    return preflight.results();
   }
 
   @Override

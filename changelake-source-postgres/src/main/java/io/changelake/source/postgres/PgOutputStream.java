@@ -198,10 +198,24 @@ final class PgOutputStream implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (SQLException | RuntimeException | Error e) {
       if (!closed) {
-        listener.onFailure(e instanceof SourceException ? e : new SourceException("Streaming slot '"
-            + config.slotName() + "' from " + catalog.where() + " failed: " + e.getMessage(), e));
+        listener.onFailure(e instanceof SourceException ? e : lostSlotOr(e));
       }
     }
+  }
+
+  /** The failure to report for {@code e}: that the slot was lost (dropped or invalidated) when it was, else {@code e}. */
+  private SourceException lostSlotOr(Throwable e) {
+    SourceException failure = new SourceException("Streaming slot '" + config.slotName() + "' from "
+        + catalog.where() + " failed: " + e.getMessage(), e);
+    try (Connection c = catalog.connect()) {
+      catalog.checkSlotHolds(c, "their last commit");
+    } catch (SourceException lost) {
+      lost.addSuppressed(e);
+      return lost;
+    } catch (SQLException | RuntimeException unknown) {
+      failure.addSuppressed(unknown);
+    }
+    return failure;
   }
 
   private ByteBuffer read(PGReplicationStream s) throws SQLException {

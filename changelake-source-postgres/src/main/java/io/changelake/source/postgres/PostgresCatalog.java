@@ -3,6 +3,7 @@ package io.changelake.source.postgres;
 import io.changelake.api.model.Column;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
+import io.changelake.api.source.Preflight;
 import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceTable;
 import java.sql.Connection;
@@ -17,6 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -102,26 +105,88 @@ final class PostgresCatalog {
   }
 
   /**
-   * Checks wal_level, the REPLICATION privilege, that publishing the tables cannot break the
-   * application's writes, and the slot; then reads the selected tables.
+   * Checks wal_level, the REPLICATION privilege and that publishing the tables cannot break the
+   * application's writes, each as a check of {@code preflight}; then returns the selected
+   * tables (empty when a check failed and {@code preflight} collects).
    */
-  List<SourceTable> discover(Connection c, Predicate<TableId> filter, String filterText) throws SQLException {
-    String walLevel = single(c, "SHOW wal_level");
-    if (!"logical".equals(walLevel)) {
-      throw new SourceException("PostgreSQL at " + where() + " has wal_level = " + walLevel
-          + "; change data capture needs 'logical'. Run as a superuser: ALTER SYSTEM SET wal_level = logical;"
-          + " then restart PostgreSQL (on managed services set the parameter group option, e.g."
-          + " rds.logical_replication = 1 on AWS RDS).");
+  List<SourceTable> discover(Connection c, Predicate<TableId> filter, String filterText, Preflight preflight)
+      throws SQLException {
+    preflight.check("wal_level = logical", () -> {
+      String walLevel = single(c, "SHOW wal_level");
+      if (!"logical".equals(walLevel)) {
+        throw new SourceException("PostgreSQL at " + where() + " has wal_level = " + walLevel
+            + "; change data capture needs 'logical'. Run as a superuser: ALTER SYSTEM SET wal_level = logical;"
+            + " then restart PostgreSQL (on managed services set the parameter group option, e.g."
+            + " rds.logical_replication = 1 on AWS RDS).");
+      }
+    });
+    preflight.check("REPLICATION privilege of role '" + config.username() + "'", () -> {
+      if (!canReplicate(c)) {
+        throw new SourceException("Role '" + config.username() + "' lacks the REPLICATION privilege needed to"
+            + " read a replication slot. Run as a superuser: ALTER ROLE " + quoteIdent(config.username())
+            + " WITH REPLICATION;");
+      }
+    });
+    List<SourceTable> tables = new ArrayList<>();
+    if (preflight.check("tables selected (" + filterText.strip() + ")",
+        () -> tables.addAll(readTables(c, filter, filterText)))) {
+      preflight.check("replica identity of the selected tables", () -> checkReplicaIdentity(c, tables));
     }
-    if (!canReplicate(c)) {
-      throw new SourceException("Role '" + config.username() + "' lacks the REPLICATION privilege needed to"
-          + " read a replication slot. Run as a superuser: ALTER ROLE " + quoteIdent(config.username())
-          + " WITH REPLICATION;");
+    return List.copyOf(tables);
+  }
+
+  /**
+   * Checks the slot without waiting, for {@code changelake check}: a free {@code max_replication_slots} entry
+   * when the slot does not exist yet, the slot not lost, and no other process reading it now.
+   */
+  void checkSlotState(Connection c, Preflight preflight) throws SQLException {
+    String slot = config.slotName();
+    preflight.check("max_replication_slots has room for slot '" + slot + "'", () -> {
+      String sql = "SELECT (SELECT count(*) FROM pg_replication_slots), current_setting('max_replication_slots')::int,"
+          + " EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = ?)";
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, slot);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (!rs.getBoolean(3) && rs.getInt(1) >= rs.getInt(2)) {
+            throw new SourceException("All " + rs.getInt(2) + " replication slots of " + where() + " are taken"
+                + " (max_replication_slots). Fix: drop an unused slot (SELECT slot_name, active FROM"
+                + " pg_replication_slots; SELECT pg_drop_replication_slot('<name>');), or raise max_replication_slots"
+                + " and restart PostgreSQL.");
+          }
+        }
+      }
+    });
+    preflight.check("replication slot '" + slot + "' not lost", () -> {
+      if (walStatus(c).filter("lost"::equals).isPresent()) {
+        checkSlotHolds(c, "their positions");
+      }
+    });
+    preflight.check("replication slot '" + slot + "' not in use", () -> {
+      int pid = slotHolder(c);
+      if (pid != 0) {
+        throw new SourceException(inUse(pid));
+      }
+    });
+  }
+
+  /** The slot's {@code wal_status} ("" before PostgreSQL 13); empty when the slot does not exist. */
+  private Optional<String> walStatus(Connection c) throws SQLException {
+    boolean known = c.getMetaData().getDatabaseMajorVersion() >= 13;
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + (known ? "wal_status" : "''")
+        + " FROM pg_replication_slots WHERE slot_name = ?")) {
+      ps.setString(1, config.slotName());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(Objects.toString(rs.getString(1), "")) : Optional.empty();
+      }
     }
-    List<SourceTable> tables = readTables(c, filter, filterText);
-    checkReplicaIdentity(c, tables);
-    checkSlot(c);
-    return tables;
+  }
+
+  /** The message for a slot that server process {@code pid} reads, with the ways out. */
+  String inUse(int pid) {
+    return "Replication slot '" + config.slotName() + "' is in use by another process (pid " + pid + "); a slot"
+        + " has one reader at a time. Stop that reader (it may be another changelake or Debezium; to end it: SELECT"
+        + " pg_terminate_backend(" + pid + ");), or choose another 'slot.name'.";
   }
 
   /**
@@ -186,7 +251,8 @@ final class PostgresCatalog {
     }
   }
 
-  private void checkSlot(Connection c) throws SQLException {
+  /** Checks that the slot can serve this source, waiting up to {@code slot.busy.timeout} while another process reads it. */
+  void checkSlot(Connection c) throws SQLException {
     Instant deadline = Instant.now().plus(config.slotBusyTimeout());
     boolean logged = false;
     while (true) {
@@ -196,10 +262,8 @@ final class PostgresCatalog {
       }
       String slot = config.slotName();
       if (Instant.now().isAfter(deadline)) {
-        throw new SourceException("Replication slot '" + slot + "' is in use by another process (pid " + pid
-            + ") and stayed so for " + config.slotBusyTimeout().toSeconds() + " s; a slot has one reader at a time."
-            + " Stop that reader (it may be another changelake or Debezium; to end it: SELECT pg_terminate_backend("
-            + pid + ");), choose another 'slot.name', or wait longer with 'slot.busy.timeout'.");
+        throw new SourceException(inUse(pid) + " It stayed so for " + config.slotBusyTimeout().toSeconds()
+            + " s; wait longer with 'slot.busy.timeout'.");
       }
       if (!logged) {
         LOG.info("Replication slot '{}' is held by server process {} (a previous run that has not yet"
@@ -351,6 +415,28 @@ final class PostgresCatalog {
     return result;
   }
 
+  /**
+   * Refuses to resume from {@code resume} when the slot that holds the changes after it is gone (dropped by
+   * someone) or invalidated ({@code wal_status = 'lost'}, e.g. past {@code max_slot_wal_keep_size}): the
+   * changes between the lake's position and now can no longer be read, and a new slot would skip them.
+   *
+   * @throws SourceException naming the lost slot and the fix (re-snapshot the tables)
+   */
+  void checkSlotHolds(Connection c, String resume) throws SQLException {
+    Optional<String> walStatus = walStatus(c);
+    String problem = walStatus.isEmpty() ? "does not exist (dropped?)"
+        : "lost".equals(walStatus.get()) ? "was invalidated (wal_status = 'lost': the WAL it needed was removed,"
+            + " e.g. past max_slot_wal_keep_size)"
+        : null;
+    if (problem != null) {
+      throw new SourceException("Replication slot '" + config.slotName() + "' on " + where() + " " + problem
+          + ", but the lake tables resume from " + resume + ": the changes since then can no longer be read, and a"
+          + " new slot would silently skip them. Fix: take a new snapshot: drop this pipeline's lake tables (or sync"
+          + " into a new --database), then sync again, which replaces the slot; 'changelake destroy --yes' with the"
+          + " same source flags drops the slot and publication first.");
+    }
+  }
+
   /** The slot's {@code confirmed_flush_lsn}; empty when the slot does not exist. */
   java.util.OptionalLong confirmedFlushLsn(Connection c) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
@@ -388,6 +474,65 @@ final class PostgresCatalog {
     }
   }
 
+  /** The comment on a publication this pipeline created, which {@link #dropCreated} looks for. */
+  private String createdMark() {
+    return "created by changelake for slot " + config.slotName().replace("'", "''");
+  }
+
+  /** The slot and the publication this pipeline created that exist now, each as "kind 'name'". */
+  List<String> created(Connection c) throws SQLException {
+    List<String> created = new ArrayList<>();
+    if (walStatus(c).isPresent()) {
+      created.add("replication slot '" + config.slotName() + "'");
+    }
+    if (publicationComment(c).filter(createdMark()::equals).isPresent()) {
+      created.add("publication '" + config.publicationName() + "'");
+    }
+    return created;
+  }
+
+  /**
+   * Drops the slot, refusing while a process reads it, then the publication when this pipeline created it.
+   * Returns a line per object: dropped, or left and why.
+   */
+  List<String> dropCreated(Connection c) throws SQLException {
+    List<String> done = new ArrayList<>();
+    int pid = slotHolder(c);
+    if (pid != 0) {
+      throw new SourceException(inUse(pid) + " Nothing was dropped.");
+    }
+    if (walStatus(c).isPresent()) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
+        ps.setString(1, config.slotName());
+        ps.execute();
+      }
+      done.add("dropped replication slot '" + config.slotName() + "'");
+    }
+    String publication = config.publicationName();
+    Optional<String> comment = publicationComment(c);
+    if (comment.filter(createdMark()::equals).isPresent()) {
+      try (Statement s = c.createStatement()) {
+        s.execute("DROP PUBLICATION " + quoteIdent(publication));
+      }
+      done.add("dropped publication '" + publication + "'");
+    } else if (comment.isPresent()) {
+      done.add("left publication '" + publication + "': changelake did not create it (another pipeline or a user"
+          + " may use it); when nothing does: DROP PUBLICATION " + quoteIdent(publication) + ";");
+    }
+    return done;
+  }
+
+  /** The comment on the publication ("" when none); empty when the publication does not exist. */
+  private Optional<String> publicationComment(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(obj_description(oid, 'pg_publication'), '')"
+        + " FROM pg_publication WHERE pubname = ?")) {
+      ps.setString(1, config.publicationName());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
   /**
    * Creates the publication for {@code tables} when missing, or adds the tables it lacks.
    * Publications listing all tables ({@code FOR ALL TABLES}) are used as they are.
@@ -407,6 +552,7 @@ final class PostgresCatalog {
     try (Statement s = c.createStatement()) {
       if (allTables == null) {
         s.execute("CREATE PUBLICATION " + quoteIdent(publication) + " FOR TABLE " + String.join(", ", names));
+        s.execute("COMMENT ON PUBLICATION " + quoteIdent(publication) + " IS '" + createdMark() + "'");
         return;
       }
       if (allTables) {

@@ -4,11 +4,13 @@ import io.changelake.api.model.ChangeEvent;
 import io.changelake.api.model.SourcePosition;
 import io.changelake.api.model.TableId;
 import io.changelake.api.spi.ChangeListener;
+import io.changelake.api.spi.CheckResult;
 import io.changelake.api.spi.Source;
 import io.changelake.api.spi.SourceAdvice;
 import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceTable;
 import io.changelake.api.spi.TableFilter;
+import io.changelake.api.source.Preflight;
 import io.changelake.api.source.SerialListener;
 import io.changelake.api.source.SnapshotThread;
 import io.changelake.api.source.TableCopy;
@@ -68,6 +70,7 @@ public final class PostgresSource implements Source {
   static final String NOTIFICATION_TOPIC = "__changelake_notifications";
   private static final SourceAdvice ADVICE = new PostgresAdvice();
   private static final String DUPLICATE_OBJECT = "42710";
+  private static final String CONNECT_CHECK = "reachable, credentials accepted";
 
   private final PostgresSourceConfig config;
   private final TableSelection selection;
@@ -103,13 +106,57 @@ public final class PostgresSource implements Source {
   @Override
   public List<SourceTable> discover() {
     try (Connection c = catalog.connect()) {
-      List<SourceTable> found = catalog.discover(c, selection, selection.describe());
+      List<SourceTable> found = catalog.discover(c, selection, selection.describe(), Preflight.failFast());
+      catalog.checkSlot(c);
       ownReaders = PgOutputStream.canStream(c.getMetaData().getDatabaseMajorVersion(), config)
           && SnapshotReader.unreadable(found, PostgresCatalog.columnTypes(c, found)).isEmpty();
       tables = found;
       return found;
     } catch (SQLException e) {
       throw new SourceException("Reading the catalog of " + catalog.where() + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The checks of {@link #discover()}, then whether {@code max_replication_slots} has room for the slot, the
+   * slot is not lost and no other process reads it now.
+   */
+  @Override
+  public List<CheckResult> checks() {
+    Preflight preflight = Preflight.collecting();
+    Connection c;
+    try {
+      c = catalog.connect();
+    } catch (SourceException e) {
+      return List.of(CheckResult.failed(CONNECT_CHECK, e.getMessage()));
+    }
+    preflight.add(CheckResult.passed(CONNECT_CHECK));
+    try (c) {
+      catalog.discover(c, selection, selection.describe(), preflight);
+      catalog.checkSlotState(c, preflight);
+    } catch (SQLException e) {
+      preflight.add(CheckResult.failed("reading the catalog", catalog.where() + ": " + e.getMessage()));
+    }
+    return preflight.results();
+  }
+
+  @Override
+  public List<String> created() {
+    try (Connection c = catalog.connect()) {
+      return catalog.created(c);
+    } catch (SQLException e) {
+      throw new SourceException("Reading the slots and publications of " + catalog.where() + " failed: "
+          + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public List<String> dropCreated() {
+    try (Connection c = catalog.connect()) {
+      return catalog.dropCreated(c);
+    } catch (SQLException e) {
+      throw new SourceException("Dropping the slot and publication on " + catalog.where() + " failed: "
+          + e.getMessage(), e);
     }
   }
 
@@ -140,6 +187,9 @@ public final class PostgresSource implements Source {
     try (Connection c = catalog.connect()) {
       serverMajorVersion = c.getMetaData().getDatabaseMajorVersion();
       ownTypes = PgOutputStream.canStream(serverMajorVersion, config) ? ownTypes(c, selected) : null;
+      if (streamFromOffset) {
+        catalog.checkSlotHolds(c, resume.describe());
+      }
       catalog.ensurePublication(c, ids);
       if (fullSnapshot) {
         catalog.dropSlotForSnapshot(c);
