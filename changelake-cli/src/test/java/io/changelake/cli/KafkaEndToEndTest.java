@@ -138,7 +138,6 @@ class KafkaEndToEndTest {
     kafka.createTopic("ledger", 3);
     Map<String, Map<String, String>> expected = new TreeMap<>();
     TableComparison.SourceRows source = (table, key) -> new TreeMap<>(expected);
-    Path log = warehouse.resolveSibling(warehouse.getFileName() + "-kafka-sync.log");
     Map<String, String> options = options("ledger", "upsert");
     options.put("name", "ledger-mirror");
     List<String> args = new ArrayList<>(List.of("sync-table", "--source", "kafka", "--warehouse",
@@ -153,7 +152,9 @@ class KafkaEndToEndTest {
       }
       producer.flush();
       for (int round = 0; round < 3; round++) {
-        SyncProcess sync = SyncProcess.start(log, args);
+        // a log per round: a round waits for a commit of its own
+        SyncProcess sync = SyncProcess.start(warehouse.resolveSibling(warehouse.getFileName() + "-" + round + ".log"),
+            args);
         assertTrue(sync.awaitLog("Committed 3 table\\(s\\), [1-9]", 120_000), () -> "no commit:\n" + sync.log());
         for (int batch = 0; batch < 3 + random.nextInt(5); batch++) {
           version++;
@@ -168,7 +169,7 @@ class KafkaEndToEndTest {
         sync.kill();
       }
     }
-    SyncProcess last = SyncProcess.start(log, args);
+    SyncProcess last = SyncProcess.start(warehouse.resolveSibling(warehouse.getFileName() + "-last.log"), args);
     try {
       for (String format : RunningSync.ALL_FORMATS) {
         String location = LakeFormats.location(warehouse.toString(), format, true);

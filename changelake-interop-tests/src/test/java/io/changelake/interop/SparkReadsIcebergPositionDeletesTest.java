@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Iceberg upserts written as position deletes (the default {@code delete-mode=position}) read by Spark 3.5:
+ * Iceberg upserts written as position deletes ({@code delete-mode=position}) read by Spark 3.5:
  * a real sync from the command's jar streams updates, deletes, a key update and a row updated several times in
  * one transaction and across transactions; it is stopped, the source changes meanwhile, and a new sync loads its
  * key index from the table and goes on; then {@code changelake compact} runs. After each step Spark's rows equal
@@ -108,7 +108,7 @@ class SparkReadsIcebergPositionDeletesTest {
         "--source-conf", "username=" + pg.username(), "--source-conf", "password=" + pg.password(),
         "--source-conf", "database-name=" + DB, "--source-conf", "table-name=items",
         "--warehouse", warehouse.resolve("iceberg").toString(), "--database", "lake", "--format", "iceberg",
-        "--commit-interval", "1s"));
+        "--catalog-conf", "delete-mode=position", "--commit-interval", "1s"));
   }
 
   private static void awaitSame(ChildSync sync, String what) throws Exception {

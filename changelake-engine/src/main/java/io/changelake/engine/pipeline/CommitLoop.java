@@ -256,7 +256,8 @@ public final class CommitLoop implements ChangeListener {
     }
     boolean taken = false;
     for (TableMirror table : bySource.getOrDefault(event.table(), List.of())) {
-      if (inFlight != null && !table.suspended() && table.touchesLake(event)) {
+      // a change the table holds touches nothing (holding only grows, so it is held after the round too)
+      if (inFlight != null && !table.suspended() && !table.alreadyHolds(event) && table.touchesLake(event)) {
         finishRound();
       }
       if (table.suspended() || table.alreadyHolds(event)) {

@@ -84,13 +84,15 @@ public final class IcebergSinkConfig {
       .build();
 
   public static final ConfigOption<String> DELETE_MODE = ConfigOption.string("delete-mode")
-      .defaultValue("position")
-      .oneOf("position", "equality")
-      .doc("How upserts and deletes remove a key's earlier row: position (position deletes, found through an index"
+      .defaultValue("equality")
+      .oneOf("equality", "position")
+      .doc("How upserts and deletes remove a key's earlier row: equality (equality deletes on the key: nothing"
+          + " kept by the writer, but every reader joins them against older files until `changelake compact`;"
+          + " DuckDB cannot apply them) or position (position deletes, found through an index"
           + " of key -> data file and row position that the writer loads from the table's key columns on start and"
-          + " keeps in memory, about 30 bytes per row for a bigint key; readers apply them per file, DuckDB too) or"
-          + " equality (equality deletes on the key: nothing kept by the writer, but every reader joins them against"
-          + " older files until `changelake compact`). Tables written either way can switch at any time.")
+          + " keeps in memory, about 30 bytes per row for a bigint key; readers apply them per file, DuckDB too)."
+          + " A compaction and a sync commit that touch the same files then conflict: the later one fails and"
+          + " is run again. Tables written either way can switch at any time.")
       .build();
 
   /** Every declared catalog option; other keys pass through to Iceberg. */

@@ -69,8 +69,7 @@ class IcebergCompactionTest {
 
   @Test
   void syncCommitDuringCompactionIsKept(@TempDir Path dir) {
-    try (IcebergSink sink = IcebergSink.create(IcebergSinkConfig.local(dir, Map.of("delete-mode", "equality"),
-        Map.of()))) {
+    try (IcebergSink sink = IcebergSink.local(dir)) {
       IcebergTable table = (IcebergTable) sink.open(ID, PRODUCTS, WriteMode.UPSERT);
       writeHistory(table);
       long startSequence = Lake.load(sink, ID).currentSnapshot().sequenceNumber();
@@ -97,7 +96,7 @@ class IcebergCompactionTest {
 
   @Test
   void positionDeletesDuringCompactionFailItCleanly(@TempDir Path dir) {
-    try (IcebergSink sink = IcebergSink.local(dir)) {
+    try (IcebergSink sink = IcebergPositionDeleteTest.positionSink(dir)) {
       IcebergTable table = (IcebergTable) sink.open(ID, PRODUCTS, WriteMode.UPSERT);
       writeHistory(table);
       IcebergCompaction compaction = IcebergCompaction.plan(ID, table.table());

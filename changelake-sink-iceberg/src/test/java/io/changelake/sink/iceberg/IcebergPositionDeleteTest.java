@@ -34,7 +34,7 @@ class IcebergPositionDeleteTest {
   @Test
   void everyChangeIsAPositionDeleteAndSurvivesRestartAndCompaction(@TempDir Path dir) {
     Map<RowKey, Row> expected = new HashMap<>();
-    try (IcebergSink sink = IcebergSink.local(dir)) {
+    try (IcebergSink sink = positionSink(dir)) {
       SinkTable table = sink.open(ID, SCHEMA, WriteMode.UPSERT);
       Lake.commit(table, "1", w -> {
         for (long id = 0; id < 50; id++) {
@@ -62,7 +62,7 @@ class IcebergPositionDeleteTest {
       });
       check(sink, expected);
     }
-    try (IcebergSink sink = IcebergSink.local(dir)) {                 // restart: the index is loaded from the table
+    try (IcebergSink sink = positionSink(dir)) {                 // restart: the index is loaded from the table
       SinkTable table = sink.open(ID, SCHEMA, WriteMode.UPSERT);
       Lake.commit(table, "4", w -> {
         w.upsert(put(expected, Row.of("eu", 4L, "e")));
@@ -90,7 +90,7 @@ class IcebergPositionDeleteTest {
   @Test
   void tablesWrittenWithEqualityDeletesSwitchToPositionDeletes(@TempDir Path dir) {
     Map<RowKey, Row> expected = new HashMap<>();
-    try (IcebergSink sink = IcebergSink.create(IcebergSinkConfig.local(dir, Map.of("delete-mode", "equality"), Map.of()))) {
+    try (IcebergSink sink = IcebergSink.local(dir)) {
       SinkTable table = sink.open(ID, SCHEMA, WriteMode.UPSERT);
       Lake.commit(table, "1", w -> {
         for (long id = 0; id < 10; id++) {
@@ -103,7 +103,7 @@ class IcebergPositionDeleteTest {
       });
       check(sink, expected);
     }
-    try (IcebergSink sink = IcebergSink.local(dir)) {
+    try (IcebergSink sink = positionSink(dir)) {
       SinkTable table = sink.open(ID, SCHEMA, WriteMode.UPSERT);
       Lake.commit(table, "3", w -> {
         w.upsert(put(expected, Row.of("eu", 1L, "pos")));           // its live row is the one of commit 2
@@ -130,5 +130,10 @@ class IcebergPositionDeleteTest {
 
   private static void check(IcebergSink sink, Map<RowKey, Row> expected) {
     assertEquals(expected, Lake.byKey(Lake.load(sink, ID), SCHEMA), "table read by IcebergGenerics");
+  }
+
+  /** A sink writing position deletes ({@code delete-mode=position}). */
+  static IcebergSink positionSink(Path dir) {
+    return IcebergSink.create(IcebergSinkConfig.local(dir, Map.of("delete-mode", "position"), Map.of()));
   }
 }

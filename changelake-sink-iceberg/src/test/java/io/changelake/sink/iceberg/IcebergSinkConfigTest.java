@@ -29,17 +29,17 @@ class IcebergSinkConfigTest {
     assertEquals("100", table.get("write.metadata.previous-versions-max"));
     assertFalse(table.containsKey("write.upsert.enabled"));
     assertEquals(TimeType.LONG, config.timeType());
-    assertEquals(DeleteMode.POSITION, config.deleteMode());
+    assertEquals(DeleteMode.EQUALITY, config.deleteMode());
   }
 
   @Test
   void deleteModeIsChangelakesOwnAndChecked() {
-    IcebergSinkConfig config = IcebergSinkConfig.local(Path.of("/tmp/lake"), Map.of("delete-mode", "equality"), Map.of());
-    assertEquals(DeleteMode.EQUALITY, config.deleteMode());
+    IcebergSinkConfig config = IcebergSinkConfig.local(Path.of("/tmp/lake"), Map.of("delete-mode", "position"), Map.of());
+    assertEquals(DeleteMode.POSITION, config.deleteMode());
     assertFalse(config.catalogProperties().containsKey("delete-mode"), "not handed to Iceberg's catalog");
     ConfigException wrong = assertThrows(ConfigException.class,
         () -> IcebergSinkConfig.local(Path.of("/x"), Map.of("delete-mode", "vectors"), Map.of()));
-    assertEquals("Invalid value 'vectors' for option 'delete-mode': must be one of [position, equality]",
+    assertEquals("Invalid value 'vectors' for option 'delete-mode': must be one of [equality, position]",
         wrong.getMessage());
   }
 

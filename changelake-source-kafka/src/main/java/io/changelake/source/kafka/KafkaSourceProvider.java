@@ -6,6 +6,8 @@ import io.changelake.api.spi.Source;
 import io.changelake.api.spi.SourceProvider;
 import io.changelake.api.spi.TableFilter;
 import io.changelake.debezium.ChangeRecordDecoder;
+import io.changelake.debezium.DebeziumDecoder;
+import io.changelake.debezium.FlattenedDecoder;
 import java.util.Map;
 
 /** The {@code kafka} source, found through {@link java.util.ServiceLoader}. */
@@ -35,10 +37,11 @@ public final class KafkaSourceProvider implements SourceProvider {
 
   private static ChangeRecordDecoder decoder(String envelope) {
     return switch (envelope) {
+      case "debezium" -> new DebeziumDecoder();
+      case "flattened" -> new FlattenedDecoder();
       case "upsert" -> new UpsertDecoder();
       case "append" -> new AppendDecoder();
-      default -> throw new ConfigException("envelope=" + envelope + " needs changelake-debezium's decoder, which"
-          + " this build does not have yet; use envelope=upsert or envelope=append.");
+      default -> throw new ConfigException("Unknown envelope '" + envelope + "'");
     };
   }
 }
