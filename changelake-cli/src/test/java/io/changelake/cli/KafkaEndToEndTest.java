@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.WriteMode;
 import io.changelake.testkit.KafkaBroker;
+import io.changelake.testkit.SchemaRegistryServer;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -173,7 +174,7 @@ class KafkaEndToEndTest {
     try {
       for (String format : RunningSync.ALL_FORMATS) {
         String location = LakeFormats.location(warehouse.toString(), format, true);
-        Instant deadline = Instant.now().plusSeconds(60);
+        Instant deadline = Instant.now().plusSeconds(180); // a loaded 2-core machine takes its time to catch up
         while (Instant.now().isBefore(deadline)
             && !TableComparison.same(source, "ledger", format, location, "lake", "ledger", "id")) {
           Thread.sleep(300);
@@ -259,6 +260,82 @@ class KafkaEndToEndTest {
       Throwable failure = sync.awaitFailure();
       assertInstanceOf(SourceException.class, failure);
       assertTrue(failure.getMessage().contains("127.0.0.1:1 did not answer within 3 s"), failure::getMessage);
+    }
+  }
+
+  /** Debezium's value schema of table inventory.items in JSON Schema, as Confluent's JsonSchemaConverter registers it. */
+  private static final String ITEMS_SCHEMA = """
+      {"type":"object","title":"pg.inventory.items.Envelope","properties":{
+        "before":{"oneOf":[{"type":"null"},$ROW],"connect.index":0},
+        "after":{"oneOf":[{"type":"null"},$ROW],"connect.index":1},
+        "source":{"type":"object","title":"io.debezium.connector.postgresql.Source","connect.index":2,"properties":{
+          "connector":{"type":"string","connect.index":0},
+          "ts_ms":{"type":"integer","connect.index":1,"connect.type":"int64"},
+          "db":{"type":"string","connect.index":2},
+          "schema":{"type":"string","connect.index":3},
+          "table":{"type":"string","connect.index":4}}},
+        "op":{"type":"string","connect.index":3},
+        "ts_ms":{"oneOf":[{"type":"null"},{"type":"integer","connect.type":"int64"}],"connect.index":4}}}
+      """.replace("$ROW", """
+      {"type":"object","title":"pg.inventory.items.Value","properties":{
+        "id":{"type":"integer","connect.index":0,"connect.type":"int64"},
+        "name":{"oneOf":[{"type":"null"},{"type":"string"}],"connect.index":1},
+        "created_at":{"oneOf":[{"type":"null"},{"type":"integer","title":"io.debezium.time.MicroTimestamp",
+          "connect.version":1,"connect.type":"int64"}],"connect.index":2}}}""");
+
+  /** One Debezium change of inventory.items in the Confluent wire format (schema {@code id}), keeping {@code expected}. */
+  private static void change(KafkaProducer<byte[], byte[]> producer, int schemaId, String op, long id, String name,
+      Map<String, Map<String, String>> expected) {
+    String topic = "pg.inventory.items";
+    byte[] key = keys.fromConnectData(topic, KEY, new Struct(KEY).put("id", id));
+    long micros = 1_733_400_000_123_456L + id;
+    String row = "{\"id\":" + id + ",\"name\":\"" + name + "\",\"created_at\":" + micros + "}";
+    boolean delete = op.equals("d");
+    String json = "{\"before\":" + (delete ? row : "null") + ",\"after\":" + (delete ? "null" : row)
+        + ",\"source\":{\"connector\":\"postgresql\",\"ts_ms\":1733400000123,\"db\":\"shop\","
+        + "\"schema\":\"inventory\",\"table\":\"items\"},\"op\":\"" + op + "\",\"ts_ms\":1733400000200}";
+    byte[] payload = json.getBytes(StandardCharsets.UTF_8);
+    byte[] value = java.nio.ByteBuffer.allocate(5 + payload.length).put((byte) 0).putInt(schemaId).put(payload).array();
+    producer.send(new ProducerRecord<>(topic, 0, key, value));
+    if (delete) {
+      producer.send(new ProducerRecord<>(topic, 0, key, null)); // Debezium's tombstone after a delete
+      expected.remove(id + "|");
+    } else {
+      Map<String, String> expectedRow = new LinkedHashMap<>();
+      expectedRow.put("id", Long.toString(id));
+      expectedRow.put("name", name);
+      expectedRow.put("created_at", java.time.LocalDateTime.ofInstant(java.time.Instant.EPOCH.plus(micros,
+          java.time.temporal.ChronoUnit.MICROS), java.time.ZoneOffset.UTC).toString()); // MicroTimestamp: no zone
+      expected.put(id + "|", expectedRow);
+    }
+  }
+
+  @Test
+  void debeziumEnvelopesInJsonSchemaThroughTheRegistryInEveryFormat() throws Exception {
+    kafka.createTopic("pg.inventory.items", 1);
+    Map<String, Map<String, String>> expected = new TreeMap<>();
+    TableComparison.SourceRows source = (table, key) -> new TreeMap<>(expected);
+    try (SchemaRegistryServer registry = SchemaRegistryServer.start();
+        KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+      int schemaId = registry.register("pg.inventory.items-value", "JSON", ITEMS_SCHEMA);
+      for (long id = 1; id <= 5; id++) {
+        change(producer, schemaId, "r", id, "snap" + id, expected);
+      }
+      change(producer, schemaId, "r", 2, "snap2-again", expected); // a snapshot read repeated: an upsert
+      change(producer, schemaId, "c", 6, "created", expected);
+      change(producer, schemaId, "u", 3, "updated", expected);
+      change(producer, schemaId, "d", 4, "gone", expected);
+      producer.flush();
+      Map<String, String> options = options("pg.inventory.items", "debezium");
+      options.put("value.format", "json-schema");
+      options.put("schema.registry.url", registry.url().toString());
+      try (RunningSync sync = sync(options, WriteMode.UPSERT)) {
+        sync.awaitMirrored(source, "items", "id");
+        change(producer, schemaId, "u", 1, "streamed", expected);
+        change(producer, schemaId, "d", 5, "gone", expected);
+        producer.flush();
+        sync.awaitMirrored(source, "items", "id");
+      }
     }
   }
 }

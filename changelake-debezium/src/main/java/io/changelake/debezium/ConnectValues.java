@@ -1,6 +1,9 @@
 package io.changelake.debezium;
 
+import io.changelake.api.model.Column;
 import io.changelake.api.model.DataType;
+import io.changelake.api.model.Row;
+import io.changelake.api.model.TableSchema;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -341,5 +344,32 @@ public final class ConnectValues {
     byte[] b = new byte[buffer.remaining()];
     buffer.get(b);
     return b;
+  }
+
+  /** The row of {@code struct} positioned by {@code schema}; null for null. */
+  public static Row row(TableSchema schema, Struct struct) {
+    if (struct == null) {
+      return null;
+    }
+    Object[] values = new Object[schema.size()];
+    Schema structSchema = struct.schema();
+    for (int i = 0; i < values.length; i++) {
+      Column column = schema.column(i);
+      Field field = structSchema.field(column.name());
+      values[i] = field == null ? null : columnValue(struct.get(field), column, field.schema());
+    }
+    return Row.of(values);
+  }
+
+  /** A column's value; Debezium's placeholder for a value it did not read is {@link Row#UNAVAILABLE}. */
+  static Object columnValue(Object raw, Column column, Schema schema) {
+    if (isUnavailable(raw)) {
+      return Row.UNAVAILABLE;
+    }
+    try {
+      return convert(raw, column.type(), schema);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("column " + column.name() + ": " + e.getMessage(), e);
+    }
   }
 }

@@ -77,8 +77,8 @@ public final class DebeziumDecoder implements ChangeRecordDecoder {
       return new DecodedChange(table, operation, schema, null, null, time);
     }
     TableSchema schema = tableSchema(table, rowSchema, record.keySchema());
-    Row before = Records.row(schema, envelope.getStruct("before"));
-    Row after = Records.row(schema, envelope.getStruct("after"));
+    Row before = ConnectValues.row(schema, envelope.getStruct("before"));
+    Row after = ConnectValues.row(schema, envelope.getStruct("after"));
     if (operation == Operation.DELETE) {
       if (before == null) {
         before = Records.keyRow(record, schema);

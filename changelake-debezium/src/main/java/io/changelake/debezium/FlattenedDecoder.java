@@ -83,7 +83,7 @@ public final class FlattenedDecoder implements ChangeRecordDecoder {
     TableId table = table(record, value);
     TableSchema schema = schemas.tableSchema(value.schema(), record.keySchema());
     latest.put(table, schema);
-    Row row = Records.row(schema, value);
+    Row row = ConnectValues.row(schema, value);
     Operation operation = operation(record, value);
     if (operation != Operation.INSERT) {
       requireKey(record, schema, operation == Operation.DELETE ? "delete" : "upsert");

@@ -38,21 +38,6 @@ final class Records {
         "configure the converter that matches the topic's format, with schemas");
   }
 
-  /** The row of {@code struct} positioned by {@code schema}; null for null. */
-  static Row row(TableSchema schema, Struct struct) {
-    if (struct == null) {
-      return null;
-    }
-    Object[] values = new Object[schema.size()];
-    Schema structSchema = struct.schema();
-    for (int i = 0; i < values.length; i++) {
-      Column column = schema.column(i);
-      Field field = structSchema.field(column.name());
-      values[i] = field == null ? null : convert(struct.get(field), column, field.schema());
-    }
-    return Row.of(values);
-  }
-
   /** A delete's before-image from the record key: the key columns filled in, the others null. */
   static Row keyRow(SinkRecord record, TableSchema schema) {
     if (!(record.key() instanceof Struct key) || !schema.hasPrimaryKey()) {
@@ -67,21 +52,9 @@ final class Records {
             + schema.primaryKey(), "keep the table's message key unchanged, or reset the table");
       }
       int position = schema.indexOf(name);
-      values[position] = convert(key.get(field), schema.column(position), field.schema());
+      values[position] = ConnectValues.columnValue(key.get(field), schema.column(position), field.schema());
     }
     return Row.of(values);
-  }
-
-  /** A column's value; Debezium's placeholder for a value it did not read is {@link Row#UNAVAILABLE}. */
-  private static Object convert(Object raw, Column column, Schema schema) {
-    if (ConnectValues.isUnavailable(raw)) {
-      return Row.UNAVAILABLE;
-    }
-    try {
-      return ConnectValues.convert(raw, column.type(), schema);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("column " + column.name() + ": " + e.getMessage(), e);
-    }
   }
 
   static String optionalString(Struct struct, String field) {

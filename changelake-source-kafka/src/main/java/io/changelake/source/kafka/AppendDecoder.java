@@ -3,6 +3,8 @@ package io.changelake.source.kafka;
 import io.changelake.api.model.Operation;
 import io.changelake.api.model.TableSchema;
 import io.changelake.debezium.ChangeRecordDecoder;
+import io.changelake.debezium.ConnectSchemas;
+import io.changelake.debezium.ConnectValues;
 import io.changelake.debezium.DecodedChange;
 import io.changelake.debezium.MalformedRecordException;
 import java.time.Instant;
@@ -17,7 +19,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * {@code --mode append}).
  */
 final class AppendDecoder implements ChangeRecordDecoder {
-  private final java.util.Map<List<Object>, TableSchema> schemas = new java.util.HashMap<>();
+  private final ConnectSchemas schemas = new ConnectSchemas();
 
   @Override
   public Optional<DecodedChange> decode(SinkRecord record) {
@@ -28,9 +30,9 @@ final class AppendDecoder implements ChangeRecordDecoder {
     if (!(record.value() instanceof Struct value)) {
       throw new MalformedRecordException(where + " has a value that is not a struct");
     }
-    TableSchema schema = ConnectRows.schema(schemas, value.schema(), List.of(), where + " value");
+    TableSchema schema = KafkaRecords.tableSchema(schemas, value.schema(), List.of(), where + " value");
     Instant time = record.timestamp() == null ? Instant.EPOCH : Instant.ofEpochMilli(record.timestamp());
     return Optional.of(new DecodedChange(KafkaRecords.table(record.topic()), Operation.INSERT, schema, null,
-        ConnectRows.row(value, schema), time));
+        ConnectValues.row(schema, value), time));
   }
 }

@@ -1,7 +1,10 @@
 package io.changelake.source.kafka;
 
 import io.changelake.api.config.ConfigException;
+import io.changelake.source.kafka.registry.RegistryConverters;
+import io.changelake.source.kafka.registry.SchemaRegistryClient;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.storage.Converter;
 
@@ -10,17 +13,25 @@ final class KafkaFormats {
   private KafkaFormats() { }
 
   /**
-   * A configured converter for {@code format}.
+   * A configured converter for {@code format}; registry formats share the client {@code registry} gives.
    *
    * @throws ConfigException when no converter reads {@code format}
    */
-  static Converter converter(String format, boolean forKeys) {
-    Converter converter = switch (format) {
-      case "json" -> new JsonConverter();
-      default -> throw new ConfigException("Unknown kafka " + (forKeys ? "key" : "value") + ".format '" + format
-          + "'. Accepted: json.");
-    };
+  static Converter converter(String format, boolean forKeys, Supplier<SchemaRegistryClient> registry) {
+    if (RegistryConverters.formats().contains(format)) {
+      return RegistryConverters.create(format, forKeys, registry.get());
+    }
+    if (!"json".equals(format)) {
+      throw new ConfigException("Unknown kafka " + (forKeys ? "key" : "value") + ".format '" + format
+          + "'. Accepted: json, " + String.join(", ", RegistryConverters.formats()) + ".");
+    }
+    Converter converter = new JsonConverter();
     converter.configure(Map.of("schemas.enable", "true", "decimal.format", "NUMERIC"), forKeys);
     return converter;
+  }
+
+  /** Whether {@code format} reads its schemas from a registry. */
+  static boolean usesRegistry(String format) {
+    return RegistryConverters.formats().contains(format);
   }
 }

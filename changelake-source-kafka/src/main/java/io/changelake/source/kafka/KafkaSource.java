@@ -10,6 +10,8 @@ import io.changelake.api.spi.TableFilter;
 import io.changelake.debezium.ChangeRecordDecoder;
 import io.changelake.debezium.DecodedChange;
 import io.changelake.debezium.MalformedRecordException;
+import io.changelake.source.kafka.registry.SchemaRegistryClient;
+import io.changelake.source.kafka.registry.SubjectCompatibility;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -58,6 +60,8 @@ import org.slf4j.LoggerFactory;
 final class KafkaSource implements Source {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
   private static final Duration POLL = Duration.ofMillis(200);
+  /** Records read at a time, backwards from a partition's end, to find the newest that carries a change. */
+  private static final int NEWEST_WINDOW = 100;
 
   private final KafkaSourceConfig config;
   private final TableFilter filter;
@@ -71,13 +75,22 @@ final class KafkaSource implements Source {
   private volatile boolean stopping;
   private KafkaConsumer<byte[], byte[]> consumer;
   private Thread reader;
+  private SchemaRegistryClient registry;
 
   KafkaSource(KafkaSourceConfig config, TableFilter filter, Supplier<ChangeRecordDecoder> decoders) {
     this.config = config;
     this.filter = filter;
     this.decoders = decoders;
-    this.keys = KafkaFormats.converter(config.keyFormat(), true);
-    this.values = KafkaFormats.converter(config.valueFormat(), false);
+    this.keys = KafkaFormats.converter(config.keyFormat(), true, this::registry);
+    this.values = KafkaFormats.converter(config.valueFormat(), false, this::registry);
+  }
+
+  /** The schema registry client the registry formats share, made on first use. */
+  private SchemaRegistryClient registry() {
+    if (registry == null) {
+      registry = new SchemaRegistryClient(config.registry());
+    }
+    return registry;
   }
 
   @Override
@@ -85,6 +98,14 @@ final class KafkaSource implements Source {
     consumer = new KafkaConsumer<>(config.consumerProperties());
     Map<String, List<PartitionInfo>> existing = listTopics();
     List<String> selected = select(existing);
+    for (String topic : selected) {
+      if (KafkaFormats.usesRegistry(config.keyFormat())) {
+        new SubjectCompatibility(registry()).check(topic, true);
+      }
+      if (KafkaFormats.usesRegistry(config.valueFormat())) {
+        new SubjectCompatibility(registry()).check(topic, false);
+      }
+    }
     existing.entrySet().stream().filter(e -> selected.contains(e.getKey()))
         .forEach(e -> e.getValue().forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition()))));
     partitions.sort(Comparator.comparing(TopicPartition::toString));
@@ -98,7 +119,7 @@ final class KafkaSource implements Source {
       for (TopicPartition partition : ofTopic) {
         if (ends.get(partition) > starts.get(partition)) {
           empty = false;
-          newest(partition, ends.get(partition), decoder).ifPresent(change -> found.putIfAbsent(change.table(),
+          newest(partition, starts.get(partition), ends.get(partition), decoder).ifPresent(change -> found.putIfAbsent(change.table(),
               new SourceTable(change.table(), change.schema(), -1)));
         }
       }
@@ -152,17 +173,37 @@ final class KafkaSource implements Source {
     return x.contains(y) || y.contains(x) || x.endsWith(y.substring(y.lastIndexOf('.') + 1));
   }
 
-  private Optional<DecodedChange> newest(TopicPartition partition, long end, ChangeRecordDecoder decoder) {
+  /**
+   * The change of the newest record of {@code partition} that carries one (records such as a delete's tombstone
+   * carry none), reading back from {@code end} a window at a time; empty when none does.
+   */
+  private Optional<DecodedChange> newest(TopicPartition partition, long start, long end, ChangeRecordDecoder decoder) {
     consumer.assign(List.of(partition));
-    consumer.seek(partition, end - 1);
-    long deadline = System.nanoTime() + config.connectTimeout().toNanos();
-    while (System.nanoTime() < deadline) {
-      for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-        return decode(record, decoder);
+    for (long to = end; to > start; to = Math.max(start, to - NEWEST_WINDOW)) {
+      long from = Math.max(start, to - NEWEST_WINDOW);
+      consumer.seek(partition, from);
+      List<ConsumerRecord<byte[], byte[]>> window = new ArrayList<>();
+      long deadline = System.nanoTime() + config.connectTimeout().toNanos();
+      while (consumer.position(partition) < to) {
+        if (System.nanoTime() > deadline) {
+          throw new SourceException("Could not read the newest records of Kafka partition " + partition + " within "
+              + config.connectTimeout().toSeconds() + " s.");
+        }
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+          if (record.offset() < to) {
+            window.add(record);
+          }
+        }
+      }
+      // newest first, so that older records (possibly before every table's position) are not decoded
+      for (int i = window.size() - 1; i >= 0; i--) {
+        Optional<DecodedChange> change = decode(window.get(i), decoder);
+        if (change.isPresent()) {
+          return change;
+        }
       }
     }
-    throw new SourceException("Could not read the newest record of Kafka partition " + partition + " within "
-        + config.connectTimeout().toSeconds() + " s.");
+    return Optional.empty();
   }
 
   private Optional<DecodedChange> decode(ConsumerRecord<byte[], byte[]> record, ChangeRecordDecoder decoder) {

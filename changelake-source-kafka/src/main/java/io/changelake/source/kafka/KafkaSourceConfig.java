@@ -4,6 +4,7 @@ import io.changelake.api.config.Config;
 import io.changelake.api.config.ConfigDef;
 import io.changelake.api.config.ConfigException;
 import io.changelake.api.config.ConfigOption;
+import io.changelake.source.kafka.registry.RegistryConfig;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -41,7 +42,8 @@ public final class KafkaSourceConfig {
           + " (tombstone) a delete; append: every value is a new row, the key ignored.").build();
   public static final ConfigOption<String> VALUE_FORMAT = ConfigOption.string("value.format").defaultValue("json")
       .doc("How record values are serialized. json: Kafka Connect's JsonConverter with schemas"
-          + " (schemas.enable=true, as Debezium writes them).").build();
+          + " (schemas.enable=true, as Debezium writes them); avro, json-schema: the Confluent wire format, each"
+          + " record's schema fetched by id from schema.registry.url; protobuf: not yet.").build();
   public static final ConfigOption<String> KEY_FORMAT = ConfigOption.string("key.format").defaultValue("json")
       .doc("How record keys are serialized; the values value.format takes.").build();
   public static final ConfigOption<String> NAME = ConfigOption.string("name")
@@ -57,11 +59,11 @@ public final class KafkaSourceConfig {
       .defaultValue(Duration.ofSeconds(30)).check(d -> d.toMillis() > 0, "must be positive")
       .doc("How long to wait for the brokers to answer before the sync stops with an error.").build();
 
-  public static final ConfigDef DEFINITION = new ConfigDef(COMPONENT)
+  public static final ConfigDef DEFINITION = RegistryConfig.define(new ConfigDef(COMPONENT)
       .define(BOOTSTRAP_SERVERS).define(TOPICS).define(TOPIC_PATTERN).define(ENVELOPE).define(VALUE_FORMAT)
       .define(KEY_FORMAT).define(NAME).define(AUTO_OFFSET_RESET).define(CONNECT_TIMEOUT)
       .passthrough(CONSUMER_PREFIX, "Passed to the Kafka consumer without the prefix, e.g."
-          + " consumer.security.protocol=SASL_SSL, consumer.sasl.jaas.config=... (masked in every output).");
+          + " consumer.security.protocol=SASL_SSL, consumer.sasl.jaas.config=... (masked in every output)."));
 
   private final Config config;
 
@@ -122,6 +124,11 @@ public final class KafkaSourceConfig {
 
   public String valueFormat() {
     return config.get(VALUE_FORMAT);
+  }
+
+  /** The schema registry options; {@code schema.registry.url} is demanded here, by a registry format only. */
+  public RegistryConfig registry() {
+    return RegistryConfig.from(config);
   }
 
   public String keyFormat() {

@@ -5,6 +5,8 @@ import io.changelake.api.model.Row;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
 import io.changelake.debezium.ChangeRecordDecoder;
+import io.changelake.debezium.ConnectSchemas;
+import io.changelake.debezium.ConnectValues;
 import io.changelake.debezium.DecodedChange;
 import io.changelake.debezium.MalformedRecordException;
 import java.time.Instant;
@@ -23,7 +25,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
  */
 final class UpsertDecoder implements ChangeRecordDecoder {
   private final java.util.Map<String, TableSchema> lastSchemas = new java.util.HashMap<>();
-  private final java.util.Map<List<Object>, TableSchema> schemas = new java.util.HashMap<>();
+  private final ConnectSchemas schemas = new ConnectSchemas();
 
   @Override
   public Optional<DecodedChange> decode(SinkRecord record) {
@@ -38,11 +40,12 @@ final class UpsertDecoder implements ChangeRecordDecoder {
     Instant time = record.timestamp() == null ? Instant.EPOCH : Instant.ofEpochMilli(record.timestamp());
     if (record.value() == null) {
       TableSchema schema = lastSchemas.get(record.topic());
+      TableSchema keySchema = KafkaRecords.tableSchema(schemas, key.schema(), keyColumns, where + " key");
       if (schema == null) {
-        schema = ConnectRows.schema(schemas, key.schema(), keyColumns, where + " key");
+        schema = keySchema;
       }
       Object[] values = new Object[schema.size()];
-      Row keyRow = ConnectRows.row(key, ConnectRows.schema(schemas, key.schema(), keyColumns, where + " key"));
+      Row keyRow = ConnectValues.row(keySchema, key);
       for (int i = 0; i < keyColumns.size(); i++) {
         values[schema.indexOf(keyColumns.get(i))] = keyRow.get(i);
       }
@@ -58,9 +61,9 @@ final class UpsertDecoder implements ChangeRecordDecoder {
             + " with the key's type; an upsert topic's value must hold its key columns");
       }
     }
-    TableSchema schema = ConnectRows.schema(schemas, value.schema(), keyColumns, where + " value");
+    TableSchema schema = KafkaRecords.tableSchema(schemas, value.schema(), keyColumns, where + " value");
     lastSchemas.put(record.topic(), schema);
-    return Optional.of(new DecodedChange(table, Operation.UPDATE, schema, null, ConnectRows.row(value, schema), time));
+    return Optional.of(new DecodedChange(table, Operation.UPDATE, schema, null, ConnectValues.row(schema, value), time));
   }
 
   private static boolean sameType(Schema a, Schema b) {
