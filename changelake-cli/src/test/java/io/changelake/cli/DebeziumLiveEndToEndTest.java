@@ -162,16 +162,20 @@ class DebeziumLiveEndToEndTest {
       awaitMirrored(sync);
       assertEquals(0, sync.stop());
     }
-    // while no sync runs: more changes, and one insert delivered twice (Debezium delivers at least once)
+    // while no sync runs: more changes
     change("INSERT INTO $T VALUES (6, 6.006, 6, '2006-06-06 06:06:06', '2006-06-06 06:06:06+06', '2006-06-06',"
             + " '06:06:06', '6', '6', '66666666-6666-6666-6666-666666666666', '\\x06', 'sixth')",
         "UPDATE $T SET note = 'thirty', u = NULL WHERE id = 30",
         "DELETE FROM $T WHERE id = 2",
         "INSERT INTO $T (id, note) VALUES (2, 'second again')");
-    for (String table : MODES.keySet()) {
-      redeliverInsert(topic(table), "\"id\":6");
-    }
     try (RunningSync sync = sync()) {
+      awaitMirrored(sync);
+      // a connector restarted before its offsets were flushed sends its last changes again: here the insert of 6,
+      // already committed to the lake
+      for (String table : MODES.keySet()) {
+        redeliverInsert(topic(table), "\"id\":6");
+      }
+      change("UPDATE $T SET note = 'after the redelivery' WHERE id = 4");
       awaitMirrored(sync);
     }
   }

@@ -20,10 +20,11 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * {@code ts_ms}) of the relational connectors (PostgreSQL, MySQL/MariaDB, SQL Server, Oracle, Db2, ...) and of
  * MongoDB (each document a row of {@code _id} and {@code document}, its extended JSON text).
  *
- * <p>Operations: {@code c} → INSERT, {@code u} → UPDATE, {@code d} → DELETE, {@code t} → TRUNCATE, and
- * {@code r} (a snapshot read) → UPDATE without a before-image, i.e. an upsert: the engine writes {@link
- * Operation#SNAPSHOT} rows as plain inserts of a table copy it runs itself, while a topic's snapshot reads
- * may repeat keys the lake table already holds (a re-snapshot, an incremental snapshot, a redelivery).
+ * <p>Operations: {@code u} → UPDATE, {@code d} → DELETE, {@code t} → TRUNCATE, and {@code r} (a snapshot read)
+ * and a keyed {@code c} → UPDATE without a before-image, i.e. an upsert: the engine writes {@link
+ * Operation#SNAPSHOT} rows and INSERTs as plain inserts, while a topic's reads and inserts may repeat keys the
+ * lake table already holds (a re-snapshot, an incremental snapshot, a connector's at-least-once redelivery).
+ * A {@code c} without a record key (an append table) is an INSERT.
  * The table is {@code source.schema}.{@code source.table}, or {@code source.db}.{@code source.table} when the
  * source block has no schema (MySQL); the primary key is the record key's fields. A delete without a
  * before-image takes its key from the record key. The source time is {@code source.ts_ns}, {@code ts_us}
@@ -104,9 +105,14 @@ public final class DebeziumDecoder implements ChangeRecordDecoder {
     return (after != null ? after : envelope.field("before")).schema();
   }
 
+  /**
+   * The operation of {@code code}. A keyed {@code c} is an upsert like {@code r}: Debezium delivers at least once,
+   * and a connector restarted before its offsets were flushed sends changes again, an insert of a row the lake
+   * already holds among them. Without a key (append tables) a {@code c} stays an INSERT.
+   */
   private static Operation operation(SinkRecord record, String code) {
     return switch (code == null ? "" : code) {
-      case "c" -> Operation.INSERT;
+      case "c" -> record.key() == null ? Operation.INSERT : Operation.UPDATE;
       case "u", "r" -> Operation.UPDATE;
       case "d" -> Operation.DELETE;
       case "t" -> Operation.TRUNCATE;

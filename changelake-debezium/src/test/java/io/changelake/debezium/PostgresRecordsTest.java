@@ -78,7 +78,13 @@ class PostgresRecordsTest {
     assertEquals(Instant.ofEpochMilli(1718000001000L), read.sourceTime());
 
     DecodedChange insert = decode(records.get(1));
-    assertEquals(Operation.INSERT, insert.operation());
+    assertEquals(Operation.UPDATE, insert.operation(),
+        "a keyed insert is an upsert: a redelivered one must not repeat the row");
+    assertNull(insert.before());
+    SinkRecord keyless = records.get(1);
+    keyless = new SinkRecord(keyless.topic(), keyless.kafkaPartition(), null, null, keyless.valueSchema(),
+        keyless.value(), keyless.kafkaOffset());
+    assertEquals(Operation.INSERT, decode(keyless).operation(), "without a key (an append table) an insert stays one");
     assertSame(read.schema(), insert.schema(), "one schema instance while the schema is unchanged");
     Object[] nulls = new Object[FULL.length];
     nulls[0] = 2;
