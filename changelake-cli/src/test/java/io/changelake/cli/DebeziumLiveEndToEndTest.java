@@ -26,12 +26,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real Debezium envelopes end to end: Debezium's own PostgreSQL connector, run in process and serialized by
- * Kafka's {@code JsonConverter} (schemas on) as a Connect worker would ({@link DebeziumConnector}), writes its snapshot ({@code op=r}) and stream (inserts, updates,
- * a primary key change, deletes with tombstones) into an in-process broker; {@code changelake sync --source kafka}
- * with {@code envelope=debezium} reads the topics into Iceberg, Delta and Paimon, stops, and a second run resumes
- * with later changes and a redelivered insert. Every lake table is compared row by row and value by value with
- * its source table, for each {@code decimal.handling.mode}.
+ * Real Debezium envelopes end to end: Debezium's own PostgreSQL connector, run in process and serialized by Kafka's
+ * {@code JsonConverter} (schemas on) as a Connect worker would ({@link DebeziumConnector}), writes its snapshot
+ * ({@code op=r}) and stream (inserts, updates, a primary key change, deletes with tombstones, a row set to NULLs)
+ * into an in-process broker; {@code changelake sync --source kafka} with {@code envelope=debezium} reads the topics
+ * into Iceberg, Delta and Paimon, stops, and a second run resumes with the changes made meanwhile, then takes a
+ * redelivered insert of a row it already committed. Every lake table is compared row by row and value by value
+ * with its source table (a duplicate key fails), one connector and table per {@code decimal.handling.mode}.
  */
 class DebeziumLiveEndToEndTest {
   private static final String DB = "shop";
