@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
         ServeCommand.class,
         CompactCommand.class,
         StatusCommand.class,
+        PlanCommand.class,
         CheckCommand.class,
         DestroyCommand.class,
         CommandLine.HelpCommand.class

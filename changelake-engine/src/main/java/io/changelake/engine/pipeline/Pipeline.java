@@ -146,7 +146,12 @@ public final class Pipeline {
     }
   }
 
-  private static TableSchema lakeSchema(TableSchema sourceSchema, PipelineSettings settings) {
+  /**
+   * The schema of the lake table that mirrors a source table of {@code sourceSchema} with {@code settings}: the
+   * transforms' output (type mapping, computed and metadata columns), the change columns in append mode, the key
+   * of {@code --primary-keys} in upsert mode. What {@link #prepare} creates a new lake table from.
+   */
+  public static TableSchema lakeSchema(TableSchema sourceSchema, PipelineSettings settings) {
     TableSchema source = settings.transforms().outputSchema(sourceSchema);
     if (settings.mode() == WriteMode.APPEND) {
       return ChangeLog.schemaFor(source);
