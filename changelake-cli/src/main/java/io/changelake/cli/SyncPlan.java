@@ -1,5 +1,6 @@
 package io.changelake.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -21,6 +22,7 @@ record SyncPlan(String pipeline, String source, List<String> sourceObjects, List
   }
 
   /** Whether the sync would start. */
+  @JsonProperty("valid")
   public boolean valid() {
     return problems.isEmpty();
   }
