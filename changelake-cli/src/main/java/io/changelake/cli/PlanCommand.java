@@ -93,6 +93,11 @@ final class PlanCommand implements Callable<Integer> {
     try (Source source = provider.create(request.sourceOptions(), request.filter())) {
       List<SourceTable> discovered = source.discover();
       List<String> sourceObjects = source.capturePlan();
+      try {
+        Pipeline.lakeIds(discovered, SyncRunner.naming(request));
+      } catch (PipelineException e) {
+        problems.add(e.getMessage());
+      }
       for (SourceTable table : discovered) {
         String keyProblem = null;
         try {

@@ -131,6 +131,13 @@ class PlanCommandTest {
     assertEquals(List.of("at source", "line source", "_change_op added", "_change_time added",
         "_change_position added"), names);
     assertEquals(List.of(), serverObjects(), "the plan created something in PostgreSQL");
+
+    CommandResult oneName = run("plan", flags("items|logs", warehouse), "--mode", "append", "--table", "one",
+        "--output", "json");
+    assertEquals(ExitCode.SOURCE, oneName.code(), oneName::toString);
+    assertEquals("[\"Source tables public.items and public.logs would both be mirrored to lake table default.one."
+        + " Select one source table, or let each keep its own name.\"]",
+        StatusFile.JSON.readTree(oneName.out()).get("problems").toString());
   }
 
   private List<String> flags(String tables, Path warehouse, String... more) {
