@@ -39,8 +39,8 @@ record SyncPlan(String pipeline, String source, List<String> sourceObjects, List
    * @param exists whether the lake table exists already
    * @param position the source position the existing table holds, or null
    * @param writtenBy the pipeline that made the existing table's last commit, or null
-   * @param columns the lake table's columns as the sync creates them (for an existing table: as it has them
-   *     once the sync evolved it)
+   * @param columns the lake columns the sync writes: a new table is created with exactly these; an existing one
+   *     takes them through {@code changes}
    * @param changes what the sync changes in an existing table (added columns, widened types), empty otherwise
    * @param refused why the sync would refuse this table, with the fix, or null
    */
