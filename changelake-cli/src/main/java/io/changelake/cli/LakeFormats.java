@@ -83,6 +83,23 @@ final class LakeFormats {
     return selected;
   }
 
+  /**
+   * The sinks of {@code formats} whose location in {@code warehouse} exists (a remote one always), by format, as a
+   * sync with these formats places them; a local location that does not exist holds no table, and opening a
+   * catalog there would create its folder.
+   */
+  static Map<String, TableSink> openExisting(String warehouse, List<String> formats,
+      Map<String, String> catalogOptions) {
+    Map<String, TableSink> sinks = new LinkedHashMap<>();
+    for (String format : formats) {
+      String location = location(warehouse, format, formats.size() > 1);
+      if (localFolder(location).map(Files::isDirectory).orElse(true)) {
+        sinks.put(format, Providers.sink(format).open(location, optionsFor(format, catalogOptions), Map.of()));
+      }
+    }
+    return sinks;
+  }
+
   /** A format's catalog in a warehouse, open for reading. */
   record Opened(String format, TableSink sink) { }
 

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
         ServeCommand.class,
         CompactCommand.class,
         StatusCommand.class,
+        PlanCommand.class,
         CheckCommand.class,
         DestroyCommand.class,
         CommandLine.HelpCommand.class
@@ -39,7 +40,7 @@ import picocli.CommandLine.Command;
         "1:The pipeline failed while running (the message says why; restart resumes safely).",
         "2:Invalid command line or option (the message names the flag and the fix).",
         "3:The source cannot be used: unreachable, authentication, privileges, server settings (wal_level, binlog_format,"
-            + " ...), slot or server-id in use, unknown table.",
+            + " ...), slot or server-id in use, unknown table; plan: the sync would be refused (the plan says why).",
         "4:A lake table cannot take the sync or command as asked (mode mismatch, no primary key, unknown table,"
             + " column or snapshot, a compaction conflicting with a concurrent one, a query that fails)."
     },

@@ -63,6 +63,12 @@ final class StatusFile {
     return new StatusFile(directory(warehouse).map(dir -> dir.resolve(pipeline + ".json")).orElse(null), pipeline);
   }
 
+  /** Deletes the status file of {@code pipeline}; false when there was none. */
+  static boolean delete(String warehouse, String pipeline) throws IOException {
+    Optional<Path> dir = directory(warehouse);
+    return dir.isPresent() && Files.deleteIfExists(dir.get().resolve(pipeline + ".json"));
+  }
+
   static List<Status> readAll(String warehouse) throws IOException {
     Optional<Path> dir = directory(warehouse).filter(Files::isDirectory);
     List<Status> all = new ArrayList<>();

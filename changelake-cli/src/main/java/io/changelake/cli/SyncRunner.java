@@ -127,7 +127,7 @@ final class SyncRunner {
   }
 
   /** Source table to lake table: the source name in the lake database, or --table. */
-  private static Function<TableId, TableId> naming(SyncRequest request) {
+  static Function<TableId, TableId> naming(SyncRequest request) {
     return source -> new TableId(request.database(), request.table() == null ? source.name() : request.table());
   }
 }

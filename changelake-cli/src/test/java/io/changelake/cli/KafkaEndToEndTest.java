@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.WriteMode;
 import io.changelake.testkit.KafkaBroker;
 import io.changelake.testkit.SchemaRegistryServer;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -241,6 +243,36 @@ class KafkaEndToEndTest {
       String location = LakeFormats.location(warehouse.toString(), format, true);
       Map<String, Map<String, String>> lake = TableComparison.lake(format, location, "lake", "broken", "id");
       assertTrue(!lake.containsKey("3|"), () -> format + " holds a record after the malformed one: " + lake);
+    }
+  }
+
+  @Test
+  void planNamesTheTopicsPartitionsAndGroupAndCreatesNothing() throws Exception {
+    kafka.createTopic("planned", 2);
+    try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+      upsert(producer, "planned", 2, 1, "one", new TreeMap<>());
+      upsert(producer, "planned", 2, 2, "two", new TreeMap<>());
+      producer.flush();
+    }
+    List<String> args = new ArrayList<>(List.of("plan", "--source", "kafka", "--warehouse", warehouse.toString(),
+        "--format", "iceberg,delta,paimon", "--output", "json"));
+    args.addAll(RunningSync.asFlags("--source-conf", options("planned", "upsert")));
+
+    CommandResult result = CommandResult.run(args.toArray(String[]::new));
+
+    assertEquals(0, result.code(), result::toString);
+    JsonNode plan = StatusFile.JSON.readTree(result.out());
+    assertEquals("[\"topic planned: 2 partitions, read\",\"consumer group 'changelake-planned': mirrors the offsets"
+        + " the lake commits hold; nothing is created in the brokers\"]", plan.get("sourceObjects").toString());
+    assertEquals(3, plan.get("tables").size(), result.out());
+    for (JsonNode table : plan.get("tables")) {
+      assertEquals("[\"id\"]", table.get("key").toString(), result.out());
+      List<String> columns = new ArrayList<>();
+      table.get("columns").forEach(c -> columns.add(c.get("name").asText()));
+      assertEquals(List.of("id", "name", "amount"), columns);
+    }
+    try (var files = Files.list(warehouse)) {
+      assertEquals(List.of(), files.toList(), "the plan wrote into the warehouse");
     }
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.changelake.testkit.MariaDbServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +67,29 @@ class MysqlCheckCommandTest {
     } finally {
       db.execute(DB, "SET GLOBAL binlog_row_image = 'FULL'");
     }
+  }
+
+  @Test
+  void planShowsTheLakeTypesAndCreatesNothing() throws Exception {
+    Path warehouse = dir.resolve("lake");
+    CommandResult result = run("plan", options(), warehouse, "--format", "iceberg,paimon", "--output", "json");
+
+    assertEquals(0, result.code(), result::toString);
+    JsonNode plan = StatusFile.JSON.readTree(result.out());
+    assertTrue(plan.get("valid").asBoolean(), result.out());
+    String sourceObjects = plan.get("sourceObjects").toString();
+    assertTrue(sourceObjects.contains("nothing created in the server") && sourceObjects.contains("binlog now at "),
+        sourceObjects);
+    assertEquals(2, plan.get("tables").size(), result.out());
+    for (JsonNode table : plan.get("tables")) {
+      assertEquals("checked.items", table.get("source").asText());
+      assertEquals("[\"id\"]", table.get("key").toString());
+      assertFalse(table.get("exists").asBoolean());
+      List<String> columns = new ArrayList<>();
+      table.get("columns").forEach(c -> columns.add(c.get("name").asText() + " " + c.get("lakeType").asText()));
+      assertEquals(List.of("id long", "name string", "price decimal(10,2)"), columns);
+    }
+    assertFalse(Files.exists(warehouse), "the warehouse was created");
   }
 
   private static Map<String, String> options() {

@@ -238,6 +238,11 @@ class PushDownTest {
     }
 
     @Override
+    public boolean drop(TableId id) {
+      return sink.drop(id);
+    }
+
+    @Override
     public void close() { }
   }
 

@@ -36,6 +36,15 @@ public interface Source extends AutoCloseable {
   }
 
   /**
+   * What a sync would create or use in the source for its capture, one line each (e.g. {@code replication slot
+   * 'x': does not exist, created by the sync}), creating nothing. Called after {@link #discover()}. Empty (the
+   * default) when a pipeline keeps nothing in the source.
+   */
+  default List<String> capturePlan() {
+    return List.of();
+  }
+
+  /**
    * What this pipeline created in the source for its capture and that exists now (e.g. {@code replication slot
    * 'x'}), which {@link #dropCreated()} drops; empty (the default) when the source keeps nothing for it.
    * Usable without {@link #discover()}.

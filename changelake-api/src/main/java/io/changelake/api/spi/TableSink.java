@@ -30,6 +30,16 @@ public interface TableSink extends AutoCloseable {
   /** Every table in the catalog, all namespaces. */
   List<TableId> listTables();
 
+  /**
+   * Drops table {@code id} with its data and metadata files (purged, not only unregistered); afterwards
+   * {@link #find} returns empty and a new {@link #open} creates it anew. Tables opened before keep no
+   * guarantee: a writer or reader still holding one fails.
+   *
+   * @return false when the table did not exist
+   * @throws SinkException when the table exists but cannot be dropped
+   */
+  boolean drop(TableId id);
+
   @Override
   void close();
 }

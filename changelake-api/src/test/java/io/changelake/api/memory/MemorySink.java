@@ -55,6 +55,11 @@ public final class MemorySink implements TableSink {
   }
 
   @Override
+  public synchronized boolean drop(TableId id) {
+    return tables.remove(id) != null;
+  }
+
+  @Override
   public void close() {
     // the tables stay, as a catalog's do
   }

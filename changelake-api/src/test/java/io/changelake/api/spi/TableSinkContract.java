@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +75,15 @@ public abstract class TableSinkContract {
 
   /** Whether {@link SinkTable#compact()} of an upserted table commits a rewrite (false: nothing to merge). */
   protected boolean compactsUpserts() {
+    return true;
+  }
+
+  /**
+   * Whether the store deletes a folder tree (a dropped table's folder). False on S3Proxy 3.0's file system
+   * backend: its listings leave out the size of folder markers, on which Hadoop's S3A recursive delete fails
+   * (gaul/s3proxy#1093, fixed after 3.0.0); real object stores list them.
+   */
+  protected boolean deletesFolders() {
     return true;
   }
 
@@ -187,6 +197,33 @@ public abstract class TableSinkContract {
         });
         check(sink, dir, table, expected);
       }
+    }
+  }
+
+  @Test
+  void dropRemovesTheTableAndItsFiles(@TempDir Path dir) {
+    Assumptions.assumeTrue(deletesFolders(), "the test's object store cannot delete folders");
+    TableId dropped = TableId.parse("shop.dropped");
+    TableId kept = TableId.parse("shop.kept");
+    try (TableSink sink = open(dir)) {
+      SinkTable table = sink.open(dropped, PRODUCTS, WriteMode.UPSERT);
+      commit(table, "1", w -> w.insert(Row.of(1L, "gone", 1)));
+      List<TableFile> files = table.files(null);  // none for an in-memory table
+      SinkTable other = sink.open(kept, PRODUCTS, WriteMode.UPSERT);
+      commit(other, "1", w -> w.insert(Row.of(2L, "stays", 2)));
+
+      assertTrue(sink.drop(dropped), "drop of an existing table");
+      assertTrue(sink.find(dropped).isEmpty(), "dropped table not found");
+      assertEquals(List.of(kept), sink.listTables(), "only the other table is left");
+      for (TableFile file : files) {
+        assertFalse(Files.exists(localFile(file.path())), "file purged: " + file);
+      }
+      assertFalse(sink.drop(dropped), "drop of a missing table");
+      check(sink, dir, other, Map.of(new RowKey(List.of(2L)), Row.of(2L, "stays", 2)));
+
+      SinkTable again = sink.open(dropped, PRODUCTS, WriteMode.UPSERT);
+      assertTrue(again.lastCommit().isEmpty(), "re-created table holds no commit");
+      assertEquals(Map.of(), readBack(sink, dir, dropped, PRODUCTS), "re-created table is empty");
     }
   }
 

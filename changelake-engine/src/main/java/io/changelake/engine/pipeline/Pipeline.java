@@ -57,16 +57,10 @@ public final class Pipeline {
       Function<TableId, TableId> naming,
       PipelineListener listener) {
     List<SourceTable> discovered = source.discover();
-    Map<TableId, TableId> lakeIds = new LinkedHashMap<>();
     for (SourceTable table : discovered) {
       checkKey(table, settings, source.advice());
-      TableId lakeId = naming.apply(table.id());
-      lakeIds.entrySet().stream().filter(e -> e.getValue().equals(lakeId)).findFirst().ifPresent(e -> {
-        throw new PipelineException("Source tables " + e.getKey() + " and " + table.id() + " would both be"
-            + " mirrored to lake table " + lakeId + ". Select one source table, or let each keep its own name.", null);
-      });
-      lakeIds.put(table.id(), lakeId);
     }
+    Map<TableId, TableId> lakeIds = lakeIds(discovered, naming);
     List<LakeTable> lakeTables = new ArrayList<>();
     for (SourceTable table : discovered) {
       TableSchema schema = lakeSchema(table.schema(), settings);
@@ -120,6 +114,24 @@ public final class Pipeline {
   private record LakeTable(SourceTable source, String format, SinkTable lake, SourcePosition committed) { }
 
   /**
+   * Each source table's lake table, named by {@code naming}, in discovery order.
+   *
+   * @throws PipelineException when two source tables would be mirrored to the same lake table
+   */
+  public static Map<TableId, TableId> lakeIds(List<SourceTable> tables, Function<TableId, TableId> naming) {
+    Map<TableId, TableId> lakeIds = new LinkedHashMap<>();
+    for (SourceTable table : tables) {
+      TableId lakeId = naming.apply(table.id());
+      lakeIds.entrySet().stream().filter(e -> e.getValue().equals(lakeId)).findFirst().ifPresent(e -> {
+        throw new PipelineException("Source tables " + e.getKey() + " and " + table.id() + " would both be"
+            + " mirrored to lake table " + lakeId + ". Select one source table, or let each keep its own name.", null);
+      });
+      lakeIds.put(table.id(), lakeId);
+    }
+    return lakeIds;
+  }
+
+  /**
    * Checks that {@code table} can take {@code settings}' mode: in upsert mode it has a primary key, or
    * {@code --primary-keys} names columns it has.
    *
@@ -146,7 +158,12 @@ public final class Pipeline {
     }
   }
 
-  private static TableSchema lakeSchema(TableSchema sourceSchema, PipelineSettings settings) {
+  /**
+   * The schema of the lake table that mirrors a source table of {@code sourceSchema} with {@code settings}: the
+   * transforms' output (type mapping, computed and metadata columns), the change columns in append mode, the key
+   * of {@code --primary-keys} in upsert mode. What {@link #prepare} creates a new lake table from.
+   */
+  public static TableSchema lakeSchema(TableSchema sourceSchema, PipelineSettings settings) {
     TableSchema source = settings.transforms().outputSchema(sourceSchema);
     if (settings.mode() == WriteMode.APPEND) {
       return ChangeLog.schemaFor(source);

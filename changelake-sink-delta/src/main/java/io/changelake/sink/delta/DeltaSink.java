@@ -186,6 +186,30 @@ public final class DeltaSink implements TableSink {
     return tables;
   }
 
+  /**
+   * Deletes the table's folder (log, data and deletion vector files): a Delta table is its folder. Refuses a
+   * folder without a Delta log, which is not a table this sink wrote.
+   */
+  @Override
+  public boolean drop(TableId id) {
+    String path = tablePath(id);
+    org.apache.hadoop.fs.Path folder = new org.apache.hadoop.fs.Path(path);
+    try {
+      FileSystem fs = folder.getFileSystem(hadoop);
+      if (!fs.exists(new org.apache.hadoop.fs.Path(folder, "_delta_log"))) {
+        return false;
+      }
+      if (!fs.delete(folder, true)) {
+        throw new IOException("the file system did not delete " + path);
+      }
+      LOG.info("Dropped Delta table {} (deleted {})", id, path);
+      return true;
+    } catch (IOException e) {
+      throw new SinkException("Dropping Delta table " + id + " failed: " + e.getMessage() + ". Delete the folder "
+          + path + " by hand.", e);
+    }
+  }
+
   @Override
   public void close() {
     // The default engine holds no open resources between calls.

@@ -54,4 +54,9 @@ class DeltaS3SinkContractTest extends DeltaSinkContractTest {
   protected Path localFile(String location) {
     return s3.file(location);
   }
+
+  @Override
+  protected boolean deletesFolders() {
+    return false;
+  }
 }

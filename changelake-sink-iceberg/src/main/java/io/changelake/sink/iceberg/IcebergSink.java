@@ -178,6 +178,22 @@ public final class IcebergSink implements TableSink {
     }
   }
 
+  /** Drops the table from the catalog and purges its data and metadata files. */
+  @Override
+  public boolean drop(TableId id) {
+    TableIdentifier identifier = identifier(id);
+    try {
+      boolean dropped = catalog.dropTable(identifier, true);
+      if (dropped) {
+        LOG.info("Dropped Iceberg table {} with its files", id);
+      }
+      return dropped;
+    } catch (RuntimeException e) {
+      throw new SinkException("Dropping Iceberg table " + id + " failed: " + e.getMessage()
+          + ". Check the catalog's permissions and drop it again.", e);
+    }
+  }
+
   @Override
   public void close() {
     if (catalog instanceof Closeable closeable) {

@@ -196,6 +196,29 @@ public final class PaimonSink implements TableSink {
     return tables;
   }
 
+  /** Drops the table from the catalog, which deletes its folder (data, manifests, snapshots). */
+  @Override
+  public synchronized boolean drop(TableId id) {
+    Identifier identifier = identifier(id);
+    keeping.removeIf(table -> {
+      if (table.id().equals(id)) {
+        table.releaseWrite();
+        return true;
+      }
+      return false;
+    });
+    try {
+      catalog.dropTable(identifier, false);
+      LOG.info("Dropped Paimon table {} with its files", id);
+      return true;
+    } catch (Catalog.TableNotExistException e) {
+      return false;
+    } catch (RuntimeException e) {
+      throw new SinkException("Dropping Paimon table " + id + " failed: " + e.getMessage()
+          + ". Check the catalog's permissions and drop it again.", e);
+    }
+  }
+
   @Override
   public synchronized void close() {
     keeping.forEach(PaimonTable::releaseWrite);

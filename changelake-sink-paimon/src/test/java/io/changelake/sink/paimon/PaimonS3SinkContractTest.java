@@ -44,4 +44,9 @@ class PaimonS3SinkContractTest extends TableSinkContract {
   protected Path localFile(String location) {
     return s3.file(location);
   }
+
+  @Override
+  protected boolean deletesFolders() {
+    return false;
+  }
 }

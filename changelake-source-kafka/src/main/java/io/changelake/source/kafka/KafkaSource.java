@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -131,6 +132,18 @@ final class KafkaSource implements Source {
     List<SourceTable> result = found.values().stream().filter(t -> filter.test(t.id())).toList();
     result.forEach(t -> tables.add(t.id()));
     return result;
+  }
+
+  /** The topics and their partitions read, and the consumer group; nothing is created in the brokers. */
+  @Override
+  public List<String> capturePlan() {
+    Map<String, Long> counts = new TreeMap<>();
+    partitions.forEach(p -> counts.merge(p.topic(), 1L, Long::sum));
+    List<String> plan = new ArrayList<>();
+    counts.forEach((topic, n) -> plan.add("topic " + topic + ": " + n + " partition" + (n == 1 ? "" : "s") + ", read"));
+    plan.add("consumer group '" + config.name() + "': mirrors the offsets the lake commits hold; nothing is created"
+        + " in the brokers");
+    return plan;
   }
 
   private Map<String, List<PartitionInfo>> listTopics() {

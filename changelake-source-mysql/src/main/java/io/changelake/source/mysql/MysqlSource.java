@@ -105,6 +105,17 @@ public final class MysqlSource implements Source {
     return preflight.results();
   }
 
+  /** Nothing is created in the server; the line names the binlog position the server writes now. */
+  @Override
+  public List<String> capturePlan() {
+    try (Connection c = catalog.connect()) {
+      return List.of("nothing created in the server (no slot: the binlog is read as a replica reads it); binlog now at "
+          + MysqlCatalog.currentPosition(c).describe());
+    } catch (SQLException e) {
+      throw new SourceException("Reading the binlog position of " + catalog.where() + " failed: " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void start(Optional<SourcePosition> resumeFrom, ChangeListener listener) {
     start(resumeFrom, Set.of(), listener);

@@ -479,6 +479,39 @@ final class PostgresCatalog {
     return "created by changelake for slot " + config.slotName().replace("'", "''");
   }
 
+  /**
+   * What a sync of {@code tables} would create or use: the slot (exists, at which position, or created by the
+   * sync) and the publication (exists, or created; the tables it would add).
+   */
+  List<String> capturePlan(Connection c, List<TableId> tables) throws SQLException {
+    List<String> plan = new ArrayList<>();
+    String slot = "replication slot '" + config.slotName() + "': ";
+    if (walStatus(c).isEmpty()) {
+      plan.add(slot + "does not exist, created by the sync (pgoutput, with an exported snapshot)");
+    } else {
+      java.util.OptionalLong lsn = confirmedFlushLsn(c);
+      plan.add(slot + "exists" + (lsn.isPresent() ? ", confirmed up to LSN " + PostgresPosition.formatLsn(lsn.getAsLong())
+          : "") + (config.snapshotReplacesSlot() ? "; replaced by a new one if the tables take an initial snapshot"
+          : ""));
+    }
+    String publication = "publication '" + config.publicationName() + "': ";
+    Boolean allTables = publishesAllTables(c).orElse(null);
+    if (allTables == null) {
+      plan.add(publication + "does not exist, created by the sync FOR TABLE " + String.join(", ",
+          tables.stream().map(PostgresCatalog::quoteTable).toList()));
+      return plan;
+    }
+    if (allTables) {
+      plan.add(publication + "exists (FOR ALL TABLES), used as it is");
+      return plan;
+    }
+    Set<TableId> present = publishedTables(c);
+    List<String> missing = tables.stream().filter(t -> !present.contains(t)).map(PostgresCatalog::quoteTable).toList();
+    plan.add(publication + "exists" + (missing.isEmpty() ? ", holds every selected table"
+        : ", the sync adds " + String.join(", ", missing)));
+    return plan;
+  }
+
   /** The slot and the publication this pipeline created that exist now, each as "kind 'name'". */
   List<String> created(Connection c) throws SQLException {
     List<String> created = new ArrayList<>();
@@ -533,21 +566,38 @@ final class PostgresCatalog {
     }
   }
 
+  /** Whether the publication lists all tables ({@code FOR ALL TABLES}); empty when it does not exist. */
+  private Optional<Boolean> publishesAllTables(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT puballtables FROM pg_publication WHERE pubname = ?")) {
+      ps.setString(1, config.publicationName());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getBoolean(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** The tables the publication lists. */
+  private Set<TableId> publishedTables(Connection c) throws SQLException {
+    Set<TableId> present = new TreeSet<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?")) {
+      ps.setString(1, config.publicationName());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          present.add(new TableId(rs.getString(1), rs.getString(2)));
+        }
+      }
+    }
+    return present;
+  }
+
   /**
    * Creates the publication for {@code tables} when missing, or adds the tables it lacks.
    * Publications listing all tables ({@code FOR ALL TABLES}) are used as they are.
    */
   void ensurePublication(Connection c, List<TableId> tables) throws SQLException {
     String publication = config.publicationName();
-    Boolean allTables = null;
-    try (PreparedStatement ps = c.prepareStatement("SELECT puballtables FROM pg_publication WHERE pubname = ?")) {
-      ps.setString(1, publication);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next()) {
-          allTables = rs.getBoolean(1);
-        }
-      }
-    }
+    Boolean allTables = publishesAllTables(c).orElse(null);
     List<String> names = tables.stream().map(PostgresCatalog::quoteTable).toList();
     try (Statement s = c.createStatement()) {
       if (allTables == null) {
@@ -558,16 +608,7 @@ final class PostgresCatalog {
       if (allTables) {
         return;
       }
-      Set<TableId> present = new TreeSet<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?")) {
-        ps.setString(1, publication);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            present.add(new TableId(rs.getString(1), rs.getString(2)));
-          }
-        }
-      }
+      Set<TableId> present = publishedTables(c);
       List<String> missing = new ArrayList<>();
       for (int i = 0; i < tables.size(); i++) {
         if (!present.contains(tables.get(i))) {

@@ -140,6 +140,18 @@ public final class PostgresSource implements Source {
     return preflight.results();
   }
 
+  /** The slot and the publication: whether they exist, and what the sync creates or adds. */
+  @Override
+  public List<String> capturePlan() {
+    List<TableId> ids = (tables != null ? tables : discover()).stream().map(SourceTable::id).toList();
+    try (Connection c = catalog.connect()) {
+      return catalog.capturePlan(c, ids);
+    } catch (SQLException e) {
+      throw new SourceException("Reading the slots and publications of " + catalog.where() + " failed: "
+          + e.getMessage(), e);
+    }
+  }
+
   @Override
   public List<String> created() {
     try (Connection c = catalog.connect()) {
