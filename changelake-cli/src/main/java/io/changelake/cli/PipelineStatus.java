@@ -88,7 +88,7 @@ final class PipelineStatus implements PipelineListener {
     file.write(current);
     warnings.forEach((about, warning) -> {
       if (!warned.contains(about)) {
-        LOG.warn(warning);
+        LOG.warn("{}", warning);
       }
     });
     warned.stream().filter(about -> !warnings.containsKey(about))
