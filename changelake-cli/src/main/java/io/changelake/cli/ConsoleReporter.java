@@ -15,20 +15,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Shows a running pipeline: a progress bar per table while snapshotting (a log line per interval
- * when not on a terminal) and one INFO line per commit; keeps the status file current.
+ * when not on a terminal) and one INFO line per commit.
  */
 final class ConsoleReporter implements PipelineListener {
   private static final Logger LOG = LoggerFactory.getLogger("changelake");
 
   private final PrintWriter out;
-  private final StatusFile status;
   private final boolean terminal = System.console() != null;
   private final Map<TableId, ProgressBar> bars = new HashMap<>();
   private final Map<TableId, Instant> snapshotStarts = new HashMap<>();
 
-  ConsoleReporter(PrintWriter out, StatusFile status) {
+  ConsoleReporter(PrintWriter out) {
     this.out = out;
-    this.status = status;
   }
 
   @Override
@@ -58,7 +56,6 @@ final class ConsoleReporter implements PipelineListener {
 
   @Override
   public void committed(CommitReport report) {
-    status.committed(report);
     if (report.committedTables() == 0) {
       return;
     }

@@ -51,6 +51,9 @@ final class PaimonFlags {
   @Mixin
   FlinkFlags flink = new FlinkFlags();
 
+  @Mixin
+  HealthOptions health = new HealthOptions();
+
   /** The source options: {@code conf}'s, then Flink's flags. */
   Map<String, String> sourceOptions(ActionSourceConf conf) {
     return flink.applyTo(conf.options(), conf.flag());

@@ -14,6 +14,6 @@ final class PaimonRequests {
         flags.catalogOptions(), LakeFormats.withPartitionKeys(flags.tableConf, flags.partitionKeys), WriteMode.UPSERT,
         flags.primaryKeys, flags.flink.commitInterval(), SyncOptions.DEFAULT_MAX_PENDING, flags.formats,
         flags.computedColumns, flags.metadataColumns, FunctionDialect.PAIMON)
-        .withTypeMapping(TypeMapping.parse(flags.typeMapping));
+        .withTypeMapping(TypeMapping.parse(flags.typeMapping)).withHealth(flags.health.settings());
   }
 }

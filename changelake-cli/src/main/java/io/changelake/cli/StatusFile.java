@@ -1,30 +1,47 @@
 package io.changelake.cli;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.changelake.engine.pipeline.CommitReport;
+import io.changelake.api.spi.SourceMetric;
 import io.changelake.engine.pipeline.TableReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A pipeline's standing, rewritten atomically after every commit under
- * {@code <warehouse>/.changelake/status/<pipeline>.json}, for {@code changelake status}. Holds no
- * secrets. Only local warehouses have one.
+ * Where a pipeline's {@link Status} is kept for {@code changelake status}: {@code
+ * <warehouse>/.changelake/status/<pipeline>.json}, rewritten atomically. Holds no secrets. Only local
+ * warehouses have one.
  */
 final class StatusFile {
   static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-  /** What the file holds. */
+  /**
+   * A pipeline's standing: what {@code changelake status}, {@code /metrics} and {@code /health} show.
+   *
+   * @param pipeline the pipeline's name
+   * @param pid the sync's process
+   * @param state RUNNING, STOPPED or FAILED
+   * @param started when the sync started
+   * @param updated when this standing was taken
+   * @param acknowledged the position last acknowledged to the source, or null
+   * @param lagBytes how far the newest position the tables hold trails the source, in bytes; -1 when unknown
+   * @param error why the sync failed, or null
+   * @param tables every table's standing at the last commit
+   * @param source the source's figures ({@link io.changelake.api.spi.Source#metrics()})
+   * @param warnings what needs a person's attention now, each with its fix
+   */
   record Status(
       String pipeline,
       long pid,
@@ -32,25 +49,33 @@ final class StatusFile {
       Instant started,
       Instant updated,
       String acknowledged,
-      Double lagSeconds,
       long lagBytes,
       String error,
-      List<TableReport> tables) {
+      List<TableReport> tables,
+      List<SourceMetric> source,
+      List<String> warnings) {
+
+    Status {
+      tables = tables == null ? List.of() : List.copyOf(tables);
+      source = source == null ? List.of() : List.copyOf(source);
+      warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
 
     /** Whether the sync is running now: its file says so and its process is alive. */
     boolean alive() {
       return "RUNNING".equals(state) && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
+
+    /** The largest lag of a table ({@link TableReport#lag}) at {@code now}. */
+    Duration lag(Instant now) {
+      return tables.stream().map(t -> t.lag(now)).max(Duration::compareTo).orElse(Duration.ZERO);
+    }
   }
 
   private final Path file;
-  private Status current;
 
-  private StatusFile(Path file, String pipeline) {
+  private StatusFile(Path file) {
     this.file = file;
-    this.current = new Status(pipeline, ProcessHandle.current().pid(), "RUNNING", Instant.now(), Instant.now(), null,
-        null, -1, null, List.of());
-    write();
   }
 
   /** Where a local warehouse keeps its status files; empty for a remote warehouse. */
@@ -60,7 +85,7 @@ final class StatusFile {
 
   /** The status file of a pipeline, or a no-op when the warehouse is not a local folder. */
   static StatusFile forWarehouse(String warehouse, String pipeline) {
-    return new StatusFile(directory(warehouse).map(dir -> dir.resolve(pipeline + ".json")).orElse(null), pipeline);
+    return new StatusFile(directory(warehouse).map(dir -> dir.resolve(pipeline + ".json")).orElse(null));
   }
 
   /** Deletes the status file of {@code pipeline}; false when there was none. */
@@ -82,29 +107,15 @@ final class StatusFile {
     return all;
   }
 
-  synchronized void committed(CommitReport report) {
-    current = new Status(current.pipeline(), current.pid(), current.state(), current.started(), report.at(),
-        report.acknowledged() == null ? current.acknowledged() : report.acknowledged(),
-        report.lag() == null ? current.lagSeconds() : Double.valueOf(report.lag().toMillis() / 1000.0),
-        report.lagBytes(),
-        current.error(), report.tables());
-    write();
-  }
-
-  synchronized void stopped(String error) {
-    current = new Status(current.pipeline(), current.pid(), error == null ? "STOPPED" : "FAILED", current.started(),
-        Instant.now(), current.acknowledged(), current.lagSeconds(), current.lagBytes(), error, current.tables());
-    write();
-  }
-
-  private void write() {
+  /** Replaces the file's content by {@code status}. */
+  void write(Status status) {
     if (file == null) {
       return;
     }
     try {
       Files.createDirectories(file.getParent());
       Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-      JSON.writeValue(temp.toFile(), current);
+      JSON.writeValue(temp.toFile(), status);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write status file " + file, e);

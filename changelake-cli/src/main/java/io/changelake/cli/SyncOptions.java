@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The flags sync-table and sync-database share. */
@@ -91,10 +92,14 @@ final class SyncOptions {
   @Option(names = "--type-mapping", paramLabel = "NAMES", description = TypeMapping.DOC)
   String typeMapping = "";
 
+  @Mixin
+  HealthOptions health = new HealthOptions();
+
   SyncRequest toRequest(TableFilter filter, String table) {
     return new SyncRequest(source, sourceOptions(), filter, warehouse, database, table, catalogConf,
         LakeFormats.withPartitionKeys(tableConf, partitionKeys), mode, primaryKeys, commitInterval, maxPendingChanges,
-        formats, computedColumns, metadataColumns, FunctionDialect.SQL).withTypeMapping(TypeMapping.parse(typeMapping));
+        formats, computedColumns, metadataColumns, FunctionDialect.SQL).withTypeMapping(TypeMapping.parse(typeMapping))
+        .withHealth(health.settings());
   }
 
   /** The source options: --source-conf-file's entries, overridden by --source-conf. */

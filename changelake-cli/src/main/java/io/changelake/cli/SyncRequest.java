@@ -7,6 +7,7 @@ import io.changelake.engine.transform.TypeMapping;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Everything a sync command asks for, whatever flag style it was given in.
@@ -30,6 +31,7 @@ import java.util.Map;
  *     differ ({@code substring}): {@link FunctionDialect#PAIMON} for the Paimon-style commands,
  *     {@link FunctionDialect#SQL} for changelake's own
  * @param typeMapping lake types other than the default ones for the source columns
+ * @param health the metrics endpoint and warning threshold
  */
 record SyncRequest(
     String source,
@@ -48,7 +50,8 @@ record SyncRequest(
     List<String> computedColumns,
     List<String> metadataColumns,
     FunctionDialect functionDialect,
-    TypeMapping typeMapping) {
+    TypeMapping typeMapping,
+    HealthSettings health) {
 
   SyncRequest {
     sourceOptions = Map.copyOf(sourceOptions);
@@ -58,22 +61,30 @@ record SyncRequest(
     formats = List.copyOf(formats);
     computedColumns = List.copyOf(computedColumns);
     metadataColumns = List.copyOf(metadataColumns);
+    Objects.requireNonNull(health, "health");
   }
 
-  /** A request with the default types. */
+  /** A request with the default types and health settings. */
   SyncRequest(String source, Map<String, String> sourceOptions, TableFilter filter, String warehouse, String database,
       String table, Map<String, String> catalogOptions, Map<String, String> tableProperties, WriteMode mode,
       List<String> primaryKeys, Duration commitInterval, int maxPendingChanges, List<String> formats,
       List<String> computedColumns, List<String> metadataColumns, FunctionDialect functionDialect) {
     this(source, sourceOptions, filter, warehouse, database, table, catalogOptions, tableProperties, mode, primaryKeys,
         commitInterval, maxPendingChanges, formats, computedColumns, metadataColumns, functionDialect,
-        TypeMapping.NONE);
+        TypeMapping.NONE, HealthSettings.DEFAULT);
   }
 
   /** This request with the source columns' types mapped by {@code mapping}. */
   SyncRequest withTypeMapping(TypeMapping mapping) {
     return new SyncRequest(source, sourceOptions, filter, warehouse, database, table, catalogOptions, tableProperties,
         mode, primaryKeys, commitInterval, maxPendingChanges, formats, computedColumns, metadataColumns,
-        functionDialect, mapping);
+        functionDialect, mapping, health);
+  }
+
+  /** This request with {@code settings} for its metrics endpoint and warnings. */
+  SyncRequest withHealth(HealthSettings settings) {
+    return new SyncRequest(source, sourceOptions, filter, warehouse, database, table, catalogOptions, tableProperties,
+        mode, primaryKeys, commitInterval, maxPendingChanges, formats, computedColumns, metadataColumns,
+        functionDialect, typeMapping, settings);
   }
 }

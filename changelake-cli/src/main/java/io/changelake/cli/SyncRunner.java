@@ -67,11 +67,23 @@ final class SyncRunner {
             LakeFormats.optionsFor(format, request.catalogOptions()),
             LakeFormats.optionsFor(format, request.tableProperties())));
       }
-      StatusFile status = StatusFile.forWarehouse(request.warehouse(), pipelineName);
-      Pipeline pipeline = Pipeline.prepare(source, sinks, settings, naming(request), new ConsoleReporter(out, status));
-      pipeline.tables().forEach(t -> LOG.info("Mirroring {} -> {} {}{}", t.source(), t.format(), t.lake(),
-          t.resumed() ? " (resuming)" : ""));
-      exitCode[0] = runUntilStopped(pipeline, status);
+      PipelineStatus status = new PipelineStatus(StatusFile.forWarehouse(request.warehouse(), pipelineName),
+          pipelineName, request.health().retainedWarning());
+      try (HealthServer server = request.health().serves()
+          ? HealthServer.start(request.health(), status, request.source()) : null) {
+        if (server != null) {
+          LOG.info("Serving metrics at http://{}:{}/metrics and health at /health", request.health().metricsBind(),
+              server.port());
+        }
+        Pipeline pipeline = Pipeline.prepare(source, sinks, settings, naming(request),
+            PipelineListener.all(new ConsoleReporter(out), status));
+        pipeline.tables().forEach(t -> LOG.info("Mirroring {} -> {} {}{}", t.source(), t.format(), t.lake(),
+            t.resumed() ? " (resuming)" : ""));
+        status.prepared(pipeline.tables());
+        try (SourceWatch watch = new SourceWatch(source, status, request.commitInterval())) {
+          exitCode[0] = runUntilStopped(pipeline, status);
+        }
+      }
       return exitCode[0];
     } finally {
       sinks.forEach(TableSink::close);
@@ -110,7 +122,7 @@ final class SyncRunner {
     }
   }
 
-  private int runUntilStopped(Pipeline pipeline, StatusFile status) {
+  private int runUntilStopped(Pipeline pipeline, PipelineStatus status) {
     running = pipeline;
     if (stopRequested) {
       pipeline.stop();

@@ -116,6 +116,16 @@ public interface Source extends AutoCloseable {
     return -1;
   }
 
+  /**
+   * Figures about the capture now, e.g. what the source retains for the pipeline
+   * ({@link SourceMetric#RETAINED_BYTES}); empty (the default) when the source has none. May query the
+   * source; runtimes call it every few seconds, from a thread of their own, once {@link #discover()} ran.
+   * Returns what it can read and leaves out the rest rather than failing.
+   */
+  default List<SourceMetric> metrics() {
+    return List.of();
+  }
+
   /** What the user changes on this source when the pipeline reports a problem with one of its tables. */
   default SourceAdvice advice() {
     return SourceAdvice.GENERIC;

@@ -212,6 +212,14 @@ final class KeyedFold {
     return entries.values();
   }
 
+  /**
+   * The rows writing this fold writes: one per key, but none for a key that ends deleted and did not exist
+   * before (nor, after a truncation ({@code emptied}), for any key that ends deleted).
+   */
+  long writes(boolean emptied) {
+    return entries.values().stream().filter(e -> e.row() != null || (e.existedBefore() && !emptied)).count();
+  }
+
   /** Number of changes added (before folding). */
   long changes() {
     return changes;

@@ -12,6 +12,7 @@ import java.time.Instant;
 public final class MirrorCommit {
   private final SourcePosition position;
   private final long changes;
+  private final long rows;
   private final Instant newestSourceTime;
   /** Rows streamed into an open writer (snapshot, append mode), or null. */
   private final TableWriter writer;
@@ -20,10 +21,11 @@ public final class MirrorCommit {
   /** Whether the commit replaces the table's rows. */
   private final boolean overwrite;
 
-  MirrorCommit(SourcePosition position, long changes, Instant newestSourceTime, TableWriter writer, KeyedFold fold,
-      boolean overwrite) {
+  MirrorCommit(SourcePosition position, long changes, long writerRows, Instant newestSourceTime, TableWriter writer,
+      KeyedFold fold, boolean overwrite) {
     this.position = position;
     this.changes = changes;
+    this.rows = writerRows + (fold == null ? 0 : fold.writes(overwrite));
     this.newestSourceTime = newestSourceTime;
     this.writer = writer;
     this.fold = fold;
@@ -38,6 +40,11 @@ public final class MirrorCommit {
   /** The source changes in this commit. */
   public long changes() {
     return changes;
+  }
+
+  /** The rows this commit writes: inserted, replaced or deleted, after folding by key. */
+  public long rows() {
+    return rows;
   }
 
   /** When the source committed the newest change in this commit, or null when it holds none. */

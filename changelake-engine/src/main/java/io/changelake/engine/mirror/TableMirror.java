@@ -18,6 +18,7 @@ import io.changelake.api.spi.WriteMode;
 import io.changelake.engine.transform.ColumnTransforms;
 import io.changelake.engine.transform.ComputedColumnException;
 import io.changelake.engine.transform.RowTransform;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -88,8 +89,15 @@ public final class TableMirror {
   private TableWriter writer;
   private KeyedFold fold;
   private long pendingChanges;
+  /** Rows written into {@link #writer} since it opened. */
+  private long writerRows;
   private Instant newestSourceTime;
+  /** When the source committed the oldest change taken and not yet staged, or null. */
+  private Instant oldestPendingSourceTime;
   private long totalChanges;
+  private long commits;
+  private long rowsWritten;
+  private Duration commitLag;
   private Instant lastCommit;
   /** The position of the last change taken, where pending rows are committed before a schema change. */
   private SourcePosition lastTaken;
@@ -163,6 +171,32 @@ public final class TableMirror {
     return lastCommit;
   }
 
+  /** Lake commits since this mirror was created. */
+  public long commits() {
+    return commits;
+  }
+
+  /** Rows written to the lake table since this mirror was created: inserted, replaced or deleted, after folding. */
+  public long rowsWritten() {
+    return rowsWritten;
+  }
+
+  /**
+   * At the last commit that held changes: from the source's commit of the newest change in it to the lake
+   * commit (zero when the clocks disagree); null before the first.
+   */
+  public Duration commitLag() {
+    return commitLag;
+  }
+
+  /**
+   * When the source committed the oldest change this table took that is not committed yet (staged changes of
+   * a commit being written count as committed); null when it holds every change it took.
+   */
+  public Instant pendingSince() {
+    return oldestPendingSourceTime;
+  }
+
   /** Whether this event is already in the lake table (so it must be skipped). */
   public boolean alreadyHolds(ChangeEvent event) {
     if (event.position().inSnapshot()) {
@@ -221,12 +255,17 @@ public final class TableMirror {
     }
     followSchema(event.schema());
     newestSourceTime = event.sourceTime();
+    if (oldestPendingSourceTime == null) {
+      oldestPendingSourceTime = event.sourceTime();
+    }
     pendingChanges++;
     snapshotRowsPending |= event.operation() == Operation.SNAPSHOT;
     if (lake.mode() == WriteMode.APPEND) {
       openWriter().insert(lastProjection.apply(ChangeLog.rowFor(event)));
+      writerRows++;
     } else if (event.operation() == Operation.SNAPSHOT) {
       openWriter().insert(lastProjection.apply(event.after()));
+      writerRows++;
     } else if (event.operation() == Operation.TRUNCATE) {
       truncate();
     } else {
@@ -283,7 +322,9 @@ public final class TableMirror {
       writer.close();
       writer = null;
     }
+    writerRows = 0;
     fold = null;
+    oldestPendingSourceTime = null;
     snapshotRowsPending = false;
   }
 
@@ -361,9 +402,10 @@ public final class TableMirror {
    */
   public void copied(SourcePosition position) {
     long streamed = fold == null ? 0 : fold.changes();
-    MirrorCommit copy = new MirrorCommit(position, pendingChanges - streamed, newestSourceTime, writer, null,
-        replaceOnCommit);
+    MirrorCommit copy = new MirrorCommit(position, pendingChanges - streamed, writerRows, newestSourceTime, writer,
+        null, replaceOnCommit);
     writer = null;
+    writerRows = 0;
     replaceOnCommit = false;
     copyVoid = false;
     snapshotRowsPending = false;
@@ -383,8 +425,11 @@ public final class TableMirror {
     if (!hasPending() && !always) {
       return null;
     }
-    MirrorCommit staged = new MirrorCommit(position, pendingChanges, newestSourceTime, writer, fold, replaceOnCommit);
+    MirrorCommit staged = new MirrorCommit(position, pendingChanges, writerRows, newestSourceTime, writer, fold,
+        replaceOnCommit);
     writer = null;
+    writerRows = 0;
+    oldestPendingSourceTime = null;
     fold = null;
     pendingChanges = 0;
     replaceOnCommit = false;
@@ -415,7 +460,13 @@ public final class TableMirror {
     committed = staged.position();
     snapshotComplete = true;
     totalChanges += staged.changes();
+    rowsWritten += staged.rows();
+    commits++;
     lastCommit = Instant.now();
+    if (staged.newestSourceTime() != null) {
+      Duration lag = Duration.between(staged.newestSourceTime(), lastCommit);
+      commitLag = lag.isNegative() ? Duration.ZERO : lag;
+    }
   }
 
   /**

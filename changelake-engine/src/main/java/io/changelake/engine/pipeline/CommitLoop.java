@@ -424,21 +424,36 @@ public final class CommitLoop implements ChangeListener {
       acknowledged = ack;
     }
     if (!committedNow.isEmpty() || advanced) {
+      long lagBytes = source.lagBytes(round.end());
+      Map<SourcePosition, Long> measured = new HashMap<>();
       List<TableReport> reports = new ArrayList<>();
       for (TableMirror table : tables) {
-        reports.add(report(table, committedNow.getOrDefault(table, -1L)));
+        reports.add(report(table, committedNow.getOrDefault(table, -1L), lagBytes(table, lagBytes, measured)));
       }
       Duration lag = newest == null ? null : Duration.between(newest, Instant.now());
       listener.committed(new CommitReport(Instant.now(), reports, committedNow.size(), committedChanges,
-          acknowledged == null ? null : acknowledged.describe(), lag, source.lagBytes(round.end())));
+          acknowledged == null ? null : acknowledged.describe(), lag, lagBytes));
     }
   }
 
-  private TableReport report(TableMirror table, long committedNow) {
+  /**
+   * How far {@code table} trails the source, in bytes: a table that streams holds every change up to the round's
+   * end ({@code roundLag}); a suspended table, or one being copied, only what it committed ({@code measured}
+   * keeps each position's answer, so tables held at one position cost one question).
+   */
+  private long lagBytes(TableMirror table, long roundLag, Map<SourcePosition, Long> measured) {
+    if (!table.suspended() && !copying.contains(table.source())) {
+      return roundLag;
+    }
+    return table.committed() == null ? -1 : measured.computeIfAbsent(table.committed(), source::lagBytes);
+  }
+
+  private TableReport report(TableMirror table, long committedNow, long lagBytes) {
     TableState state = table.suspended() ? TableState.SUSPENDED
         : table.snapshotComplete() ? TableState.STREAMING : TableState.SNAPSHOTTING;
     return new TableReport(table.source(), table.lakeId(), formats.get(table), state, Math.max(committedNow, 0),
-        table.totalChanges(), table.lastCommit(), table.committed() == null ? null : table.committed().describe(),
+        table.totalChanges(), table.commits(), table.rowsWritten(), table.lastCommit(), table.commitLag(),
+        table.pendingSince(), lagBytes, table.committed() == null ? null : table.committed().describe(),
         table.suspendedReason());
   }
 

@@ -1,6 +1,7 @@
 package io.changelake.engine.pipeline;
 
 import io.changelake.api.model.TableId;
+import java.util.List;
 
 /** Observes a running pipeline (progress bars, log lines, status files). Called from the loop thread. */
 public interface PipelineListener {
@@ -16,4 +17,30 @@ public interface PipelineListener {
 
   /** The {@code format} table {@code lake} stopped taking changes; {@code reason} says why and how to fix it. */
   default void suspended(TableId lake, String format, String reason) { }
+
+  /** A listener that tells each of {@code listeners}, in order. */
+  static PipelineListener all(PipelineListener... listeners) {
+    List<PipelineListener> each = List.of(listeners);
+    return new PipelineListener() {
+      @Override
+      public void snapshotProgress(TableId lake, long rows, long estimatedRows) {
+        each.forEach(l -> l.snapshotProgress(lake, rows, estimatedRows));
+      }
+
+      @Override
+      public void snapshotCompleted() {
+        each.forEach(PipelineListener::snapshotCompleted);
+      }
+
+      @Override
+      public void committed(CommitReport report) {
+        each.forEach(l -> l.committed(report));
+      }
+
+      @Override
+      public void suspended(TableId lake, String format, String reason) {
+        each.forEach(l -> l.suspended(lake, format, reason));
+      }
+    };
+  }
 }

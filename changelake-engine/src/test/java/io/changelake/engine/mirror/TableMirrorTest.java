@@ -91,6 +91,31 @@ class TableMirrorTest {
   }
 
   @Test
+  void countsCommitsAndTheRowsWrittenAfterFoldingAndKnowsHowOldItsPendingChangesAre() {
+    TableMirror mirror = upsert();
+    feed(mirror, snapshotOf(3).toArray(ChangeEvent[]::new));
+    mirror.commit(MemoryPosition.at(3));
+    assertEquals(1, mirror.commits());
+    assertEquals(3, mirror.rowsWritten());
+    assertNull(mirror.pendingSince());
+
+    ChangeEvent first = change(Operation.INSERT, null, Row.of(4L, "p4", 4));
+    SourcePosition end = feed(mirror, first,
+        change(Operation.UPDATE, Row.of(4L, "p4", 4), Row.of(4L, "p4", 40)),  // folds into the insert: one row
+        change(Operation.DELETE, Row.of(1L, "p1", 1), null),                 // one delete
+        change(Operation.INSERT, null, Row.of(5L, "p5", 5)),
+        change(Operation.DELETE, Row.of(5L, "p5", 5), null));                // inserted and deleted: nothing written
+    assertEquals(first.sourceTime(), mirror.pendingSince(), "the oldest change not committed");
+    mirror.commit(end);
+
+    assertEquals(2, mirror.commits());
+    assertEquals(8, mirror.totalChanges());
+    assertEquals(5, mirror.rowsWritten(), "3 snapshot rows, then key 4 once and key 1's delete");
+    assertNull(mirror.pendingSince(), "holds every change it took");
+    assertFalse(mirror.commitLag().isNegative());
+  }
+
+  @Test
   void snapshotRowsLandInOneCommitWithThePosition() {
     TableMirror mirror = upsert();
     feed(mirror, snapshotOf(3).toArray(ChangeEvent[]::new));

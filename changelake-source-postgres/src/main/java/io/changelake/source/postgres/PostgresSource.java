@@ -8,6 +8,7 @@ import io.changelake.api.spi.CheckResult;
 import io.changelake.api.spi.Source;
 import io.changelake.api.spi.SourceAdvice;
 import io.changelake.api.spi.SourceException;
+import io.changelake.api.spi.SourceMetric;
 import io.changelake.api.spi.SourceTable;
 import io.changelake.api.spi.TableFilter;
 import io.changelake.api.source.Preflight;
@@ -22,6 +23,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -586,6 +588,48 @@ public final class PostgresSource implements Source {
     } catch (SQLException | SourceException e) {
       LOG.debug("Could not measure lag: {}", e.toString());
       return -1;
+    }
+  }
+
+  /**
+   * The replication slot's figures: {@code retained_bytes}, the WAL it retains
+   * ({@code pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)}); {@code confirmed_flush_lag_bytes}, the WAL
+   * after the position the pipeline last acknowledged; and, while the sync reads the slot, {@code
+   * flush_lag_seconds} (PostgreSQL's {@code pg_stat_replication.flush_lag}: from a WAL record's flush to the
+   * pipeline's acknowledgement of it, zero once the pipeline has acknowledged everything and the server is idle).
+   * Empty while the slot does not exist or the server cannot be asked.
+   */
+  @Override
+  public List<SourceMetric> metrics() {
+    try (Connection c = catalog.connect();
+        PreparedStatement ps = c.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), s.restart_lsn),"
+            + " pg_wal_lsn_diff(pg_current_wal_lsn(), s.confirmed_flush_lsn), r.pid IS NOT NULL,"
+            + " EXTRACT(EPOCH FROM r.flush_lag) FROM pg_replication_slots s"
+            + " LEFT JOIN pg_stat_replication r ON r.pid = s.active_pid WHERE s.slot_name = ?")) {
+      ps.setString(1, config.slotName());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return List.of();
+        }
+        List<SourceMetric> metrics = new ArrayList<>();
+        String slot = "slot '" + config.slotName() + "'";
+        if (rs.getObject(1) != null) {
+          metrics.add(new SourceMetric(SourceMetric.RETAINED_BYTES, "WAL the replication " + slot + " retains",
+              rs.getDouble(1)));
+        }
+        if (rs.getObject(2) != null) {
+          metrics.add(new SourceMetric("confirmed_flush_lag_bytes", "WAL after the position acknowledged to the "
+              + slot, Math.max(0, rs.getDouble(2))));
+        }
+        if (rs.getBoolean(3)) {
+          metrics.add(new SourceMetric("flush_lag_seconds", "from a WAL record's flush to its acknowledgement to the "
+              + slot + "; 0 when everything is acknowledged", rs.getObject(4) == null ? 0 : rs.getDouble(4)));
+        }
+        return metrics;
+      }
+    } catch (SQLException | SourceException e) {
+      LOG.debug("Could not read the slot's figures: {}", e.toString());
+      return List.of();
     }
   }
 
