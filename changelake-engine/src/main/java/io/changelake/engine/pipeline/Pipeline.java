@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -59,8 +60,11 @@ public final class Pipeline {
     List<SourceTable> discovered = source.discover();
     Map<TableId, TableId> lakeIds = new LinkedHashMap<>();
     for (SourceTable table : discovered) {
-      checkKey(table, settings, source.advice());
-      TableId lakeId = naming.apply(table.id());
+      if (!table.sourceOwned()) {
+        checkKey(table, settings, source.advice());
+      }
+      TableId lakeId = table.sourceOwned() ? new TableId(naming.apply(table.id()).namespace(), table.id().name())
+          : naming.apply(table.id());
       lakeIds.entrySet().stream().filter(e -> e.getValue().equals(lakeId)).findFirst().ifPresent(e -> {
         throw new PipelineException("Source tables " + e.getKey() + " and " + table.id() + " would both be"
             + " mirrored to lake table " + lakeId + ". Select one source table, or let each keep its own name.", null);
@@ -69,9 +73,9 @@ public final class Pipeline {
     }
     List<LakeTable> lakeTables = new ArrayList<>();
     for (SourceTable table : discovered) {
-      TableSchema schema = lakeSchema(table.schema(), settings);
+      TableSchema schema = lakeSchema(table, settings);
       for (TableSink sink : sinks) {
-        SinkTable lake = sink.open(lakeIds.get(table.id()), schema, settings.mode());
+        SinkTable lake = sink.open(lakeIds.get(table.id()), schema, modeOf(table, settings));
         SourcePosition position = lake.lastCommit().map(c -> source.parsePosition(c.position())).orElse(null);
         lakeTables.add(new LakeTable(table, sink.format(), lake, position));
       }
@@ -79,16 +83,20 @@ public final class Pipeline {
     // Resume when every table holds a position. When only some do (a table added to the pipeline, or a
     // format), a source that copies tables alone copies the others while it streams; otherwise the source
     // starts over with an initial snapshot, which replaces what any table already holds (a table left at
-    // an older snapshot would miss the changes between the two).
+    // an older snapshot would miss the changes between the two). A table the source owns that holds no
+    // position yet (say, an errors table just asked for) holds nothing to replace: it starts where the others
+    // resume.
     Set<TableId> unheld = new LinkedHashSet<>();
-    lakeTables.stream().filter(t -> t.committed() == null).forEach(t -> unheld.add(t.source().id()));
-    boolean copyAlone = !unheld.isEmpty() && unheld.size() < discovered.size()
+    lakeTables.stream().filter(t -> t.committed() == null && !t.source().sourceOwned())
+        .forEach(t -> unheld.add(t.source().id()));
+    long mirroredTables = discovered.stream().filter(t -> !t.sourceOwned()).count();
+    boolean copyAlone = !unheld.isEmpty() && unheld.size() < mirroredTables
         && settings.mode() == WriteMode.UPSERT && source.copiesTablesAlone();
     boolean resuming = unheld.isEmpty() || copyAlone;
     Set<TableId> copies = copyAlone ? unheld : Set.of();
     Optional<SourcePosition> resume = resuming
         ? lakeTables.stream().filter(t -> !copies.contains(t.source().id())).map(LakeTable::committed)
-            .min(Comparator.naturalOrder())
+            .filter(Objects::nonNull).min(Comparator.naturalOrder())
         : Optional.empty();
     resume.ifPresent(p -> LOG.info("Resuming from {}: every table holds the changes up to there", p.describe()));
     if (!copies.isEmpty()) {
@@ -105,8 +113,8 @@ public final class Pipeline {
         LOG.info("{} table {} will be replaced by a new initial snapshot: not every table of the pipeline has"
             + " been committed yet", t.format(), t.lake().id());
       }
-      TableMirror mirror = new TableMirror(t.source().id(), source, t.lake(), settings.mirror(),
-          resuming && !copied ? t.committed() : null);
+      TableMirror mirror = new TableMirror(t.source().id(), source, t.lake(),
+          t.source().sourceOwned() ? settings.unshaped() : settings.mirror(), resuming && !copied ? t.committed() : null);
       mirrored.computeIfAbsent(t.source().id(), k -> new ArrayList<>()).add(mirror);
       formats.put(mirror, t.format());
       estimates.put(t.source().id(), t.source().estimatedRows());
@@ -146,8 +154,17 @@ public final class Pipeline {
     }
   }
 
-  private static TableSchema lakeSchema(TableSchema sourceSchema, PipelineSettings settings) {
-    TableSchema source = settings.transforms().outputSchema(sourceSchema);
+  /** The mode {@code table} is written in: its own, or the pipeline's. */
+  private static WriteMode modeOf(SourceTable table, PipelineSettings settings) {
+    return table.sourceOwned() ? table.ownMode() : settings.mode();
+  }
+
+  /** The lake table's columns: a table the source owns takes none of the pipeline's shaping. */
+  private static TableSchema lakeSchema(SourceTable table, PipelineSettings settings) {
+    if (table.sourceOwned()) {
+      return table.ownMode() == WriteMode.APPEND ? ChangeLog.schemaFor(table.schema()) : table.schema();
+    }
+    TableSchema source = settings.transforms().outputSchema(table.schema());
     if (settings.mode() == WriteMode.APPEND) {
       return ChangeLog.schemaFor(source);
     }
