@@ -49,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * lake table per source table; a record naming a table {@link #discover()} did not see stops the sync with a
  * message (restart it to add the table).
  *
+ * <p>A record the converters or the decoder cannot read goes to {@link BadRecords}, which carries out
+ * {@code on-error}: the sync stops, the raw record becomes a change of the {@link ErrorsTable} (declared by
+ * {@link #discover()} as a table the source owns), or the listener suspends the record's table at it.
+ *
  * <p>A restart resumes every partition at the lowest vector a table holds, and the consumer interleaves
  * partitions differently than before. A table whose commit was further along must never commit a vector behind
  * its own in any partition (it would take records it holds again). So the reader first catches up through the
