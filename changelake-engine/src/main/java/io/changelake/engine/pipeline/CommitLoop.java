@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * streamed change such a table holds uncommitted.
  *
  * <p>On restart each table skips what it already holds, so no table ever goes back in time. A
- * table that cannot go on is suspended; the others continue, and the acknowledged position stays
+ * table that cannot go on (a change it cannot take, a failure of its sink, a change its source cannot read:
+ * {@link #onUnreadable}) is suspended; the others continue, and the acknowledged position stays
  * at what the suspended table holds, so the source keeps its changes until it is fixed. Once every
  * table is suspended, nothing is left to mirror and the loop ends with a {@link PipelineException}
  * that names each table and its reason.
