@@ -93,8 +93,9 @@ final class PlanCommand implements Callable<Integer> {
     try (Source source = provider.create(request.sourceOptions(), request.filter())) {
       List<SourceTable> discovered = source.discover();
       List<String> sourceObjects = source.capturePlan();
+      Map<TableId, TableId> lakeIds = Map.of();
       try {
-        Pipeline.lakeIds(discovered, SyncRunner.naming(request));
+        lakeIds = Pipeline.lakeIds(discovered, SyncRunner.naming(request));
       } catch (PipelineException e) {
         problems.add(e.getMessage());
       }
@@ -105,8 +106,8 @@ final class PlanCommand implements Callable<Integer> {
         } catch (PipelineException e) {
           keyProblem = e.getMessage();
         }
-        TableSchema schema = Pipeline.lakeSchema(table.schema(), settings);
-        TableId lakeId = SyncRunner.naming(request).apply(table.id());
+        TableSchema schema = Pipeline.lakeSchema(table, settings);
+        TableId lakeId = lakeIds.getOrDefault(table.id(), SyncRunner.naming(request).apply(table.id()));
         for (String format : formats) {
           Optional<SinkTable> existing = Optional.ofNullable(sinks.get(format)).flatMap(s -> s.find(lakeId));
           SyncPlan.TablePlan planned = tablePlan(table, lakeId, format, schema, settings, keyProblem, existing, source,
@@ -125,7 +126,7 @@ final class PlanCommand implements Callable<Integer> {
 
   private static SyncPlan.TablePlan tablePlan(SourceTable table, TableId lakeId, String format, TableSchema schema,
       PipelineSettings settings, String keyProblem, Optional<SinkTable> existing, Source source, SyncRequest request) {
-    String mode = settings.mode().id();
+    String mode = Pipeline.modeOf(table, settings).id();
     List<String> partitionKeys = existing.isPresent() ? List.of() : partitionKeys(format, request);
     List<SyncPlan.ColumnPlan> columns = columns(table.schema(), schema, settings);
     if (existing.isEmpty()) {
@@ -137,7 +138,7 @@ final class PlanCommand implements Callable<Integer> {
     String writtenBy = lake.lastCommit().map(c -> c.pipeline()).orElse(null);
     List<String> changes = List.of();
     String refused = keyProblem;
-    if (lake.mode() != settings.mode()) {
+    if (!lake.mode().id().equals(mode)) {
       refused = "Lake table " + lakeId + " (" + format + ") was created in " + lake.mode().id() + " mode; this sync"
           + " writes " + mode + " mode. A table's mode never changes. Fix: --mode " + lake.mode().id() + ", or drop"
           + " the lake table (changelake destroy --drop-tables) or sync into another --database.";

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -244,6 +246,165 @@ class KafkaEndToEndTest {
       Map<String, Map<String, String>> lake = TableComparison.lake(format, location, "lake", "broken", "id");
       assertTrue(!lake.containsKey("3|"), () -> format + " holds a record after the malformed one: " + lake);
     }
+  }
+
+  /** Sends {@code key}/{@code value} raw to {@code topic}'s {@code partition}, adding it to {@code errors} as the row the errors table must hold. */
+  private static void sendBad(KafkaProducer<byte[], byte[]> producer, String topic, int partition, byte[] key,
+      byte[] value, String meant, Map<String, Map<String, String>> errors) throws Exception {
+    RecordMetadata sent = producer.send(new ProducerRecord<>(topic, partition, key, value)).get();
+    Map<String, String> row = new LinkedHashMap<>();
+    row.put("topic", topic);
+    row.put("partition", Integer.toString(partition));
+    row.put("offset", Long.toString(sent.offset()));
+    row.put("key", key == null ? null : HexFormat.of().formatHex(key));
+    row.put("value", value == null ? null : HexFormat.of().formatHex(value));
+    row.put("table_name", meant);
+    row.put("timestamp", Instant.ofEpochMilli(sent.timestamp()).toString());
+    row.put("_change_op", "c");
+    errors.put(partition + "|" + sent.offset() + "|", row);
+  }
+
+  /** Three kinds of unreadable upsert records, one on each partition of {@code topic}: bytes that are not JSON, no key, a value without the key column. */
+  private static void sendThreeBad(KafkaProducer<byte[], byte[]> producer, String topic, long id,
+      Map<String, Map<String, String>> errors) throws Exception {
+    byte[] key = keys.fromConnectData(topic, KEY, new Struct(KEY).put("id", id));
+    byte[] row = values.fromConnectData(topic, ORDER, new Struct(ORDER).put("id", id).put("name", "keyless"));
+    byte[] noKeyColumn = values.fromConnectData(topic, EVENT, new Struct(EVENT).put("seq", id).put("what", "x"));
+    sendBad(producer, topic, 0, key, ("not json {" + id).getBytes(StandardCharsets.UTF_8), topic, errors);
+    sendBad(producer, topic, 1, null, row, topic, errors);
+    sendBad(producer, topic, 2, key, noKeyColumn, topic, errors);
+  }
+
+  /** Each errors-table row's reason names its record, what could not be read, in every format. */
+  private void assertReasons(String errorsTable, Map<String, Map<String, String>> errors) {
+    for (String format : RunningSync.ALL_FORMATS) {
+      Map<String, Map<String, String>> lake = TableComparison.lake(format, LakeFormats.location(warehouse.toString(),
+          format, true), "lake", errorsTable, "partition,offset");
+      assertEquals(errors.keySet(), lake.keySet(), format);
+      lake.values().forEach(row -> assertTrue(row.get("reason").startsWith("Kafka record " + row.get("topic") + "-"
+          + row.get("partition") + "@" + row.get("offset") + " cannot be read as upsert"), () -> format + ": " + row));
+    }
+  }
+
+  @Test
+  void skipWritesUnreadableRecordsRawToTheErrorsTableOnceAcrossStopAndResumeInEveryFormat() throws Exception {
+    kafka.createTopic("payments", 3);
+    Map<String, Map<String, String>> expected = new TreeMap<>();
+    Map<String, Map<String, String>> errors = new TreeMap<>();
+    TableComparison.SourceRows source = (table, key) -> new TreeMap<>(table.equals("payments") ? expected : errors);
+    Map<String, String> options = options("payments", "upsert");
+    options.put("on-error", "skip");
+    try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+      for (long id = 1; id <= 15; id++) {
+        upsert(producer, "payments", 3, id, "p" + id, expected);
+      }
+      sendThreeBad(producer, "payments", 16, errors);
+      for (long id = 10; id <= 25; id++) {
+        upsert(producer, "payments", 3, id, id % 4 == 0 ? null : "q" + id, expected);
+      }
+      producer.flush();
+      try (RunningSync sync = sync(options, WriteMode.UPSERT)) {
+        sync.awaitMirrored(source, "payments", "id");
+        sync.awaitMirrored(source, "_changelake_errors", "partition,offset");
+        assertEquals(0, sync.stop());
+      }
+      sendThreeBad(producer, "payments", 26, errors);
+      for (long id = 20; id <= 30; id++) {
+        upsert(producer, "payments", 3, id, "r" + id, expected);
+      }
+      producer.flush();
+    }
+    // a duplicate error row fails the comparison (its partition and offset are the key)
+    try (RunningSync sync = sync(options, WriteMode.UPSERT)) {
+      sync.awaitMirrored(source, "payments", "id");
+      sync.awaitMirrored(source, "_changelake_errors", "partition,offset");
+    }
+    assertEquals(6, errors.size());
+    assertReasons("_changelake_errors", errors);
+  }
+
+  @Test
+  void suspendStopsOnlyTheTableOfTheUnreadableRecordUntilSkipIsChosenInEveryFormat() throws Exception {
+    kafka.createTopic("stock", 1);
+    kafka.createTopic("prices", 2);
+    Map<String, Map<String, String>> stock = new TreeMap<>();
+    Map<String, Map<String, String>> prices = new TreeMap<>();
+    Map<String, Map<String, String>> errors = new TreeMap<>();
+    Map<String, Map<String, String>> stockBefore;
+    TableComparison.SourceRows source = (table, key) -> new TreeMap<>(switch (table) {
+      case "stock" -> stock;
+      case "prices" -> prices;
+      default -> errors;
+    });
+    Map<String, String> options = options("stock,prices", "upsert");
+    options.put("on-error", "suspend");
+    try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+      for (long id = 1; id <= 10; id++) {
+        upsert(producer, "stock", 1, id, "s" + id, stock);
+        upsert(producer, "prices", 2, id, "p" + id, prices);
+      }
+      upsert(producer, "stock", 1, 3, null, stock);
+      producer.flush();
+      stockBefore = new TreeMap<>(stock);
+      byte[] key = keys.fromConnectData("stock", KEY, new Struct(KEY).put("id", 11L));
+      sendBad(producer, "stock", 0, key, "{\"schema\": truncated".getBytes(StandardCharsets.UTF_8), "stock",
+          errors);
+      String where = "stock-0@" + errors.values().iterator().next().get("offset");
+      for (long id = 11; id <= 15; id++) {
+        upsert(producer, "stock", 1, id, "s" + id, stock);
+        upsert(producer, "prices", 2, id, "p" + id, prices);
+      }
+      producer.flush();
+      TableComparison.SourceRows held = (table, k) -> new TreeMap<>(stockBefore);
+      try (RunningSync sync = sync(options, WriteMode.UPSERT)) {
+        sync.awaitMirrored(source, "prices", "id");
+        awaitSuspended(sync, held, where);
+        for (long id = 16; id <= 20; id++) {
+          upsert(producer, "prices", 2, id, "later" + id, prices);
+          upsert(producer, "stock", 1, id, "later" + id, stock);
+        }
+        producer.flush();
+        sync.awaitMirrored(source, "prices", "id");
+        String status = statusOutput();
+        assertTrue(status.contains("SUSPENDED") && status.contains(where) && status.contains("on-error=skip"),
+            status);
+        assertEquals(0, sync.stop());
+      }
+      // a restart meets the record again: the table stays where it was
+      try (RunningSync sync = sync(options, WriteMode.UPSERT)) {
+        awaitSuspended(sync, held, where);
+        sync.awaitMirrored(source, "prices", "id");
+      }
+    }
+    options.put("on-error", "skip");
+    try (RunningSync sync = sync(options, WriteMode.UPSERT)) {
+      sync.awaitMirrored(source, "stock", "id");
+      sync.awaitMirrored(source, "prices", "id");
+      sync.awaitMirrored(source, "_changelake_errors", "partition,offset");
+    }
+  }
+
+  /** Waits until every format suspended lake.stock naming record {@code where}, then checks it holds {@code held}. */
+  private static void awaitSuspended(RunningSync sync, TableComparison.SourceRows held, String where)
+      throws Exception {
+    for (String format : RunningSync.ALL_FORMATS) {
+      String suspended = "SUSPENDED " + format + " lake.stock: Kafka record " + where + " cannot be read";
+      sync.await(format + " stock suspended", () -> sync.output.toString().contains(suspended));
+      TableComparison.assertSame(held, "stock", format, sync.location(format), "lake", "stock", "id");
+    }
+  }
+
+  /** What {@code changelake status} prints for the warehouse. */
+  private String statusOutput() {
+    java.io.PrintStream original = System.out;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+      assertEquals(ExitCode.OK, Main.execute("status", "--warehouse", warehouse.toString()));
+    } finally {
+      System.setOut(original);
+    }
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   @Test

@@ -29,6 +29,12 @@ public final class SerialListener implements ChangeListener {
   }
 
   @Override
+  public synchronized void onUnreadable(TableId table, SourcePosition position, String reason)
+      throws InterruptedException {
+    listener.onUnreadable(table, position, reason);
+  }
+
+  @Override
   public synchronized void onFailure(Throwable error) {
     listener.onFailure(error);
   }

@@ -25,6 +25,19 @@ public interface ChangeListener {
     throw new UnsupportedOperationException("This listener does not take tables copied alone");
   }
 
+  /**
+   * The source cannot read a change of {@code table} at {@code position} and chose to stop only that table
+   * (a failure strategy such as {@code on-error=suspend}); {@code reason} names the change and the fix, and
+   * holds no secret. The listener suspends the table: it keeps every change of it emitted before and none from
+   * {@code position} on, and the position it holds never passes {@code position}, so a restart meets the
+   * change again. The other tables go on, and the source goes on emitting; changes of the suspended table
+   * are ignored. A listener that cannot suspend one table ends the stream instead: the default reports
+   * {@code reason} through {@link #onFailure} as a {@link SourceException}.
+   */
+  default void onUnreadable(TableId table, SourcePosition position, String reason) throws InterruptedException {
+    onFailure(new SourceException(reason));
+  }
+
   /** The source stopped because of {@code error}; nothing more will be emitted. */
   void onFailure(Throwable error);
 }

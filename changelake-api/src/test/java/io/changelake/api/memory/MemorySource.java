@@ -129,6 +129,13 @@ public final class MemorySource implements Source {
     return position;
   }
 
+  /** Reports that the next change, one of {@code table}, cannot be read; returns its position. */
+  public MemoryPosition unreadable(TableId table, String reason) throws InterruptedException {
+    MemoryPosition position = new MemoryPosition(next++, false);
+    started().onUnreadable(table, position, reason);
+    return position;
+  }
+
   /** Stops the source with {@code error}. */
   public void fail(Throwable error) {
     started().onFailure(error);

@@ -199,10 +199,15 @@ public final class TableMirror {
 
   /** Whether this event is already in the lake table (so it must be skipped). */
   public boolean alreadyHolds(ChangeEvent event) {
-    if (event.position().inSnapshot()) {
+    return holds(event.position());
+  }
+
+  /** Whether the lake table already holds the change at {@code position}. */
+  public boolean holds(SourcePosition position) {
+    if (position.inSnapshot()) {
       return snapshotComplete;
     }
-    return committed != null && event.position().compareTo(committed) <= 0;
+    return committed != null && position.compareTo(committed) <= 0;
   }
 
   /**

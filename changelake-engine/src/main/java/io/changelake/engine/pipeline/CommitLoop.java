@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * streamed change such a table holds uncommitted.
  *
  * <p>On restart each table skips what it already holds, so no table ever goes back in time. A
- * table that cannot go on is suspended; the others continue, and the acknowledged position stays
+ * table that cannot go on (a change it cannot take, a failure of its sink, a change its source cannot read:
+ * {@link #onUnreadable}) is suspended; the others continue, and the acknowledged position stays
  * at what the suspended table holds, so the source keeps its changes until it is fixed. Once every
  * table is suspended, nothing is left to mirror and the loop ends with a {@link PipelineException}
  * that names each table and its reason.
@@ -235,6 +236,10 @@ public final class CommitLoop implements ChangeListener {
       commitCopy(copied.table(), copied.position());
       return;
     }
+    if (item instanceof Unreadable unreadable) {
+      suspendAt(unreadable);
+      return;
+    }
     if (item instanceof SourcePosition position) {
       if (snapshotting) {
         completeSnapshot(position);
@@ -277,6 +282,39 @@ public final class CommitLoop implements ChangeListener {
       if (copying.contains(event.table()) && !holds.containsKey(event.table())) {
         holds.put(event.table(), previous);
       }
+    }
+  }
+
+  /**
+   * Suspends each format of a table the source cannot read a change of (see {@link #onUnreadable}), after
+   * committing what it took before that change at the position the loop reached, so the table holds exactly
+   * the changes before it and a restart meets the change again. A table that already holds the change (a run
+   * before skipped it) goes on. Rows of a snapshot or of a copy are not committed partially: such a table is
+   * suspended at its last commit.
+   */
+  private void suspendAt(Unreadable unreadable) throws InterruptedException {
+    if (snapshotting && !unreadable.position().inSnapshot()) {
+      completeSnapshot(roundEnd);
+    }
+    List<TableMirror> stopping = bySource.getOrDefault(unreadable.table(), List.of()).stream()
+        .filter(t -> !t.suspended() && !t.holds(unreadable.position())).toList();
+    if (stopping.isEmpty()) {
+      return;
+    }
+    finishRound();
+    boolean partial = snapshotting || unreadable.position().inSnapshot() || copying.contains(unreadable.table());
+    for (TableMirror table : stopping) {
+      try {
+        if (!partial && roundEnd != null) {
+          table.commit(roundEnd);
+        }
+      } catch (CommitStateUnknownException e) {
+        throw unknownOutcome(table, e);
+      } catch (RuntimeException e) {
+        suspend(table, e);
+        continue;
+      }
+      suspend(table, unreadable.reason());
     }
   }
 
@@ -497,6 +535,16 @@ public final class CommitLoop implements ChangeListener {
         : "the " + formats.get(table) + " sink failed: " + cause + ". Fix the cause, then restart the sync; the"
             + " table resumes from its last commit";
     LOG.error("Suspended {} table {}: {}", formats.get(table), table.lakeId(), reason, expected ? null : cause);
+    suspended(table, reason);
+  }
+
+  /** Stops one table of one format for a reason the source gave. */
+  private void suspend(TableMirror table, String reason) {
+    LOG.error("Suspended {} table {}: {}", formats.get(table), table.lakeId(), reason);
+    suspended(table, reason);
+  }
+
+  private void suspended(TableMirror table, String reason) {
     table.suspend(reason);
     listener.suspended(table.lakeId(), formats.get(table), reason);
     everyTableSuspended = tables.stream().allMatch(TableMirror::suspended);
@@ -517,6 +565,11 @@ public final class CommitLoop implements ChangeListener {
   @Override
   public void onTableCopied(TableId table, SourcePosition position) throws InterruptedException {
     enqueue(new Copied(table, position));
+  }
+
+  @Override
+  public void onUnreadable(TableId table, SourcePosition position, String reason) throws InterruptedException {
+    enqueue(new Unreadable(table, position, reason));
   }
 
   @Override
@@ -548,6 +601,9 @@ public final class CommitLoop implements ChangeListener {
 
   /** The source emitted every row of {@code table}'s copy, consistent with the stream at {@code position}. */
   private record Copied(TableId table, SourcePosition position) { }
+
+  /** The source cannot read a change of {@code table} at {@code position}, for {@code reason}. */
+  private record Unreadable(TableId table, SourcePosition position, String reason) { }
 
   /** A round handed to the committer: its end position, its source changes, its tables, and when they are written. */
   private record Round(SourcePosition end, long changes, List<TableCommit> commits, Future<?> written) {

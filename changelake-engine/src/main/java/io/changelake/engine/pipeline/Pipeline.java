@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -63,9 +64,9 @@ public final class Pipeline {
     Map<TableId, TableId> lakeIds = lakeIds(discovered, naming);
     List<LakeTable> lakeTables = new ArrayList<>();
     for (SourceTable table : discovered) {
-      TableSchema schema = lakeSchema(table.schema(), settings);
+      TableSchema schema = lakeSchema(table, settings);
       for (TableSink sink : sinks) {
-        SinkTable lake = sink.open(lakeIds.get(table.id()), schema, settings.mode());
+        SinkTable lake = sink.open(lakeIds.get(table.id()), schema, modeOf(table, settings));
         SourcePosition position = lake.lastCommit().map(c -> source.parsePosition(c.position())).orElse(null);
         lakeTables.add(new LakeTable(table, sink.format(), lake, position));
       }
@@ -73,16 +74,20 @@ public final class Pipeline {
     // Resume when every table holds a position. When only some do (a table added to the pipeline, or a
     // format), a source that copies tables alone copies the others while it streams; otherwise the source
     // starts over with an initial snapshot, which replaces what any table already holds (a table left at
-    // an older snapshot would miss the changes between the two).
+    // an older snapshot would miss the changes between the two). A table the source owns that holds no
+    // position yet (say, an errors table just asked for) holds nothing to replace: it starts where the others
+    // resume.
     Set<TableId> unheld = new LinkedHashSet<>();
-    lakeTables.stream().filter(t -> t.committed() == null).forEach(t -> unheld.add(t.source().id()));
-    boolean copyAlone = !unheld.isEmpty() && unheld.size() < discovered.size()
+    lakeTables.stream().filter(t -> t.committed() == null && !t.source().sourceOwned())
+        .forEach(t -> unheld.add(t.source().id()));
+    long mirroredTables = discovered.stream().filter(t -> !t.sourceOwned()).count();
+    boolean copyAlone = !unheld.isEmpty() && unheld.size() < mirroredTables
         && settings.mode() == WriteMode.UPSERT && source.copiesTablesAlone();
     boolean resuming = unheld.isEmpty() || copyAlone;
     Set<TableId> copies = copyAlone ? unheld : Set.of();
     Optional<SourcePosition> resume = resuming
         ? lakeTables.stream().filter(t -> !copies.contains(t.source().id())).map(LakeTable::committed)
-            .min(Comparator.naturalOrder())
+            .filter(Objects::nonNull).min(Comparator.naturalOrder())
         : Optional.empty();
     resume.ifPresent(p -> LOG.info("Resuming from {}: every table holds the changes up to there", p.describe()));
     if (!copies.isEmpty()) {
@@ -99,8 +104,8 @@ public final class Pipeline {
         LOG.info("{} table {} will be replaced by a new initial snapshot: not every table of the pipeline has"
             + " been committed yet", t.format(), t.lake().id());
       }
-      TableMirror mirror = new TableMirror(t.source().id(), source, t.lake(), settings.mirror(),
-          resuming && !copied ? t.committed() : null);
+      TableMirror mirror = new TableMirror(t.source().id(), source, t.lake(),
+          t.source().sourceOwned() ? settings.unshaped() : settings.mirror(), resuming && !copied ? t.committed() : null);
       mirrored.computeIfAbsent(t.source().id(), k -> new ArrayList<>()).add(mirror);
       formats.put(mirror, t.format());
       estimates.put(t.source().id(), t.source().estimatedRows());
@@ -114,14 +119,16 @@ public final class Pipeline {
   private record LakeTable(SourceTable source, String format, SinkTable lake, SourcePosition committed) { }
 
   /**
-   * Each source table's lake table, named by {@code naming}, in discovery order.
+   * Each source table's lake table, named by {@code naming}, in discovery order. A table the source owns keeps its
+   * name, in the namespace {@code naming} gives.
    *
    * @throws PipelineException when two source tables would be mirrored to the same lake table
    */
   public static Map<TableId, TableId> lakeIds(List<SourceTable> tables, Function<TableId, TableId> naming) {
     Map<TableId, TableId> lakeIds = new LinkedHashMap<>();
     for (SourceTable table : tables) {
-      TableId lakeId = naming.apply(table.id());
+      TableId lakeId = table.sourceOwned() ? new TableId(naming.apply(table.id()).namespace(), table.id().name())
+          : naming.apply(table.id());
       lakeIds.entrySet().stream().filter(e -> e.getValue().equals(lakeId)).findFirst().ifPresent(e -> {
         throw new PipelineException("Source tables " + e.getKey() + " and " + table.id() + " would both be"
             + " mirrored to lake table " + lakeId + ". Select one source table, or let each keep its own name.", null);
@@ -133,12 +140,12 @@ public final class Pipeline {
 
   /**
    * Checks that {@code table} can take {@code settings}' mode: in upsert mode it has a primary key, or
-   * {@code --primary-keys} names columns it has.
+   * {@code --primary-keys} names columns it has. A table the source owns has its own mode and is not checked.
    *
    * @throws PipelineException naming the problem and the options
    */
   public static void checkKey(SourceTable table, PipelineSettings settings, SourceAdvice advice) {
-    if (settings.mode() != WriteMode.UPSERT) {
+    if (table.sourceOwned() || settings.mode() != WriteMode.UPSERT) {
       return;
     }
     if (!settings.primaryKeys().isEmpty()) {
@@ -158,13 +165,22 @@ public final class Pipeline {
     }
   }
 
+  /** The mode {@code table} is written in: its own if the source owns it, else the pipeline's. */
+  public static WriteMode modeOf(SourceTable table, PipelineSettings settings) {
+    return table.sourceOwned() ? table.ownMode() : settings.mode();
+  }
+
   /**
-   * The schema of the lake table that mirrors a source table of {@code sourceSchema} with {@code settings}: the
-   * transforms' output (type mapping, computed and metadata columns), the change columns in append mode, the key
-   * of {@code --primary-keys} in upsert mode. What {@link #prepare} creates a new lake table from.
+   * The schema of the lake table that mirrors {@code table} with {@code settings}: the transforms' output (type
+   * mapping, computed and metadata columns), the change columns in append mode, the key of {@code --primary-keys}
+   * in upsert mode. A table the source owns takes none of the pipeline's shaping. What {@link #prepare} creates a
+   * new lake table from.
    */
-  public static TableSchema lakeSchema(TableSchema sourceSchema, PipelineSettings settings) {
-    TableSchema source = settings.transforms().outputSchema(sourceSchema);
+  public static TableSchema lakeSchema(SourceTable table, PipelineSettings settings) {
+    if (table.sourceOwned()) {
+      return table.ownMode() == WriteMode.APPEND ? ChangeLog.schemaFor(table.schema()) : table.schema();
+    }
+    TableSchema source = settings.transforms().outputSchema(table.schema());
     if (settings.mode() == WriteMode.APPEND) {
       return ChangeLog.schemaFor(source);
     }

@@ -38,4 +38,9 @@ public record PipelineSettings(
   public MirrorSettings mirror() {
     return new MirrorSettings(name, primaryKeys, transforms);
   }
+
+  /** The mirror settings of a table the source writes for itself: no key override, no added columns. */
+  public MirrorSettings unshaped() {
+    return new MirrorSettings(name, List.of(), ColumnTransforms.NONE);
+  }
 }

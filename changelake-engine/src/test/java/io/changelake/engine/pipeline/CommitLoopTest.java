@@ -163,6 +163,47 @@ class CommitLoopTest {
   }
 
   @Test
+  void anUnreadableChangeSuspendsItsTableHoldingExactlyTheChangesBeforeIt() throws Exception {
+    SourcePosition before;
+    SourcePosition unreadable;
+    try (Running running = new Running()) {
+      snapshotOneRowEach();
+      source.emit(ITEMS, Operation.INSERT, null, Row.of(2L, "j"));
+      before = source.emit(ORDERS, Operation.INSERT, null, Row.of(2L, "b")).position();
+      unreadable = source.unreadable(ITEMS, "change 7 cannot be read");
+      source.emit(ITEMS, Operation.INSERT, null, Row.of(3L, "after the unreadable change"));
+      SourcePosition later = source.emit(ORDERS, Operation.INSERT, null, Row.of(3L, "c")).position();
+      await(() -> sink.table(ORDERS).lastCommit().orElseThrow().position().equals(later.serialize()),
+          "orders committed on");
+      source.progress();
+    }
+    assertEquals("change 7 cannot be read", suspended.get(ITEMS));
+    assertEquals(List.of(Row.of(1L, "i"), Row.of(2L, "j")), rows(ITEMS), "items holds the changes before it");
+    assertEquals(before.serialize(), sink.table(ITEMS).lastCommit().orElseThrow().position());
+    assertEquals(List.of(Row.of(1L, "a"), Row.of(2L, "b"), Row.of(3L, "c")), rows(ORDERS), "the other table goes on");
+    assertTrue(source.acknowledged().stream().allMatch(p -> p.compareTo(unreadable) < 0),
+        "nothing at or past the unreadable change is acknowledged: " + source.acknowledged());
+  }
+
+  @Test
+  void aTableTheSourceOwnsKeepsItsModeColumnsAndName() {
+    TableId errors = new TableId("pipeline", "_errors");
+    TableSchema keyless = new TableSchema(List.of(Column.of("reason", DataType.STRING, false)), List.of());
+    MemorySource owning = new MemorySource(List.of(new SourceTable(ORDERS, SCHEMA, 2),
+        new SourceTable(errors, keyless, -1, WriteMode.APPEND)));
+    PipelineSettings settings = new PipelineSettings("test", WriteMode.UPSERT, List.of("name"), Duration.ofMillis(20),
+        1000, ColumnTransforms.NONE);
+    Pipeline pipeline = Pipeline.prepare(owning, List.of(sink), settings, id -> new TableId("lake", "m_" + id.name()),
+        new PipelineListener() { });
+    Pipeline.TableMapping owned = pipeline.tables().stream().filter(t -> t.source().equals(errors)).findFirst()
+        .orElseThrow();
+    assertEquals(new TableId("lake", "_errors"), owned.lake(), "only its namespace follows the naming");
+    assertEquals(List.of("reason", "_change_op", "_change_time", "_change_position"), owned.lakeSchema().columnNames());
+    assertEquals(WriteMode.APPEND, sink.table(owned.lake()).mode());
+    assertEquals(List.of("name"), pipeline.tables().get(0).lakeSchema().primaryKey(), "the others take --primary-keys");
+  }
+
+  @Test
   void aRestartResumesFromTheOldestPositionTheTablesHold() throws Exception {
     SourcePosition end;
     try (Running running = new Running()) {

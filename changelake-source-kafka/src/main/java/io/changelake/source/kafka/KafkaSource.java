@@ -50,6 +50,10 @@ import org.slf4j.LoggerFactory;
  * lake table per source table; a record naming a table {@link #discover()} did not see stops the sync with a
  * message (restart it to add the table).
  *
+ * <p>A record the converters or the decoder cannot read goes to {@link BadRecords}, which carries out
+ * {@code on-error}: the sync stops, the raw record becomes a change of the {@link ErrorsTable} (declared by
+ * {@link #discover()} as a table the source owns), or the listener suspends the record's table at it.
+ *
  * <p>A restart resumes every partition at the lowest vector a table holds, and the consumer interleaves
  * partitions differently than before. A table whose commit was further along must never commit a vector behind
  * its own in any partition (it would take records it holds again). So the reader first catches up through the
@@ -73,6 +77,10 @@ final class KafkaSource implements Source {
   private final List<TopicPartition> partitions = new ArrayList<>();
   private final Set<TableId> tables = new TreeSet<>();
   private final Set<KafkaPosition> committed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** The tables each topic feeds, found by {@link #discover()} (before the filter). */
+  private final Map<String, Set<TableId>> topicTables = new LinkedHashMap<>();
+  private final ErrorsTable errors;
+  private final BadRecords badRecords;
   private volatile boolean stopping;
   private KafkaConsumer<byte[], byte[]> consumer;
   private Thread reader;
@@ -84,6 +92,8 @@ final class KafkaSource implements Source {
     this.decoders = decoders;
     this.keys = KafkaFormats.converter(config.keyFormat(), true, this::registry);
     this.values = KafkaFormats.converter(config.valueFormat(), false, this::registry);
+    this.errors = config.onError() == OnError.SKIP ? ErrorsTable.of(config) : null;
+    this.badRecords = new BadRecords(config.onError(), errors, filter, topicTables);
   }
 
   /** The schema registry client the registry formats share, made on first use. */
@@ -120,8 +130,10 @@ final class KafkaSource implements Source {
       for (TopicPartition partition : ofTopic) {
         if (ends.get(partition) > starts.get(partition)) {
           empty = false;
-          newest(partition, starts.get(partition), ends.get(partition), decoder).ifPresent(change -> found.putIfAbsent(change.table(),
-              new SourceTable(change.table(), change.schema(), -1)));
+          newest(partition, starts.get(partition), ends.get(partition), decoder).ifPresent(change -> {
+            found.putIfAbsent(change.table(), new SourceTable(change.table(), change.schema(), -1));
+            topicTables.computeIfAbsent(topic, t -> new TreeSet<>()).add(change.table());
+          });
         }
       }
       if (empty) {
@@ -129,8 +141,11 @@ final class KafkaSource implements Source {
             + " its first record before the sync starts, or leave the topic out.");
       }
     }
-    List<SourceTable> result = found.values().stream().filter(t -> filter.test(t.id())).toList();
+    List<SourceTable> result = new ArrayList<>(found.values().stream().filter(t -> filter.test(t.id())).toList());
     result.forEach(t -> tables.add(t.id()));
+    if (errors != null) {
+      result.add(errors.declared());
+    }
     return result;
   }
 
@@ -210,7 +225,7 @@ final class KafkaSource implements Source {
       }
       // newest first, so that older records (possibly before every table's position) are not decoded
       for (int i = window.size() - 1; i >= 0; i--) {
-        Optional<DecodedChange> change = decode(window.get(i), decoder);
+        Optional<DecodedChange> change = newest(window.get(i), decoder);
         if (change.isPresent()) {
           return change;
         }
@@ -219,6 +234,29 @@ final class KafkaSource implements Source {
     return Optional.empty();
   }
 
+  /**
+   * The change of a record read to learn a table's columns; with {@code on-error} other than fail, a record
+   * that cannot be read is passed over (the sync meets it again and handles it then).
+   */
+  private Optional<DecodedChange> newest(ConsumerRecord<byte[], byte[]> record, ChangeRecordDecoder decoder) {
+    try {
+      return decode(record, decoder);
+    } catch (UnreadableRecordException e) {
+      if (config.onError() == OnError.FAIL) {
+        throw new SourceException(e.reason() + ". Fix: correct what produces the topic, or set on-error=skip or"
+            + " on-error=suspend, then restart the sync.", e);
+      }
+      LOG.warn("Passed over {} while learning the columns of topic {}: {}", BadRecords.where(record), record.topic(),
+          e.reason());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The change {@code record} holds, if any.
+   *
+   * @throws UnreadableRecordException when the converters or the decoder cannot read it
+   */
   private Optional<DecodedChange> decode(ConsumerRecord<byte[], byte[]> record, ChangeRecordDecoder decoder) {
     try {
       SchemaAndValue key = keys.toConnectData(record.topic(), record.headers(), record.key());
@@ -226,10 +264,9 @@ final class KafkaSource implements Source {
       return decoder.decode(new SinkRecord(record.topic(), record.partition(), key.schema(), key.value(),
           value.schema(), value.value(), record.offset(), record.timestamp(), record.timestampType()));
     } catch (DataException | MalformedRecordException e) {
-      throw new SourceException("Kafka record " + record.topic() + "-" + record.partition() + "@" + record.offset()
-          + " cannot be read as " + config.envelope() + " (key.format=" + config.keyFormat() + ", value.format="
-          + config.valueFormat() + "): " + e.getMessage() + ". Nothing after it was written; fix or skip the"
-          + " record and restart the sync.", e);
+      throw new UnreadableRecordException("Kafka record " + BadRecords.where(record) + " cannot be read as "
+          + config.envelope() + " (key.format=" + config.keyFormat() + ", value.format=" + config.valueFormat()
+          + "): " + e.getMessage(), e);
     }
   }
 
@@ -302,7 +339,13 @@ final class KafkaSource implements Source {
 
   private void emit(ConsumerRecord<byte[], byte[]> record, ChangeRecordDecoder decoder, KafkaPosition position,
       ChangeListener listener) throws InterruptedException {
-    Optional<DecodedChange> change = decode(record, decoder);
+    Optional<DecodedChange> change;
+    try {
+      change = decode(record, decoder);
+    } catch (UnreadableRecordException e) {
+      badRecords.handle(record, e, position, listener);
+      return;
+    }
     if (change.isEmpty() || !filter.test(change.get().table())) {
       return;
     }

@@ -59,9 +59,25 @@ public final class KafkaSourceConfig {
       .defaultValue(Duration.ofSeconds(30)).check(d -> d.toMillis() > 0, "must be positive")
       .doc("How long to wait for the brokers to answer before the sync stops with an error.").build();
 
+  public static final ConfigOption<String> ON_ERROR = ConfigOption.string("on-error").defaultValue("fail")
+      .oneOf("fail", "skip", "suspend")
+      .doc("What a record the source cannot read (malformed bytes, an unknown schema id, an upsert record without"
+          + " its key, a value that does not fit its schema) does. fail: the sync stops (exit code 3), nothing"
+          + " after it written; skip: the raw record is written to the errors table (errors.table) and the sync"
+          + " goes on; suspend: only the record's table stops, holding every record before it, and the others go"
+          + " on (a record no single table can be named for stops the sync). Tableflow's"
+          + " record_failure_strategy.").build();
+  public static final ConfigOption<String> ERRORS_TABLE = ConfigOption.string("errors.table")
+      .defaultValue(ErrorsTable.DEFAULT_NAME)
+      .check(s -> s.matches("[A-Za-z_][A-Za-z0-9_]*"), "must be a table name: letters, digits and '_'")
+      .doc("With on-error=skip, the lake table (in the sync's database) that takes the records the source cannot"
+          + " read: topic, partition, offset, key and value bytes, reason, the table meant when known, record"
+          + " timestamp. Give each pipeline writing into one database its own.").build();
+
   public static final ConfigDef DEFINITION = RegistryConfig.define(new ConfigDef(COMPONENT)
       .define(BOOTSTRAP_SERVERS).define(TOPICS).define(TOPIC_PATTERN).define(ENVELOPE).define(VALUE_FORMAT)
-      .define(KEY_FORMAT).define(NAME).define(AUTO_OFFSET_RESET).define(CONNECT_TIMEOUT)
+      .define(KEY_FORMAT).define(NAME).define(AUTO_OFFSET_RESET).define(CONNECT_TIMEOUT).define(ON_ERROR)
+      .define(ERRORS_TABLE)
       .passthrough(CONSUMER_PREFIX, "Passed to the Kafka consumer without the prefix, e.g."
           + " consumer.security.protocol=SASL_SSL, consumer.sasl.jaas.config=... (masked in every output)."));
 
@@ -81,6 +97,11 @@ public final class KafkaSourceConfig {
     if (parsed.config.contains(TOPICS) == parsed.config.contains(TOPIC_PATTERN)) {
       throw new ConfigException("Give the kafka source either 'topics' (names separated by commas) or"
           + " 'topic.pattern' (a regular expression), not " + (parsed.config.contains(TOPICS) ? "both." : "neither."));
+    }
+    if (parsed.config.contains(ERRORS_TABLE) && parsed.onError() != OnError.SKIP) {
+      throw new ConfigException("'" + ERRORS_TABLE.name() + "' names the table that on-error=skip writes unreadable"
+          + " records to, but on-error is " + parsed.config.get(ON_ERROR) + ": set on-error=skip, or remove "
+          + ERRORS_TABLE.name() + ".");
     }
     for (String key : parsed.config.withPrefix(CONSUMER_PREFIX).keySet()) {
       if (OWNED.contains(key)) {
@@ -162,6 +183,16 @@ public final class KafkaSourceConfig {
     properties.putIfAbsent("default.api.timeout.ms", Long.toString(connectTimeout().toMillis()));
     properties.putIfAbsent("request.timeout.ms", Long.toString(Math.min(connectTimeout().toMillis(), 30_000)));
     return properties;
+  }
+
+  /** What a record the source cannot read does ({@code on-error}). */
+  public OnError onError() {
+    return OnError.valueOf(config.get(ON_ERROR).toUpperCase(java.util.Locale.ROOT));
+  }
+
+  /** The name of the errors table that {@code on-error=skip} writes to ({@code errors.table}). */
+  public String errorsTable() {
+    return config.get(ERRORS_TABLE);
   }
 
   /** Whether partitions no commit holds start at their first record. */

@@ -41,4 +41,32 @@ class KafkaSourceConfigTest {
     assertThrows(ConfigException.class, () -> KafkaSourceConfig.parse(Map.of("bootstrap.servers", "b:9092",
         "topic.pattern", "(")));
   }
+
+  @Test
+  void onErrorDefaultsToFailAndTakesSkipWithItsErrorsTableOrSuspend() {
+    KafkaSourceConfig defaults = KafkaSourceConfig.parse(Map.of("bootstrap.servers", "b:9092", "topics", "a"));
+    assertEquals(OnError.FAIL, defaults.onError());
+    assertEquals("_changelake_errors", defaults.errorsTable());
+    KafkaSourceConfig skip = KafkaSourceConfig.parse(Map.of("bootstrap.servers", "b:9092", "topics", "a",
+        "on-error", "skip", "errors.table", "orders_errors"));
+    assertEquals(OnError.SKIP, skip.onError());
+    assertEquals("orders_errors", skip.errorsTable());
+    assertEquals(OnError.SUSPEND, KafkaSourceConfig.parse(Map.of("bootstrap.servers", "b:9092", "topics", "a",
+        "on-error", "suspend")).onError());
+    assertTrue(KafkaSourceConfig.DEFINITION.help().contains("record_failure_strategy"));
+  }
+
+  @Test
+  void refusesAnUnknownStrategyAnErrorsTableWithoutSkipAndABadTableName() {
+    ConfigException unknown = assertThrows(ConfigException.class, () -> KafkaSourceConfig.parse(Map.of(
+        "bootstrap.servers", "b:9092", "topics", "a", "on-error", "ignore")));
+    assertTrue(unknown.getMessage().contains("on-error") && unknown.getMessage().contains("skip"),
+        unknown::getMessage);
+    ConfigException withoutSkip = assertThrows(ConfigException.class, () -> KafkaSourceConfig.parse(Map.of(
+        "bootstrap.servers", "b:9092", "topics", "a", "on-error", "suspend", "errors.table", "errs")));
+    assertTrue(withoutSkip.getMessage().contains("set on-error=skip"), withoutSkip::getMessage);
+    ConfigException badName = assertThrows(ConfigException.class, () -> KafkaSourceConfig.parse(Map.of(
+        "bootstrap.servers", "b:9092", "topics", "a", "on-error", "skip", "errors.table", "lake.errors")));
+    assertTrue(badName.getMessage().contains("errors.table"), badName::getMessage);
+  }
 }
