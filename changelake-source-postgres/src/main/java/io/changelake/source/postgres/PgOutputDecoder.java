@@ -65,7 +65,7 @@ final class PgOutputDecoder {
 
   private final Set<TableId> captured;
   private final SchemaResolver resolver;
-  private final long skipUpTo;
+  private long skipUpTo;
   private final long floor;
   private final Map<Integer, Relation> relations = new HashMap<>();
   /** The commit LSN of the last transaction emitted: the major of every position until the next commit. */
@@ -87,6 +87,12 @@ final class PgOutputDecoder {
   private Instant commitTime;
   private long lastLsn = -1;
   private long sub;
+  /** Change messages of the open transaction decoded so far. */
+  private int changesInTransaction;
+  /** The transaction a reconnect broke off, resent whole by the new stream; 0 when none. */
+  private long replayXid;
+  /** How many of its change messages were decoded before the break, and are skipped when resent. */
+  private int replaySkip;
 
   /**
    * Positions are a function of the stream alone, so a replay gives every change the position it had:
@@ -119,10 +125,32 @@ final class PgOutputDecoder {
     copyPointPassed = false;
   }
 
+  /**
+   * Prepares for a new stream of the same slot after the connection broke: it resends every transaction
+   * committed after the slot's confirmed LSN, and of these only what was not decoded yet is handed over
+   * (transactions emitted whole are skipped; of one broken off, the changes after those decoded).
+   */
+  void reconnected() {
+    skipUpTo = emittedUpTo;
+    if (inTransaction && !skipping) {
+      replayXid = xid;
+      replaySkip = changesInTransaction;
+    }
+    inTransaction = false;
+    skipping = false;
+  }
+
   /** Decodes one message that the stream delivered at {@code lsn}. */
   void decode(ByteBuffer message, long lsn, Receiver out) throws InterruptedException {
     ByteBuffer b = message.slice();
     byte type = b.get();
+    if (type == 'I' || type == 'U' || type == 'D' || type == 'T') {
+      changesInTransaction++;
+      if (replaySkip > 0 && xid == replayXid) {
+        replaySkip--;
+        return;
+      }
+    }
     switch (type) {
       case 'B' -> begin(b, out);
       case 'C' -> commit(b, out);
@@ -170,6 +198,10 @@ final class PgOutputDecoder {
     xid = Integer.toUnsignedLong(b.getInt());
     commitTime = Instant.EPOCH.plusNanos(commitMicros * 1000);
     inTransaction = true;
+    changesInTransaction = 0;
+    if (xid != replayXid) {
+      replaySkip = 0;
+    }
     skipping = Long.compareUnsigned(finalLsn, skipUpTo) <= 0;
     beforeCopyPoint = !copyPointPassed && Long.compareUnsigned(finalLsn, copyPoint) < 0;
     if (!copyPointPassed && !beforeCopyPoint) {
