@@ -260,11 +260,13 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   /**
-   * Stops the server (fast shutdown: every connection is ended, as by a server restart), leaves it down
+   * Stops the server at once (immediate shutdown, as a crash or a power cut: every connection is cut, and
+   * the next start recovers from the WAL), leaves it down
    * for {@code down}, and starts it again on the same data directory and port with the same options
    * ({@code postmaster.opts}), waiting until it accepts connections. The postmaster is signalled and
    * started directly, not through {@code pg_ctl}; as root, in a user namespace ({@code unshare -U}), as the
-   * embedded binaries start it, since PostgreSQL refuses to run as root.
+   * embedded binaries start it, since PostgreSQL refuses to run as root. (A fast shutdown would wait for
+   * every WAL sender's client to confirm the end of the WAL, which a sync confirms only after a commit.)
    */
   public void restart(Duration down) {
     try {
@@ -272,7 +274,7 @@ public final class PostgresServer implements AutoCloseable {
       ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(
           () -> new IOException("PostgreSQL's postmaster " + pid + " is not running"));
       List<String> command = postmasterCommand(Files.readString(dataDir.resolve("postmaster.opts")));
-      new ProcessBuilder("kill", "-INT", String.valueOf(pid)).inheritIO().start().waitFor();
+      new ProcessBuilder("kill", "-QUIT", String.valueOf(pid)).inheritIO().start().waitFor();
       postmaster.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
       Thread.sleep(down.toMillis());
       Path log = dataDir.resolve("restarted.log");

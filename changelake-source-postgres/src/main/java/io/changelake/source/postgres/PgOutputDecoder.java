@@ -89,8 +89,10 @@ final class PgOutputDecoder {
   private long sub;
   /** Change messages of the open transaction decoded so far. */
   private int changesInTransaction;
-  /** The transaction a reconnect broke off, resent whole by the new stream; 0 when none. */
-  private long replayXid;
+  /** The final LSN of the open transaction. */
+  private long finalLsn;
+  /** The final LSN of the transaction a reconnect broke off, resent whole by the new stream; 0 when none. */
+  private long replayFinalLsn;
   /** How many of its change messages were decoded before the break, and are skipped when resent. */
   private int replaySkip;
 
@@ -133,7 +135,7 @@ final class PgOutputDecoder {
   void reconnected() {
     skipUpTo = emittedUpTo;
     if (inTransaction && !skipping) {
-      replayXid = xid;
+      replayFinalLsn = finalLsn;
       replaySkip = changesInTransaction;
     }
     inTransaction = false;
@@ -144,9 +146,9 @@ final class PgOutputDecoder {
   void decode(ByteBuffer message, long lsn, Receiver out) throws InterruptedException {
     ByteBuffer b = message.slice();
     byte type = b.get();
-    if (type == 'I' || type == 'U' || type == 'D' || type == 'T') {
+    if ((type == 'I' || type == 'U' || type == 'D' || type == 'T') && !skipping) {
       changesInTransaction++;
-      if (replaySkip > 0 && xid == replayXid) {
+      if (replaySkip > 0 && finalLsn == replayFinalLsn) {
         replaySkip--;
         return;
       }
@@ -193,15 +195,12 @@ final class PgOutputDecoder {
   }
 
   private void begin(ByteBuffer b, Receiver out) throws InterruptedException {
-    long finalLsn = b.getLong();
+    finalLsn = b.getLong();
     commitMicros = PG_EPOCH_MICROS + b.getLong();
     xid = Integer.toUnsignedLong(b.getInt());
     commitTime = Instant.EPOCH.plusNanos(commitMicros * 1000);
     inTransaction = true;
     changesInTransaction = 0;
-    if (xid != replayXid) {
-      replaySkip = 0;
-    }
     skipping = Long.compareUnsigned(finalLsn, skipUpTo) <= 0;
     beforeCopyPoint = !copyPointPassed && Long.compareUnsigned(finalLsn, copyPoint) < 0;
     if (!copyPointPassed && !beforeCopyPoint) {
