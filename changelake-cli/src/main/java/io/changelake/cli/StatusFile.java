@@ -101,7 +101,9 @@ final class StatusFile {
       JSON.writeValue(temp.toFile(), current);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write status file " + file, e);
+      throw new UncheckedIOException("Cannot write status file " + file + " (" + e.getMessage() + "). Fix the"
+          + " warehouse's file system (free space when it is full, or restore write access), then run the sync"
+          + " again: it resumes from each table's last commit, and nothing after it was acknowledged.", e);
     }
   }
 }

@@ -19,9 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The warehouse's disk fills up while the sync streams into Iceberg, Delta and Paimon: the warehouse is a
  * real 48 MiB tmpfs (mounted by the test, which needs root; skipped otherwise), filled to the last byte
- * with a file, so the formats' own writes fail with ENOSPC as on a full disk. The sync either waits or
- * fails with a message; after the space is freed, a sync (the same one, or a new one) brings every table
- * to equal the source row by row: what could not be committed was not acknowledged, so nothing is lost.
+ * with a file, so every write into it fails with ENOSPC as on a full disk. The sync either waits or
+ * fails with a message that says what to do; after the space is freed, a sync (the same one, or a new one)
+ * brings every table to equal the source row by row: what could not be committed was not acknowledged, so
+ * nothing is lost. (Today the first write to fail is the status file's, in the warehouse too, which ends the
+ * sync; a data or commit file failing is the same ENOSPC one step later.)
  */
 class DiskFullTest {
   private static final String DB = "diskfull";
@@ -72,6 +74,7 @@ class DiskFullTest {
     }
     if (failed) {
       assertTrue(output.contains("No space left on device"), output);
+      assertTrue(output.contains("free space when it is full"), output);
       try (RunningSync again = new RunningSync(RunningSync.request(options, mount.toString(), WriteMode.UPSERT,
           List.of(), RunningSync.ALL_FORMATS))) {
         again.awaitMirrored(PG.server(), DB, "items", "id");
