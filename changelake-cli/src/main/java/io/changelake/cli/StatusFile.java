@@ -118,7 +118,9 @@ final class StatusFile {
       JSON.writeValue(temp.toFile(), status);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write status file " + file, e);
+      throw new UncheckedIOException("Cannot write status file " + file + " (" + e.getMessage() + "). Fix the"
+          + " warehouse's file system (free space when it is full, or restore write access), then run the sync"
+          + " again: it resumes from each table's last commit, and nothing after it was acknowledged.", e);
     }
   }
 }

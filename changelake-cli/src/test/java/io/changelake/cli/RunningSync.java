@@ -148,6 +148,11 @@ final class RunningSync implements AutoCloseable {
     return LakeFormats.location(request.warehouse(), format, request.formats().size() > 1);
   }
 
+  /** Whether the sync ended (by itself, or stopped). */
+  boolean finished() {
+    return result.isDone();
+  }
+
   /** Waits for the sync to end by itself with a failure, and returns that failure. */
   Throwable awaitFailure() throws Exception {
     try {

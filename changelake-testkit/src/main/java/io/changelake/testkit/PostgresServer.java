@@ -259,6 +259,66 @@ public final class PostgresServer implements AutoCloseable {
         "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE NOT active");
   }
 
+  /**
+   * Stops the server at once (immediate shutdown, as a crash or a power cut: every connection is cut, and
+   * the next start recovers from the WAL), leaves it down
+   * for {@code down}, and starts it again on the same data directory and port with the same options
+   * ({@code postmaster.opts}), waiting until it accepts connections. The postmaster is signalled and
+   * started directly, not through {@code pg_ctl}; as root, in a user namespace ({@code unshare -U}), as the
+   * embedded binaries start it, since PostgreSQL refuses to run as root. (A fast shutdown would wait for
+   * every WAL sender's client to confirm the end of the WAL, which a sync confirms only after a commit.)
+   */
+  public void restart(Duration down) {
+    try {
+      long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip());
+      ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(
+          () -> new IOException("PostgreSQL's postmaster " + pid + " is not running"));
+      List<String> command = postmasterCommand(Files.readString(dataDir.resolve("postmaster.opts")));
+      new ProcessBuilder("kill", "-QUIT", String.valueOf(pid)).inheritIO().start().waitFor();
+      postmaster.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+      Thread.sleep(down.toMillis());
+      Path log = dataDir.resolve("restarted.log");
+      Process started = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+      awaitConnections(started, log, Duration.ofSeconds(60));
+    } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("Could not restart PostgreSQL on port " + port + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while restarting PostgreSQL", e);
+    }
+  }
+
+  /** The command line {@code postmaster.opts} records: each argument double-quoted after the binary. */
+  private static List<String> postmasterCommand(String opts) {
+    List<String> command = new ArrayList<>();
+    if ("root".equals(System.getProperty("user.name"))) {
+      command.addAll(List.of("unshare", "-U"));
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([^\"]*)\"|(\\S+)").matcher(opts.strip());
+    while (m.find()) {
+      command.add(m.group(1) != null ? m.group(1) : m.group(2));
+    }
+    return command;
+  }
+
+  private void awaitConnections(Process postmaster, Path log, Duration timeout)
+      throws InterruptedException, IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        connect(DEFAULT_DATABASE).close();
+        return;
+      } catch (IllegalStateException | SQLException notYet) {
+        if (System.nanoTime() > deadline || !postmaster.isAlive()) {
+          throw new IllegalStateException("PostgreSQL did not accept connections within " + timeout + ": "
+              + Files.readString(log), notYet);
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
   @Override
   public void close() {
     try {

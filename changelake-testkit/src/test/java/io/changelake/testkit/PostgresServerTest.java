@@ -39,6 +39,22 @@ class PostgresServerTest {
   }
 
   @Test
+  void restartKeepsDataPortAndSettings() throws Exception {
+    try (PostgresServer pg = PostgresServer.start()) {
+      pg.execute(pg.database(), "CREATE TABLE kept (id int primary key)", "INSERT INTO kept VALUES (7)");
+      Connection before = pg.connect(pg.database());
+      pg.restart(java.time.Duration.ofMillis(200));
+      assertThrows(SQLException.class, () -> before.createStatement().execute("SELECT 1"));
+      try (Connection c = pg.connect(pg.database()); Statement s = c.createStatement()) {
+        assertEquals("7", single(s, "SELECT id FROM kept"));
+        assertEquals("logical", single(s, "SHOW wal_level"));
+      }
+      assertThrows(SQLException.class,
+          () -> DriverManager.getConnection(pg.jdbcUrl(pg.database()), pg.username(), "wrong").close());
+    }
+  }
+
+  @Test
   void acceptsSettings() throws Exception {
     try (PostgresServer pg = PostgresServer.builder().setting("wal_level", "replica").start();
         Connection c = pg.connect(pg.database()); Statement s = c.createStatement()) {

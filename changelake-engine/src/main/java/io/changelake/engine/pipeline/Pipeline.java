@@ -7,6 +7,7 @@ import io.changelake.api.spi.Source;
 import io.changelake.api.spi.SourceAdvice;
 import io.changelake.api.spi.SourceTable;
 import io.changelake.api.spi.TableSink;
+import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.SinkTable;
 import io.changelake.api.spi.WriteMode;
 import io.changelake.engine.mirror.ChangeLog;
@@ -67,6 +68,7 @@ public final class Pipeline {
       TableSchema schema = lakeSchema(table, settings);
       for (TableSink sink : sinks) {
         SinkTable lake = sink.open(lakeIds.get(table.id()), schema, modeOf(table, settings));
+        checkOwner(lake, sink.format(), settings.name());
         SourcePosition position = lake.lastCommit().map(c -> source.parsePosition(c.position())).orElse(null);
         lakeTables.add(new LakeTable(table, sink.format(), lake, position));
       }
@@ -113,6 +115,26 @@ public final class Pipeline {
           resuming && !copied));
     }
     return new Pipeline(new CommitLoop(source, mirrored, formats, copies, estimates, settings, listener), resume, mappings);
+  }
+
+  /**
+   * Refuses a lake table whose last commit another pipeline made: two pipelines writing one table would
+   * interleave their changes, each resuming from the other's positions. A table committed by no named
+   * pipeline (an empty name) is taken.
+   *
+   * @throws PipelineException naming the owner and how to take the table over deliberately
+   */
+  static void checkOwner(SinkTable lake, String format, String pipeline) {
+    String owner = lake.lastCommit().map(CommitMetadata::pipeline).orElse("");
+    if (!owner.isEmpty() && !owner.equals(pipeline)) {
+      throw new PipelineException(format + " table " + lake.id() + " belongs to pipeline '" + owner + "' (its last"
+          + " commit was made by it), not to this pipeline '" + pipeline + "'; two pipelines writing one table would"
+          + " interleave their changes. If '" + owner + "' should go on, leave the table to it (write this pipeline"
+          + " into another --database). To take the table over deliberately, stop '" + owner + "' and either run"
+          + " this sync under that name (the option that names the pipeline, e.g. slot.name=" + owner + "), or"
+          + " drop the lake table so that this pipeline copies it anew; then remove '" + owner + "' with"
+          + " changelake destroy.", null);
+    }
   }
 
   /** A source table's lake table in one format, and the position it holds. */

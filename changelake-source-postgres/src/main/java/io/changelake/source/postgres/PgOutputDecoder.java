@@ -65,7 +65,7 @@ final class PgOutputDecoder {
 
   private final Set<TableId> captured;
   private final SchemaResolver resolver;
-  private final long skipUpTo;
+  private long skipUpTo;
   private final long floor;
   private final Map<Integer, Relation> relations = new HashMap<>();
   /** The commit LSN of the last transaction emitted: the major of every position until the next commit. */
@@ -87,6 +87,14 @@ final class PgOutputDecoder {
   private Instant commitTime;
   private long lastLsn = -1;
   private long sub;
+  /** Change messages of the open transaction decoded so far. */
+  private int changesInTransaction;
+  /** The final LSN of the open transaction. */
+  private long finalLsn;
+  /** The final LSN of the transaction a reconnect broke off, resent whole by the new stream; 0 when none. */
+  private long replayFinalLsn;
+  /** How many of its change messages were decoded before the break, and are skipped when resent. */
+  private int replaySkip;
 
   /**
    * Positions are a function of the stream alone, so a replay gives every change the position it had:
@@ -119,10 +127,32 @@ final class PgOutputDecoder {
     copyPointPassed = false;
   }
 
+  /**
+   * Prepares for a new stream of the same slot after the connection broke: it resends every transaction
+   * committed after the slot's confirmed LSN, and of these only what was not decoded yet is handed over
+   * (transactions emitted whole are skipped; of one broken off, the changes after those decoded).
+   */
+  void reconnected() {
+    skipUpTo = emittedUpTo;
+    if (inTransaction && !skipping) {
+      replayFinalLsn = finalLsn;
+      replaySkip = changesInTransaction;
+    }
+    inTransaction = false;
+    skipping = false;
+  }
+
   /** Decodes one message that the stream delivered at {@code lsn}. */
   void decode(ByteBuffer message, long lsn, Receiver out) throws InterruptedException {
     ByteBuffer b = message.slice();
     byte type = b.get();
+    if ((type == 'I' || type == 'U' || type == 'D' || type == 'T') && !skipping) {
+      changesInTransaction++;
+      if (replaySkip > 0 && finalLsn == replayFinalLsn) {
+        replaySkip--;
+        return;
+      }
+    }
     switch (type) {
       case 'B' -> begin(b, out);
       case 'C' -> commit(b, out);
@@ -165,11 +195,12 @@ final class PgOutputDecoder {
   }
 
   private void begin(ByteBuffer b, Receiver out) throws InterruptedException {
-    long finalLsn = b.getLong();
+    finalLsn = b.getLong();
     commitMicros = PG_EPOCH_MICROS + b.getLong();
     xid = Integer.toUnsignedLong(b.getInt());
     commitTime = Instant.EPOCH.plusNanos(commitMicros * 1000);
     inTransaction = true;
+    changesInTransaction = 0;
     skipping = Long.compareUnsigned(finalLsn, skipUpTo) <= 0;
     beforeCopyPoint = !copyPointPassed && Long.compareUnsigned(finalLsn, copyPoint) < 0;
     if (!copyPointPassed && !beforeCopyPoint) {

@@ -48,6 +48,8 @@ final class PgOutputStream implements AutoCloseable {
   private static final long CONFIRM_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** How often a status update goes out while the reader waits for the pipeline (well under wal_sender_timeout). */
   private static final long KEEPALIVE_MS = 1000;
+  /** The longest wait between two reconnect attempts. */
+  private static final long MAX_BACKOFF_MS = 30_000;
   /** The {@code debezium.*} options this reader honours; any other makes the source stream through Debezium. */
   private static final Set<String> HONOURED_OPTIONS = Set.of("slot.drop.on.stop", "snapshot.mode");
   /** The {@code debezium.snapshot.mode} values this reader honours: it streams after changelake's snapshot, or without one. */
@@ -61,7 +63,6 @@ final class PgOutputStream implements AutoCloseable {
   private final Map<TableId, TableSchema> schemas = new HashMap<>();
   private final Thread thread;
   private final PgOutputDecoder decoder;
-  private final long startLsn;
   private final ChangeListener listener;
   /** Tables copied alone meanwhile, or null. */
   private final TableCopy<Long> copy;
@@ -70,6 +71,8 @@ final class PgOutputStream implements AutoCloseable {
   /** Held while the stream's connection is used: by the reading thread, or by the keepalive between its reads. */
   private final ReentrantLock wire = new ReentrantLock();
   private long confirmed;
+  /** Reconnect attempts since the stream last ran; reading thread only. */
+  private int attempt;
   private long confirmedAt;
 
   /**
@@ -97,16 +100,17 @@ final class PgOutputStream implements AutoCloseable {
     this.copy = copy;
     tables.forEach(t -> keys.put(t.id(), t.schema().primaryKey()));
     tables.forEach(t -> schemas.put(t.id(), t.schema()));
+    long startLsn;
     if (resume.isPresent() && !resume.get().snapshotDone()) {
       // the commit LSN of its offset: every transaction committed at or before it was emitted
       PostgresPosition p = resume.get();
-      this.startLsn = p.commitLsn();
+      startLsn = p.commitLsn();
       this.decoder = new PgOutputDecoder(keys.keySet(), this::schemaOf, p.major(),
           p.betweenTransactions() ? p.sub() : 0, startLsn);
     } else {
       // a consistent point (the snapshot's, or a slot's): a transaction may commit exactly there
       long point = resume.map(PostgresPosition::commitLsn).orElseGet(this::slotStart);
-      this.startLsn = point - 1;
+      startLsn = point - 1;
       this.decoder = new PgOutputDecoder(keys.keySet(), this::schemaOf, point, 0, startLsn);
     }
     if (copy != null) {
@@ -148,11 +152,48 @@ final class PgOutputStream implements AutoCloseable {
     }
   }
 
+  /**
+   * Streams until closed; after a lost connection, reconnects up to {@code reconnect.attempts} times in a
+   * row, waiting {@code reconnect.backoff} doubled at each attempt, and goes on from the slot's confirmed
+   * LSN, the decoder skipping what it had already handed over.
+   */
   private void run() {
+    while (!closed) {
+      try {
+        stream();
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (SQLException | RuntimeException | Error e) {
+        if (closed) {
+          return;
+        }
+        if (!connectionLost(e) || attempt >= config.reconnectAttempts()) {
+          listener.onFailure(e instanceof SourceException ? e : lostSlotOr(e, attempt));
+          return;
+        }
+        attempt++;
+        if (!reconnecting(e)) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Streams on a new replication connection until closed; a reconnect attempt that streams resets the count. */
+  private void stream() throws SQLException, InterruptedException {
     try (Connection connection = catalog.connectForReplication()) {
-      PGReplicationStream s = start(connection);
-      LOG.info("Streaming slot '{}' from {} with changelake's pgoutput reader", config.slotName(),
-          PostgresPosition.formatLsn(startLsn));
+      long from = acknowledged;
+      PGReplicationStream s = start(connection, from);
+      if (attempt == 0) {
+        LOG.info("Streaming slot '{}' from {} with changelake's pgoutput reader", config.slotName(),
+            PostgresPosition.formatLsn(from));
+      } else {
+        LOG.info("Reconnected to {} (attempt {}/{}): streaming slot '{}' again from {}", catalog.where(), attempt,
+            config.reconnectAttempts(), config.slotName(), PostgresPosition.formatLsn(from));
+        attempt = 0;
+      }
       PgOutputDecoder.Receiver out = new PgOutputDecoder.Receiver() {
         @Override
         public void change(ChangeEvent event) throws InterruptedException {
@@ -194,19 +235,53 @@ final class PgOutputStream implements AutoCloseable {
         keepalive.interrupt();
         keepalive.join(5_000); // before the connection closes under it
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (SQLException | RuntimeException | Error e) {
-      if (!closed) {
-        listener.onFailure(e instanceof SourceException ? e : lostSlotOr(e));
-      }
     }
   }
 
+  /**
+   * Logs the lost connection and waits before the next attempt; false when closed meanwhile. The decoder
+   * then skips what the new stream resends.
+   */
+  private boolean reconnecting(Throwable lost) {
+    long backoff = Math.min(config.reconnectBackoff().toMillis() << Math.min(attempt - 1, 20), MAX_BACKOFF_MS);
+    LOG.warn("Lost the replication connection to {} ({}); reconnect attempt {}/{} in {} ms", catalog.where(),
+        lost.getMessage(), attempt, config.reconnectAttempts(), backoff);
+    long deadline = System.currentTimeMillis() + backoff;
+    try {
+      while (!closed && System.currentTimeMillis() < deadline) {
+        Thread.sleep(Math.min(100, Math.max(1, deadline - System.currentTimeMillis())));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    decoder.reconnected();
+    confirmed = 0; // the new stream is told the acknowledged LSN again
+    return !closed;
+  }
+
+  /**
+   * Whether {@code e} is a lost or refused connection (SQL state class 08, or a server shutting down or
+   * starting up), which a reconnect may cure.
+   */
+  static boolean connectionLost(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The failure to report for {@code e}: that the slot was lost (dropped or invalidated) when it was, else {@code e}. */
-  private SourceException lostSlotOr(Throwable e) {
-    SourceException failure = new SourceException("Streaming slot '" + config.slotName() + "' from "
-        + catalog.where() + " failed: " + e.getMessage(), e);
+  private SourceException lostSlotOr(Throwable e, int attempts) {
+    SourceException failure = new SourceException(attempts == 0
+        ? "Streaming slot '" + config.slotName() + "' from " + catalog.where() + " failed: " + e.getMessage()
+        : "Streaming slot '" + config.slotName() + "' from " + catalog.where() + " failed after " + attempts
+            + " reconnect attempt(s): " + e.getMessage() + ". Fix: bring the server back and run the sync"
+            + " again (it resumes from each table's last commit, nothing lost), or raise reconnect.attempts /"
+            + " reconnect.backoff to wait longer for it.", e);
     try (Connection c = catalog.connect()) {
       catalog.checkSlotHolds(c, "their last commit");
     } catch (SourceException lost) {
@@ -262,13 +337,13 @@ final class PgOutputStream implements AutoCloseable {
    * Starts the replication stream, waiting up to {@code slot.busy.timeout} while the server process of a
    * previous reader (e.g. the one that created the slot) still holds the slot.
    */
-  private PGReplicationStream start(Connection connection) throws SQLException, InterruptedException {
+  private PGReplicationStream start(Connection connection, long from) throws SQLException, InterruptedException {
     Instant deadline = Instant.now().plus(config.slotBusyTimeout());
     while (true) {
       try {
         return connection.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
             .withSlotName(config.slotName())
-            .withStartPosition(LogSequenceNumber.valueOf(startLsn))
+            .withStartPosition(LogSequenceNumber.valueOf(from))
             .withSlotOption("proto_version", 1)
             .withSlotOption("publication_names", PostgresCatalog.quoteIdent(config.publicationName()))
             .withSlotOption("binary", true)

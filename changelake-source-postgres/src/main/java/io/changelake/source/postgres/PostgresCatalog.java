@@ -89,10 +89,11 @@ final class PostgresCatalog {
       return new SourceException("Database '" + config.database() + "' does not exist on " + where()
           + ". Check 'database-name' (list databases with: psql -l), or create it.");
     }
-    if (state.startsWith("08")) {
+    if (state.startsWith("08") || state.startsWith("57P")) {
+      // the cause (its state tells a stream to reconnect) names no secret: the server was not reached or is down
       return new SourceException("Cannot reach PostgreSQL at " + where() + " (" + detail + "). Check 'hostname'"
           + " and 'port', that the server is running, and that it listens on that address (listen_addresses,"
-          + " firewall).");
+          + " firewall).", e);
     }
     return new SourceException("Cannot connect to PostgreSQL at " + where() + " as '" + config.username()
         + "': " + detail, null);

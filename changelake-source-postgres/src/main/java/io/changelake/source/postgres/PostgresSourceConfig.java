@@ -39,6 +39,14 @@ public final class PostgresSourceConfig {
       .defaultValue(Duration.ofSeconds(60))
       .doc("How long to wait for a slot another connection still holds before failing; after a crash the"
           + " server process of the previous run can hold it until it notices its client is gone.").build();
+  public static final ConfigOption<Integer> RECONNECT_ATTEMPTS = ConfigOption.integer("reconnect.attempts")
+      .defaultValue(10).check(n -> n >= 0, "must be 0 or more")
+      .doc("How many times in a row the stream reconnects after losing its replication connection (a server"
+          + " restart, a network drop) before the sync fails; 0 fails at once. It resumes from the last"
+          + " commit, so nothing is lost or repeated.").build();
+  public static final ConfigOption<Duration> RECONNECT_BACKOFF = ConfigOption.duration("reconnect.backoff")
+      .defaultValue(Duration.ofSeconds(1)).check(d -> !d.isNegative() && !d.isZero(), "must be positive")
+      .doc("Wait before the first reconnect attempt; it doubles at each further attempt, up to 30 s.").build();
   public static final ConfigOption<String> PUBLICATION = ConfigOption.string("publication.name")
       .defaultValue("changelake_pub")
       .doc("Publication listing the captured tables; created when missing, tables added when needed.").build();
@@ -63,7 +71,8 @@ public final class PostgresSourceConfig {
 
   public static final ConfigDef DEFINITION = new ConfigDef(COMPONENT)
       .define(HOSTNAME).define(PORT).define(USERNAME).define(PASSWORD).define(DATABASE).define(SCHEMA)
-      .define(TABLE).define(SLOT).define(SLOT_BUSY_TIMEOUT).define(PUBLICATION).define(PLUGIN).define(STARTUP_MODE)
+      .define(TABLE).define(SLOT).define(SLOT_BUSY_TIMEOUT)
+      .define(RECONNECT_ATTEMPTS).define(RECONNECT_BACKOFF).define(PUBLICATION).define(PLUGIN).define(STARTUP_MODE)
       .define(SNAPSHOT_PARALLELISM).define(SNAPSHOT_CHUNK_SIZE)
       .passthrough(DEBEZIUM_PREFIX, "Passed to the Debezium PostgreSQL connector without the prefix, e.g. "
           + "debezium.snapshot.mode=never, debezium.slot.drop.on.stop=true. changelake's own stream reader honours"
@@ -143,6 +152,14 @@ public final class PostgresSourceConfig {
 
   public Duration slotBusyTimeout() {
     return config.get(SLOT_BUSY_TIMEOUT);
+  }
+
+  public int reconnectAttempts() {
+    return config.get(RECONNECT_ATTEMPTS);
+  }
+
+  public Duration reconnectBackoff() {
+    return config.get(RECONNECT_BACKOFF);
   }
 
   public String publicationName() {

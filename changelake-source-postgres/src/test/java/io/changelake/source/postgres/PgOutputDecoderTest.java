@@ -103,6 +103,35 @@ class PgOutputDecoderTest {
   }
 
   @Test
+  void afterAReconnectOnlyWhatWasNotHandedOverIsEmittedWithTheSamePositions() throws Exception {
+    Emitted whole = new Emitted();
+    PgOutputDecoder unbroken = decoder(1000, 0, 999);
+    transaction(unbroken, 2000, whole);
+    transaction(unbroken, 3000, whole);
+
+    Emitted broken = new Emitted();
+    PgOutputDecoder live = decoder(1000, 0, 999);
+    transaction(live, 2000, broken);
+    // the connection breaks inside the next transaction, after its insert was handed over
+    live.decode(relation(), 2700, broken);
+    live.decode(message('B', b -> b.putLong(3000).putLong(0).putInt(7)), 2800, broken);
+    live.decode(message('I', b -> {
+      b.putInt(OID).put((byte) 'N').putShort((short) 2);
+      b.put((byte) 'b').putInt(4).putInt(1);
+      b.put((byte) 'b').putInt(1).put((byte) 'x');
+    }), 2900, broken);
+    live.reconnected();
+    // the new stream resends both transactions from the slot's confirmed LSN
+    transaction(live, 2000, broken);
+    transaction(live, 3000, broken);
+
+    assertEquals(whole.all.size(), broken.all.size(), "nothing lost, nothing twice: " + broken.all);
+    for (int i = 0; i < whole.all.size(); i++) {
+      assertEquals(0, whole.all.get(i).compareTo(broken.all.get(i)), "same position at " + i);
+    }
+  }
+
+  @Test
   void aTransactionCommittedAtTheResumeCommitIsNotSentAgain() throws Exception {
     Emitted first = new Emitted();
     transaction(decoder(1000, 0, 999), 2000, first);
