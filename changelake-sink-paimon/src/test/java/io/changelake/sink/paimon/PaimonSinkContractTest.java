@@ -13,6 +13,11 @@ import org.junit.jupiter.api.Nested;
 /** The {@link TableSink} contract for Paimon tables, read back with Paimon's ReadBuilder. */
 class PaimonSinkContractTest extends TableSinkContract {
   @Override
+  protected boolean maintains() {
+    return false;  // not yet: Paimon's snapshot expiry through maintain() is left (see the module README)
+  }
+
+  @Override
   protected TableSink open(Path warehouse) {
     return PaimonSink.local(warehouse);
   }
