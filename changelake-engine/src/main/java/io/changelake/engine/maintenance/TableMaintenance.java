@@ -11,7 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maintains lake tables between a writer's commits, at most once per {@link MaintenanceSettings#interval()}: compacts
+ * Maintains lake tables between a writer's commits, once per {@link MaintenanceSettings#interval()} (the first
+ * round one interval after it was created, so a short run is not slowed down): compacts
  * a table whose latest version passes a bound (deleted rows or files), then expires old versions and removes orphan
  * files ({@link SinkTable#maintain}). Knows no format. A failure is logged as a warning and never fails the caller.
  */
@@ -25,12 +26,13 @@ public final class TableMaintenance {
   public TableMaintenance(MaintenanceSettings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
+    this.lastRound = clock.instant();
   }
 
   /** Maintains {@code tables} when a round is due; returns whether one ran. Call it from the tables' own thread. */
   public boolean maybeRun(List<SinkTable> tables) {
     Instant now = clock.instant();
-    if (!settings.enabled() || lastRound != null && now.isBefore(lastRound.plus(settings.interval()))) {
+    if (!settings.enabled() || now.isBefore(lastRound.plus(settings.interval()))) {
       return false;
     }
     lastRound = now;
