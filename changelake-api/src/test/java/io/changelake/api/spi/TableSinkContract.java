@@ -355,7 +355,9 @@ public abstract class TableSinkContract {
       List<TableSnapshot> before = table.snapshots();
       Set<String> filesBefore = new HashSet<>();
       before.forEach(v -> table.files(v.id()).forEach(f -> filesBefore.add(f.path())));
-      Path folder = keepsFiles() ? localFile(table.files(null).get(0).path()).getParent() : dir;
+      // files written beside the table's own, as a crashed commit leaves them (not where the object store's
+      // server cannot list them)
+      Path folder = keepsFiles() && removesOrphans() ? localFile(table.files(null).get(0).path()).getParent() : dir;
       Path oldOrphan = Files.writeString(folder.resolve("orphan-old.parquet"), "left by a crashed commit");
       Files.setLastModifiedTime(oldOrphan, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
       Path newOrphan = Files.writeString(folder.resolve("orphan-new.parquet"), "a commit being written");
@@ -395,8 +397,11 @@ public abstract class TableSinkContract {
           assertEquals(1, result.orphansDeleted(), result.toString());
         }
       }
-      assertTrue(Files.exists(newOrphan), "a file younger than the orphan age is kept");
-      Files.delete(newOrphan);
+      if (removesOrphans()) {
+        assertTrue(Files.exists(newOrphan), "a file younger than the orphan age is kept");
+      }
+      Files.deleteIfExists(newOrphan);
+      Files.deleteIfExists(oldOrphan);
 
       table.maintain(new MaintenancePolicy(Duration.ZERO, 1, Duration.ofHours(1), Instant.now()));
       assertEquals(lastSyncCommit, table.snapshots().get(0).id(), "the newest pipeline commit is kept");

@@ -31,6 +31,11 @@ class PaimonSinkContractTest extends TableSinkContract {
   @Nested
   class WithDeletionVectors extends TableSinkContract {
     @Override
+    protected boolean maintains() {
+      return PaimonSinkContractTest.this.maintains();
+    }
+
+    @Override
     protected TableSink open(Path warehouse) {
       return PaimonSink.create(PaimonSinkConfig.local(warehouse, Map.of(), Map.of("deletion-vectors.enabled", "true")));
     }
