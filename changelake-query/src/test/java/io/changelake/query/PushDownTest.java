@@ -13,6 +13,8 @@ import io.changelake.api.model.TableSchema;
 import io.changelake.api.schema.SchemaChange;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.CompactionResult;
+import io.changelake.api.spi.MaintenancePolicy;
+import io.changelake.api.spi.MaintenanceResult;
 import io.changelake.api.spi.ReadFilter;
 import io.changelake.api.spi.ReadRequest;
 import io.changelake.api.spi.RowScan;
@@ -301,6 +303,11 @@ class PushDownTest {
     @Override
     public CompactionResult compact() {
       return table.compact();
+    }
+
+    @Override
+    public MaintenanceResult maintain(MaintenancePolicy policy) {
+      return table.maintain(policy);
     }
   }
 }

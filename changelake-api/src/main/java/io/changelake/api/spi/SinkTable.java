@@ -92,4 +92,17 @@ public interface SinkTable {
    * @throws CommitStateUnknownException when the outcome of the commit cannot be known
    */
   CompactionResult compact();
+
+  /**
+   * Expires the versions {@code policy} does not retain (see {@link MaintenancePolicy#oldestRetained}), deletes
+   * the files only they referenced, and deletes orphan files: files in the table's folder that no retained version
+   * references, older than {@link MaintenancePolicy#orphanAge()} (left by a commit that failed or crashed).
+   *
+   * <p>Retained versions stay readable through {@link #scan(Long)}, and {@link #lastCommit()} is unchanged: the
+   * newest pipeline commit is always retained. Runs between commits of the same writer; a failure leaves every
+   * retained version readable, and running it again is safe.
+   *
+   * @throws SinkException when the table's versions or files cannot be read or removed
+   */
+  MaintenanceResult maintain(MaintenancePolicy policy);
 }

@@ -9,6 +9,8 @@ import io.changelake.api.model.TableSchema;
 import io.changelake.api.schema.SchemaChange;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.CompactionResult;
+import io.changelake.api.spi.MaintenancePolicy;
+import io.changelake.api.spi.MaintenanceResult;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkException;
 import io.changelake.api.spi.SinkTable;
@@ -37,6 +39,7 @@ public final class MemoryTable implements SinkTable {
   private TableSchema schema;
   /** Whether upserts or deletes were committed since the last compaction. */
   private boolean merged;
+  private long lastVersionId;
   private RuntimeException nextCommitFailure;
   private boolean nextCommitLands;
 
@@ -211,8 +214,16 @@ public final class MemoryTable implements SinkTable {
     return CompactionResult.committed(versions.get(versions.size() - 1).id(), 1, 1, 1, rows.size());
   }
 
+  /** Drops the versions {@code policy} does not retain; an in-memory table has no files to delete. */
+  @Override
+  public synchronized MaintenanceResult maintain(MaintenancePolicy policy) {
+    int oldest = policy.oldestRetained(snapshots());
+    versions.subList(0, oldest).clear();
+    return new MaintenanceResult(oldest, 0, 0);
+  }
+
   private void addVersion(String operation, Map<String, String> summary, List<Row> rows) {
-    versions.add(new Version(versions.size() + 1L, Instant.now(), operation, Map.copyOf(summary), schema,
+    versions.add(new Version(++lastVersionId, Instant.now(), operation, Map.copyOf(summary), schema,
         List.copyOf(rows)));
   }
 

@@ -11,8 +11,12 @@ import io.changelake.api.model.Row;
 import io.changelake.api.model.RowKey;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -84,6 +88,21 @@ public abstract class TableSinkContract {
    * (gaul/s3proxy#1093, fixed after 3.0.0); real object stores list them.
    */
   protected boolean deletesFolders() {
+    return true;
+  }
+
+  /** Whether the table keeps its rows in files (false: an in-memory table, which {@link #maintain} frees of none). */
+  protected boolean keepsFiles() {
+    return true;
+  }
+
+  /** Whether {@link SinkTable#maintain} is implemented (false: it refuses with a {@link SinkException}). */
+  protected boolean maintains() {
+    return true;
+  }
+
+  /** Whether {@link SinkTable#maintain} removes orphan files in this warehouse. */
+  protected boolean removesOrphans() {
     return true;
   }
 
@@ -324,5 +343,122 @@ public abstract class TableSinkContract {
       assertEquals("5", restarted.find(id).orElseThrow().lastCommit().orElseThrow().position(),
           "a restarted sync resumes from the last sync commit");
     }
+  }
+
+  /**
+   * Many commits, a compaction, then maintenance that keeps the three newest versions: the older versions are gone
+   * and so are the files only they read, an orphan file older than the orphan age is deleted and a fresh one kept;
+   * the table, a retained older version and the position read back as they were. Maintenance that keeps only the
+   * newest version still keeps the newest pipeline commit, so a restarted sync resumes from it.
+   */
+  @Test
+  void maintenanceExpiresOldVersionsAndTheirFiles(@TempDir Path dir) throws IOException {
+    TableId id = TableId.parse("shop.maintained");
+    if (!maintains()) {
+      try (TableSink sink = open(dir)) {
+        SinkTable table = sink.open(id, PRODUCTS, WriteMode.UPSERT);
+        assertThrows(SinkException.class, () -> table.maintain(new MaintenancePolicy(Duration.ZERO, 1,
+            Duration.ofHours(1), Instant.now())));
+      }
+      return;
+    }
+    Map<RowKey, Row> expected = new LinkedHashMap<>();
+    Map<Long, Map<RowKey, Row>> byVersion = new HashMap<>();
+    try (TableSink sink = open(dir)) {
+      SinkTable table = sink.open(id, PRODUCTS, WriteMode.UPSERT);
+      for (int c = 1; c <= 8; c++) {
+        int commit = c;
+        commit(table, String.valueOf(c), w -> {
+          for (long k = 1; k <= 40; k++) {
+            RowKey key = new RowKey(List.of(k));
+            if (k == commit * 4L) {
+              w.delete(key);
+              expected.remove(key);
+            } else if (commit == 1 || (k + commit) % 3 == 0) {
+              Row row = Row.of(k, "c" + commit + "-" + k, commit);
+              w.upsert(row);
+              expected.put(key, row);
+            }
+          }
+        });
+        byVersion.put(newest(table).id(), new LinkedHashMap<>(expected));
+        if (c == 6) {
+          table.compact();
+          byVersion.put(newest(table).id(), new LinkedHashMap<>(expected));
+        }
+      }
+      long lastSyncCommit = newest(table).id();
+      boolean compacted = table.compact().committed();
+      List<TableSnapshot> before = table.snapshots();
+      Set<String> filesBefore = new HashSet<>();
+      before.forEach(v -> table.files(v.id()).forEach(f -> filesBefore.add(f.path())));
+      // files written beside the table's own, as a crashed commit leaves them (not where the object store's
+      // server cannot list them)
+      Path folder = keepsFiles() && removesOrphans() ? localFile(table.files(null).get(0).path()).getParent() : dir;
+      Path oldOrphan = Files.writeString(folder.resolve("orphan-old.parquet"), "left by a crashed commit");
+      Files.setLastModifiedTime(oldOrphan, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+      Path newOrphan = Files.writeString(folder.resolve("orphan-new.parquet"), "a commit being written");
+
+      MaintenanceResult result = table.maintain(new MaintenancePolicy(Duration.ZERO, 3, Duration.ofHours(1),
+          Instant.now()));
+
+      List<TableSnapshot> after = table.snapshots();
+      assertEquals(before.subList(before.size() - 3, before.size()), after, "the three newest versions are kept");
+      assertEquals(before.size() - 3, result.versionsExpired(), result.toString());
+      assertThrows(SinkException.class, () -> table.scan(before.get(0).id()).close(), "an expired version");
+      check(sink, dir, table, expected);
+      assertEquals("8", table.lastCommit().orElseThrow().position());
+      long oldestKept = after.get(0).id();
+      Map<RowKey, Row> timeTravel = new HashMap<>();
+      try (RowScan scan = table.scan(oldestKept)) {
+        scan.forEach(row -> timeTravel.put(row.key(PRODUCTS), row));
+      }
+      assertEquals(byVersion.get(oldestKept), timeTravel, "time travel to the oldest retained version");
+      if (keepsFiles()) {
+        Set<String> retained = new HashSet<>();
+        after.forEach(v -> table.files(v.id()).forEach(f -> retained.add(f.path())));
+        Set<String> expired = new HashSet<>(filesBefore);
+        expired.removeAll(retained);
+        assertFalse(expired.isEmpty(), "the expired versions read files the retained ones do not");
+        for (String file : expired) {
+          assertFalse(Files.exists(localFile(file)), "a file only expired versions read is deleted: " + file);
+        }
+        for (String file : retained) {
+          assertTrue(Files.isRegularFile(localFile(file)), "a file a retained version reads is kept: " + file);
+        }
+        // at least those: a delete file that applies to no data file is in no reader's list, yet deleted too
+        assertTrue(result.filesDeleted() >= expired.size(), expired.size() + " files only expired versions read, "
+            + result);
+        if (removesOrphans()) {
+          assertFalse(Files.exists(oldOrphan), "an orphan older than the orphan age is deleted");
+          assertEquals(1, result.orphansDeleted(), result.toString());
+        }
+      }
+      if (removesOrphans()) {
+        assertTrue(Files.exists(newOrphan), "a file younger than the orphan age is kept");
+      }
+      Files.deleteIfExists(newOrphan);
+      Files.deleteIfExists(oldOrphan);
+
+      table.maintain(new MaintenancePolicy(Duration.ZERO, 1, Duration.ofHours(1), Instant.now()));
+      assertEquals(lastSyncCommit, table.snapshots().get(0).id(), "the newest pipeline commit is kept");
+      assertEquals(compacted ? 2 : 1, table.snapshots().size());
+      check(sink, dir, table, expected);
+    }
+    try (TableSink restarted = open(dir)) {
+      SinkTable table = restarted.find(id).orElseThrow();
+      assertEquals("8", table.lastCommit().orElseThrow().position(), "a restarted sync resumes after maintenance");
+      commit(table, "9", w -> {
+        Row row = Row.of(100L, "after maintenance", 9);
+        w.upsert(row);
+        expected.put(row.key(PRODUCTS), row);
+      });
+      check(restarted, dir, table, expected);
+    }
+  }
+
+  private static TableSnapshot newest(SinkTable table) {
+    List<TableSnapshot> versions = table.snapshots();
+    return versions.get(versions.size() - 1);
   }
 }

@@ -133,6 +133,11 @@ public final class TableMirror {
     return source;
   }
 
+  /** The lake table, for maintenance between commits (from the thread that commits it). */
+  public SinkTable lake() {
+    return lake;
+  }
+
   public TableId lakeId() {
     return lake.id();
   }

@@ -9,7 +9,9 @@ import io.changelake.api.spi.SinkException;
 import io.changelake.api.spi.Source;
 import io.changelake.engine.mirror.MirrorCommit;
 import io.changelake.engine.mirror.MirrorException;
+import io.changelake.engine.maintenance.TableMaintenance;
 import io.changelake.engine.mirror.TableMirror;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,6 +90,9 @@ public final class CommitLoop implements ChangeListener {
     return thread;
   });
 
+  /** Used on the committer thread only, after a round's commits. */
+  private final TableMaintenance maintenance;
+
   private volatile boolean stopping;
   private volatile boolean closed;
   private boolean snapshotting;
@@ -114,6 +119,7 @@ public final class CommitLoop implements ChangeListener {
     this.estimatedRows = estimatedRows;
     this.settings = settings;
     this.listener = listener;
+    this.maintenance = new TableMaintenance(settings.maintenance(), Clock.systemUTC());
     this.copies = Set.copyOf(copies);
     this.copying = new HashSet<>(copies);
     this.snapshotting = this.tables.stream().anyMatch(t -> !t.snapshotComplete() && !copies.contains(t.source()));
@@ -397,7 +403,10 @@ public final class CommitLoop implements ChangeListener {
       }
     }
     Future<?> written = commits.isEmpty() ? CompletableFuture.completedFuture(null)
-        : committer.submit(() -> commitAll(commits));
+        : committer.submit(() -> {
+          commitAll(commits);
+          maintenance.maybeRun(commits.stream().filter(c -> c.landed).map(c -> c.table.lake()).toList());
+        });
     inFlight = new Round(roundEnd, roundChanges, commits, written);
     roundChanges = 0;
   }

@@ -1,10 +1,13 @@
 package io.changelake.engine.pipeline;
 
+import io.changelake.engine.maintenance.MaintenanceConfig;
+import io.changelake.engine.maintenance.MaintenanceSettings;
 import io.changelake.engine.mirror.MirrorSettings;
 import io.changelake.engine.transform.ColumnTransforms;
 import io.changelake.api.spi.WriteMode;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,12 +19,20 @@ import java.util.Objects;
  * @param commitInterval how long changes gather before every touched table is committed
  * @param maxPendingChanges a commit starts early when this many changes are pending
  * @param transforms computed and metadata columns added to every table
+ * @param maintenance how the committer maintains the tables between commits
  */
 public record PipelineSettings(
     String name, WriteMode mode, List<String> primaryKeys, Duration commitInterval, int maxPendingChanges,
-    ColumnTransforms transforms) {
+    ColumnTransforms transforms, MaintenanceSettings maintenance) {
+
+  /** Settings with {@link MaintenanceConfig}'s default maintenance. */
+  public PipelineSettings(String name, WriteMode mode, List<String> primaryKeys, Duration commitInterval,
+      int maxPendingChanges, ColumnTransforms transforms) {
+    this(name, mode, primaryKeys, commitInterval, maxPendingChanges, transforms, MaintenanceConfig.parse(Map.of()));
+  }
 
   public PipelineSettings {
+    Objects.requireNonNull(maintenance, "maintenance");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(transforms, "transforms");

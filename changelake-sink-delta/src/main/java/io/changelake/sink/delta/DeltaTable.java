@@ -7,6 +7,8 @@ import io.changelake.api.model.TableSchema;
 import io.changelake.api.schema.SchemaChange;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.CompactionResult;
+import io.changelake.api.spi.MaintenancePolicy;
+import io.changelake.api.spi.MaintenanceResult;
 import io.changelake.api.spi.ReadRequest;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkException;
@@ -211,6 +213,12 @@ final class DeltaTable implements SinkTable {
       throw new SinkException("Compacting table " + id + " failed: " + e.getMessage() + ". Nothing was committed;"
           + " run it again (a concurrent commit of the sync to the same files makes it fail: retry).", e);
     }
+  }
+
+  /** Not yet implemented for Delta: refused, so that a caller logs it and goes on. */
+  @Override
+  public MaintenanceResult maintain(MaintenancePolicy policy) {
+    throw new SinkException("changelake does not maintain Delta table " + id + " yet. Run VACUUM and log cleanup with a Delta engine (e.g. Spark: VACUUM tbl RETAIN 168 HOURS) meanwhile.");
   }
 
   @Override

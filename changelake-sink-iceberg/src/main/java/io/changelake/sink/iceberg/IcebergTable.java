@@ -8,6 +8,8 @@ import io.changelake.api.model.TableSchema;
 import io.changelake.api.schema.SchemaChange;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.CompactionResult;
+import io.changelake.api.spi.MaintenancePolicy;
+import io.changelake.api.spi.MaintenanceResult;
 import io.changelake.api.spi.ReadRequest;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkException;
@@ -274,6 +276,11 @@ final class IcebergTable implements SinkTable {
     }
     compaction.rewrite();
     return compaction.commit();
+  }
+
+  @Override
+  public MaintenanceResult maintain(MaintenancePolicy policy) {
+    return new IcebergMaintenance(id, table).run(snapshots(), policy);
   }
 
   @Override

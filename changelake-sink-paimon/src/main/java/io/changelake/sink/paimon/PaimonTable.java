@@ -7,6 +7,8 @@ import io.changelake.api.model.TableSchema;
 import io.changelake.api.schema.SchemaChange;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.CompactionResult;
+import io.changelake.api.spi.MaintenancePolicy;
+import io.changelake.api.spi.MaintenanceResult;
 import io.changelake.api.spi.ReadRequest;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkException;
@@ -220,6 +222,12 @@ final class PaimonTable implements SinkTable {
       return compaction.rewrite() ? compaction.commit()
           : CompactionResult.nothingToDo("every bucket is already one sorted run; readers merge nothing");
     }
+  }
+
+  /** Not yet implemented for Paimon: refused, so that a caller logs it and goes on. */
+  @Override
+  public MaintenanceResult maintain(MaintenancePolicy policy) {
+    throw new SinkException("changelake does not maintain Paimon table " + id + " yet. Paimon expires snapshots by itself at each commit (table options snapshot.time-retained, snapshot.num-retained.min/max; see --table-conf); orphan files are left.");
   }
 
   @Override

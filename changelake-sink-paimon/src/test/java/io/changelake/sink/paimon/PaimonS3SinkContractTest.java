@@ -31,6 +31,11 @@ class PaimonS3SinkContractTest extends TableSinkContract {
   }
 
   @Override
+  protected boolean maintains() {
+    return false;  // not yet (see the module README)
+  }
+
+  @Override
   protected TableSink open(Path warehouse) {
     return new PaimonSinkProvider().open("s3://paimon-contract/" + warehouse.getFileName(), s3.options(), Map.of());
   }
