@@ -36,10 +36,11 @@ public final class KafkaSourceConfig {
       .doc("A Java regular expression matched against the whole topic name; the topics it matches when the sync"
           + " starts are read. Give this or topics.").build();
   public static final ConfigOption<String> ENVELOPE = ConfigOption.string("envelope").defaultValue("debezium")
-      .oneOf("debezium", "flattened", "upsert", "append")
+      .oneOf("debezium", "flattened", "upsert", "append", "dynamodb")
       .doc("What a record holds. debezium: a Debezium change event (before/after/op/source); flattened: its"
           + " flattened form (ExtractNewRecordState, __deleted, __op, __table); upsert: the key is the row's key, the value the row, a null value"
-          + " (tombstone) a delete; append: every value is a new row, the key ignored.").build();
+          + " (tombstone) a delete; append: every value is a new row, the key ignored; dynamodb: DynamoDB stream records"
+          + " (the Confluent DynamoDB CDC source connector), columns inferred from the items.").build();
   public static final ConfigOption<String> VALUE_FORMAT = ConfigOption.string("value.format").defaultValue("json")
       .doc("How record values are serialized. json: Kafka Connect's JsonConverter with schemas"
           + " (schemas.enable=true, as Debezium writes them); avro, json-schema: the Confluent wire format, each"

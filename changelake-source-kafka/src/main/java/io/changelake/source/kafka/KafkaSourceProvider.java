@@ -7,6 +7,7 @@ import io.changelake.api.spi.SourceProvider;
 import io.changelake.api.spi.TableFilter;
 import io.changelake.debezium.ChangeRecordDecoder;
 import io.changelake.debezium.DebeziumDecoder;
+import io.changelake.debezium.DynamoDbDecoder;
 import io.changelake.debezium.FlattenedDecoder;
 import java.util.Map;
 
@@ -41,6 +42,7 @@ public final class KafkaSourceProvider implements SourceProvider {
       case "flattened" -> new FlattenedDecoder();
       case "upsert" -> new UpsertDecoder();
       case "append" -> new AppendDecoder();
+      case "dynamodb" -> new DynamoDbDecoder();
       default -> throw new ConfigException("Unknown envelope '" + envelope + "'");
     };
   }
