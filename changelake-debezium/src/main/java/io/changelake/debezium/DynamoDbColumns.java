@@ -22,28 +22,36 @@ import java.util.TreeSet;
  * first, in name order, then every other attribute in the order first seen (an item's new attributes in name
  * order). Immutable: {@link #with} returns the columns that also hold an item's attributes.
  *
- * <p>Types: S → STRING; N → DECIMAL(38,18) when the attribute's first number fits it (at most 20 integer and 18
- * fractional digits: Spark's default for exact decimals), else STRING (the number's text as sent); B → BINARY;
- * BOOL → BOOLEAN; M, L, SS, NS, BS → STRING holding plain JSON. An attribute seen only as NULL has no column
- * until it holds a typed value.
+ * <p>Types, one per DynamoDB type whatever the values (so a restart infers the same): S → STRING; N → {@link
+ * #NUMBER} (DECIMAL(38,18): at most 20 integer and 18 fractional digits, Spark's default for exact decimals; a
+ * number that does not fit is an error) or, when numbers are read as text, STRING (the number's text as sent);
+ * B → BINARY; BOOL → BOOLEAN; M, L, SS, NS, BS → STRING holding plain JSON. An attribute seen only as NULL has no
+ * column until it holds a typed value.
  */
 final class DynamoDbColumns {
   static final DataType.Decimal NUMBER = new DataType.Decimal(DataType.MAX_DECIMAL_PRECISION, 18);
 
   private final TableId table;
+  private final DataType numbers;
   private final List<String> key;
   private final Map<String, Kind> kinds;
   private final TableSchema schema;
 
-  private DynamoDbColumns(TableId table, List<String> key, Map<String, Kind> kinds, List<Column> columns) {
+  private DynamoDbColumns(TableId table, DataType numbers, List<String> key, Map<String, Kind> kinds,
+      List<Column> columns) {
     this.table = table;
+    this.numbers = numbers;
     this.key = key;
     this.kinds = kinds;
     this.schema = new TableSchema(columns, key);
   }
 
-  /** The columns of the key attributes of {@code keys} (the Keys of a stream record). */
-  static DynamoDbColumns ofKey(TableId table, Map<String, Value> keys) {
+  /**
+   * The columns of the key attributes of {@code keys} (the Keys of a stream record).
+   *
+   * @param numbers the type of N attributes' columns: {@link #NUMBER} or STRING
+   */
+  static DynamoDbColumns ofKey(TableId table, DataType numbers, Map<String, Value> keys) {
     if (keys.isEmpty()) {
       throw new IllegalArgumentException("Keys holds no attribute");
     }
@@ -57,9 +65,9 @@ final class DynamoDbColumns {
             + "; DynamoDB keys are S, N or B");
       }
       kinds.put(name, value.kind());
-      columns.add(new Column(name, type(value), false, code(value.kind())));
+      columns.add(new Column(name, type(value.kind(), numbers), false, code(value.kind())));
     }
-    return new DynamoDbColumns(table, names, kinds, columns);
+    return new DynamoDbColumns(table, numbers, names, kinds, columns);
   }
 
   TableSchema schema() {
@@ -97,9 +105,9 @@ final class DynamoDbColumns {
     List<Column> columns = new ArrayList<>(schema.columns());
     added.forEach((name, value) -> {
       newKinds.put(name, value.kind());
-      columns.add(new Column(name, type(value), true, code(value.kind())));
+      columns.add(new Column(name, type(value.kind(), numbers), true, code(value.kind())));
     });
-    return new DynamoDbColumns(table, key, newKinds, columns);
+    return new DynamoDbColumns(table, numbers, key, newKinds, columns);
   }
 
   /**
@@ -119,7 +127,7 @@ final class DynamoDbColumns {
 
   private Object columnValue(Column column, Value value) {
     return switch (value.kind()) {
-      case NUMBER -> column.type().equals(NUMBER) ? decimal(column, (String) value.value()) : value.value();
+      case NUMBER -> numbers.equals(NUMBER) ? decimal(column, (String) value.value()) : value.value();
       case BINARY -> ByteBuffer.wrap((byte[]) value.value());
       default -> value.value();
     };
@@ -135,25 +143,17 @@ final class DynamoDbColumns {
       // more fractional digits than the scale: refused below
     }
     throw new IllegalArgumentException("number " + text + " of attribute " + column.name() + " does not fit column "
-        + column.name() + " " + NUMBER + " of table " + table.name() + " (typed by the attribute's first number: at"
-        + " most " + (NUMBER.precision() - NUMBER.scale()) + " integer and " + NUMBER.scale() + " fractional digits)");
+        + column.name() + " " + NUMBER + " of table " + table.name() + " (at most " + (NUMBER.precision()
+        - NUMBER.scale()) + " integer and " + NUMBER.scale() + " fractional digits)");
   }
 
-  private static DataType type(Value value) {
-    return switch (value.kind()) {
-      case NUMBER -> fits((String) value.value()) ? NUMBER : DataType.STRING;
+  private static DataType type(Kind kind, DataType numbers) {
+    return switch (kind) {
+      case NUMBER -> numbers;
       case BINARY -> DataType.BINARY;
       case BOOLEAN -> DataType.BOOLEAN;
       default -> DataType.STRING;
     };
-  }
-
-  private static boolean fits(String number) {
-    try {
-      return new BigDecimal(number).setScale(NUMBER.scale()).precision() <= NUMBER.precision();
-    } catch (ArithmeticException e) {
-      return false;
-    }
   }
 
   /** The DynamoDB type a column was made for, as its source type. */

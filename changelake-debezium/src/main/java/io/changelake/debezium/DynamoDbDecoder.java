@@ -1,5 +1,6 @@
 package io.changelake.debezium;
 
+import io.changelake.api.model.DataType;
 import io.changelake.api.model.Operation;
 import io.changelake.api.model.Row;
 import io.changelake.api.model.TableId;
@@ -39,7 +40,18 @@ public final class DynamoDbDecoder implements ChangeRecordDecoder {
       + " NewImage, OldImage), or read the topic with the envelope of its format";
   private static final String SKIP_FIX = "fix the producer, or skip the record (on-error=skip)";
 
+  private final DataType numbers;
   private final Map<TableId, DynamoDbColumns> tables = new HashMap<>();
+
+  /**
+   * A decoder of DynamoDB stream records.
+   *
+   * @param numbersAsText whether N attributes become STRING columns holding the number's text (exact for every
+   *     DynamoDB number) instead of DECIMAL(38,18) columns (a number that does not fit is a record error)
+   */
+  public DynamoDbDecoder(boolean numbersAsText) {
+    this.numbers = numbersAsText ? DataType.STRING : DynamoDbColumns.NUMBER;
+  }
 
   @Override
   public Optional<DecodedChange> decode(SinkRecord record) {
@@ -78,12 +90,18 @@ public final class DynamoDbDecoder implements ChangeRecordDecoder {
     DynamoDbColumns known = tables.get(table);
     DynamoDbColumns columns;
     try {
-      columns = (known == null ? DynamoDbColumns.ofKey(table, keys) : known).with(keys, item);
+      columns = (known == null ? DynamoDbColumns.ofKey(table, numbers, keys) : known).with(keys, item);
     } catch (IllegalArgumentException e) {
       throw Records.malformed(record, e.getMessage(), "give the attribute one type in every item of the DynamoDB"
           + " table and keep its key, or skip the record (on-error=skip)", e);
     }
-    Row row = columns.row(item);
+    Row row;
+    try {
+      row = columns.row(item);
+    } catch (IllegalArgumentException e) {
+      throw Records.malformed(record, e.getMessage(), "read numbers as text (the kafka source's"
+          + " dynamodb.numbers=string, for a new table), or skip the record (on-error=skip)", e);
+    }
     tables.put(table, columns);
     Instant time = time(record, body.get("ApproximateCreationDateTime"));
     return operation == Operation.DELETE
