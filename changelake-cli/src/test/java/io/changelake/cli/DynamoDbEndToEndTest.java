@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * errors table and the others go on.
  */
 class DynamoDbEndToEndTest {
-  private static final String ARN = "arn:aws:dynamodb:eu-west-1:123456789012:table/orders/stream/2025-12-01T00:00:00.000";
+  private static final String ARN =
+      "arn:aws:dynamodb:eu-west-1:123456789012:table/orders/stream/2025-12-01T00:00:00.000";
   private static final Schema DYNAMODB = SchemaBuilder.struct().field("ApproximateCreationDateTime",
       Schema.OPTIONAL_INT64_SCHEMA).field("Keys", Schema.STRING_SCHEMA).field("NewImage", Schema.OPTIONAL_STRING_SCHEMA)
       .field("OldImage", Schema.OPTIONAL_STRING_SCHEMA).field("SequenceNumber", Schema.OPTIONAL_STRING_SCHEMA).build();

@@ -16,8 +16,8 @@ import org.apache.kafka.connect.data.Struct;
 /**
  * DynamoDB attribute values ({@code {"S": "text"}}, {@code {"N": "1.5"}}, ...) read into typed values.
  *
- * <p>Input is a plain tree: what {@link #plain} makes of a Connect value (structs and maps become maps without
- * their null fields, JSON text of an object is parsed). Every reading error is an {@link IllegalArgumentException}
+ * <p>Input is a plain tree: what {@link #plain} or {@link #object} makes of a Connect value (structs and maps
+ * become maps without their null fields). Every reading error is an {@link IllegalArgumentException}
  * naming the attribute and the accepted form.
  */
 final class DynamoDbAttributes {
@@ -166,7 +166,7 @@ final class DynamoDbAttributes {
 
   /**
    * A plain tree of a Connect value: structs and maps become maps (null fields left out), lists lists, byte
-   * buffers byte arrays; a String holding a JSON object is parsed (images serialized as DynamoDB JSON text).
+   * buffers byte arrays; strings stay strings (an {@code S} value may look like JSON).
    */
   static Object plain(Object value) {
     if (value instanceof Struct struct) {
@@ -199,6 +199,14 @@ final class DynamoDbAttributes {
       copy.get(bytes);
       return bytes;
     }
+    return value;
+  }
+
+  /**
+   * {@link #plain} of a value that may also be JSON text of an object (a whole record, or an image serialized as
+   * DynamoDB JSON in a string field).
+   */
+  static Object object(Object value) {
     if (value instanceof String text && text.stripLeading().startsWith("{")) {
       try {
         return plain(JSON.readValue(text, Map.class));
@@ -207,7 +215,7 @@ final class DynamoDbAttributes {
             + e.getOriginalMessage() + "): " + excerpt(text));
       }
     }
-    return value;
+    return plain(value);
   }
 
   /** At most 200 characters of {@code value}, for messages. */

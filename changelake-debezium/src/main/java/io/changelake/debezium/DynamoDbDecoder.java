@@ -66,16 +66,16 @@ public final class DynamoDbDecoder implements ChangeRecordDecoder {
   }
 
   private DecodedChange change(SinkRecord record) {
-    if (!(DynamoDbAttributes.plain(record.value()) instanceof Map<?, ?> event)) {
+    if (!(DynamoDbAttributes.object(record.value()) instanceof Map<?, ?> event)) {
       throw Records.malformed(record, "the value is not a DynamoDB stream record: "
           + DynamoDbAttributes.excerpt(record.value()), FORMAT_FIX);
     }
-    Map<?, ?> body = event.get("dynamodb") instanceof Map<?, ?> inner ? inner : event;
+    Map<?, ?> body = DynamoDbAttributes.object(event.get("dynamodb")) instanceof Map<?, ?> inner ? inner : event;
     if (body.get("Keys") == null) {
       throw Records.malformed(record, "a DynamoDB stream record without Keys (the item's key attributes); it has "
           + event.keySet() + (body == event ? "" : " and dynamodb " + body.keySet()), FORMAT_FIX);
     }
-    Map<String, Value> keys = DynamoDbAttributes.item("Keys", body.get("Keys"));
+    Map<String, Value> keys = DynamoDbAttributes.item("Keys", DynamoDbAttributes.object(body.get("Keys")));
     TableId table = table(record, event);
     Operation operation = operation(record, event.get("eventName"));
     String imageName = operation == Operation.DELETE ? "OldImage" : "NewImage";
@@ -85,7 +85,8 @@ public final class DynamoDbDecoder implements ChangeRecordDecoder {
           : event.get("eventName") + " record") + " without NewImage", "set the table's stream view type"
           + " (StreamViewType) to NEW_IMAGE or NEW_AND_OLD_IMAGES, so changes carry the item");
     }
-    Map<String, Value> item = new LinkedHashMap<>(image == null ? Map.of() : DynamoDbAttributes.item(imageName, image));
+    Map<String, Value> item = new LinkedHashMap<>(image == null ? Map.of()
+        : DynamoDbAttributes.item(imageName, DynamoDbAttributes.object(image)));
     item.putAll(keys);
     DynamoDbColumns known = tables.get(table);
     DynamoDbColumns columns;
