@@ -42,8 +42,8 @@ public final class KafkaSourceConfig {
           + " (tombstone) a delete; append: every value is a new row, the key ignored.").build();
   public static final ConfigOption<String> VALUE_FORMAT = ConfigOption.string("value.format").defaultValue("json")
       .doc("How record values are serialized. json: Kafka Connect's JsonConverter with schemas"
-          + " (schemas.enable=true, as Debezium writes them); avro, json-schema: the Confluent wire format, each"
-          + " record's schema fetched by id from schema.registry.url; protobuf: not yet.").build();
+          + " (schemas.enable=true, as Debezium writes them); avro, json-schema, protobuf: the Confluent wire"
+          + " format, each record's schema fetched by id from schema.registry.url.").build();
   public static final ConfigOption<String> KEY_FORMAT = ConfigOption.string("key.format").defaultValue("json")
       .doc("How record keys are serialized; the values value.format takes.").build();
   public static final ConfigOption<String> NAME = ConfigOption.string("name")

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Makes the converters of the registry formats by name: {@value #AVRO} and {@value #JSON_SCHEMA}
- * ({@value #PROTOBUF} is declared, and refused with what is missing). Each converter caches the
- * schemas it reads; make one per key or value of a source and share one {@link SchemaRegistryClient}.
+ * Makes the converters of the registry formats by name: {@value #AVRO}, {@value #JSON_SCHEMA} and
+ * {@value #PROTOBUF}. Each converter caches the schemas it reads; make one per key or value of a source
+ * and share one {@link SchemaRegistryClient}.
  */
 public final class RegistryConverters {
   public static final String AVRO = "avro";
@@ -23,6 +23,7 @@ public final class RegistryConverters {
   static {
     FORMATS.put(AVRO, AvroPayloadFormat::new);
     FORMATS.put(JSON_SCHEMA, JsonSchemaPayloadFormat::new);
+    FORMATS.put(PROTOBUF, ProtobufPayloadFormat::new);
   }
 
   private RegistryConverters() { }
@@ -41,12 +42,6 @@ public final class RegistryConverters {
   public static RegistryConverter create(String format, boolean isKey, SchemaRegistryClient registry) {
     Supplier<PayloadFormat> payloads = FORMATS.get(format);
     String option = (isKey ? "key" : "value") + ".format";
-    if (PROTOBUF.equals(format)) {
-      throw new ConfigException(option + "=" + PROTOBUF + " is not supported yet: reading .proto schemas from the"
-          + " registry needs a Protobuf schema parser changelake does not ship. Have the connector write "
-          + AVRO + " or " + JSON_SCHEMA + " (io.confluent.connect.avro.AvroConverter or"
-          + " io.confluent.connect.json.JsonSchemaConverter).");
-    }
     if (payloads == null) {
       throw new ConfigException(option, format, "must be one of " + FORMATS.keySet());
     }

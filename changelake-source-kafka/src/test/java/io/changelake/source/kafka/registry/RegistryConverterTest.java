@@ -193,14 +193,6 @@ class RegistryConverterTest {
         + id + ": "), e.getMessage());
   }
 
-  @Test
-  void protobufIsRefusedWithWhatIsMissing() {
-    io.changelake.api.config.ConfigException e = assertThrows(io.changelake.api.config.ConfigException.class,
-        () -> RegistryConverters.create(RegistryConverters.PROTOBUF, true, registry));
-
-    assertTrue(e.getMessage().startsWith("key.format=protobuf is not supported yet"), e.getMessage());
-  }
-
   private static RegistryConverter converter(String format) {
     return RegistryConverters.create(format, false, registry);
   }
