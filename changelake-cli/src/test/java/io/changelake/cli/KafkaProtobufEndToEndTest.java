@@ -207,6 +207,47 @@ class KafkaProtobufEndToEndTest {
     }
   }
 
+  @Test
+  void upsertTopicInProtobufWithTombstonesInEveryFormat() throws Exception {
+    String topic = "shop.products";
+    kafka.createTopic(topic, 2);
+    Map<String, Map<String, String>> expected = new TreeMap<>();
+    try (SchemaRegistryServer registry = SchemaRegistryServer.start();
+        KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+      Ids ids = new Ids(registry.register(topic + "-key", "PROTOBUF", KEY_PROTO),
+          registry.register(topic + "-value", "PROTOBUF", VALUE_PROTO));
+      for (long id = 1; id <= 12; id++) {
+        upsert(producer, topic, ids, id, "p" + id, expected);
+      }
+      for (long id = 3; id <= 12; id += 3) {
+        upsert(producer, topic, ids, id, id % 2 == 0 ? null : "again" + id, expected);
+      }
+      producer.flush();
+      Map<String, String> options = new LinkedHashMap<>();
+      options.put("bootstrap.servers", kafka.bootstrapServers());
+      options.put("topics", topic);
+      options.put("envelope", "upsert");
+      options.put("key.format", "protobuf");
+      options.put("value.format", "protobuf");
+      options.put("schema.registry.url", registry.url().toString());
+      try (RunningSync sync = sync(options)) {
+        sync.awaitMirrored((table, key) -> new TreeMap<>(expected), "products", "id");
+      }
+    }
+  }
+
+  /** Upserts {@code id} with a Value message (the file's first: message indexes [0]), or deletes it when {@code name} is null. */
+  private static void upsert(KafkaProducer<byte[], byte[]> producer, String topic, Ids ids, long id, String name,
+      Map<String, Map<String, String>> expected) {
+    byte[] value = null;
+    if (name == null) {
+      expected.remove(id + "|");
+    } else {
+      value = wire(ids.value(), List.of(0), row(id, name, expected).toByteArray());
+    }
+    producer.send(new ProducerRecord<>(topic, (int) (id % 2), key(ids, id), value));
+  }
+
   private RunningSync sync(Map<String, String> options) {
     return new RunningSync(RunningSync.request("kafka", options, warehouse.toString(), WriteMode.UPSERT, List.of(),
         RunningSync.ALL_FORMATS));
@@ -217,20 +258,9 @@ class KafkaProtobufEndToEndTest {
   /** One Debezium change of inventory.items, keeping {@code expected}; a delete is followed by its tombstone. */
   private static void change(KafkaProducer<byte[], byte[]> producer, Ids ids, String op, long id, String name,
       Map<String, Map<String, String>> expected) {
-    long millis = 1_733_400_000_123L + id;
-    BigDecimal price = BigDecimal.valueOf(id * 1000 + 99, 2);
-    DynamicMessage row = DynamicMessage.newBuilder(VALUE)
-        .setField(VALUE.findFieldByName("id"), id)
-        .setField(VALUE.findFieldByName("name"), name)
-        .setField(VALUE.findFieldByName("price"), DynamicMessage.newBuilder(DECIMAL)
-            .setField(DECIMAL.findFieldByName("value"), ByteString.copyFrom(price.unscaledValue().toByteArray()))
-            .setField(DECIMAL.findFieldByName("precision"), 10).setField(DECIMAL.findFieldByName("scale"), 2).build())
-        .setField(VALUE.findFieldByName("created_at"), Timestamp.newBuilder().setSeconds(millis / 1000)
-            .setNanos((int) (millis % 1000) * 1_000_000).build())
-        .build();
     boolean delete = op.equals("d");
     DynamicMessage envelope = DynamicMessage.newBuilder(ENVELOPE)
-        .setField(ENVELOPE.findFieldByName(delete ? "before" : "after"), row)
+        .setField(ENVELOPE.findFieldByName(delete ? "before" : "after"), row(id, name, expected))
         .setField(ENVELOPE.findFieldByName("source"), DynamicMessage.newBuilder(SOURCE)
             .setField(SOURCE.findFieldByName("connector"), "postgresql")
             .setField(SOURCE.findFieldByName("ts_ms"), 1_733_400_000_123L)
@@ -244,14 +274,28 @@ class KafkaProtobufEndToEndTest {
     if (delete) {
       producer.send(new ProducerRecord<>(TOPIC, 0, key, null)); // Debezium's tombstone after a delete
       expected.remove(id + "|");
-    } else {
-      Map<String, String> expectedRow = new LinkedHashMap<>();
-      expectedRow.put("id", Long.toString(id));
-      expectedRow.put("name", name);
-      expectedRow.put("price", price.toPlainString());
-      expectedRow.put("created_at", LocalDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC).toString());
-      expected.put(id + "|", expectedRow);
     }
+  }
+
+  /** The row {@code id} as a Value message; puts the row it must become into {@code expected}. */
+  private static DynamicMessage row(long id, String name, Map<String, Map<String, String>> expected) {
+    long millis = 1_733_400_000_123L + id;
+    BigDecimal price = BigDecimal.valueOf(id * 1000 + 99, 2);
+    Map<String, String> expectedRow = new LinkedHashMap<>();
+    expectedRow.put("id", Long.toString(id));
+    expectedRow.put("name", name);
+    expectedRow.put("price", price.toPlainString());
+    expectedRow.put("created_at", LocalDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC).toString());
+    expected.put(id + "|", expectedRow);
+    return DynamicMessage.newBuilder(VALUE)
+        .setField(VALUE.findFieldByName("id"), id)
+        .setField(VALUE.findFieldByName("name"), name)
+        .setField(VALUE.findFieldByName("price"), DynamicMessage.newBuilder(DECIMAL)
+            .setField(DECIMAL.findFieldByName("value"), ByteString.copyFrom(price.unscaledValue().toByteArray()))
+            .setField(DECIMAL.findFieldByName("precision"), 10).setField(DECIMAL.findFieldByName("scale"), 2).build())
+        .setField(VALUE.findFieldByName("created_at"), Timestamp.newBuilder().setSeconds(millis / 1000)
+            .setNanos((int) (millis % 1000) * 1_000_000).build())
+        .build();
   }
 
   private static byte[] key(Ids ids, long id) {
