@@ -38,10 +38,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,14 +55,26 @@ import java.util.regex.Pattern;
  * Protobuf's scoping rules. Imports resolve to the well-known types protobuf-java ships
  * ({@code google/protobuf/*.proto}) and to the files Confluent's serializers import without registering
  * them ({@code confluent/meta.proto}, {@code confluent/type/decimal.proto}, {@code google/type/date.proto},
- * {@code google/type/timeofday.proto}); any other import is refused with a message.
+ * {@code google/type/timeofday.proto}), then to the files the schema's registry references provide
+ * ({@link Imports}); any other import is refused with a message.
  *
  * <p>Options are not compiled into the descriptor; the Connect parameters Confluent writes as
  * {@code [(confluent.field_meta) = { params: [...] }]} are collected per field instead.
  */
 final class ProtoFiles {
-  /** A compiled schema and the Connect parameters of its fields, by full field name. */
+  /** A compiled schema and the Connect parameters of its fields (its imports' too), by full field name. */
   record Compiled(FileDescriptor file, Map<String, Map<String, String>> fieldParams) { }
+
+  /** The {@code .proto} files a schema imports beyond the built-in ones. */
+  interface Imports {
+    Imports NONE = path -> Optional.empty();
+
+    /** The file imported as {@code path}, or empty when this schema does not provide it. */
+    Optional<Source> find(String path);
+  }
+
+  /** An imported file's text and the files it imports in turn. */
+  record Source(String text, Imports imports) { }
 
   private static final String FIELD_META = "confluent.field_meta";
   private static final Pattern MAP_TYPE = Pattern.compile("map\\s*<\\s*([\\w.]+)\\s*,\\s*([\\w.]+)\\s*>");
@@ -74,12 +89,46 @@ final class ProtoFiles {
    * @throws IllegalArgumentException when the text does not parse, imports a file that cannot be
    *     resolved, or does not link (an unknown type name, say); the message says which
    */
-  static Compiled compile(String text) {
+  static Compiled compile(String text, Imports imports) {
     Map<String, Map<String, String>> params = new HashMap<>();
-    return new Compiled(build("schema.proto", text, params), Map.copyOf(params));
+    FileDescriptor file = new Builder(params).build("schema.proto", text, imports);
+    return new Compiled(file, Map.copyOf(params));
   }
 
-  private static FileDescriptor build(String path, String text, Map<String, Map<String, String>> params) {
+  /** Builds one schema's files: each imported file once, however many files import it. */
+  private record Builder(Map<String, Map<String, String>> params, Map<String, FileDescriptor> built,
+      Set<String> building) {
+    Builder(Map<String, Map<String, String>> params) {
+      this(params, new HashMap<>(), new LinkedHashSet<>());
+    }
+
+    FileDescriptor build(String path, String text, Imports imports) {
+      if (!building.add(path)) {
+        throw new IllegalArgumentException("the .proto files import each other in a cycle: "
+            + String.join(" > ", building) + " > " + path);
+      }
+      FileDescriptor file = ProtoFiles.build(path, text, imported -> {
+        FileDescriptor dependency = BUILT_IN.get(imported);
+        if (dependency == null && built.containsKey(imported)) {
+          dependency = built.get(imported);
+        }
+        if (dependency == null) {
+          Optional<Source> source = imports.find(imported);
+          if (source.isPresent()) {
+            dependency = build(imported, source.get().text(), source.get().imports());
+            built.put(imported, dependency);
+          }
+        }
+        return dependency;
+      }, params);
+      building.remove(path);
+      return file;
+    }
+  }
+
+  /** {@code text} compiled as the file {@code path}; {@code resolve} gives an import's descriptor, or null. */
+  private static FileDescriptor build(String path, String text, Function<String, FileDescriptor> resolve,
+      Map<String, Map<String, String>> params) {
     ProtoFileElement file;
     try {
       file = ProtoParser.Companion.parse(Location.Companion.get(path), text);
@@ -95,12 +144,13 @@ final class ProtoFiles {
     proto.setSyntax(proto3 ? "proto3" : "proto2");
     List<FileDescriptor> dependencies = new ArrayList<>();
     for (String imported : imports(file)) {
-      FileDescriptor dependency = BUILT_IN.get(imported);
+      FileDescriptor dependency = resolve.apply(imported);
       if (dependency == null) {
         throw new IllegalArgumentException("the .proto schema imports \"" + imported + "\", which changelake cannot"
-            + " resolve: only the well-known google/protobuf/*.proto files and Confluent's confluent/meta.proto,"
-            + " confluent/type/decimal.proto, google/type/date.proto and google/type/timeofday.proto are built in,"
-            + " and schema references are not supported yet. Register a self-contained schema.");
+            + " resolve: it is not among the schema's registry references, and only the well-known"
+            + " google/protobuf/*.proto files and Confluent's confluent/meta.proto, confluent/type/decimal.proto,"
+            + " google/type/date.proto and google/type/timeofday.proto are built in. Register the schema with a"
+            + " reference named \"" + imported + "\" to the subject that holds that file.");
       }
       if (file.getPublicImports().contains(imported)) {
         proto.addPublicDependency(dependencies.size());
@@ -278,7 +328,8 @@ final class ProtoFiles {
     Map<String, String> resources = Map.of("confluent/meta.proto", "confluent-meta.proto",
         "confluent/type/decimal.proto", "confluent-decimal.proto", "google/type/date.proto", "google-type-date.proto",
         "google/type/timeofday.proto", "google-type-timeofday.proto");
-    resources.forEach((path, resource) -> files.put(path, build(path, resource(resource), new HashMap<>())));
+    resources.forEach((path, resource) -> files.put(path, build(path, resource(resource), imported -> null,
+        new HashMap<>())));
     return Map.copyOf(files);
   }
 

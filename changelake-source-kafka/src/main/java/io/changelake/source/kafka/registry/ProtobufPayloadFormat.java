@@ -19,13 +19,20 @@ import org.apache.kafka.connect.data.SchemaAndValue;
  * indexes</em> (a zig-zag varint count, then that many zig-zag varint indexes: the path from the
  * file's top-level messages down through nested ones to the record's message type; a count of 0
  * alone means {@code [0]}, the file's first message), then the message's bytes. The schema's
- * {@code .proto} text is compiled once per id by {@link ProtoFiles}; the message is parsed with
+ * {@code .proto} text is compiled once per id by {@link ProtoFiles}, with the files it imports through
+ * registry {@code references} fetched by subject and version; the message is parsed with
  * protobuf-java's {@link DynamicMessage} and turned into Connect data by {@link ProtobufToConnect}.
  */
 final class ProtobufPayloadFormat implements PayloadFormat {
   private record Compiled(ProtoFiles.Compiled proto, ProtobufToConnect connect) { }
 
+  private final SchemaRegistryClient registry;
   private final Map<Integer, Compiled> compiled = new ConcurrentHashMap<>();
+
+  /** @param registry where the schemas a schema references (its imports) are fetched */
+  ProtobufPayloadFormat(SchemaRegistryClient registry) {
+    this.registry = registry;
+  }
 
   @Override
   public String schemaType() {
@@ -33,9 +40,14 @@ final class ProtobufPayloadFormat implements PayloadFormat {
   }
 
   @Override
+  public boolean readsReferences() {
+    return true;
+  }
+
+  @Override
   public SchemaAndValue read(RegisteredSchema schema, ByteBuffer payload) {
     Compiled protobuf = compiled.computeIfAbsent(schema.id(), id -> {
-      ProtoFiles.Compiled proto = ProtoFiles.compile(schema.text());
+      ProtoFiles.Compiled proto = ProtoFiles.compile(schema.text(), imports(schema));
       return new Compiled(proto, new ProtobufToConnect(proto.fieldParams()));
     });
     Descriptor type = messageType(protobuf.proto(), indexes(payload));
@@ -48,6 +60,21 @@ final class ProtobufPayloadFormat implements PayloadFormat {
     }
     Schema connect = protobuf.connect().schema(type);
     return new SchemaAndValue(connect, protobuf.connect().value(connect, message));
+  }
+
+  /** The files {@code schema} imports through its references, fetched from the registry when asked for. */
+  private ProtoFiles.Imports imports(RegisteredSchema schema) {
+    return path -> schema.references().stream().filter(reference -> reference.name().equals(path)).findFirst()
+        .map(reference -> {
+          RegisteredSchema target = registry.schema(reference.subject(), reference.version()).orElseThrow(
+              () -> new IllegalArgumentException("the .proto schema imports \"" + path + "\" as reference "
+                  + reference + ", which the schema registry at " + registry.url() + " does not hold"));
+          if (!schemaType().equals(target.type())) {
+            throw new IllegalArgumentException("the .proto schema imports \"" + path + "\" as reference " + reference
+                + ", which is a " + target.type() + " schema, not a PROTOBUF one");
+          }
+          return new ProtoFiles.Source(target.text(), imports(target));
+        });
   }
 
   /** Reads the message indexes off {@code payload}, leaving it at the message's first byte. */

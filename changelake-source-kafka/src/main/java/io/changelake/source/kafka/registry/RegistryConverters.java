@@ -4,7 +4,7 @@ import io.changelake.api.config.ConfigException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Makes the converters of the registry formats by name: {@value #AVRO}, {@value #JSON_SCHEMA} and
@@ -16,13 +16,13 @@ public final class RegistryConverters {
   public static final String JSON_SCHEMA = "json-schema";
   public static final String PROTOBUF = "protobuf";
 
-  private static final Map<String, Supplier<PayloadFormat>> FORMATS = new LinkedHashMap<>();
+  private static final Map<String, Function<SchemaRegistryClient, PayloadFormat>> FORMATS = new LinkedHashMap<>();
   private static final Map<String, String> FORMAT_OF_SCHEMA_TYPE = Map.of(
       "AVRO", AVRO, "JSON", JSON_SCHEMA, "PROTOBUF", PROTOBUF);
 
   static {
-    FORMATS.put(AVRO, AvroPayloadFormat::new);
-    FORMATS.put(JSON_SCHEMA, JsonSchemaPayloadFormat::new);
+    FORMATS.put(AVRO, registry -> new AvroPayloadFormat());
+    FORMATS.put(JSON_SCHEMA, registry -> new JsonSchemaPayloadFormat());
     FORMATS.put(PROTOBUF, ProtobufPayloadFormat::new);
   }
 
@@ -40,12 +40,12 @@ public final class RegistryConverters {
    * @throws ConfigException when {@code format} is not one this class makes
    */
   public static RegistryConverter create(String format, boolean isKey, SchemaRegistryClient registry) {
-    Supplier<PayloadFormat> payloads = FORMATS.get(format);
+    Function<SchemaRegistryClient, PayloadFormat> payloads = FORMATS.get(format);
     String option = (isKey ? "key" : "value") + ".format";
     if (payloads == null) {
       throw new ConfigException(option, format, "must be one of " + FORMATS.keySet());
     }
-    return new RegistryConverter(format, payloads.get(), registry, isKey);
+    return new RegistryConverter(format, payloads.apply(registry), registry, isKey);
   }
 
   /** The format name that reads schemas of the registry's {@code schemaType}. */

@@ -109,7 +109,7 @@ class ProtobufPayloadFormatTest {
   @Test
   void everyFieldKindDecodesAsConfluentsProtobufDataMapsIt() {
     int id = server.register("orders-value", "PROTOBUF", ORDERS);
-    Descriptor order = ProtoFiles.compile(ORDERS).file().findMessageTypeByName("Order");
+    Descriptor order = ProtoFiles.compile(ORDERS, ProtoFiles.Imports.NONE).file().findMessageTypeByName("Order");
     Descriptor line = order.findNestedTypeByName("Line");
     Descriptor total = order.findFieldByName("total").getMessageType();
     Descriptor due = order.findFieldByName("due").getMessageType();
@@ -194,7 +194,7 @@ class ProtobufPayloadFormatTest {
   @Test
   void messageIndexesPickTheMessageOfTheRecordIncludingNestedOnes() {
     int id = server.register("mixed-value", "PROTOBUF", ORDERS);
-    Descriptor other = ProtoFiles.compile(ORDERS).file().findMessageTypeByName("Other");
+    Descriptor other = ProtoFiles.compile(ORDERS, ProtoFiles.Imports.NONE).file().findMessageTypeByName("Other");
     Descriptor inner = other.findNestedTypeByName("Inner");
 
     SchemaAndValue second = converter().toConnectData("mixed", wire(id, List.of(1),
@@ -211,7 +211,7 @@ class ProtobufPayloadFormatTest {
   @Test
   void theFullIndexListOfTheFirstMessageReadsLikeItsShortcut() {
     int id = server.register("shortcut-value", "PROTOBUF", ORDERS);
-    Descriptor order = ProtoFiles.compile(ORDERS).file().findMessageTypeByName("Order");
+    Descriptor order = ProtoFiles.compile(ORDERS, ProtoFiles.Imports.NONE).file().findMessageTypeByName("Order");
     DynamicMessage message = DynamicMessage.newBuilder(order).setField(order.findFieldByName("id"), 3L).build();
     byte[] explicit = withIndexes(id, new int[] {1, 0}, message.toByteArray()); // count 1, index 0
 
@@ -232,7 +232,7 @@ class ProtobufPayloadFormatTest {
         }
         """;
     int id = server.register("items-value", "PROTOBUF", proto2);
-    Descriptor item = ProtoFiles.compile(proto2).file().findMessageTypeByName("Item");
+    Descriptor item = ProtoFiles.compile(proto2, ProtoFiles.Imports.NONE).file().findMessageTypeByName("Item");
 
     SchemaAndValue decoded = converter().toConnectData("items", wire(id, List.of(0),
         DynamicMessage.newBuilder(item).setField(item.findFieldByName("id"), 9L).build()));
@@ -319,6 +319,69 @@ class ProtobufPayloadFormatTest {
 
     assertTrue(e.getMessage().contains("the .proto schema imports \"acme/money.proto\", which changelake cannot"
         + " resolve"), e.getMessage());
+  }
+
+  @Test
+  void importsResolveThroughTheSchemasRegistryReferencesTransitively() {
+    String currency = "syntax = \"proto3\";\npackage acme;\nenum Currency { EUR = 0; USD = 1; }\n";
+    String money = """
+        syntax = "proto3";
+        package acme;
+        import "acme/currency.proto";
+        import "confluent/meta.proto";
+        message Money {
+          int64 units = 1 [(confluent.field_meta).params = { key: "note", value: "minor units" }];
+          Currency currency = 2;
+        }
+        """;
+    String payment = """
+        syntax = "proto3";
+        package shop;
+        import "acme/money.proto";
+        import "acme/currency.proto";
+        message Payment { acme.Money amount = 1; acme.Currency settled_in = 2; }
+        """;
+    server.register("acme-currency", "PROTOBUF", currency);
+    server.register("acme-money", "PROTOBUF", money,
+        List.of(new SchemaRegistryServer.Reference("acme/currency.proto", "acme-currency", 1)));
+    int id = server.register("payments-value", "PROTOBUF", payment, List.of(
+        new SchemaRegistryServer.Reference("acme/money.proto", "acme-money", 1),
+        new SchemaRegistryServer.Reference("acme/currency.proto", "acme-currency", 1)));
+    ProtoFiles.Imports imports = path -> java.util.Optional.of(new ProtoFiles.Source(
+        path.equals("acme/money.proto") ? money : currency, ProtoFiles.Imports.NONE));
+    Descriptor type = ProtoFiles.compile(payment, path -> java.util.Optional.of(new ProtoFiles.Source(
+        path.equals("acme/money.proto") ? money : currency, imports))).file().findMessageTypeByName("Payment");
+    Descriptor moneyType = type.findFieldByName("amount").getMessageType();
+    DynamicMessage record = DynamicMessage.newBuilder(type)
+        .setField(type.findFieldByName("amount"), DynamicMessage.newBuilder(moneyType)
+            .setField(moneyType.findFieldByName("units"), 1250L)
+            .setField(moneyType.findFieldByName("currency"), moneyType.findFieldByName("currency").getEnumType()
+                .findValueByName("USD")).build())
+        .setField(type.findFieldByName("settled_in"), type.findFieldByName("settled_in").getEnumType()
+            .findValueByName("USD"))
+        .build();
+
+    SchemaAndValue decoded = converter().toConnectData("payments", wire(id, List.of(0), record));
+
+    Struct amount = ((Struct) decoded.value()).getStruct("amount");
+    assertEquals(1250L, amount.get("units"));
+    assertEquals("USD", amount.get("currency"));
+    assertEquals("USD", ((Struct) decoded.value()).get("settled_in"));
+    assertEquals("minor units", amount.schema().field("units").schema().parameters().get("note"),
+        "the Connect parameters of a referenced file's fields are read too");
+  }
+
+  @Test
+  void aReferenceTheRegistryDoesNotHoldIsNamed() {
+    int id = server.register("dangling-value", "PROTOBUF", "syntax = \"proto3\";\nimport \"acme/gone.proto\";\n"
+        + "message P { acme.Gone g = 1; }\n", List.of(new SchemaRegistryServer.Reference("acme/gone.proto",
+        "acme-gone", 3)));
+
+    DataException e = assertThrows(DataException.class, () -> converter().toConnectData("dangling",
+        withIndexes(id, new int[] {0}, new byte[0])));
+
+    assertTrue(e.getMessage().endsWith(": the .proto schema imports \"acme/gone.proto\" as reference acme/gone.proto"
+        + " (acme-gone/3), which the schema registry at " + server.url() + " does not hold"), e.getMessage());
   }
 
   @Test
