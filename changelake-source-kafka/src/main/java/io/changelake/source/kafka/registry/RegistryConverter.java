@@ -68,7 +68,8 @@ public final class RegistryConverter implements Converter {
     }
     if (!schema.references().isEmpty() && !payloads.readsReferences()) {
       throw new DataException("Schema id " + id + " of topic '" + topic + "' imports other schemas "
-          + schema.references() + "; schemas with references are not supported yet.");
+          + schema.references() + "; " + part + ".format=" + format + " does not read schemas with references yet"
+          + " (" + RegistryConverters.PROTOBUF + " does): register a self-contained schema.");
     }
     try {
       return payloads.read(schema, buffer.slice());
