@@ -30,21 +30,29 @@ import java.util.regex.Pattern;
  * build, so tests run against this one.
  *
  * <p>Served: {@code POST /subjects/{subject}/versions} (register; the same text in a subject keeps its
- * id), {@code GET /schemas/ids/{id}} ({@code schema}, {@code schemaType} unless AVRO, {@code references},
- * always empty), {@code GET/PUT /config} and
+ * id; references only through {@link #register(String, String, String, List)}), {@code GET /schemas/ids/{id}}
+ * and {@code GET /subjects/{subject}/versions/{version}} ({@code schema}, {@code schemaType} unless AVRO,
+ * {@code references}), {@code GET/PUT /config} and
  * {@code GET/PUT /config/{subject}} ({@code defaultToGlobal=true} honoured). Errors carry Confluent's
- * {@code error_code} (40403 schema, 40408 subject config) and
+ * {@code error_code} (40403 schema, 40402 version, 40408 subject config) and
  * {@code message}. With {@link #requireBasicAuth} every request must carry those credentials (401
  * otherwise). Start one per test class; {@link #close()} stops it.
  */
 public final class SchemaRegistryServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern VERSIONS = Pattern.compile("/subjects/([^/]+)/versions");
+  private static final Pattern VERSION = Pattern.compile("/subjects/([^/]+)/versions/(\\d+)");
   private static final Pattern SCHEMA_BY_ID = Pattern.compile("/schemas/ids/(\\d+)");
   private static final Pattern SUBJECT_CONFIG = Pattern.compile("/config/([^/]+)");
 
-  /** A schema as registered: its id, text and type (AVRO, JSON, PROTOBUF). */
-  private record Stored(int id, String schema, String schemaType) { }
+  /** A schema as registered: its id, text, type (AVRO, JSON, PROTOBUF) and the schemas it references. */
+  private record Stored(int id, String schema, String schemaType, List<Reference> references) { }
+
+  /**
+   * A schema reference as the Confluent API carries it: the name the schema imports it by (for Protobuf
+   * the import path), and the subject and version registered under it.
+   */
+  public record Reference(String name, String subject, int version) { }
 
   private final HttpServer server;
   private final AtomicInteger nextId = new AtomicInteger(1);
@@ -94,17 +102,27 @@ public final class SchemaRegistryServer implements AutoCloseable {
    * {@code POST /subjects/{subject}/versions} does, and returns its id.
    */
   public synchronized int register(String subject, String schemaType, String schema) {
+    return register(subject, schemaType, schema, List.of());
+  }
+
+  /**
+   * Registers {@code schema} with the schemas it {@code references} (registered before under their
+   * subjects), as {@code POST /subjects/{subject}/versions} with {@code references} does; returns its id.
+   */
+  public synchronized int register(String subject, String schemaType, String schema, List<Reference> references) {
     List<Stored> versions = subjects.computeIfAbsent(subject, s -> new ArrayList<>());
     for (Stored stored : versions) {
-      if (stored.schema().equals(schema) && stored.schemaType().equals(schemaType)) {
+      if (stored.schema().equals(schema) && stored.schemaType().equals(schemaType)
+          && stored.references().equals(references)) {
         return stored.id();
       }
     }
     Stored stored = schemas.stream()
-        .filter(s -> s.schema().equals(schema) && s.schemaType().equals(schemaType))
+        .filter(s -> s.schema().equals(schema) && s.schemaType().equals(schemaType)
+            && s.references().equals(references))
         .findFirst()
         .orElseGet(() -> {
-          Stored created = new Stored(nextId.getAndIncrement(), schema, schemaType);
+          Stored created = new Stored(nextId.getAndIncrement(), schema, schemaType, List.copyOf(references));
           schemas.add(created);
           return created;
         });
@@ -140,6 +158,15 @@ public final class SchemaRegistryServer implements AutoCloseable {
         respond(exchange, 404, error(40403, "Schema " + id + " not found"));
       } else {
         respond(exchange, 200, describe(stored.get()));
+      }
+    } else if ((m = VERSION.matcher(path)).matches() && method.equals("GET")) {
+      List<Stored> versions = subjects.getOrDefault(decode(m.group(1)), List.of());
+      int version = Integer.parseInt(m.group(2));
+      if (version < 1 || version > versions.size()) {
+        respond(exchange, 404, error(40402, "Version " + version + " not found"));
+      } else {
+        respond(exchange, 200, describe(versions.get(version - 1)).put("subject", decode(m.group(1)))
+            .put("version", version));
       }
     } else if ((m = VERSIONS.matcher(path)).matches() && method.equals("POST")) {
       JsonNode body = JSON.readTree(exchange.getRequestBody());
@@ -178,7 +205,9 @@ public final class SchemaRegistryServer implements AutoCloseable {
     if (!stored.schemaType().equals("AVRO")) {
       node.put("schemaType", stored.schemaType());
     }
-    node.set("references", JSON.createArrayNode());
+    var references = node.putArray("references");
+    stored.references().forEach(r -> references.addObject().put("name", r.name()).put("subject", r.subject())
+        .put("version", r.version()));
     node.put("schema", stored.schema());
     return node;
   }

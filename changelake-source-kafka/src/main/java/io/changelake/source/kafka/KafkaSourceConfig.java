@@ -48,8 +48,8 @@ public final class KafkaSourceConfig {
           + " string: the number's text, exact for every DynamoDB number. Choose before a table's first sync.").build();
   public static final ConfigOption<String> VALUE_FORMAT = ConfigOption.string("value.format").defaultValue("json")
       .doc("How record values are serialized. json: Kafka Connect's JsonConverter with schemas"
-          + " (schemas.enable=true, as Debezium writes them); avro, json-schema: the Confluent wire format, each"
-          + " record's schema fetched by id from schema.registry.url; protobuf: not yet.").build();
+          + " (schemas.enable=true, as Debezium writes them); avro, json-schema, protobuf: the Confluent wire"
+          + " format, each record's schema fetched by id from schema.registry.url.").build();
   public static final ConfigOption<String> KEY_FORMAT = ConfigOption.string("key.format").defaultValue("json")
       .doc("How record keys are serialized; the values value.format takes.").build();
   public static final ConfigOption<String> NAME = ConfigOption.string("name")

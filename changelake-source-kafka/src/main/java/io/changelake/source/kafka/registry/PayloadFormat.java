@@ -14,6 +14,14 @@ interface PayloadFormat {
   String schemaType();
 
   /**
+   * Whether this format reads schemas with {@code references} (the converter refuses them otherwise);
+   * such a format fetches the referenced schemas itself.
+   */
+  default boolean readsReferences() {
+    return false;
+  }
+
+  /**
    * The Connect data of {@code payload}, written with {@code schema}.
    *
    * @throws RuntimeException when the payload does not decode with the schema; the message says why

@@ -1,5 +1,6 @@
 package io.changelake.source.kafka.registry;
 
+import io.changelake.api.spi.SourceException;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
@@ -65,12 +66,15 @@ public final class RegistryConverter implements Converter {
           + payloads.schemaType() + " schemas: set " + part + ".format to " + RegistryConverters.formatOf(schema.type())
           + ".");
     }
-    if (!schema.references().isEmpty()) {
+    if (!schema.references().isEmpty() && !payloads.readsReferences()) {
       throw new DataException("Schema id " + id + " of topic '" + topic + "' imports other schemas "
-          + schema.references() + "; schemas with references are not supported yet.");
+          + schema.references() + "; " + part + ".format=" + format + " does not read schemas with references yet"
+          + " (" + RegistryConverters.PROTOBUF + " does): register a self-contained schema.");
     }
     try {
       return payloads.read(schema, buffer.slice());
+    } catch (SourceException e) {
+      throw e; // the registry could not be asked (for a referenced schema): never a reason to skip a record
     } catch (RuntimeException e) {
       throw new DataException("The " + part + " of a record of topic '" + topic + "' does not decode with "
           + schema.type() + " schema id " + id + ": " + e.getMessage(), e);

@@ -4,25 +4,26 @@ import io.changelake.api.config.ConfigException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
- * Makes the converters of the registry formats by name: {@value #AVRO} and {@value #JSON_SCHEMA}
- * ({@value #PROTOBUF} is declared, and refused with what is missing). Each converter caches the
- * schemas it reads; make one per key or value of a source and share one {@link SchemaRegistryClient}.
+ * Makes the converters of the registry formats by name: {@value #AVRO}, {@value #JSON_SCHEMA} and
+ * {@value #PROTOBUF}. Each converter caches the schemas it reads; make one per key or value of a source
+ * and share one {@link SchemaRegistryClient}.
  */
 public final class RegistryConverters {
   public static final String AVRO = "avro";
   public static final String JSON_SCHEMA = "json-schema";
   public static final String PROTOBUF = "protobuf";
 
-  private static final Map<String, Supplier<PayloadFormat>> FORMATS = new LinkedHashMap<>();
+  private static final Map<String, Function<SchemaRegistryClient, PayloadFormat>> FORMATS = new LinkedHashMap<>();
   private static final Map<String, String> FORMAT_OF_SCHEMA_TYPE = Map.of(
       "AVRO", AVRO, "JSON", JSON_SCHEMA, "PROTOBUF", PROTOBUF);
 
   static {
-    FORMATS.put(AVRO, AvroPayloadFormat::new);
-    FORMATS.put(JSON_SCHEMA, JsonSchemaPayloadFormat::new);
+    FORMATS.put(AVRO, registry -> new AvroPayloadFormat());
+    FORMATS.put(JSON_SCHEMA, registry -> new JsonSchemaPayloadFormat());
+    FORMATS.put(PROTOBUF, ProtobufPayloadFormat::new);
   }
 
   private RegistryConverters() { }
@@ -39,18 +40,12 @@ public final class RegistryConverters {
    * @throws ConfigException when {@code format} is not one this class makes
    */
   public static RegistryConverter create(String format, boolean isKey, SchemaRegistryClient registry) {
-    Supplier<PayloadFormat> payloads = FORMATS.get(format);
+    Function<SchemaRegistryClient, PayloadFormat> payloads = FORMATS.get(format);
     String option = (isKey ? "key" : "value") + ".format";
-    if (PROTOBUF.equals(format)) {
-      throw new ConfigException(option + "=" + PROTOBUF + " is not supported yet: reading .proto schemas from the"
-          + " registry needs a Protobuf schema parser changelake does not ship. Have the connector write "
-          + AVRO + " or " + JSON_SCHEMA + " (io.confluent.connect.avro.AvroConverter or"
-          + " io.confluent.connect.json.JsonSchemaConverter).");
-    }
     if (payloads == null) {
       throw new ConfigException(option, format, "must be one of " + FORMATS.keySet());
     }
-    return new RegistryConverter(format, payloads.get(), registry, isKey);
+    return new RegistryConverter(format, payloads.apply(registry), registry, isKey);
   }
 
   /** The format name that reads schemas of the registry's {@code schemaType}. */

@@ -19,8 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads schemas and compatibility settings from a registry through the Confluent Schema Registry REST
- * API. Schemas are immutable under their id, so each id is fetched once and cached for the client's
- * life. Requests time out after {@link RegistryConfig#requestTimeout()}; a failed connection or a 5xx
+ * API. Schemas are immutable under their id (and under a subject's version), so each is fetched once
+ * and cached for the client's life. Requests time out after {@link RegistryConfig#requestTimeout()}; a failed connection or a 5xx
  * answer is retried {@link RegistryConfig#retries()} times with doubling back-off. Credentials are
  * sent as an {@code Authorization} header and appear in no message. Thread-safe.
  */
@@ -32,6 +32,7 @@ public final class SchemaRegistryClient {
   private final RegistryConfig config;
   private final HttpClient http;
   private final Map<Integer, RegisteredSchema> schemas = new ConcurrentHashMap<>();
+  private final Map<String, RegisteredSchema> versions = new ConcurrentHashMap<>();
 
   public SchemaRegistryClient(RegistryConfig config) {
     this.config = config;
@@ -56,13 +57,37 @@ public final class SchemaRegistryClient {
     if (body.isEmpty()) {
       return Optional.empty();
     }
-    List<String> references = new ArrayList<>();
-    body.get().path("references").forEach(r -> references.add(r.path("subject").asText() + "/"
-        + r.path("version").asText()));
-    RegisteredSchema schema = new RegisteredSchema(id, body.get().path("schemaType").asText("AVRO"),
-        body.get().path("schema").asText(), references);
+    RegisteredSchema schema = parse(id, body.get());
     schemas.put(id, schema);
     return Optional.of(schema);
+  }
+
+  /**
+   * The schema registered under {@code subject} at {@code version} (a reference's target), or empty when
+   * the registry has none.
+   *
+   * @throws RegistryUnavailableException when the registry cannot be reached or refuses the credentials
+   */
+  public Optional<RegisteredSchema> schema(String subject, int version) {
+    RegisteredSchema cached = versions.get(subject + "/" + version);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    Optional<JsonNode> body = get("/subjects/" + URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20")
+        + "/versions/" + version);
+    if (body.isEmpty()) {
+      return Optional.empty();
+    }
+    RegisteredSchema schema = parse(body.get().path("id").asInt(), body.get());
+    versions.put(subject + "/" + version, schema);
+    return Optional.of(schema);
+  }
+
+  private static RegisteredSchema parse(int id, JsonNode body) {
+    List<RegisteredSchema.Reference> references = new ArrayList<>();
+    body.path("references").forEach(r -> references.add(new RegisteredSchema.Reference(r.path("name").asText(),
+        r.path("subject").asText(), r.path("version").asInt())));
+    return new RegisteredSchema(id, body.path("schemaType").asText("AVRO"), body.path("schema").asText(), references);
   }
 
   /**

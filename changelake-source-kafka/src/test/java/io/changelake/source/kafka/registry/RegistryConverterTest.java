@@ -194,11 +194,18 @@ class RegistryConverterTest {
   }
 
   @Test
-  void protobufIsRefusedWithWhatIsMissing() {
-    io.changelake.api.config.ConfigException e = assertThrows(io.changelake.api.config.ConfigException.class,
-        () -> RegistryConverters.create(RegistryConverters.PROTOBUF, true, registry));
+  void anAvroSchemaWithReferencesIsRefusedNamingThem() {
+    server.register("shared-money", "AVRO", "{\"type\":\"fixed\",\"name\":\"Money\",\"size\":8}");
+    int id = server.register("refs-value", "AVRO", "{\"type\":\"record\",\"name\":\"R\",\"fields\":["
+        + "{\"name\":\"m\",\"type\":\"Money\"}]}",
+        java.util.List.of(new SchemaRegistryServer.Reference("Money", "shared-money", 1)));
 
-    assertTrue(e.getMessage().startsWith("key.format=protobuf is not supported yet"), e.getMessage());
+    DataException e = assertThrows(DataException.class, () -> converter(RegistryConverters.AVRO)
+        .toConnectData("refs", wire(id, new byte[8])));
+
+    assertEquals("Schema id " + id + " of topic 'refs' imports other schemas [Money (shared-money/1)];"
+        + " value.format=avro does not read schemas with references yet (protobuf does): register a self-contained"
+        + " schema.", e.getMessage());
   }
 
   private static RegistryConverter converter(String format) {
