@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.changelake.testkit.PostgresServer;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.StreamSupport;
@@ -16,6 +18,7 @@ import java.util.stream.StreamSupport;
  * Iceberg, Delta and Paimon in one warehouse and are killed at random moments.
  */
 final class KillNineRig {
+  private static final List<String> TABLES = List.of("accounts", "ledger");
   private final PostgresServer pg;
   private final String db;
   private final Path warehouse;
@@ -89,20 +92,35 @@ final class KillNineRig {
 
   /**
    * Waits up to {@code seconds} until both tables of every format equal the source row by row (a duplicate
-   * key fails), then asserts it, showing how they differ.
+   * key fails), then asserts it, showing how each table of each format that differs does.
    */
   void awaitMirrored(int seconds) throws Exception {
-    for (String format : RunningSync.ALL_FORMATS) {
-      String location = LakeFormats.location(warehouse.toString(), format, true);
-      Instant deadline = Instant.now().plusSeconds(seconds);
-      while (Instant.now().isBefore(deadline)
-          && !(TableComparison.same(pg, db, "accounts", format, location, "lake", "accounts", "id")
-              && TableComparison.same(pg, db, "ledger", format, location, "lake", "ledger", "id"))) {
-        Thread.sleep(500);
-      }
-      TableComparison.assertSame(pg, db, "accounts", format, location, "lake", "accounts", "id");
-      TableComparison.assertSame(pg, db, "ledger", format, location, "lake", "ledger", "id");
+    Instant deadline = Instant.now().plusSeconds(seconds);
+    while (Instant.now().isBefore(deadline) && !everyTableSame()) {
+      Thread.sleep(500);
     }
+    List<String> differences = new ArrayList<>();
+    for (String format : RunningSync.ALL_FORMATS) {
+      for (String table : TABLES) {
+        try {
+          TableComparison.assertSame(pg, db, table, format, location(format), "lake", table, "id");
+        } catch (AssertionError e) {
+          differences.add(e.getMessage());
+        }
+      }
+    }
+    if (!differences.isEmpty()) {
+      throw new AssertionError(String.join("\n", differences));
+    }
+  }
+
+  private boolean everyTableSame() {
+    return RunningSync.ALL_FORMATS.stream().allMatch(format -> TABLES.stream().allMatch(
+        table -> TableComparison.same(pg, db, table, format, location(format), "lake", table, "id")));
+  }
+
+  private String location(String format) {
+    return LakeFormats.location(warehouse.toString(), format, true);
   }
 
   /** No Iceberg table's history ever went back in time. */
@@ -112,7 +130,7 @@ final class KillNineRig {
   }
 
   private String iceberg() {
-    return LakeFormats.location(warehouse.toString(), "iceberg", true);
+    return location("iceberg");
   }
 
   private int snapshotCount() {

@@ -267,9 +267,13 @@ public final class PostgresServer implements AutoCloseable {
    * started directly, not through {@code pg_ctl}; as root, in a user namespace ({@code unshare -U}), as the
    * embedded binaries start it, since PostgreSQL refuses to run as root. (A fast shutdown would wait for
    * every WAL sender's client to confirm the end of the WAL, which a sync confirms only after a commit.)
+   * A checkpoint first writes out the WAL of every transaction committed so far: the test servers commit
+   * with {@code synchronous_commit=off}, whose last commits an immediate shutdown would otherwise lose (as a
+   * real crash would), making the source itself forget what the test wrote.
    */
   public void restart(Duration down) {
     try {
+      execute(DEFAULT_DATABASE, "CHECKPOINT");
       long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip());
       ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(
           () -> new IOException("PostgreSQL's postmaster " + pid + " is not running"));

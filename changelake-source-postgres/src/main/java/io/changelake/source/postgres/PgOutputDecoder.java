@@ -351,7 +351,7 @@ final class PgOutputDecoder {
   private ChangeEvent event(Relation r, Operation op, Row before, Row after, long lsn) {
     nextSub(lsn);
     return new ChangeEvent(r.table(), op, r.schema(), before, after,
-        PostgresPosition.streamed(lastCommit, lsn, sub, xid, commitMicros, floor), commitTime);
+        PostgresPosition.streamedIn(finalLsn, lastCommit, lsn, sub, xid, commitMicros, floor), commitTime);
   }
 
   /** Takes the next position at {@code lsn}: 0 for the first change there, then 1, 2, ... */

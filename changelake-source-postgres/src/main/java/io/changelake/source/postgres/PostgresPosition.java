@@ -23,6 +23,16 @@ import java.util.Objects;
  *       has been emitted, and none after.
  * </ul>
  *
+ * <p>A change read by changelake's own reader also knows the commit LSN of its own transaction
+ * ({@link #streamedIn}). Against another such change, a heartbeat, a commit or a snapshot position it is
+ * ordered by that transaction instead: (its commit LSN, 2, before that commit's own position, change LSN,
+ * tie). That order needs nothing from before the transaction, so a replay gives every change the place it
+ * had even when the stream resumes past the last commit LSN of the position it was asked to resume from:
+ * PostgreSQL starts a slot at its confirmed LSN when asked for an older one, skipping the transactions in
+ * between, and the first change it then sends cannot know the commit before it. Against a change that
+ * does not know its transaction (Debezium's, or one stored by an older version) both are ordered by last
+ * commit LSN as above.
+ *
  * <p>The position carries Debezium's offset (and partition) verbatim so that a pipeline resumes
  * exactly there; {@link #serialize()} is JSON.
  */
@@ -40,22 +50,25 @@ public final class PostgresPosition implements SourcePosition {
   private final long minor;
   private final long sub;
   private final long floor;
+  /** The commit LSN of a streamed change's own transaction, when the reader knew it; else 0. */
+  private final long commit;
   private final Map<String, Object> partition;
   private final Map<String, Object> offset;
 
   PostgresPosition(long major, int phase, long minor, long sub, long floor,
       Map<String, ?> partition, Map<String, ?> offset) {
     this(Map.copyOf(partition), java.util.Collections.unmodifiableMap(new LinkedHashMap<>(offset)),
-        major, phase, minor, sub, floor);
+        major, phase, minor, sub, floor, 0);
   }
 
   private PostgresPosition(Map<String, Object> partition, Map<String, Object> offset,
-      long major, int phase, long minor, long sub, long floor) {
+      long major, int phase, long minor, long sub, long floor, long commit) {
     this.major = major;
     this.phase = phase;
     this.minor = minor;
     this.sub = sub;
     this.floor = floor;
+    this.commit = commit;
     this.partition = partition;
     this.offset = offset;
   }
@@ -66,7 +79,7 @@ public final class PostgresPosition implements SourcePosition {
    */
   static PostgresPosition snapshotRow(long lsn, long epoch, long ordinal, Map<String, Object> partition,
       Map<String, Object> offset) {
-    return new PostgresPosition(partition, offset, lsn, SNAPSHOT, epoch, ordinal, lsn);
+    return new PostgresPosition(partition, offset, lsn, SNAPSHOT, epoch, ordinal, lsn, 0);
   }
 
   /**
@@ -77,18 +90,20 @@ public final class PostgresPosition implements SourcePosition {
   }
 
   /**
-   * A change at {@code lsn} read by changelake's own stream reader, after the transaction committed at
-   * {@code lastCommit}; its offset has Debezium's keys, so either reader resumes from it.
+   * A change at {@code lsn} read by changelake's own stream reader, of the transaction committed at
+   * {@code commit}, after the transaction committed at {@code lastCommit}; its offset has Debezium's keys,
+   * so either reader resumes from it.
    */
-  static PostgresPosition streamed(long lastCommit, long lsn, long sub, long xid, long tsMicros, long floor) {
+  static PostgresPosition streamedIn(long commit, long lastCommit, long lsn, long sub, long xid, long tsMicros,
+      long floor) {
     return new PostgresPosition(PARTITION, offset(lsn, lastCommit, xid, tsMicros), lastCommit, STREAM, lsn, sub,
-        floor);
+        floor, commit);
   }
 
   /** Everything committed up to {@code commitLsn} was emitted (a transaction's end, or an idle stream's). */
   static PostgresPosition streamCommitted(long commitLsn, long xid, long tsMicros, long floor) {
     return new PostgresPosition(PARTITION, offset(commitLsn, commitLsn, xid, tsMicros), commitLsn, STREAM, -1, 0,
-        floor);
+        floor, 0);
   }
 
   /**
@@ -96,7 +111,7 @@ public final class PostgresPosition implements SourcePosition {
    * commit at {@code lastCommit} (and earlier idle positions, by {@code sub}) and before the next change.
    */
   static PostgresPosition streamIdle(long lastCommit, long sub, long lsn, long floor) {
-    return new PostgresPosition(PARTITION, offset(lsn, lsn, 0, 0), lastCommit, STREAM, -1, sub, floor);
+    return new PostgresPosition(PARTITION, offset(lsn, lsn, 0, 0), lastCommit, STREAM, -1, sub, floor, 0);
   }
 
   private static Map<String, Object> offset(long lsn, long lastCommit, long xid, long tsMicros) {
@@ -107,8 +122,10 @@ public final class PostgresPosition implements SourcePosition {
   public static PostgresPosition parse(String serialized) {
     try {
       Map<?, ?> map = JSON.readValue(serialized, Map.class);
-      return new PostgresPosition(number(map, "major"), (int) number(map, "phase"), number(map, "minor"),
-          number(map, "sub"), number(map, "floor"), typed(map.get("partition")), typed(map.get("offset")));
+      Object commit = map.get("commit");
+      return new PostgresPosition(typed(map.get("partition")), typed(map.get("offset")), number(map, "major"),
+          (int) number(map, "phase"), number(map, "minor"), number(map, "sub"), number(map, "floor"),
+          commit == null ? 0 : ((Number) commit).longValue());
     } catch (JsonProcessingException | RuntimeException e) {
       throw new IllegalArgumentException("Not a PostgreSQL source position: " + serialized, e);
     }
@@ -134,6 +151,9 @@ public final class PostgresPosition implements SourcePosition {
     map.put("minor", minor);
     map.put("sub", sub);
     map.put("floor", floor);
+    if (commit != 0) {
+      map.put("commit", commit);
+    }
     map.put("partition", partition);
     map.put("offset", offset);
     try {
@@ -211,9 +231,15 @@ public final class PostgresPosition implements SourcePosition {
   @Override
   public int compareTo(SourcePosition o) {
     PostgresPosition other = (PostgresPosition) o;
-    int c = Long.compareUnsigned(major, other.major);
+    boolean byTransaction = (commit != 0 || other.commit != 0) && !changeWithoutCommit()
+        && !other.changeWithoutCommit();
+    int c = Long.compareUnsigned(orderingLsn(byTransaction), other.orderingLsn(byTransaction));
     if (c == 0) {
       c = Integer.compare(phase, other.phase);
+    }
+    if (c == 0 && byTransaction) {
+      // a transaction's changes come before its commit's own position (and the heartbeats after it)
+      c = Boolean.compare(commit == 0, other.commit == 0);
     }
     if (c == 0) {
       c = Long.compare(minor, other.minor);
@@ -221,18 +247,30 @@ public final class PostgresPosition implements SourcePosition {
     return c != 0 ? c : Long.compare(sub, other.sub);
   }
 
+  /** The LSN this position is ordered by first: its transaction's commit when ordered by transaction and known. */
+  private long orderingLsn(boolean byTransaction) {
+    return byTransaction && commit != 0 ? commit : major;
+  }
+
+  /** Whether this is a streamed change that does not know its own transaction's commit LSN. */
+  private boolean changeWithoutCommit() {
+    return phase == STREAM && minor >= 0 && commit == 0;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof PostgresPosition other && compareTo(other) == 0;
   }
 
+  /** Leaves {@code major} out: two changes equal by their transaction may differ in it. */
   @Override
   public int hashCode() {
-    return Objects.hash(major, phase, minor, sub);
+    return Objects.hash(phase, minor, sub);
   }
 
   @Override
   public String toString() {
-    return "PostgresPosition[" + describe() + " " + major + "/" + phase + "/" + minor + "/" + sub + "]";
+    return "PostgresPosition[" + describe() + " " + major + "/" + phase + "/" + minor + "/" + sub
+        + (commit != 0 ? " in " + formatLsn(commit) : "") + "]";
   }
 }

@@ -131,6 +131,36 @@ class PgOutputDecoderTest {
     }
   }
 
+  /**
+   * The soak test's lost change: the slot was confirmed at a heartbeat past the commit at 2000, but one table
+   * holds only a change from before it, so the stream resumes from there; PostgreSQL starts at the slot's
+   * confirmed LSN instead and sends the transaction committed at 3000 first, without the one committed at
+   * 2000 that came before it.
+   */
+  @Test
+  void aStreamThatTheServerStartsPastTheResumePositionGivesEveryChangeTheOrderItHad() throws Exception {
+    Emitted live = new Emitted();
+    PgOutputDecoder decoder = decoder(1000, 0, 999);
+    transaction(decoder, 2000, live);
+    PostgresPosition acknowledged = decoder.idle(2500); // the slot's confirmed LSN becomes 2499
+    transaction(decoder, 3000, live);
+    PostgresPosition quiet = (PostgresPosition) live.changes.get(0).position();
+    SourcePosition heldInTheMiddle = live.changes.get(2).position(); // a table killed during its next commit
+
+    Emitted resumed = new Emitted();
+    transaction(decoder(quiet.major(), 0, quiet.commitLsn()), 3000, resumed);
+
+    assertEquals(2, resumed.changes.size());
+    for (int i = 0; i < 2; i++) {
+      assertEquals(0, resumed.changes.get(i).position().compareTo(live.changes.get(i + 2).position()),
+          "change " + i + " of the transaction has the position it had: " + resumed.changes.get(i).position());
+      assertTrue(resumed.changes.get(i).position().compareTo(acknowledged) > 0,
+          "a table that committed the heartbeat takes it");
+    }
+    assertTrue(resumed.changes.get(1).position().compareTo(heldInTheMiddle) > 0,
+        "a table that holds the transaction's first change takes its second");
+  }
+
   @Test
   void aTransactionCommittedAtTheResumeCommitIsNotSentAgain() throws Exception {
     Emitted first = new Emitted();

@@ -217,6 +217,65 @@ class PgOutputStreamTest {
     }
   }
 
+  /**
+   * A table that holds only an old change (it was quiet since) makes the stream resume from there, but the slot
+   * was confirmed further, at a heartbeat past the next commit: PostgreSQL then starts at the slot's confirmed
+   * LSN and sends the later transaction without the one committed before it.
+   */
+  @Test
+  void aResumeFromBeforeTheSlotsConfirmedLsnGivesEveryChangeTheServerSendsThePositionItHad() throws Exception {
+    pg.execute(pg.database(), "CREATE TABLE forwarded (id int primary key, v text)", "CREATE TABLE elsewhere (id int)");
+    CollectingListener first = new CollectingListener();
+    ChangeEvent quiet;
+    List<ChangeEvent> original;
+    try (PostgresSource source = new PostgresSource(config("forwarded_slot", "forwarded"))) {
+      source.start(Optional.empty(), first);
+      first.awaitProgress(p -> !p.inSnapshot(), WAIT);
+      awaitOwnReader(source);
+      pg.execute(pg.database(), "INSERT INTO forwarded VALUES (1, 'a')");
+      quiet = first.awaitEvents(e -> e.operation() == Operation.INSERT, 1, WAIT).get(0);
+      long committed = ((PostgresPosition) first.awaitProgress(p -> p.compareTo(quiet.position()) > 0, WAIT))
+          .commitLsn();
+      pg.execute(pg.database(), "INSERT INTO elsewhere VALUES (1)");
+      SourcePosition heartbeat = first.awaitProgress(p -> ((PostgresPosition) p).commitLsn() > committed, WAIT);
+      source.acknowledge(heartbeat);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (confirmedFlush("forwarded_slot") <= committed && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertTrue(confirmedFlush("forwarded_slot") > committed, "the slot is confirmed past the first commit");
+      pg.execute(pg.database(), "BEGIN; INSERT INTO forwarded VALUES (2, 'b'); INSERT INTO forwarded VALUES (3, 'c');"
+          + " COMMIT");
+      original = first.awaitEvents(e -> e.operation() == Operation.INSERT, 3, WAIT).subList(1, 3);
+    }
+
+    CollectingListener second = new CollectingListener();
+    try (PostgresSource source = new PostgresSource(config("forwarded_slot", "forwarded"))) {
+      source.start(Optional.of(source.parsePosition(quiet.position().serialize())), second);
+      List<ChangeEvent> events = second.awaitEvents(2, WAIT);
+      Thread.sleep(500);
+      assertEquals(List.of(2, 3), second.events().stream().map(e -> e.after().get(0)).toList(),
+          "the server starts at the slot's confirmed LSN: the first transaction is not sent again");
+      for (int i = 0; i < 2; i++) {
+        assertEquals(0, events.get(i).position().compareTo(original.get(i).position()),
+            "a resent change has the position it had: " + events.get(i).position() + " vs "
+                + original.get(i).position());
+      }
+    }
+  }
+
+  private static long confirmedFlush(String slot) throws Exception {
+    try (var c = pg.connect(pg.database());
+        var s = c.prepareStatement("SELECT confirmed_flush_lsn - '0/0'::pg_lsn FROM pg_replication_slots"
+            + " WHERE slot_name = ?")) {
+      s.setString(1, slot);
+      try (var rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
   @Test
   void aQuietStreamProgressesPastWritesToOtherTables() throws Exception {
     pg.execute(pg.database(), "CREATE TABLE quiet (id int primary key)", "CREATE TABLE busy (id int primary key)");

@@ -47,4 +47,40 @@ class PostgresPositionTest {
     assertTrue(snap1.inSnapshot());
     assertFalse(done.inSnapshot());
   }
+
+  @Test
+  void aChangeThatKnowsItsTransactionIsOrderedByItWhateverTheCommitBeforeItWasTakenToBe() {
+    PostgresPosition idle = PostgresPosition.streamIdle(200, 1, 260, 100);
+    PostgresPosition change = PostgresPosition.streamedIn(300, 200, 280, 0, 7, 1, 100);
+    PostgresPosition later = PostgresPosition.streamedIn(300, 200, 290, 0, 7, 1, 100);
+    PostgresPosition commit = PostgresPosition.streamCommitted(300, 7, 1, 100);
+    PostgresPosition after = PostgresPosition.streamIdle(300, 1, 320, 100);
+    List<PostgresPosition> ordered = List.of(idle, change, later, commit, after);
+    for (int i = 0; i + 1 < ordered.size(); i++) {
+      assertTrue(ordered.get(i).compareTo(ordered.get(i + 1)) < 0, ordered.get(i) + " < " + ordered.get(i + 1));
+    }
+    // the same change read by a stream that resumed past commit 200 without seeing it (it took 100 for it)
+    PostgresPosition replayed = PostgresPosition.streamedIn(300, 100, 280, 0, 7, 1, 100);
+    assertEquals(0, replayed.compareTo(change));
+    assertEquals(change, replayed);
+    assertEquals(change.hashCode(), replayed.hashCode());
+    assertTrue(replayed.compareTo(idle) > 0, "after the heartbeat the stream passed before its transaction");
+    assertTrue(replayed.compareTo(later) < 0);
+
+    PostgresPosition back = PostgresPosition.parse(later.serialize());
+    assertEquals(0, back.compareTo(later));
+    assertTrue(back.compareTo(change) > 0);
+  }
+
+  @Test
+  void aChangeThatDoesNotKnowItsTransactionIsComparedByTheCommitBeforeIt() {
+    PostgresPosition own = PostgresPosition.streamedIn(300, 200, 280, 0, 7, 1, 100);
+    PostgresPosition debezium = stream(200, 270, 0); // as Debezium, or a version before the commit was recorded
+    PostgresPosition sameAsOwn = stream(200, 280, 0);
+    assertTrue(debezium.compareTo(own) < 0);
+    assertTrue(own.compareTo(debezium) > 0);
+    assertEquals(0, sameAsOwn.compareTo(own));
+    assertFalse(PostgresPosition.parse(debezium.serialize()).serialize().contains("\"commit\""),
+        "a position without its transaction's commit is stored as before");
+  }
 }
