@@ -26,7 +26,10 @@ import picocli.CommandLine.Spec;
         + " than snapshot-retention (beyond the retain-last newest, never the newest pipeline commit) expire, with the"
         + " files only they read; files no version reads, older than orphan-age, are deleted.",
         "Maintains the named tables, else every table of the warehouse (or of --pipeline). Compaction is"
-            + " `changelake compact`."},
+            + " `changelake compact`.",
+        "It may run while a sync writes the tables: it removes only versions older than those it keeps (the sync"
+            + " adds newer ones) and never a file younger than orphan-age. It commits nothing; the sync's position"
+            + " stays where it was."},
     footer = {"", "Examples:",
         "  changelake maintain --warehouse ./lake --pipeline changelake_shop",
         "  changelake maintain lakehouse.products --warehouse ./lake --maintenance-conf snapshot-retention=1d"})
