@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
         "Maintains the named tables, else every table of the warehouse (or of --pipeline). Compaction is"
             + " `changelake compact`.",
         "It may run while a sync writes the tables: it removes only versions older than those it keeps (the sync"
-            + " adds newer ones) and never a file younger than orphan-age. It commits nothing; the sync's position"
+            + " adds newer ones) and never a file younger than orphan-age. It adds no version; the sync's position"
             + " stays where it was."},
     footer = {"", "Examples:",
         "  changelake maintain --warehouse ./lake --pipeline changelake_shop",
