@@ -108,7 +108,7 @@ final class DestroyCommand implements Callable<Integer> {
   }
 
   /** The tables of each sink whose last pipeline commit names {@code pipeline}, by format; formats with none left out. */
-  private static Map<String, List<TableId>> written(Map<String, TableSink> sinks, String pipeline) {
+  static Map<String, List<TableId>> written(Map<String, TableSink> sinks, String pipeline) {
     Map<String, List<TableId>> written = new LinkedHashMap<>();
     sinks.forEach((format, sink) -> {
       List<TableId> tables = sink.listTables().stream()

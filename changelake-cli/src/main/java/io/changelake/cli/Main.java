@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
         QueryCommand.class,
         ServeCommand.class,
         CompactCommand.class,
+        MaintainCommand.class,
         StatusCommand.class,
         PlanCommand.class,
         CheckCommand.class,

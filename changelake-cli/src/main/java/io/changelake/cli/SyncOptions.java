@@ -3,6 +3,7 @@ package io.changelake.cli;
 import io.changelake.api.config.Durations;
 import io.changelake.api.spi.TableFilter;
 import io.changelake.api.spi.WriteMode;
+import io.changelake.engine.maintenance.MaintenanceConfig;
 import io.changelake.engine.transform.FunctionDialect;
 import io.changelake.engine.transform.TypeMapping;
 import java.nio.file.Path;
@@ -92,6 +93,11 @@ final class SyncOptions {
   @Option(names = "--type-mapping", paramLabel = "NAMES", description = TypeMapping.DOC)
   String typeMapping = "";
 
+  @Option(names = "--maintenance-conf", paramLabel = "KEY=VALUE",
+      description = "A maintenance option (repeatable): enabled, interval, snapshot-retention, retain-last,"
+          + " orphan-age, compact.delete-percent, compact.files (see the README). Default: hourly, 7d, 10, 1d.")
+  Map<String, String> maintenanceConf = new LinkedHashMap<>();
+
   @Mixin
   HealthOptions health = new HealthOptions();
 
@@ -99,7 +105,7 @@ final class SyncOptions {
     return new SyncRequest(source, sourceOptions(), filter, warehouse, database, table, catalogConf,
         LakeFormats.withPartitionKeys(tableConf, partitionKeys), mode, primaryKeys, commitInterval, maxPendingChanges,
         formats, computedColumns, metadataColumns, FunctionDialect.SQL).withTypeMapping(TypeMapping.parse(typeMapping))
-        .withHealth(health.settings());
+        .withHealth(health.settings()).withMaintenance(MaintenanceConfig.parse(maintenanceConf));
   }
 
   /** The source options: --source-conf-file's entries, overridden by --source-conf. */

@@ -2,6 +2,8 @@ package io.changelake.cli;
 
 import io.changelake.api.spi.TableFilter;
 import io.changelake.api.spi.WriteMode;
+import io.changelake.engine.maintenance.MaintenanceConfig;
+import io.changelake.engine.maintenance.MaintenanceSettings;
 import io.changelake.engine.transform.FunctionDialect;
 import io.changelake.engine.transform.TypeMapping;
 import java.time.Duration;
@@ -32,6 +34,7 @@ import java.util.Objects;
  *     {@link FunctionDialect#SQL} for changelake's own
  * @param typeMapping lake types other than the default ones for the source columns
  * @param health the metrics endpoint and warning threshold
+ * @param maintenance how the tables are maintained between commits ({@code --maintenance-conf})
  */
 record SyncRequest(
     String source,
@@ -51,7 +54,8 @@ record SyncRequest(
     List<String> metadataColumns,
     FunctionDialect functionDialect,
     TypeMapping typeMapping,
-    HealthSettings health) {
+    HealthSettings health,
+    MaintenanceSettings maintenance) {
 
   SyncRequest {
     sourceOptions = Map.copyOf(sourceOptions);
@@ -62,29 +66,37 @@ record SyncRequest(
     computedColumns = List.copyOf(computedColumns);
     metadataColumns = List.copyOf(metadataColumns);
     Objects.requireNonNull(health, "health");
+    Objects.requireNonNull(maintenance, "maintenance");
   }
 
-  /** A request with the default types and health settings. */
+  /** A request with the default types, health and maintenance settings. */
   SyncRequest(String source, Map<String, String> sourceOptions, TableFilter filter, String warehouse, String database,
       String table, Map<String, String> catalogOptions, Map<String, String> tableProperties, WriteMode mode,
       List<String> primaryKeys, Duration commitInterval, int maxPendingChanges, List<String> formats,
       List<String> computedColumns, List<String> metadataColumns, FunctionDialect functionDialect) {
     this(source, sourceOptions, filter, warehouse, database, table, catalogOptions, tableProperties, mode, primaryKeys,
         commitInterval, maxPendingChanges, formats, computedColumns, metadataColumns, functionDialect,
-        TypeMapping.NONE, HealthSettings.DEFAULT);
+        TypeMapping.NONE, HealthSettings.DEFAULT, MaintenanceConfig.parse(Map.of()));
   }
 
   /** This request with the source columns' types mapped by {@code mapping}. */
   SyncRequest withTypeMapping(TypeMapping mapping) {
     return new SyncRequest(source, sourceOptions, filter, warehouse, database, table, catalogOptions, tableProperties,
         mode, primaryKeys, commitInterval, maxPendingChanges, formats, computedColumns, metadataColumns,
-        functionDialect, mapping, health);
+        functionDialect, mapping, health, maintenance);
   }
 
   /** This request with {@code settings} for its metrics endpoint and warnings. */
   SyncRequest withHealth(HealthSettings settings) {
     return new SyncRequest(source, sourceOptions, filter, warehouse, database, table, catalogOptions, tableProperties,
         mode, primaryKeys, commitInterval, maxPendingChanges, formats, computedColumns, metadataColumns,
-        functionDialect, typeMapping, settings);
+        functionDialect, typeMapping, settings, maintenance);
+  }
+
+  /** This request with {@code settings} for the maintenance of its tables between commits. */
+  SyncRequest withMaintenance(MaintenanceSettings settings) {
+    return new SyncRequest(source, sourceOptions, filter, warehouse, database, table, catalogOptions, tableProperties,
+        mode, primaryKeys, commitInterval, maxPendingChanges, formats, computedColumns, metadataColumns,
+        functionDialect, typeMapping, health, settings);
   }
 }

@@ -104,7 +104,7 @@ final class SyncRunner {
         new TransformContext(sourceConfig.withPrefix("").getOrDefault("database-name", ""), request.functionDialect()))
         .withTypeMapping(request.typeMapping());
     return new PipelineSettings(pipelineName, request.mode(), request.primaryKeys(), request.commitInterval(),
-        request.maxPendingChanges(), transforms);
+        request.maxPendingChanges(), transforms, request.maintenance());
   }
 
   /** Shows {@code line} on the error stream, e.g. a flag accepted without effect. */

@@ -113,6 +113,9 @@ class CliErrorsTest {
     r = run("--mode", "merge");
     assertEquals(ExitCode.USAGE, r.code(), r.err());
     assertTrue(r.err().contains("upsert or append"), r.err());
+    r = run("--maintenance-conf", "retain-last=0");
+    assertEquals(ExitCode.USAGE, r.code(), r.err());
+    assertTrue(r.err().contains("retain-last"), r.err());
     assertNothingWritten();
   }
 }

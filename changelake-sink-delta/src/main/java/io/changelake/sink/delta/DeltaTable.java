@@ -215,10 +215,18 @@ final class DeltaTable implements SinkTable {
     }
   }
 
-  /** Not yet implemented for Delta: refused, so that a caller logs it and goes on. */
+  /**
+   * Drops the log of the expired versions (after a checkpoint at the oldest retained one) and VACUUMs: see {@link
+   * DeltaMaintenance}. Commits nothing.
+   */
   @Override
   public MaintenanceResult maintain(MaintenancePolicy policy) {
-    throw new SinkException("changelake does not maintain Delta table " + id + " yet. Run VACUUM and log cleanup with a Delta engine (e.g. Spark: VACUUM tbl RETAIN 168 HOURS) meanwhile.");
+    try {
+      return new DeltaMaintenance(engine, hadoop, id, path).run(snapshots(), policy);
+    } catch (IOException | RuntimeException e) {
+      throw new SinkException("Maintaining table " + id + " failed: " + e.getMessage() + ". The table is readable;"
+          + " the next round tries again (files it left are removed then).", e);
+    }
   }
 
   @Override

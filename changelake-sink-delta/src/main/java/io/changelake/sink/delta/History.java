@@ -29,25 +29,40 @@ final class History {
 
   private History() { }
 
-  @SuppressWarnings("try")  // CommitActions.close() is declared to throw Exception
   static List<TableSnapshot> read(Engine engine, String tablePath, Snapshot latest) {
-    long earliest = earliestVersion(engine, tablePath);
     List<TableSnapshot> versions = new ArrayList<>();
+    readCommits(engine, tablePath, earliestVersion(engine, tablePath), latest.getVersion(),
+        KernelFiles.LogActions.HISTORY, commit -> versions.add(version(commit)));
+    return versions;
+  }
+
+  /** What is done with each commit's actions. */
+  @FunctionalInterface
+  interface CommitVisitor {
+    void visit(CommitActions commit) throws IOException;
+  }
+
+  /**
+   * Reads the commits {@code from} to {@code to} (both included, both still in the log) with Kernel's commit range,
+   * each with the {@code actions} kinds only, oldest first.
+   */
+  @SuppressWarnings("try")  // CommitActions.close() is declared to throw Exception
+  static void readCommits(Engine engine, String tablePath, long from, long to, KernelFiles.LogActions actions,
+      CommitVisitor visitor) {
     try (CloseableIterator<CommitActions> commits = TableManager
-        .loadCommitRange(tablePath, CommitBoundary.atVersion(earliest))
-        .withEndBoundary(CommitBoundary.atVersion(latest.getVersion()))
+        .loadCommitRange(tablePath, CommitBoundary.atVersion(from))
+        .withEndBoundary(CommitBoundary.atVersion(to))
         .build(engine)
-        .getCommitActions(engine, TableManager.loadSnapshot(tablePath).atVersion(earliest).build(engine),
-            KernelFiles.HISTORY_ACTIONS)) {
+        .getCommitActions(engine, TableManager.loadSnapshot(tablePath).atVersion(from).build(engine), actions.kinds)) {
       while (commits.hasNext()) {
         try (CommitActions commit = commits.next()) {
-          versions.add(version(commit));
+          visitor.visit(commit);
         }
       }
     } catch (Exception e) {
-      throw new IllegalStateException("Reading the history of " + tablePath + " failed: " + e.getMessage(), e);
+      throw new IllegalStateException("Reading the log of " + tablePath + " from version " + from + " to " + to
+          + " failed: " + e.getMessage(), e);
     }
-    return versions;
   }
 
   private static TableSnapshot version(CommitActions commit) throws IOException {
@@ -72,13 +87,14 @@ final class History {
     return new TableSnapshot(commit.getVersion(), Instant.ofEpochMilli(commit.getTimestamp()), operation, summary);
   }
 
-  private static ColumnVector column(ColumnarBatch batch, String name) {
+  /** The column {@code name} of {@code batch}, or null when the batch has none. */
+  static ColumnVector column(ColumnarBatch batch, String name) {
     int ordinal = batch.getSchema().indexOf(name);
     return ordinal < 0 ? null : batch.getColumnVector(ordinal);
   }
 
   /** The string field {@code name} of a struct vector at {@code row}, or null. */
-  private static String string(ColumnVector struct, String name, int row) {
+  static String string(ColumnVector struct, String name, int row) {
     if (struct == null || struct.isNullAt(row)) {
       return null;
     }
@@ -88,7 +104,7 @@ final class History {
   }
 
   /** The oldest commit still in the log (older ones may have been cleaned up). */
-  private static long earliestVersion(Engine engine, String tablePath) {
+  static long earliestVersion(Engine engine, String tablePath) {
     String log = tablePath + "/_delta_log/";
     try (CloseableIterator<FileStatus> files = engine.getFileSystemClient().listFrom(log + "0".repeat(20))) {
       while (files.hasNext()) {

@@ -1,5 +1,6 @@
 package io.changelake.sink.delta;
 
+import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.internal.DeltaLogActionUtils.DeltaAction;
 import io.delta.kernel.internal.InternalScanFileUtils;
@@ -10,6 +11,7 @@ import io.delta.kernel.internal.data.GenericRow;
 import io.delta.kernel.internal.data.ScanStateRow;
 import io.delta.kernel.internal.data.TransactionStateRow;
 import io.delta.kernel.internal.deletionvectors.Base85Codec;
+import io.delta.kernel.internal.util.FileNames;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
@@ -18,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 
@@ -37,11 +40,24 @@ import java.util.UUID;
  *       Kernel's Z85 encoding of its UUID), and the {@code add} action re-adding a file with it.
  *   <li>The action kinds to read from a commit range: the public {@code CommitRange} takes an
  *       internal enum.
+ *   <li>Maintenance: where a deletion vector descriptor's file is, and which version a log file belongs to
+ *       (Kernel's file name rules).
  * </ul>
  */
 final class KernelFiles {
-  /** The actions {@link History} reads from each commit. */
-  static final Set<DeltaAction> HISTORY_ACTIONS = EnumSet.of(DeltaAction.COMMITINFO, DeltaAction.DOMAINMETADATA);
+  /** The kinds of actions read from each commit of a range. */
+  enum LogActions {
+    /** What {@link History} reads: {@code commitInfo} and {@code domainMetadata}. */
+    HISTORY(EnumSet.of(DeltaAction.COMMITINFO, DeltaAction.DOMAINMETADATA)),
+    /** What {@link DeltaMaintenance} reads: {@code add} and {@code remove}. */
+    FILES(EnumSet.of(DeltaAction.ADD, DeltaAction.REMOVE));
+
+    final Set<DeltaAction> kinds;
+
+    LogActions(Set<DeltaAction> kinds) {
+      this.kinds = kinds;
+    }
+  }
 
   private KernelFiles() { }
 
@@ -77,6 +93,48 @@ final class KernelFiles {
   static Row deletionVector(UUID uuid, int offset, int sizeInBytes, long cardinality) {
     return new DeletionVectorDescriptor(DeletionVectorDescriptor.UUID_DV_MARKER, Base85Codec.encodeUUID(uuid),
         Optional.of(offset), sizeInBytes, cardinality).toRow();
+  }
+
+  /** The absolute location of the deletion vector file of {@code scanFile}, if it has one stored in a file. */
+  static Optional<String> deletionVectorFile(Row scanFile, String tablePath) {
+    return new AddFile(addEntry(scanFile)).getDeletionVector().filter(DeletionVectorDescriptor::isOnDisk)
+        .map(dv -> dv.getAbsolutePath(tablePath));
+  }
+
+  /**
+   * The absolute location of the deletion vector file of the {@code add} or {@code remove} action at {@code row} of
+   * {@code action} (a struct vector of a commit's actions), if it names one stored in a file.
+   */
+  static Optional<String> deletionVectorFile(ColumnVector action, int row, String tablePath) {
+    int ordinal = ((StructType) action.getDataType()).indexOf("deletionVector");
+    if (ordinal < 0 || action.getChild(ordinal).isNullAt(row)) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(DeletionVectorDescriptor.fromColumnVector(action.getChild(ordinal), row))
+        .filter(DeletionVectorDescriptor::isOnDisk).map(dv -> dv.getAbsolutePath(tablePath));
+  }
+
+  /**
+   * The version a file of {@code _delta_log} belongs to (commit, checkpoint, checksum, or the last version of a log
+   * compaction), or empty for other files such as {@code _last_checkpoint}.
+   */
+  static OptionalLong logFileVersion(String path) {
+    String name = new io.delta.kernel.internal.fs.Path(path).getName();
+    if (FileNames.isCommitFile(name)) {
+      return OptionalLong.of(FileNames.deltaVersion(name));
+    } else if (FileNames.isCheckpointFile(name)) {
+      return OptionalLong.of(FileNames.checkpointVersion(name));
+    } else if (FileNames.isChecksumFile(name)) {
+      return OptionalLong.of(FileNames.checksumVersion(name));
+    } else if (FileNames.isLogCompactionFile(name)) {
+      return OptionalLong.of(FileNames.logCompactionVersions(name)._2);
+    }
+    return OptionalLong.empty();
+  }
+
+  /** Whether the {@code _delta_log} file at {@code path} is (a part of) a checkpoint. */
+  static boolean isCheckpoint(String path) {
+    return FileNames.isCheckpointFile(new io.delta.kernel.internal.fs.Path(path).getName());
   }
 
   /** Whether the file of {@code scanFile} has a deletion vector. */

@@ -30,9 +30,4 @@ class DeltaSinkContractTest extends TableSinkContract {
   protected boolean compactsUpserts() {
     return false;  // copy-on-write: every commit rewrote the touched files into one, nothing to merge
   }
-
-  @Override
-  protected boolean maintains() {
-    return false;  // not yet: Delta log cleanup and VACUUM are left (see the module README)
-  }
 }

@@ -224,10 +224,18 @@ final class PaimonTable implements SinkTable {
     }
   }
 
-  /** Not yet implemented for Paimon: refused, so that a caller logs it and goes on. */
+  /** Expires snapshots and removes orphan files with Paimon's own operations: see {@link PaimonMaintenance}. */
   @Override
   public MaintenanceResult maintain(MaintenancePolicy policy) {
-    throw new SinkException("changelake does not maintain Paimon table " + id + " yet. Paimon expires snapshots by itself at each commit (table options snapshot.time-retained, snapshot.num-retained.min/max; see --table-conf); orphan files are left.");
+    refresh();
+    try {
+      return new PaimonMaintenance(table).run(snapshots(), policy);
+    } catch (Exception e) {
+      throw new SinkException("Maintaining table " + id + " failed: " + e.getMessage() + ". The table is readable;"
+          + " the next round tries again.", e);
+    } finally {
+      refresh();
+    }
   }
 
   @Override

@@ -13,11 +13,6 @@ import org.junit.jupiter.api.Nested;
 /** The {@link TableSink} contract for Paimon tables, read back with Paimon's ReadBuilder. */
 class PaimonSinkContractTest extends TableSinkContract {
   @Override
-  protected boolean maintains() {
-    return false;  // not yet: Paimon's snapshot expiry through maintain() is left (see the module README)
-  }
-
-  @Override
   protected TableSink open(Path warehouse) {
     return PaimonSink.local(warehouse);
   }
@@ -30,11 +25,6 @@ class PaimonSinkContractTest extends TableSinkContract {
   /** The same contract for tables with deletion vectors, which change how upserts are written and read. */
   @Nested
   class WithDeletionVectors extends TableSinkContract {
-    @Override
-    protected boolean maintains() {
-      return PaimonSinkContractTest.this.maintains();
-    }
-
     @Override
     protected TableSink open(Path warehouse) {
       return PaimonSink.create(PaimonSinkConfig.local(warehouse, Map.of(), Map.of("deletion-vectors.enabled", "true")));
