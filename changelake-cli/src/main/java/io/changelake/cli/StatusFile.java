@@ -94,6 +94,19 @@ final class StatusFile {
     return dir.isPresent() && Files.deleteIfExists(dir.get().resolve(pipeline + ".json"));
   }
 
+  /**
+   * Whether {@code pipeline} is known to have stopped: its status file in this warehouse says it is not running,
+   * or its process is gone. False when there is no status file to tell (a remote warehouse, or none written).
+   */
+  static boolean stopped(String warehouse, String pipeline) {
+    Optional<Path> file = directory(warehouse).map(dir -> dir.resolve(pipeline + ".json")).filter(Files::isRegularFile);
+    try {
+      return file.isPresent() && !JSON.readValue(file.get().toFile(), Status.class).alive();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   static List<Status> readAll(String warehouse) throws IOException {
     Optional<Path> dir = directory(warehouse).filter(Files::isDirectory);
     List<Status> all = new ArrayList<>();

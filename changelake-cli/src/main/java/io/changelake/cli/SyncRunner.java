@@ -76,7 +76,8 @@ final class SyncRunner {
               server.port());
         }
         Pipeline pipeline = Pipeline.prepare(source, sinks, settings, naming(request),
-            PipelineListener.all(new ConsoleReporter(out), status));
+            PipelineListener.all(new ConsoleReporter(out), status),
+            owner -> StatusFile.stopped(request.warehouse(), owner));
         pipeline.tables().forEach(t -> LOG.info("Mirroring {} -> {} {}{}", t.source(), t.format(), t.lake(),
             t.resumed() ? " (resuming)" : ""));
         status.prepared(pipeline.tables());

@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,21 @@ public final class Pipeline {
       PipelineSettings settings,
       Function<TableId, TableId> naming,
       PipelineListener listener) {
+    return prepare(source, sinks, settings, naming, listener, owner -> false);
+  }
+
+  /**
+   * As {@link #prepare(Source, List, PipelineSettings, Function, PipelineListener)}, taking over a lake table whose
+   * last commit another pipeline made when {@code stopped} says that pipeline is known to have stopped (a warning
+   * names it); otherwise such a table is refused.
+   */
+  public static Pipeline prepare(
+      Source source,
+      List<TableSink> sinks,
+      PipelineSettings settings,
+      Function<TableId, TableId> naming,
+      PipelineListener listener,
+      Predicate<String> stopped) {
     List<SourceTable> discovered = source.discover();
     for (SourceTable table : discovered) {
       checkKey(table, settings, source.advice());
@@ -68,7 +84,7 @@ public final class Pipeline {
       TableSchema schema = lakeSchema(table, settings);
       for (TableSink sink : sinks) {
         SinkTable lake = sink.open(lakeIds.get(table.id()), schema, modeOf(table, settings));
-        checkOwner(lake, sink.format(), settings.name());
+        checkOwner(lake, sink.format(), settings.name(), stopped);
         SourcePosition position = lake.lastCommit().map(c -> source.parsePosition(c.position())).orElse(null);
         lakeTables.add(new LakeTable(table, sink.format(), lake, position));
       }
@@ -120,15 +136,20 @@ public final class Pipeline {
   /**
    * Refuses a lake table whose last commit another pipeline made: two pipelines writing one table would
    * interleave their changes, each resuming from the other's positions. A table committed by no named
-   * pipeline (an empty name) is taken.
+   * pipeline (an empty name), or by one that {@code stopped} knows to have stopped (a MySQL or Kafka pipeline
+   * whose derived name changed with its selection, say), is taken.
    *
    * @throws PipelineException naming the owner and how to take the table over deliberately
    */
-  static void checkOwner(SinkTable lake, String format, String pipeline) {
+  static void checkOwner(SinkTable lake, String format, String pipeline, Predicate<String> stopped) {
     String owner = lake.lastCommit().map(CommitMetadata::pipeline).orElse("");
-    if (!owner.isEmpty() && !owner.equals(pipeline)) {
+    if (!owner.isEmpty() && !owner.equals(pipeline) && stopped.test(owner)) {
+      LOG.warn("Taking over {} table {} from pipeline '{}', which has stopped; from now on pipeline '{}' writes it.",
+          format, lake.id(), owner, pipeline);
+    } else if (!owner.isEmpty() && !owner.equals(pipeline)) {
       throw new PipelineException(format + " table " + lake.id() + " belongs to pipeline '" + owner + "' (its last"
-          + " commit was made by it), not to this pipeline '" + pipeline + "'; two pipelines writing one table would"
+          + " commit was made by it, and it is running or nothing says it stopped), not to this pipeline '" + pipeline
+          + "'; two pipelines writing one table would"
           + " interleave their changes. If '" + owner + "' should go on, leave the table to it (write this pipeline"
           + " into another --database). To take the table over deliberately, stop '" + owner + "' and either run"
           + " this sync under that name (the option that names the pipeline, e.g. slot.name=" + owner + "), or"
