@@ -143,10 +143,13 @@ public final class Pipeline {
    */
   static void checkOwner(SinkTable lake, String format, String pipeline, Predicate<String> stopped) {
     String owner = lake.lastCommit().map(CommitMetadata::pipeline).orElse("");
-    if (!owner.isEmpty() && !owner.equals(pipeline) && stopped.test(owner)) {
+    if (owner.isEmpty() || owner.equals(pipeline)) {
+      return;
+    }
+    if (stopped.test(owner)) {
       LOG.warn("Taking over {} table {} from pipeline '{}', which has stopped; from now on pipeline '{}' writes it.",
           format, lake.id(), owner, pipeline);
-    } else if (!owner.isEmpty() && !owner.equals(pipeline)) {
+    } else {
       throw new PipelineException(format + " table " + lake.id() + " belongs to pipeline '" + owner + "' (its last"
           + " commit was made by it, and it is running or nothing says it stopped), not to this pipeline '" + pipeline
           + "'; two pipelines writing one table would"
