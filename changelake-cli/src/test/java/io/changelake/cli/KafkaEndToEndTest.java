@@ -174,8 +174,11 @@ class KafkaEndToEndTest {
         sync.kill();
       }
     }
+    // the broker's records are the source: a record the producer failed to write is the harness's failure
+    assertEquals(expected, upsertState("ledger"), "the broker does not hold what the test produced");
     SyncProcess last = SyncProcess.start(warehouse.resolveSibling(warehouse.getFileName() + "-last.log"), args);
     try {
+      List<String> differences = new ArrayList<>();
       for (String format : RunningSync.ALL_FORMATS) {
         String location = LakeFormats.location(warehouse.toString(), format, true);
         Instant deadline = Instant.now().plusSeconds(180); // a loaded 2-core machine takes its time to catch up
@@ -183,11 +186,69 @@ class KafkaEndToEndTest {
             && !TableComparison.same(source, "ledger", format, location, "lake", "ledger", "id")) {
           Thread.sleep(300);
         }
-        TableComparison.assertSame(source, "ledger", format, location, "lake", "ledger", "id");
+        try {
+          TableComparison.assertSame(source, "ledger", format, location, "lake", "ledger", "id");
+        } catch (AssertionError e) {
+          differences.add(e.getMessage());
+        }
       }
+      assertTrue(differences.isEmpty(), () -> String.join("\n", differences) + "\nWhat each run did:\n"
+          + runs(warehouse, "-0.log", "-1.log", "-2.log", "-last.log") + "Iceberg snapshots:\n"
+          + icebergHistory(LakeFormats.location(warehouse.toString(), "iceberg", true)));
     } finally {
       assertEquals(0, last.stop(), () -> last.log());
     }
+  }
+
+  /** The state an upsert topic describes: each key's last record, a tombstone removing it. */
+  private static Map<String, Map<String, String>> upsertState(String topic) {
+    Map<String, Map<String, String>> state = new TreeMap<>();
+    for (var record : kafka.records(topic)) {
+      Struct key = (Struct) keys.toConnectData(topic, record.key()).value();
+      if (record.value() == null) {
+        state.remove(key.get("id") + "|");
+        continue;
+      }
+      Struct value = (Struct) values.toConnectData(topic, record.value()).value();
+      Map<String, String> row = new LinkedHashMap<>();
+      row.put("id", value.get("id").toString());
+      row.put("name", value.getString("name"));
+      row.put("amount", ((BigDecimal) value.get("amount")).toPlainString());
+      state.put(key.get("id") + "|", row);
+    }
+    return state;
+  }
+
+  /** Each snapshot of the Iceberg table: sequence number, operation, position, rows added and deleted. */
+  private static String icebergHistory(String location) {
+    StringBuilder out = new StringBuilder();
+    for (var snapshot : TableComparison.lakeTable(location, "lake", "ledger").snapshots()) {
+      var summary = snapshot.summary();
+      out.append(snapshot.sequenceNumber()).append(' ').append(snapshot.operation()).append(' ')
+          .append(summary.get(io.changelake.api.spi.CommitMetadata.POSITION)).append(" +")
+          .append(summary.getOrDefault("added-records", "0")).append(" -eq")
+          .append(summary.getOrDefault("added-equality-deletes", "0")).append(" -files")
+          .append(summary.getOrDefault("deleted-data-files", "0")).append('\n');
+    }
+    return out.toString();
+  }
+
+  /** The lines of each run's log that say where it resumed, caught up, committed or failed. */
+  private static String runs(Path warehouse, String... logs) {
+    StringBuilder out = new StringBuilder();
+    for (String name : logs) {
+      Path log = warehouse.resolveSibling(warehouse.getFileName() + name);
+      out.append("--- ").append(log.getFileName()).append('\n');
+      try {
+        Files.readAllLines(log).stream()
+            .filter(l -> l.matches(".*(Resuming|Reading|Caught up|Committed|Suspended|ERROR|WARN|replaced).*")
+                && !l.contains("high watermark"))
+            .forEach(l -> out.append(l).append('\n'));
+      } catch (java.io.IOException e) {
+        out.append(e).append('\n');
+      }
+    }
+    return out.toString();
   }
 
   @Test

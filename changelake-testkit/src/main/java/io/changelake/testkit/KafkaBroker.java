@@ -1,13 +1,22 @@
 package io.changelake.testkit;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -61,15 +70,59 @@ public final class KafkaBroker implements AutoCloseable {
     return cluster.bootstrapServers();
   }
 
-  /** Creates {@code topic} with {@code partitions} partitions (replication factor 1). */
+  /**
+   * Creates {@code topic} with {@code partitions} partitions (replication factor 1); returns once every partition
+   * has a leader, so that the first records produced go to a partition that takes them.
+   */
   public void createTopic(String topic, int partitions) {
     try (Admin admin = admin()) {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!led(admin, topic)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("The partitions of topic " + topic + " got no leader within 30 s");
+        }
+        Thread.sleep(20);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     } catch (ExecutionException e) {
       throw new IllegalStateException("Could not create topic " + topic + ": " + e.getCause().getMessage(), e);
+    }
+  }
+
+  private static boolean led(Admin admin, String topic) throws InterruptedException, ExecutionException {
+    TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+    return description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+  }
+
+  /**
+   * Every record of {@code topic} as the broker holds it, partition by partition in offset order: what a test
+   * compares a mirror with, independently of what its producer meant to write.
+   */
+  public List<ConsumerRecord<byte[], byte[]>> records(String topic) {
+    Properties properties = new Properties();
+    properties.put("bootstrap.servers", bootstrapServers());
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
+        new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).sorted(Comparator.comparingInt(TopicPartition::partition))
+          .toList();
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+      for (TopicPartition partition : partitions) {
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (consumer.position(partition) < ends.get(partition)) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("Could not read " + partition + " to its end within 60 s");
+          }
+          consumer.poll(Duration.ofMillis(200)).records(partition).forEach(records::add);
+        }
+      }
+      return records;
     }
   }
 
