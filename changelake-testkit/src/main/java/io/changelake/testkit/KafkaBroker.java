@@ -72,7 +72,9 @@ public final class KafkaBroker implements AutoCloseable {
 
   /**
    * Creates {@code topic} with {@code partitions} partitions (replication factor 1); returns once every partition
-   * has a leader, so that the first records produced go to a partition that takes them.
+   * has a leader. A producer writing before the broker has applied the new partition can lose its first batch
+   * silently, idempotent and acks=all though it is (KAFKA-15591: the batch fails NOT_LEADER_OR_FOLLOWER, the next
+   * one is appended, the retried first one is then out of sequence until it expires).
    */
   public void createTopic(String topic, int partitions) {
     try (Admin admin = admin()) {
