@@ -176,7 +176,8 @@ public final class MemoryTable implements SinkTable {
   private Version version(Long snapshotId) {
     if (snapshotId != null) {
       return versions.stream().filter(v -> v.id() == snapshotId).findFirst()
-          .orElseThrow(() -> new SinkException("Table " + id + " has no snapshot " + snapshotId));
+          .orElseThrow(() -> new SinkException("Table " + id + " has no snapshot " + snapshotId
+              + ". List its snapshots with `changelake snapshots " + id + "`."));
     }
     return versions.isEmpty() ? new Version(0, Instant.now(), "none", Map.of(), schema, List.of())
         : versions.get(versions.size() - 1);

@@ -460,6 +460,91 @@ public abstract class TableSinkContract {
     }
   }
 
+  @Test
+  void lookupHonoursDeletes(@TempDir Path dir) {
+    try (TableSink sink = open(dir)) {
+      SinkTable table = sink.open(ID, SCHEMA, WriteMode.UPSERT);
+      commit(table, "1", w -> {
+        for (int i = 0; i < 1200; i++) {
+          w.insert(Row.of(i, i, null, null, "v1"));
+        }
+      });
+      commit(table, "2", w -> {
+        w.delete(new RowKey(List.of(5)));
+        w.upsert(Row.of(6, 60, null, null, "v2"));
+      });
+      List<RowKey> keys = new ArrayList<>();
+      for (int i = 0; i < 1100; i++) {
+        keys.add(new RowKey(List.of(i)));
+      }
+      keys.add(new RowKey(List.of(99_999)));
+      Map<RowKey, Row> found = table.lookup(keys);
+      assertEquals(1099, found.size());
+      assertFalse(found.containsKey(new RowKey(List.of(5))));
+      assertEquals(Row.of(6, 60, null, null, "v2"), found.get(new RowKey(List.of(6))));
+      assertEquals(Row.of(7, 7, null, null, "v1"), found.get(new RowKey(List.of(7))));
+    }
+  }
+
+  @Test
+  void lookupTakesCompositeKeysInKeyOrder(@TempDir Path dir) {
+    TableSchema schema = new TableSchema(List.of(Column.of("a", DataType.STRING, false),
+        Column.of("d", DataType.TIMESTAMP, false), Column.of("v", DataType.INT, true)), List.of("d", "a"));
+    java.time.LocalDateTime t = java.time.LocalDateTime.parse("2025-01-01T00:00:00.000001");
+    try (TableSink sink = open(dir)) {
+      SinkTable table = sink.open(ID, schema, WriteMode.UPSERT);
+      commit(table, "1", w -> {
+        w.insert(Row.of("x", t, 1));
+        w.insert(Row.of("y", t, 2));
+        w.insert(Row.of("x", t.plusSeconds(1), 3));
+      });
+      commit(table, "2", w -> w.delete(new RowKey(List.of(t, "y"))));
+      Map<RowKey, Row> found = table.lookup(List.of(new RowKey(List.of(t, "x")), new RowKey(List.of(t, "y"))));
+      assertEquals(Map.of(new RowKey(List.of(t, "x")), Row.of("x", t, 1)), found);
+    }
+  }
+
+  @Test
+  void everyRetainedVersionReadsAsItWasCommitted(@TempDir Path dir) {
+    try (TableSink sink = open(dir)) {
+      SinkTable table = sink.open(ID, SCHEMA, WriteMode.UPSERT);
+      commit(table, "1", w -> {
+        w.insert(Row.of(1, 1, null, null, "one"));
+        w.insert(Row.of(2, 2, null, null, "two"));
+      });
+      commit(table, "2", w -> {
+        w.delete(new RowKey(List.of(1)));
+        w.upsert(Row.of(2, 22, null, null, "two!"));
+        w.insert(Row.of(3, 3, null, null, "three"));
+      });
+      List<TableSnapshot> versions = table.snapshots();
+      for (int i = 1; i < versions.size(); i++) {
+        assertFalse(versions.get(i).committedAt().isBefore(versions.get(i - 1).committedAt()), "oldest first");
+      }
+      TableSnapshot first = versions.stream().filter(v -> "1".equals(v.summary().get(CommitMetadata.POSITION)))
+          .reduce((a, b) -> b).orElseThrow(() -> new AssertionError("no version carries position 1: " + versions));
+      assertEquals(rows(Row.of(1, 1, null, null, "one"), Row.of(2, 2, null, null, "two")), scan(table, first.id()));
+      assertEquals(rows(Row.of(2, 22, null, null, "two!"), Row.of(3, 3, null, null, "three")),
+          scan(table, newest(table).id()));
+      SinkException e = assertThrows(SinkException.class, () -> scan(table, 12_345L));
+      assertTrue(e.getMessage().contains("changelake snapshots " + ID), e.getMessage());
+    }
+  }
+
+  private static Map<RowKey, Row> rows(Row... rows) {
+    Map<RowKey, Row> byKey = new HashMap<>();
+    Arrays.stream(rows).forEach(row -> byKey.put(row.key(SCHEMA), row));
+    return byKey;
+  }
+
+  private static Map<RowKey, Row> scan(SinkTable table, Long snapshotId) {
+    Map<RowKey, Row> rows = new HashMap<>();
+    try (RowScan scan = table.scan(snapshotId)) {
+      scan.forEach(row -> rows.put(row.key(SCHEMA), row));
+    }
+    return rows;
+  }
+
   private static TableSnapshot newest(SinkTable table) {
     List<TableSnapshot> versions = table.snapshots();
     return versions.get(versions.size() - 1);
