@@ -8,7 +8,9 @@ import io.changelake.api.model.RowKey;
  *
  * <p>Each key is written at most once per writer (the commit loop folds changes by key first).
  * Memory stays bounded: rows stream into data files as they come. Nothing is visible to readers
- * until {@link #commit} returns; {@link #abort} (or a crash) leaves the table as it was.
+ * until {@link #commit} returns; {@link #abort} (or a crash) leaves the table as it was. A row holding
+ * {@link Row#UNAVAILABLE} is refused with an {@link IllegalStateException} naming the column: the caller
+ * resolves such values first.
  */
 public interface TableWriter extends AutoCloseable {
 

@@ -315,7 +315,8 @@ public final class MemoryTable implements SinkTable {
               + row + " holds null");
         }
         if (row.get(i) == Row.UNAVAILABLE) {
-          throw new IllegalArgumentException("Row " + row + " of " + id + " holds an unavailable value");
+          throw new IllegalStateException("Column '" + current.column(i).name() + "' of " + id + " holds an"
+              + " unavailable value in row " + row);
         }
       }
       return row;

@@ -531,6 +531,35 @@ public abstract class TableSinkContract {
     }
   }
 
+  @Test
+  void reopenedTableHasTheSameSchemaAndKeyOrder(@TempDir Path dir) {
+    TableSchema composite = new TableSchema(List.of(
+        Column.of("a", DataType.STRING, false), Column.of("b", DataType.LONG, false),
+        Column.of("v", DataType.decimal(10, 2), true), Column.of("at", DataType.TIME, false)), List.of("b", "a"));
+    TableId id = TableId.parse("db.composite");
+    try (TableSink sink = open(dir)) {
+      sink.open(id, composite, WriteMode.UPSERT);
+    }
+    try (TableSink sink = open(dir)) {
+      assertEquals(composite, sink.find(id).orElseThrow().schema());
+      assertEquals(composite, sink.open(id, composite, WriteMode.UPSERT).schema());
+    }
+  }
+
+  @Test
+  void unavailablePlaceholderNeverReachesAFile(@TempDir Path dir) {
+    try (TableSink sink = open(dir)) {
+      SinkTable table = sink.open(ID, PRODUCTS, WriteMode.UPSERT);
+      List<TableSnapshot> before = table.snapshots();
+      try (TableWriter writer = table.newWriter()) {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+            () -> writer.upsert(Row.of(1L, Row.UNAVAILABLE, 1)));
+        assertTrue(e.getMessage().contains("'name'"), e.getMessage());
+      }
+      assertEquals(before, table.snapshots(), "nothing committed");
+    }
+  }
+
   private static Map<RowKey, Row> rows(Row... rows) {
     Map<RowKey, Row> byKey = new HashMap<>();
     Arrays.stream(rows).forEach(row -> byKey.put(row.key(SCHEMA), row));

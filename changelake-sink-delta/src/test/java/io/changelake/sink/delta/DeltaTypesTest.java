@@ -1,7 +1,6 @@
 package io.changelake.sink.delta;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.changelake.api.model.Column;
@@ -10,7 +9,6 @@ import io.changelake.api.model.Row;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
 import io.changelake.api.spi.SinkTable;
-import io.changelake.api.spi.TableWriter;
 import io.changelake.api.spi.WriteMode;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.types.LongType;
@@ -195,34 +193,5 @@ class DeltaTypesTest {
       case UUIDS -> ((List<?>) value).stream().map(u -> u == null ? null : u.toString()).toList();
       default -> value;
     };
-  }
-
-  @Test
-  void reopenedTableHasTheSameSchemaAndKeyOrder(@TempDir Path dir) {
-    TableSchema composite = new TableSchema(List.of(
-        Column.of("a", DataType.STRING, false), Column.of("b", DataType.LONG, false),
-        Column.of("v", DataType.decimal(10, 2), true)), List.of("b", "a"));
-    TableId id = TableId.parse("db.composite");
-    try (DeltaSink sink = DeltaSink.local(dir)) {
-      sink.open(id, composite, WriteMode.UPSERT);
-    }
-    try (DeltaSink sink = DeltaSink.local(dir)) {
-      assertEquals(composite, sink.find(id).orElseThrow().schema());
-      assertEquals(composite, sink.open(id, composite, WriteMode.UPSERT).schema());
-    }
-  }
-
-  @Test
-  void unavailablePlaceholderNeverReachesAFile(@TempDir Path dir) {
-    try (DeltaSink sink = DeltaSink.local(dir)) {
-      SinkTable table = sink.open(ID, SCHEMA, WriteMode.UPSERT);
-      try (TableWriter writer = table.newWriter()) {
-        Object[] values = rows().get(0).copyValues();
-        values[12] = Row.UNAVAILABLE;
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> writer.upsert(Row.of(values)));
-        assertTrue(e.getMessage().contains("'s'"), e.getMessage());
-      }
-      assertEquals(1, table.snapshots().size(), "only the create commit");
-    }
   }
 }

@@ -1,7 +1,6 @@
 package io.changelake.sink.iceberg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.changelake.api.model.Column;
@@ -12,7 +11,6 @@ import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
 import io.changelake.api.schema.SchemaChange;
 import io.changelake.api.spi.SinkTable;
-import io.changelake.api.spi.TableWriter;
 import io.changelake.api.spi.WriteMode;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -173,35 +171,6 @@ class IcebergTypesTest {
       List<Row> scanned = Lake.scan(table, null);
       scanned.sort(Comparator.comparing(r -> (Integer) r.get(0)));
       assertEquals(List.of(Row.of(1, LocalTime.NOON), Row.of(2, LocalTime.MIDNIGHT)), scanned);
-    }
-  }
-
-  @Test
-  void reopenedTableHasTheSameSchemaAndKeyOrder(@TempDir Path dir) {
-    TableSchema composite = new TableSchema(List.of(
-        Column.of("a", DataType.STRING, false), Column.of("b", DataType.LONG, false),
-        Column.of("v", DataType.decimal(10, 2), true)), List.of("b", "a"));
-    TableId id = TableId.parse("db.composite");
-    try (IcebergSink sink = IcebergSink.local(dir)) {
-      sink.open(id, composite, WriteMode.UPSERT);
-    }
-    try (IcebergSink sink = IcebergSink.local(dir)) {
-      assertEquals(composite, sink.find(id).orElseThrow().schema());
-      assertEquals(composite, sink.open(id, composite, WriteMode.UPSERT).schema());
-    }
-  }
-
-  @Test
-  void unavailablePlaceholderNeverReachesAFile(@TempDir Path dir) {
-    try (IcebergSink sink = IcebergSink.local(dir)) {
-      SinkTable table = sink.open(ID, SCHEMA, WriteMode.UPSERT);
-      try (TableWriter writer = table.newWriter()) {
-        Object[] values = rows().get(0).copyValues();
-        values[12] = Row.UNAVAILABLE;
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> writer.upsert(Row.of(values)));
-        assertTrue(e.getMessage().contains("'s'"), e.getMessage());
-      }
-      assertTrue(table.snapshots().isEmpty());
     }
   }
 }

@@ -1,8 +1,6 @@
 package io.changelake.sink.paimon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.changelake.api.model.Column;
 import io.changelake.api.model.DataType;
@@ -10,7 +8,6 @@ import io.changelake.api.model.Row;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
 import io.changelake.api.spi.SinkTable;
-import io.changelake.api.spi.TableWriter;
 import io.changelake.api.spi.WriteMode;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -149,35 +146,6 @@ class PaimonTypesTest {
       List<Row> scanned = Lake.scan(table, null);
       scanned.sort(Comparator.comparing(r -> (Integer) r.get(0)));
       assertEquals(expected, scanned);
-    }
-  }
-
-  @Test
-  void reopenedTableHasTheSameSchemaAndKeyOrder(@TempDir Path dir) {
-    TableSchema composite = new TableSchema(List.of(
-        Column.of("a", DataType.STRING, false), Column.of("b", DataType.LONG, false),
-        Column.of("v", DataType.decimal(10, 2), true), Column.of("at", DataType.TIME, false)), List.of("b", "a"));
-    TableId id = TableId.parse("db.composite");
-    try (PaimonSink sink = PaimonSink.local(dir)) {
-      sink.open(id, composite, WriteMode.UPSERT);
-    }
-    try (PaimonSink sink = PaimonSink.local(dir)) {
-      assertEquals(composite, sink.find(id).orElseThrow().schema());
-      assertEquals(composite, sink.open(id, composite, WriteMode.UPSERT).schema());
-    }
-  }
-
-  @Test
-  void unavailablePlaceholderNeverReachesAFile(@TempDir Path dir) {
-    try (PaimonSink sink = PaimonSink.local(dir)) {
-      SinkTable table = sink.open(ID, SCHEMA, WriteMode.UPSERT);
-      try (TableWriter writer = table.newWriter()) {
-        Object[] values = rows().get(0).copyValues();
-        values[12] = Row.UNAVAILABLE;
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> writer.upsert(Row.of(values)));
-        assertTrue(e.getMessage().contains("'s'"), e.getMessage());
-      }
-      assertTrue(table.snapshots().isEmpty());
     }
   }
 
