@@ -24,10 +24,13 @@ public interface TableWriter extends AutoCloseable {
   /** Adds a row whose key is not in the table (snapshot rows, fresh inserts, append-mode rows). */
   void insert(Row row);
 
-  /** Replaces the row with the same key, if any, by {@code row}. Upsert-mode tables only. */
+  /**
+   * Replaces the row with the same key, if any, by {@code row}. Upsert-mode tables only: an append-mode
+   * table's writer throws {@link UnsupportedOperationException}.
+   */
   void upsert(Row row);
 
-  /** Removes the row with this key, if any. Upsert-mode tables only. */
+  /** Removes the row with this key, if any. Upsert-mode tables only, as {@link #upsert}. */
   void delete(RowKey key);
 
   /**

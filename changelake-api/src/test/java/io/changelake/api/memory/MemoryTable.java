@@ -299,7 +299,7 @@ public final class MemoryTable implements SinkTable {
         throw new IllegalStateException("An overwriting writer takes inserts only");
       }
       if (mode != WriteMode.UPSERT) {
-        throw new IllegalStateException("Table " + id + " is an append table: it takes inserts only");
+        throw new UnsupportedOperationException("Table " + id + " is an append table: it takes inserts only");
       }
     }
 

@@ -560,6 +560,72 @@ public abstract class TableSinkContract {
     }
   }
 
+  @Test
+  void compositeKeysWithRequiredColumns(@TempDir Path dir) {
+    TableSchema composite = new TableSchema(List.of(
+        Column.of("region", DataType.STRING, false), Column.of("v", DataType.DOUBLE, true),
+        Column.of("day", DataType.DATE, false), Column.of("n", DataType.LONG, false),
+        Column.of("note", DataType.STRING, false)), List.of("region", "n", "day"));
+    TableId id = TableId.parse("sales.daily");
+    try (TableSink sink = open(dir)) {
+      SinkTable table = sink.open(id, composite, WriteMode.UPSERT);
+      Map<RowKey, Row> expected = new HashMap<>();
+      java.time.LocalDate day = java.time.LocalDate.of(2025, 1, 1);
+      commit(table, "1", w -> {
+        for (String region : List.of("eu", "us", "apac")) {
+          for (long n = 0; n < 30; n++) {
+            Row row = Row.of(region, (double) n, day.plusDays(n % 3), n, "v1");
+            w.insert(row);
+            expected.put(row.key(composite), row);
+          }
+        }
+      });
+      check(sink, dir, table, expected);
+      commit(table, "2", w -> {
+        for (long n = 0; n < 30; n += 2) {
+          Row row = Row.of("eu", -1.0 * n, day.plusDays(n % 3), n, "v2");  // same key, new value
+          w.upsert(row);
+          expected.put(row.key(composite), row);
+          RowKey gone = new RowKey(List.of("us", n, day.plusDays(n % 3)));  // key order: region, n, day
+          w.delete(gone);  // 'note' is required: a delete by key alone must still pass
+          expected.remove(gone);
+          w.delete(new RowKey(List.of("apac", n, day.plusDays(7))));  // same region and n, no such day: no row
+        }
+      });
+      check(sink, dir, table, expected);
+      commit(table, "3", w -> {
+        Row back = Row.of("us", 99.0, day, 0L, "back");
+        w.upsert(back);
+        expected.put(back.key(composite), back);
+      });
+      check(sink, dir, table, expected);
+    }
+  }
+
+  @Test
+  void appendTableTakesRowsOnly(@TempDir Path dir) {
+    TableSchema log = new TableSchema(List.of(Column.of("op", DataType.STRING, false),
+        Column.of("id", DataType.LONG, true)), List.of());
+    try (TableSink sink = open(dir)) {
+      SinkTable table = sink.open(TableId.parse("audit.log"), log, WriteMode.APPEND);
+      commit(table, "1", w -> {
+        w.insert(Row.of("c", 1L));
+        w.insert(Row.of("d", 1L));
+      });
+      commit(table, "2", w -> w.insert(Row.of("c", 1L)));
+      List<String> rows = new ArrayList<>();
+      try (RowScan scan = table.scan(null)) {
+        scan.forEach(row -> rows.add(row.get(0) + ":" + row.get(1)));
+      }
+      rows.sort(null);
+      assertEquals(List.of("c:1", "c:1", "d:1"), rows, "the same row twice is two rows");
+      try (TableWriter w = table.newWriter()) {
+        assertThrows(UnsupportedOperationException.class, () -> w.delete(new RowKey(List.of(1L))));
+        assertThrows(UnsupportedOperationException.class, () -> w.upsert(Row.of("u", 1L)));
+      }
+    }
+  }
+
   private static Map<RowKey, Row> rows(Row... rows) {
     Map<RowKey, Row> byKey = new HashMap<>();
     Arrays.stream(rows).forEach(row -> byKey.put(row.key(SCHEMA), row));

@@ -16,7 +16,6 @@ import io.changelake.api.spi.WriteMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,11 +31,6 @@ class DeltaUpsertTest {
   static final TableSchema SINGLE = new TableSchema(List.of(
       Column.of("id", DataType.LONG, false), Column.of("name", DataType.STRING, true),
       Column.of("qty", DataType.INT, true)), List.of("id"));
-
-  private static final TableSchema COMPOSITE = new TableSchema(List.of(
-      Column.of("region", DataType.STRING, false), Column.of("v", DataType.DOUBLE, true),
-      Column.of("day", DataType.DATE, false), Column.of("n", DataType.LONG, false)),
-      List.of("region", "n", "day"));
 
   /** The sink under test (copy-on-write, every default). */
   protected DeltaSink open(Path dir) {
@@ -124,44 +118,6 @@ class DeltaUpsertTest {
   }
 
   @Test
-  void compositeKeys(@TempDir Path dir) {
-    TableId id = TableId.parse("sales.daily");
-    try (DeltaSink sink = open(dir)) {
-      SinkTable table = sink.open(id, COMPOSITE, WriteMode.UPSERT);
-      Map<RowKey, Row> expected = new HashMap<>();
-      LocalDate day = LocalDate.of(2025, 1, 1);
-      Lake.commit(table, "1", w -> {
-        for (String region : List.of("eu", "us", "apac")) {
-          for (long n = 0; n < 30; n++) {
-            Row row = Row.of(region, (double) n, day.plusDays(n % 3), n);
-            w.insert(row);
-            expected.put(row.key(COMPOSITE), row);
-          }
-        }
-      });
-      check(dir, id, COMPOSITE, expected, table);
-      Lake.commit(table, "2", w -> {
-        for (long n = 0; n < 30; n += 2) {
-          Row row = Row.of("eu", -1.0 * n, day.plusDays(n % 3), n);  // same key, new value
-          w.upsert(row);
-          expected.put(row.key(COMPOSITE), row);
-          RowKey gone = new RowKey(List.of("us", n, day.plusDays(n % 3)));  // key order: region, n, day
-          w.delete(gone);
-          expected.remove(gone);
-          w.delete(new RowKey(List.of("apac", n, day.plusDays(7))));  // same region+n, other day: no row
-        }
-      });
-      check(dir, id, COMPOSITE, expected, table);
-      Lake.commit(table, "3", w -> {
-        Row back = Row.of("us", 99.0, day, 0L);
-        w.upsert(back);
-        expected.put(back.key(COMPOSITE), back);
-      });
-      check(dir, id, COMPOSITE, expected, table);
-    }
-  }
-
-  @Test
   void onlyFilesHoldingAChangedKeyAreRewritten(@TempDir Path dir) throws IOException {
     TableId id = TableId.parse("shop.ranges");
     try (DeltaSink sink = open(dir)) {
@@ -198,27 +154,6 @@ class DeltaUpsertTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> w.delete(new RowKey(List.of(1L))));
         assertEquals(true, e.getMessage().contains("fold changes by key"), e.getMessage());
-      }
-    }
-  }
-
-  @Test
-  void appendTableOnlyWritesRows(@TempDir Path dir) {
-    TableSchema log = new TableSchema(List.of(Column.of("op", DataType.STRING, false),
-        Column.of("id", DataType.LONG, true)), List.of());
-    TableId id = TableId.parse("audit.log");
-    try (DeltaSink sink = open(dir)) {
-      SinkTable table = sink.open(id, log, WriteMode.APPEND);
-      Lake.commit(table, "1", w -> {
-        w.insert(Row.of("c", 1L));
-        w.insert(Row.of("d", 1L));
-      });
-      Lake.commit(table, "2", w -> w.insert(Row.of("c", 1L)));
-      assertEquals(3, Lake.rows(Lake.snapshot(dir, id)).size());
-      assertEquals("append", Lake.snapshot(dir, id).getTableProperties().get("changelake.mode"));
-      try (TableWriter w = table.newWriter()) {
-        assertThrows(UnsupportedOperationException.class, () -> w.delete(new RowKey(List.of(1L))));
-        assertThrows(UnsupportedOperationException.class, () -> w.upsert(Row.of("u", 1L)));
       }
     }
   }

@@ -100,11 +100,17 @@ final class Lake {
     return value;
   }
 
-  /** Paimon's view as rows keyed by the changelake key; fails on a duplicate key. */
+  /** Paimon's view as rows keyed by the changelake key (dates as LocalDate); fails on a duplicate key. */
   static Map<RowKey, Row> byKey(FileStoreTable table, TableSchema schema) {
     Map<RowKey, Row> rows = new LinkedHashMap<>();
     for (List<Object> record : records(table)) {
-      Row row = Row.of(record.toArray());
+      Object[] values = record.toArray();
+      for (int i = 0; i < values.length; i++) {
+        if (schema.column(i).type().equals(io.changelake.api.model.DataType.DATE) && values[i] instanceof Integer days) {
+          values[i] = java.time.LocalDate.ofEpochDay(days);
+        }
+      }
+      Row row = Row.of(values);
       Row previous = rows.put(row.key(schema), row);
       if (previous != null) {
         throw new AssertionError("Duplicate key " + row.key(schema) + ": " + previous + " and " + row);
