@@ -71,6 +71,11 @@ final class ResetRequests {
     }
   }
 
+  /** Where the requests are kept (null for a remote warehouse), for messages. */
+  Path folder() {
+    return dir;
+  }
+
   /** A listener that clears each of {@code pending} once its table's copy is committed in {@code formats} formats. */
   PipelineListener clearing(Set<TableId> pending, int formats) {
     Map<TableId, Integer> copied = new HashMap<>();

@@ -78,6 +78,10 @@ final class SyncRunner {
         }
         ResetRequests requests = ResetRequests.forWarehouse(request.warehouse(), pipelineName);
         Set<TableId> resets = requests.pending();
+        if (!resets.isEmpty()) {
+          LOG.info("A reset is asked for {} (requests in {}; each is deleted once its copy is committed)", resets,
+              requests.folder());
+        }
         Pipeline pipeline = Pipeline.prepare(source, sinks, settings, naming(request),
             PipelineListener.all(new ConsoleReporter(out), status, requests.clearing(resets, sinks.size())),
             owner -> StatusFile.stopped(request.warehouse(), owner), resets);

@@ -105,7 +105,12 @@ public final class Pipeline {
       sourceId.ifPresentOrElse(reset::add, () -> LOG.warn("A reset was asked for lake table {}, which this pipeline"
           + " does not mirror: ignored", lakeId));
     }
-    checkReset(source, discovered, settings, reset);
+    try {
+      checkReset(source, discovered, settings, reset);
+    } catch (PipelineException e) {
+      throw new PipelineException(e.getMessage() + " The reset was asked before this start: to give it up, delete"
+          + " its request (the log names where it is kept).", null);
+    }
     List<LakeTable> lakeTables = new ArrayList<>();
     for (SourceTable table : discovered) {
       TableSchema schema = lakeSchema(table, settings);
