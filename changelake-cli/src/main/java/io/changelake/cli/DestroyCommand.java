@@ -7,7 +7,6 @@ import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceProvider;
 import io.changelake.api.spi.TableFilter;
 import io.changelake.api.spi.TableSink;
-import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -84,7 +83,7 @@ final class DestroyCommand implements Callable<Integer> {
       if (created.isEmpty() && written.isEmpty() && !dropTables) {
         return ExitCode.OK;
       }
-      if (!yes && !confirmed()) {
+      if (!yes && !Confirmation.ask("Drop them?", "destroy drops what the pipeline created")) {
         out.println("Nothing was dropped.");
         out.flush();
         return ExitCode.OK;
@@ -120,16 +119,5 @@ final class DestroyCommand implements Callable<Integer> {
       }
     });
     return written;
-  }
-
-  /** Asks on the terminal; refuses without one (use --yes). */
-  private static boolean confirmed() {
-    Console console = System.console();
-    if (console == null) {
-      throw new IllegalArgumentException("destroy drops what the pipeline created and asks first, but stdin is not a"
-          + " terminal. Add --yes to drop without asking.");
-    }
-    String answer = console.readLine("Drop them? Type 'yes' to drop: ");
-    return answer != null && answer.strip().equalsIgnoreCase("yes");
   }
 }

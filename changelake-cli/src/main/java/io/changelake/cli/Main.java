@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
         PlanCommand.class,
         CheckCommand.class,
         DestroyCommand.class,
+        ResetCommand.class,
         CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -15,6 +15,7 @@ import io.changelake.engine.transform.TransformContext;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -75,9 +76,15 @@ final class SyncRunner {
           LOG.info("Serving metrics at http://{}:{}/metrics and health at /health", request.health().metricsBind(),
               server.port());
         }
+        ResetRequests requests = ResetRequests.forWarehouse(request.warehouse(), pipelineName);
+        Set<TableId> resets = requests.pending();
+        if (!resets.isEmpty()) {
+          LOG.info("A reset is asked for {} (requests in {}; each is deleted once its copy is committed)", resets,
+              requests.folder());
+        }
         Pipeline pipeline = Pipeline.prepare(source, sinks, settings, naming(request),
-            PipelineListener.all(new ConsoleReporter(out), status),
-            owner -> StatusFile.stopped(request.warehouse(), owner));
+            PipelineListener.all(new ConsoleReporter(out), status, requests.clearing(resets, sinks.size())),
+            owner -> StatusFile.stopped(request.warehouse(), owner), resets);
         pipeline.tables().forEach(t -> LOG.info("Mirroring {} -> {} {}{}", t.source(), t.format(), t.lake(),
             t.resumed() ? " (resuming)" : ""));
         status.prepared(pipeline.tables());

@@ -338,6 +338,7 @@ public final class CommitLoop implements ChangeListener {
         mirror.copied(position);
         LOG.info("Copied {} alone into {} table {} at {}", table, formats.get(mirror), mirror.lakeId(),
             position.describe());
+        listener.tableCopied(mirror.lakeId(), formats.get(mirror));
       } catch (CommitStateUnknownException e) {
         throw unknownOutcome(mirror, e);
       } catch (RuntimeException e) {

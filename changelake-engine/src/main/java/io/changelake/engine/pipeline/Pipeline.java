@@ -74,18 +74,51 @@ public final class Pipeline {
       Function<TableId, TableId> naming,
       PipelineListener listener,
       Predicate<String> stopped) {
+    return prepare(source, sinks, settings, naming, listener, stopped, Set.of());
+  }
+
+  /**
+   * As {@link #prepare(Source, List, PipelineSettings, Function, PipelineListener, Predicate)}, copying the lake
+   * tables named in {@code resets} again (a reset): each is copied alone while the other tables stream, and the
+   * copy replaces its rows in one commit per format, so readers see the old rows until then. A name the pipeline
+   * does not mirror is ignored with a warning.
+   *
+   * @throws PipelineException when a reset cannot be done so ({@link #checkReset})
+   */
+  public static Pipeline prepare(
+      Source source,
+      List<TableSink> sinks,
+      PipelineSettings settings,
+      Function<TableId, TableId> naming,
+      PipelineListener listener,
+      Predicate<String> stopped,
+      Set<TableId> resets) {
     List<SourceTable> discovered = source.discover();
     for (SourceTable table : discovered) {
       checkKey(table, settings, source.advice());
     }
     Map<TableId, TableId> lakeIds = lakeIds(discovered, naming);
+    Set<TableId> reset = new LinkedHashSet<>();
+    for (TableId lakeId : resets) {
+      Optional<TableId> sourceId = lakeIds.entrySet().stream().filter(e -> e.getValue().equals(lakeId))
+          .map(Map.Entry::getKey).findFirst();
+      sourceId.ifPresentOrElse(reset::add, () -> LOG.warn("A reset was asked for lake table {}, which this pipeline"
+          + " does not mirror: ignored", lakeId));
+    }
+    try {
+      checkReset(source, discovered, settings, reset);
+    } catch (PipelineException e) {
+      throw new PipelineException(e.getMessage() + " The reset was asked before this start: to give it up, delete"
+          + " its request (the log names where it is kept).", null);
+    }
     List<LakeTable> lakeTables = new ArrayList<>();
     for (SourceTable table : discovered) {
       TableSchema schema = lakeSchema(table, settings);
       for (TableSink sink : sinks) {
         SinkTable lake = sink.open(lakeIds.get(table.id()), schema, modeOf(table, settings));
         checkOwner(lake, sink.format(), settings.name(), stopped);
-        SourcePosition position = lake.lastCommit().map(c -> source.parsePosition(c.position())).orElse(null);
+        SourcePosition position = reset.contains(table.id()) ? null
+            : lake.lastCommit().map(c -> source.parsePosition(c.position())).orElse(null);
         lakeTables.add(new LakeTable(table, sink.format(), lake, position));
       }
     }
@@ -108,7 +141,11 @@ public final class Pipeline {
             .filter(Objects::nonNull).min(Comparator.naturalOrder())
         : Optional.empty();
     resume.ifPresent(p -> LOG.info("Resuming from {}: every table holds the changes up to there", p.describe()));
-    if (!copies.isEmpty()) {
+    if (!reset.isEmpty()) {
+      LOG.info("Resetting {}: copying {} again, alone, while the other tables stream", reset,
+          reset.size() == 1 ? "it" : "them");
+    }
+    if (!copies.isEmpty() && !reset.containsAll(copies)) {
       LOG.info("Copying {} alone while the other tables stream: not every lake table of {} holds a commit yet",
           copies, copies.size() == 1 ? "it" : "them");
     }
@@ -158,6 +195,47 @@ public final class Pipeline {
           + " this sync under that name (the option that names the pipeline, e.g. slot.name=" + owner + "), or"
           + " drop the lake table so that this pipeline copies it anew; then remove '" + owner + "' with"
           + " changelake destroy.", null);
+    }
+  }
+
+  /**
+   * Checks that the source tables {@code reset} can be copied again alone while the pipeline's other tables
+   * stream: the copy then replaces each one's rows in one commit. That needs a source that copies tables alone,
+   * upsert mode (an append-mode table is a log of changes, which a copy cannot rebuild), tables the pipeline
+   * mirrors (not ones the source owns), and at least one other table to stream.
+   *
+   * @throws PipelineException naming what stands in the way and what to do instead
+   */
+  public static void checkReset(Source source, List<SourceTable> discovered, PipelineSettings settings,
+      Set<TableId> reset) {
+    if (reset.isEmpty()) {
+      return;
+    }
+    String what = "A reset of " + String.join(", ", reset.stream().map(TableId::toString).toList());
+    for (SourceTable table : discovered) {
+      if (reset.contains(table.id()) && table.sourceOwned()) {
+        throw new PipelineException(what + " is refused: " + table.id() + " is a table the source writes itself,"
+            + " not a copy of a source table, so there is nothing to copy again.", null);
+      }
+    }
+    if (settings.mode() != WriteMode.UPSERT) {
+      throw new PipelineException(what + " is refused: the pipeline writes in append mode, where a lake table is"
+          + " the log of every change, which a copy of the source table cannot rebuild. Keep the log, or drop the"
+          + " lake table and start a new pipeline for it.", null);
+    }
+    if (!source.copiesTablesAlone()) {
+      throw new PipelineException(what + " is refused: this source cannot copy one table while it streams the"
+          + " others (a stream of records, such as a topic, can only be read again from an earlier offset, which"
+          + " replays changes rather than copying the table). To rebuild the table, stop the sync, drop the lake"
+          + " table in every format and start the sync again: a table that holds no commit is mirrored anew, which"
+          + " with this source starts every table of the pipeline over.", null);
+    }
+    long others = discovered.stream().filter(t -> !t.sourceOwned() && !reset.contains(t.id())).count();
+    if (others == 0) {
+      throw new PipelineException(what + " is refused: it would copy every table of the pipeline again, and a"
+          + " reset copies a table alone while the others stream from where they are. Reset fewer tables at a"
+          + " time; a pipeline of this one table has nothing else to stream: stop the sync, drop the lake table in"
+          + " every format and start the sync again to mirror it anew.", null);
     }
   }
 

@@ -15,6 +15,9 @@ public interface PipelineListener {
   /** A commit round finished. */
   default void committed(CommitReport report) { }
 
+  /** The copy of a table copied alone is committed to the {@code format} table {@code lake}, replacing its rows. */
+  default void tableCopied(TableId lake, String format) { }
+
   /** The {@code format} table {@code lake} stopped taking changes; {@code reason} says why and how to fix it. */
   default void suspended(TableId lake, String format, String reason) { }
 
@@ -35,6 +38,11 @@ public interface PipelineListener {
       @Override
       public void committed(CommitReport report) {
         each.forEach(l -> l.committed(report));
+      }
+
+      @Override
+      public void tableCopied(TableId lake, String format) {
+        each.forEach(l -> l.tableCopied(lake, format));
       }
 
       @Override
