@@ -142,6 +142,17 @@ public interface Source extends AutoCloseable {
     return false;
   }
 
+  /**
+   * Reads {@code table} as of one consistent position, for comparing it with its lake table, without disturbing
+   * a running sync. The default refuses: not every source can.
+   *
+   * @throws UnsupportedOperationException when this source cannot
+   * @throws SourceException when the table does not exist or the source cannot be read, saying why
+   */
+  default ConsistentRead readConsistent(TableId table) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot read a table as of one position");
+  }
+
   /** Stops emitting and releases connections. Keeps durable state (slots) unless configured otherwise. */
   @Override
   void close();
