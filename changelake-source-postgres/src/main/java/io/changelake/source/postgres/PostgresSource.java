@@ -121,17 +121,22 @@ public final class PostgresSource implements Source {
   }
 
   /**
-   * Reads {@code id}, one of the tables {@link #discover()} selects, as of the consistent point of a temporary slot
-   * ({@link PostgresConsistentRead}); needs PostgreSQL 14 or later (pgoutput's binary values).
+   * Reads a selected table as of the consistent point of a temporary slot ({@link PostgresConsistentRead}); needs
+   * PostgreSQL 14 or later (pgoutput's binary values). Leaves the pipeline's slot alone: a running sync keeps it.
    */
   @Override
-  public ConsistentRead readConsistent(TableId id) {
-    List<SourceTable> selected = tables != null ? tables : discover();
-    SourceTable table = selected.stream().filter(t -> t.id().equals(id)).findFirst()
-        .orElseThrow(() -> new SourceException("Table " + id + " is not among the tables selected in " + catalog.where()
-            + " (" + selected.stream().map(t -> t.id().toString()).toList() + "). Fix: check table-name and"
-            + " schema-name in --source-conf."));
+  public ConsistentRead readConsistent(String name) {
     try (Connection c = catalog.connect()) {
+      List<SourceTable> selected = catalog.discover(c, selection, selection.describe(), Preflight.failFast());
+      List<SourceTable> named = selected.stream()
+          .filter(t -> t.id().toString().equals(name) || t.id().name().equals(name)).toList();
+      if (named.size() != 1) {
+        throw new SourceException((named.isEmpty() ? "No table " + name : "Several tables named " + name)
+            + " among those selected in " + catalog.where() + " (" + selected.stream().map(t -> t.id().toString())
+            .toList() + "). Fix: check table-name and schema-name in --source-conf, or name the table in full.");
+      }
+      SourceTable table = named.get(0);
+      TableId id = table.id();
       int major = c.getMetaData().getDatabaseMajorVersion();
       if (!PgOutputStream.canStream(major, config)) {
         throw new SourceException("Comparing with the lake needs PostgreSQL " + PgOutputStream.BINARY_MAJOR_VERSION
@@ -144,7 +149,7 @@ public final class PostgresSource implements Source {
       }
       return PostgresConsistentRead.open(catalog, config, table, types.get(id));
     } catch (SQLException e) {
-      throw new SourceException("Reading " + id + " as of one position from " + catalog.where() + " failed: "
+      throw new SourceException("Reading " + name + " as of one position from " + catalog.where() + " failed: "
           + e.getMessage(), e);
     }
   }
