@@ -87,7 +87,7 @@ final class PostgresConsistentRead implements ConsistentRead {
     long x = slot.consistentLsn();
     try {
       if (heldUpTo(p) >= x) {
-        return peek(slot.connection(), slotName, Math.max(p.lsn(), p.commitLsn()));
+        return peek(slot.connection(), slotName, peekUpTo(p));
       }
       try (Connection c = catalog.connect()) {
         return behind(c, p, x);
@@ -116,7 +116,7 @@ final class PostgresConsistentRead implements ConsistentRead {
       }
     }
     if (pid == null) {
-      return peek(c, config.slotName(), x);
+      return peek(c, config.slotName(), x + 1);
     }
     if (confirmedSeen) {
       return Changes.of(Set.of());
@@ -131,10 +131,26 @@ final class PostgresConsistentRead implements ConsistentRead {
     return p.betweenTransactions() || p.snapshotDone() ? p.lsn() : p.major();
   }
 
-  /** The keys of the table in the changes slot {@code slot} holds, up to the transaction at {@code upTo}. */
-  private Changes peek(Connection c, String slot, long upTo) throws SQLException {
+  /**
+   * The LSN up to which the changes of a slot starting at X must be read to hold every transaction a lake table at
+   * {@code p} holds: just past its end, or past its transaction's commit; null (everything written so far) for a
+   * change whose transaction's commit is not known.
+   */
+  private static Long peekUpTo(PostgresPosition p) {
+    if (p.betweenTransactions() || p.snapshotDone()) {
+      return p.lsn() + 1;
+    }
+    return p.ownCommit() != 0 ? p.ownCommit() + 1 : null;
+  }
+
+  /**
+   * The keys of the table in the changes slot {@code slot} holds, in the transactions whose commit record starts
+   * before {@code upTo} (all when null), and possibly a few after.
+   */
+  private Changes peek(Connection c, String slot, Long upTo) throws SQLException {
     String sql = "SELECT lsn, data FROM pg_logical_slot_peek_binary_changes(" + literal(slot) + ", "
-        + literal(PostgresPosition.formatLsn(upTo)) + "::pg_lsn, NULL, 'proto_version', '1', 'publication_names', "
+        + (upTo == null ? "NULL" : literal(PostgresPosition.formatLsn(upTo)) + "::pg_lsn")
+        + ", NULL, 'proto_version', '1', 'publication_names', "
         + literal(PostgresCatalog.quoteIdent(config.publicationName())) + ", 'binary', 'true')";
     Set<RowKey> keys = new HashSet<>();
     boolean[] truncated = {false};
