@@ -149,8 +149,15 @@ class VerifyCommandTest {
         assertEquals(0, running.code(), running::toString);
         assertTrue(running.out().contains(" 0 buckets and 0 rows differ."), running.out());
       }
+      CommandResult quietTable = verify("lake.items", "delta");
+      assertEquals(0, quietTable.code(), quietTable::toString);
       writing.set(false);
       writer.join();
+      sync.awaitMirrored(PG.server(), DB, "moving", "id");
+      CommandResult quietSource = verify("lake.moving", "paimon", "--wait", "30s");
+      assertEquals(0, quietSource.code(), quietSource::toString);
+      assertTrue(quietSource.out().contains(" 0 keys left out (changed between the two positions), 0 buckets and"
+          + " 0 rows differ."), quietSource.out());
       assertEquals(0, sync.stop());
     } finally {
       writing.set(false);
@@ -178,9 +185,10 @@ class VerifyCommandTest {
     assertTrue(mysql.err().contains("verify cannot read this source as of one position yet"), mysql.err());
   }
 
-  private static CommandResult verify(String table, String format) {
+  private static CommandResult verify(String table, String format, String... more) {
     List<String> args = new ArrayList<>(List.of("verify", table, "--warehouse", lake.toString(), "--format", format));
     args.addAll(RunningSync.asFlags("--source-conf", options));
+    args.addAll(List.of(more));
     return CommandResult.run(args.toArray(String[]::new));
   }
 
