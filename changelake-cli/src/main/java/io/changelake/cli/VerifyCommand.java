@@ -48,8 +48,8 @@ final class VerifyCommand implements Callable<Integer> {
   @Mixin
   SyncOptions options;
 
-  @Option(names = "--source-table", paramLabel = "SCHEMA.TABLE", description = "The source table (its name, or schema.name),"
-      + " when its name is not the lake table's (a sync-table --table). Default: the lake table's name.")
+  @Option(names = "--source-table", paramLabel = "SCHEMA.TABLE", description = "The source table (its name, or"
+      + " schema.name), when its name is not the lake table's (a sync-table --table). Default: the lake table's name.")
   String sourceTable;
 
   @Option(names = "--buckets", defaultValue = "1024", paramLabel = "N", description = "How many buckets of keys the"
