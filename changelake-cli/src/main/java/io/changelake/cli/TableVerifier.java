@@ -57,8 +57,8 @@ final class TableVerifier {
    * @param everythingChanged nothing was compared: every key changed ({@code differences} says why)
    * @param differences at most the rows asked for, described; {@code differing} counts them all
    */
-  record Result(LakeVersion version, int buckets, long compared, long leftOut, boolean everythingChanged, int differingBuckets,
-      long differing, List<String> differences) { }
+  record Result(LakeVersion version, int buckets, long compared, long leftOut, boolean everythingChanged,
+      int differingBuckets, long differing, List<String> differences) { }
 
   /**
    * Pins the lake version (waiting up to {@code wait} for a running sync to commit past X), then compares.
@@ -173,7 +173,8 @@ final class TableVerifier {
    * The columns compared: the source's columns the lake table also has (the lake's computed and metadata columns
    * are not the source's), by their positions on each side; the key first.
    */
-  private record Columns(List<String> names, List<String> keyNames, int[] sourceKey, int[] lakeKey, int[] source, int[] lake) {
+  private record Columns(List<String> names, List<String> keyNames, int[] sourceKey, int[] lakeKey, int[] source,
+      int[] lake) {
 
     static Columns of(TableSchema source, SinkTable lakeTable) {
       TableSchema lake = lakeTable.schema();
@@ -183,8 +184,8 @@ final class TableVerifier {
             + " synced with the source's key (upsert mode, no --primary-keys).");
       }
       List<String> names = source.columnNames().stream().filter(n -> lake.columnNames().contains(n)).toList();
-      return new Columns(names, source.primaryKey(), positions(source, source.primaryKey()), positions(lake, source.primaryKey()),
-          positions(source, names), positions(lake, names));
+      return new Columns(names, source.primaryKey(), positions(source, source.primaryKey()),
+          positions(lake, source.primaryKey()), positions(source, names), positions(lake, names));
     }
 
     private static int[] positions(TableSchema schema, List<String> names) {
