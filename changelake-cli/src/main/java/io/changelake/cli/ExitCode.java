@@ -7,6 +7,7 @@ final class ExitCode {
   static final int USAGE = 2;
   static final int SOURCE = 3;
   static final int TABLE = 4;
+  static final int DIFFERENT = 5;
 
   private ExitCode() { }
 }

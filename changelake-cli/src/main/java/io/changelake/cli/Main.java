@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
         PlanCommand.class,
         CheckCommand.class,
         DestroyCommand.class,
+        VerifyCommand.class,
         ResetCommand.class,
         CommandLine.HelpCommand.class
     },
@@ -44,7 +45,8 @@ import picocli.CommandLine.Command;
         "3:The source cannot be used: unreachable, authentication, privileges, server settings (wal_level, binlog_format,"
             + " ...), slot or server-id in use, unknown table; plan: the sync would be refused (the plan says why).",
         "4:A lake table cannot take the sync or command as asked (mode mismatch, no primary key, unknown table,"
-            + " column or snapshot, a compaction conflicting with a concurrent one, a query that fails)."
+            + " column or snapshot, a compaction conflicting with a concurrent one, a query that fails).",
+        "5:verify: the lake table differs from the source (the differing rows are listed)."
     },
     footer = {"", "Run 'changelake <command> --help' for a command's flags and examples."})
 public final class Main {

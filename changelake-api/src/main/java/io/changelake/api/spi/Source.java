@@ -142,6 +142,20 @@ public interface Source extends AutoCloseable {
     return false;
   }
 
+  /**
+   * Reads one of the selected tables as of one consistent position, for comparing it with its lake table, without
+   * disturbing a running sync (nor waiting for its slot); usable without {@link #discover()}. The default refuses:
+   * not every source can.
+   *
+   * @param table the table's full name (e.g. {@code public.orders}) or, when only one selected table has it, its
+   *     name alone ({@code orders})
+   * @throws UnsupportedOperationException when this source cannot
+   * @throws SourceException when no selected table has that name or the source cannot be read, saying why
+   */
+  default ConsistentRead readConsistent(String table) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot read a table as of one position");
+  }
+
   /** Stops emitting and releases connections. Keeps durable state (slots) unless configured otherwise. */
   @Override
   void close();

@@ -1,7 +1,9 @@
 package io.changelake.source.postgres;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.ReplicationSlotInfo;
 
@@ -50,6 +52,26 @@ final class ExportedSnapshot implements AutoCloseable {
       connection.close();
       throw e;
     }
+  }
+
+  /**
+   * The same snapshot adopted and exported again by a transaction of a new connection, which holds it until
+   * closed: unlike {@code snapshot}'s, it stays usable once {@code snapshot}'s connection runs other commands.
+   */
+  static ExportedSnapshot heldCopy(PostgresCatalog catalog, ExportedSnapshot snapshot) throws SQLException {
+    Connection connection = SnapshotReader.adopt(catalog.connect(), snapshot.name());
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_export_snapshot()")) {
+      rs.next();
+      return new ExportedSnapshot(connection, rs.getString(1), snapshot.consistentLsn());
+    } catch (SQLException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
+  }
+
+  /** The connection that holds the snapshot: it takes other commands once the snapshot's readers adopted it. */
+  Connection connection() {
+    return connection;
   }
 
   /** The snapshot's name, for {@code SET TRANSACTION SNAPSHOT}. */

@@ -195,6 +195,11 @@ public final class PostgresPosition implements SourcePosition {
     return commit instanceof Number n ? n.longValue() : lsn();
   }
 
+  /** The commit LSN of a streamed change's own transaction, when the reader knew it; else 0. */
+  long ownCommit() {
+    return commit;
+  }
+
   /** The commit LSN that orders this position first (see the class comment). */
   long major() {
     return major;

@@ -5,6 +5,7 @@ import io.changelake.api.model.SourcePosition;
 import io.changelake.api.model.TableId;
 import io.changelake.api.spi.ChangeListener;
 import io.changelake.api.spi.CheckResult;
+import io.changelake.api.spi.ConsistentRead;
 import io.changelake.api.spi.Source;
 import io.changelake.api.spi.SourceAdvice;
 import io.changelake.api.spi.SourceException;
@@ -116,6 +117,40 @@ public final class PostgresSource implements Source {
       return found;
     } catch (SQLException e) {
       throw new SourceException("Reading the catalog of " + catalog.where() + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads a selected table as of the consistent point of a temporary slot ({@link PostgresConsistentRead}); needs
+   * PostgreSQL 14 or later (pgoutput's binary values). Leaves the pipeline's slot alone: a running sync keeps it.
+   */
+  @Override
+  public ConsistentRead readConsistent(String name) {
+    try (Connection c = catalog.connect()) {
+      List<SourceTable> selected = catalog.discover(c, selection, selection.describe(), Preflight.failFast());
+      List<SourceTable> named = selected.stream()
+          .filter(t -> t.id().toString().equals(name) || t.id().name().equals(name)).toList();
+      if (named.size() != 1) {
+        throw new SourceException((named.isEmpty() ? "No table " + name : "Several tables named " + name)
+            + " among those selected in " + catalog.where() + " (" + selected.stream().map(t -> t.id().toString())
+            .toList() + "). Fix: check table-name and schema-name in --source-conf, or name the table in full.");
+      }
+      SourceTable table = named.get(0);
+      TableId id = table.id();
+      int major = c.getMetaData().getDatabaseMajorVersion();
+      if (!PgOutputStream.canStream(major, config)) {
+        throw new SourceException("Comparing with the lake needs PostgreSQL " + PgOutputStream.BINARY_MAJOR_VERSION
+            + " or later and changelake's own reader (" + catalog.where() + " runs " + major + ").");
+      }
+      Map<TableId, List<PgType>> types = PostgresCatalog.columnTypes(c, List.of(table));
+      String unreadable = SnapshotReader.unreadable(List.of(table), types);
+      if (!unreadable.isEmpty()) {
+        throw new SourceException("Cannot compare " + id + ": changelake's reader cannot read " + unreadable);
+      }
+      return PostgresConsistentRead.open(catalog, config, table, types.get(id));
+    } catch (SQLException e) {
+      throw new SourceException("Reading " + name + " as of one position from " + catalog.where() + " failed: "
+          + e.getMessage(), e);
     }
   }
 

@@ -121,7 +121,7 @@ final class SnapshotReader {
   }
 
   /** Starts a read-only transaction on {@code c} that sees the exported snapshot {@code snapshotName}. */
-  private static Connection adopt(Connection c, String snapshotName) throws SQLException {
+  static Connection adopt(Connection c, String snapshotName) throws SQLException {
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
       s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
