@@ -29,11 +29,27 @@ final class History {
 
   private History() { }
 
+  /**
+   * Every version still in the log up to {@code latest}, oldest first; when a writer's maintenance deletes the
+   * oldest commits during the read, the versions that remain.
+   */
   static List<TableSnapshot> read(Engine engine, String tablePath, Snapshot latest) {
-    List<TableSnapshot> versions = new ArrayList<>();
-    readCommits(engine, tablePath, earliestVersion(engine, tablePath), latest.getVersion(),
-        KernelFiles.LogActions.HISTORY, commit -> versions.add(version(commit)));
-    return versions;
+    long from = earliestVersion(engine, tablePath);
+    while (true) {
+      List<TableSnapshot> versions = new ArrayList<>();
+      try {
+        readCommits(engine, tablePath, from, latest.getVersion(), KernelFiles.LogActions.HISTORY,
+            commit -> versions.add(version(commit)));
+        return versions;
+      } catch (IllegalStateException e) {
+        // a writer's maintenance deleted the oldest commits while they were read: read from its new start
+        long earliest = earliestVersion(engine, tablePath);
+        if (earliest <= from || earliest > latest.getVersion()) {
+          throw e;
+        }
+        from = earliest;
+      }
+    }
   }
 
   /** What is done with each commit's actions. */
