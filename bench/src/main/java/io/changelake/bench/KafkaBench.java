@@ -166,9 +166,9 @@ final class KafkaBench {
         settings.heap(), "bench_" + format);
     try (LakeTable lake = new LakeTable(format, warehouse);
         SyncProcess process = SyncProcess.start(changelake, args, sync, dir.resolve("sync.log"))) {
-      long lastId = orders.lastId();
-      Equality.Match match = Equality.await(lake, () -> expectedDigest,
-          () -> lake.contains(lastId) == orders.present(lastId), process.launchedNanos(), settings.timeout(),
+      long lastId = orders.lastInsertedId();
+      Equality.Match match = Equality.await(lake, () -> expectedDigest, () -> lake.contains(lastId),
+          process.launchedNanos(), settings.timeout(),
           process::alive, () -> Equality.compare(fingerprints(orders), lake));
       double commitSeconds = (match.committedAt().toEpochMilli() - process.launchedAtMillis()) / 1000.0;
       ProcStats stats = process.stats();
