@@ -35,8 +35,8 @@ public final class Bench implements Callable<Integer> {
   }
 
   @Option(names = "--source", defaultValue = Sources.DEFAULT,
-      description = "Source database: postgres, or mysql (= mariadb: a private MariaDB from changelake-testkit)."
-          + " Default: ${DEFAULT-VALUE}.")
+      description = "Source: postgres, mysql (= mariadb: a private MariaDB from changelake-testkit), or kafka"
+          + " (Debezium envelopes in JSON and Avro topics on an in-process broker). Default: ${DEFAULT-VALUE}.")
   String sourceName;
 
   @Option(names = "--rows", defaultValue = "100000", description = "Rows loaded before the sync. Default: ${DEFAULT-VALUE}.")
@@ -104,18 +104,26 @@ public final class Bench implements Callable<Integer> {
   public Integer call() throws Exception {
     Path root = repo != null ? repo.toAbsolutePath() : findRepo();
     long commitMs = parseMillis(commitInterval);
-    if (2L * changes / 5 >= rows) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "--changes is applied twice (live, then"
-          + " as a backlog) and deletes a fifth of its count each time: use --changes below 2.5 x --rows");
-    }
     String sourceKey = sourceName.strip().toLowerCase(Locale.ROOT);
+    boolean kafka = KafkaBench.NAME.equals(sourceKey);
+    if (kafka ? 7L * changes / 10 > rows : 2L * changes / 5 >= rows) {
+      throw new CommandLine.ParameterException(new CommandLine(this), kafka
+          ? "--source kafka updates and deletes 7 in 10 of --changes, each a different loaded row: use --changes"
+              + " at most 1.4 x --rows"
+          : "--changes is applied twice (live, then as a backlog) and deletes a fifth of its count each time: use"
+              + " --changes below 2.5 x --rows");
+    }
     if (reference != null && !Sources.DEFAULT.equals(sourceKey)) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--with-reference runs Paimon's"
           + " postgres_sync_table and exists for --source postgres only (bench/README.md says why there is no"
           + " MariaDB reference)");
     }
     Workload.Variant workload = parseVariant(variant);
-    Function<Path, Source> sourceStarter = sources(sourceKey, workload);
+    if (kafka && (reference != null || workload != Workload.Variant.PLAIN)) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--source kafka produces the plain orders"
+          + " workload and has no reference run: leave out --with-reference and --variant");
+    }
+    Function<Path, Source> sourceStarter = kafka ? null : sources(sourceKey, workload);
     Path runDir = (workDir != null ? workDir : root.resolve("bench/target/runs")).resolve("run-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-r" + rows + "-c" + changes);
     Files.createDirectories(runDir);
@@ -126,6 +134,13 @@ public final class Bench implements Callable<Integer> {
 
     RoundSettings settings = new RoundSettings(rows, changes, workload, commitMs, heap, probes, scanRepeats,
         selfCheck, Duration.ofSeconds(timeoutSeconds), runDir);
+    Path file = results != null ? results : root.resolve("bench/RESULTS.md");
+    if (kafka) {
+      List<KafkaBench.Result> kafkaResults = new KafkaBench(settings, formats.stream()
+          .map(f -> f.strip().toLowerCase(Locale.ROOT)).toList(), changelake, keep, Bench::log).run();
+      return publish(file, KafkaBench.render(run, settings, kafkaResults,
+          changelake.description().replace(root + "/", ""), RunInfo.loadAverage()), runDir);
+    }
     List<FormatResult> measured = new ArrayList<>();
     String description;
     Source.Labels labels;
@@ -150,9 +165,12 @@ public final class Bench implements Callable<Integer> {
     }
     ResultsTable.Setting setting = new ResultsTable.Setting(rows, changes, workload, commitMs, probes, heap, sourceKey,
         labels, description, changelake.description().replace(root + "/", ""), RunInfo.loadAverage());
-    String block = ResultsTable.render(run, setting, measured, referenceResult);
+    return publish(file, ResultsTable.render(run, setting, measured, referenceResult), runDir);
+  }
+
+  /** Prints the results block and appends it to {@code file}; returns the exit code 0. */
+  private static int publish(Path file, String block, Path runDir) throws java.io.IOException {
     System.out.println(block);
-    Path file = results != null ? results : root.resolve("bench/RESULTS.md");
     if (!Files.exists(file)) {
       Files.writeString(file, ResultsTable.header(), StandardCharsets.UTF_8);
     }

@@ -28,6 +28,12 @@ final class Equality {
   /** The lake equalled the source: seen {@code detectedSeconds} after the start, committed at {@code committedAt}. */
   record Match(double detectedSeconds, Instant committedAt, String digest) { }
 
+  /** Explains why the lake differs from the source (a full comparison); called once, when the wait fails. */
+  @FunctionalInterface
+  interface Explainer {
+    String explain() throws SQLException;
+  }
+
   /** The lake never equalled the source. */
   static final class MismatchException extends RuntimeException {
     MismatchException(String message) {
@@ -44,9 +50,10 @@ final class Equality {
    *
    * @param startNanos what {@link Match#detectedSeconds()} is measured from
    * @param alive false once the process that should fill the table has died
+   * @param explain the full comparison to report when the lake never equals the source
    */
   static Match await(LakeTable lake, Supplier<String> expected, BooleanSupplier gate, long startNanos,
-                     Duration timeout, BooleanSupplier alive, Connection source) throws SQLException {
+                     Duration timeout, BooleanSupplier alive, Explainer explain) throws SQLException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String digestedPosition = null;
     String lastDigest = null;
@@ -71,7 +78,7 @@ final class Equality {
     String want = expected.get();
     throw new MismatchException("The lake table did not equal the source within " + timeout.toSeconds()
         + " s. Source digest " + want + ", lake digest " + lastDigest + ". "
-        + (want == null ? "" : compare(source, lake)));
+        + (want == null ? "" : explain.explain()));
   }
 
   /**
@@ -101,6 +108,14 @@ final class Equality {
     } finally {
       source.setAutoCommit(true);
     }
+    return compare(sourceRows, lake);
+  }
+
+  /**
+   * A full comparison of the lake against the expected rows, given as id → {@link OrderRow#fingerprint()}
+   * (emptied on the way). Names up to 10 differing ids.
+   */
+  static String compare(Map<Long, Long> sourceRows, LakeTable lake) {
     List<String> differences = new ArrayList<>();
     long[] counts = new long[3];   // differing, only in lake, only in source
     lake.scan(row -> {

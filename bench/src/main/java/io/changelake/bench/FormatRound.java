@@ -52,11 +52,12 @@ final class FormatRound {
 
       SyncProcess.Settings sync = new SyncProcess.Settings(format, warehouse, settings.commitIntervalMs(),
           settings.heap(), "bench_" + format);
-      try (SyncProcess process = SyncProcess.start(changelake, source, sync, dir.resolve("sync.log"))) {
+      try (SyncProcess process = SyncProcess.start(changelake, source.syncArguments(sync.capture()), sync,
+          dir.resolve("sync.log"))) {
         // SNAPSHOT: launch -> the first commit whose digest equals the source
         Equality.Match snapshot = Equality.await(lake, () -> loadDigest,
             () -> lake.lastCommit().map(c -> c.snapshotComplete()).orElse(false), process.launchedNanos(),
-            settings.timeout(), process::alive, db);
+            settings.timeout(), process::alive, () -> Equality.compare(db, lake));
         double snapshotCpu = process.stats().cpuSeconds();
         log.accept(String.format("[%s] SNAPSHOT equal after %.1f s, %.0f rows/s; sync CPU %.1f s", format,
             snapshot.detectedSeconds(), settings.rows() / snapshot.detectedSeconds(), snapshotCpu));
@@ -67,7 +68,8 @@ final class FormatRound {
         Instant streamStartWall = Instant.now();
         CompletableFuture<String[]> stream = CompletableFuture.supplyAsync(() -> streamAndDigest());
         Equality.Match caughtUp = Equality.await(lake, () -> stream.isDone() ? join(stream)[1] : null,
-            () -> lake.contains(lastId), streamStart, settings.timeout(), process::alive, db);
+            () -> lake.contains(lastId), streamStart, settings.timeout(), process::alive,
+            () -> Equality.compare(db, lake));
         double applySeconds = Double.parseDouble(join(stream)[0]);
         String logEnd = join(stream)[2];
         double streamCpu = process.stats().cpuSeconds() - snapshotCpu;
@@ -119,9 +121,10 @@ final class FormatRound {
     long lastId = Workload.lastInsertedId(Workload.maxId(db), settings.changes());
     double applySeconds = Workload.stream(db, settings.changes());
     String digest = source.digest(db);
-    try (SyncProcess process = SyncProcess.start(changelake, source, sync, dir.resolve("sync-backlog.log"))) {
+    try (SyncProcess process = SyncProcess.start(changelake, source.syncArguments(sync.capture()), sync,
+        dir.resolve("sync-backlog.log"))) {
       Equality.Match match = Equality.await(lake, () -> digest, () -> lake.contains(lastId),
-          process.launchedNanos(), settings.timeout(), process::alive, db);
+          process.launchedNanos(), settings.timeout(), process::alive, () -> Equality.compare(db, lake));
       double commitSeconds = (match.committedAt().toEpochMilli() - process.launchedAtMillis()) / 1000.0;
       ProcStats stats = process.stats();
       int exitCode = process.stop();

@@ -29,8 +29,9 @@ final class Sources {
   static Function<Path, Source> of(String name, Workload.Variant variant) {
     Kind kind = KINDS.get(name);
     if (kind == null) {
-      throw new IllegalArgumentException("--source '" + name + "' is not a source: use one of "
-          + new TreeSet<>(KINDS.keySet()));
+      Set<String> names = new TreeSet<>(KINDS.keySet());
+      names.add(KafkaBench.NAME);
+      throw new IllegalArgumentException("--source '" + name + "' is not a source: use one of " + names);
     }
     if (!kind.variants().contains(variant)) {
       throw new IllegalArgumentException("--variant " + variant.name().toLowerCase(java.util.Locale.ROOT)

@@ -25,10 +25,11 @@ final class SyncProcess implements AutoCloseable {
   /** What to run. */
   record Settings(String format, Path warehouse, long commitIntervalMs, String heap, String capture) { }
 
-  static SyncProcess start(Changelake changelake, Source source, Settings settings, Path log)
+  /** Launches the sync with {@code sourceArguments} (the flags that pick and reach the source), output to {@code log}. */
+  static SyncProcess start(Changelake changelake, List<String> sourceArguments, Settings settings, Path log)
       throws IOException {
     List<String> args = new ArrayList<>(List.of("sync-table"));
-    args.addAll(source.syncArguments(settings.capture()));
+    args.addAll(sourceArguments);
     args.addAll(List.of("--warehouse", settings.warehouse().toString(), "--database", LakeTable.ID.namespace(),
         "--table", LakeTable.ID.name(), "--commit-interval", settings.commitIntervalMs() + "ms"));
     if (changelake.hasFormatFlag()) {

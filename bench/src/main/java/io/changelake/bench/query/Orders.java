@@ -24,10 +24,10 @@ import java.util.List;
  * {@code load.sql}, written straight through a sink in commits of {@link #CHUNK} rows, as a sync's chunked snapshot
  * commits them.
  */
-final class Orders {
+public final class Orders {
   static final TableId ID = new TableId("bench", "orders");
   static final int CHUNK = 250_000;
-  static final TableSchema SCHEMA = new TableSchema(List.of(
+  public static final TableSchema SCHEMA = new TableSchema(List.of(
       Column.of("id", DataType.LONG, false), Column.of("customer_id", DataType.LONG, true),
       Column.of("quantity", DataType.INT, true), Column.of("price", DataType.decimal(12, 2), true),
       Column.of("status", DataType.STRING, true), Column.of("note", DataType.STRING, true),
@@ -60,7 +60,7 @@ final class Orders {
   }
 
   /** Row {@code g} of {@code load.sql}. */
-  static Row row(long g, MessageDigest md5) {
+  public static Row row(long g, MessageDigest md5) {
     StringBuilder note = new StringBuilder("order ").append(g).append(' ');
     while (note.length() < 100) {
       note.append(FILL, 0, Math.min(FILL.length(), 100 - note.length()));
@@ -75,7 +75,7 @@ final class Orders {
         BigDecimal.valueOf(g % 1000, 1).floatValue(), BigDecimal.valueOf(g, 3).doubleValue());
   }
 
-  static MessageDigest md5() {
+  public static MessageDigest md5() {
     try {
       return MessageDigest.getInstance("MD5");
     } catch (NoSuchAlgorithmException e) {
