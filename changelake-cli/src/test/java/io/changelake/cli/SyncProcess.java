@@ -6,15 +6,25 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
  * {@code changelake <args>} in a process of its own (this JVM's classpath), for tests that kill it with
  * {@code kill -9} ({@link #kill()}) or stop it with SIGTERM ({@link #stop()}). Every process of one test
- * appends its output to one log, whose last lines {@link #log()} shows to explain a failure.
+ * appends its output to one log, whose last lines {@link #log()} shows to explain a failure. Processes still
+ * running when the test JVM exits are killed.
  */
 final class SyncProcess {
+  /** Every process started, killed when this JVM exits, so that a test failing early leaves none running. */
+  private static final Set<Process> STARTED = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly)));
+  }
+
   private final Process process;
   private final Path log;
 
@@ -38,6 +48,8 @@ final class SyncProcess {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(environment);
     Process process = builder.start();
+    STARTED.add(process);
+    process.onExit().thenRun(() -> STARTED.remove(process));
     return new SyncProcess(process, log);
   }
 
