@@ -1,6 +1,7 @@
 package io.changelake.bench;
 
 import io.changelake.bench.query.Orders;
+import io.changelake.testkit.DebeziumPostgresEvents;
 import java.security.MessageDigest;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -42,26 +43,7 @@ final class KafkaOrders {
       .field("weight", Schema.OPTIONAL_FLOAT32_SCHEMA)
       .field("score", Schema.OPTIONAL_FLOAT64_SCHEMA)
       .build();
-  private static final Schema SNAPSHOT = SchemaBuilder.string().name("io.debezium.data.Enum").version(1)
-      .parameter("allowed", "true,last,false,incremental").defaultValue("false").optional().build();
-  private static final Schema SOURCE = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Source")
-      .field("version", Schema.STRING_SCHEMA)
-      .field("connector", Schema.STRING_SCHEMA)
-      .field("name", Schema.STRING_SCHEMA)
-      .field("ts_ms", Schema.INT64_SCHEMA)
-      .field("snapshot", SNAPSHOT)
-      .field("db", Schema.STRING_SCHEMA)
-      .field("schema", Schema.STRING_SCHEMA)
-      .field("table", Schema.STRING_SCHEMA)
-      .field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
-      .build();
-  static final Schema ENVELOPE = SchemaBuilder.struct().name(SERVER + ".public.orders.Envelope").version(2)
-      .field("before", ROW)
-      .field("after", ROW)
-      .field("source", SOURCE)
-      .field("op", Schema.STRING_SCHEMA)
-      .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
-      .build();
+  static final Schema ENVELOPE = DebeziumPostgresEvents.envelope(SERVER + ".public.orders.Envelope", ROW);
   private static final long TS_MS = 1_733_400_000_000L;
 
   /** One change event: its key and value. */
@@ -148,9 +130,8 @@ final class KafkaOrders {
   }
 
   private static Event event(String op, long id, OrderRow before, OrderRow after) {
-    Struct source = new Struct(SOURCE).put("version", "3.3.1.Final").put("connector", "postgresql")
-        .put("name", SERVER).put("ts_ms", TS_MS + id).put("snapshot", op.equals("r") ? "true" : "false")
-        .put("db", "bench").put("schema", "public").put("table", "orders").put("lsn", id);
+    Struct source = DebeziumPostgresEvents.source(SERVER, "bench", "public", "orders", TS_MS + id, op.equals("r"),
+        id);
     Struct value = new Struct(ENVELOPE).put("before", struct(before)).put("after", struct(after))
         .put("source", source).put("op", op).put("ts_ms", TS_MS + id);
     return new Event(id, new Struct(KEY).put("id", id), value);

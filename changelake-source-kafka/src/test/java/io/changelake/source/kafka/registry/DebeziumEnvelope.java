@@ -1,5 +1,6 @@
 package io.changelake.source.kafka.registry;
 
+import io.changelake.testkit.DebeziumPostgresEvents;
 import java.math.BigDecimal;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
@@ -29,26 +30,7 @@ final class DebeziumEnvelope {
       .field("weight", VARIABLE_SCALE_DECIMAL)
       .field("note", Schema.OPTIONAL_STRING_SCHEMA)
       .build();
-  static final Schema SNAPSHOT = SchemaBuilder.string().name("io.debezium.data.Enum").version(1)
-      .parameter("allowed", "true,last,false,incremental").defaultValue("false").optional().build();
-  static final Schema SOURCE = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Source")
-      .field("version", Schema.STRING_SCHEMA)
-      .field("connector", Schema.STRING_SCHEMA)
-      .field("name", Schema.STRING_SCHEMA)
-      .field("ts_ms", Schema.INT64_SCHEMA)
-      .field("snapshot", SNAPSHOT)
-      .field("db", Schema.STRING_SCHEMA)
-      .field("schema", Schema.STRING_SCHEMA)
-      .field("table", Schema.STRING_SCHEMA)
-      .field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
-      .build();
-  static final Schema SCHEMA = SchemaBuilder.struct().name(TOPIC + ".Envelope").version(2)
-      .field("before", ROW)
-      .field("after", ROW)
-      .field("source", SOURCE)
-      .field("op", Schema.STRING_SCHEMA)
-      .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
-      .build();
+  static final Schema SCHEMA = DebeziumPostgresEvents.envelope(TOPIC + ".Envelope", ROW);
 
   static final long CREATED_AT_MICROS = 1_733_400_000_123_456L;
   static final BigDecimal PRICE_VALUE = new BigDecimal("19.90");
@@ -63,9 +45,8 @@ final class DebeziumEnvelope {
         .put("value", WEIGHT_VALUE.unscaledValue().toByteArray());
     Struct after = new Struct(ROW).put("id", 7).put("created_at", CREATED_AT_MICROS).put("price", PRICE_VALUE)
         .put("weight", weight).put("note", null);
-    Struct source = new Struct(SOURCE).put("version", "3.6.1.Final").put("connector", "postgresql")
-        .put("name", "dbserver1").put("ts_ms", 1_733_400_000_123L).put("snapshot", "false").put("db", "shop")
-        .put("schema", "inventory").put("table", "customers").put("lsn", 24_023_128L);
+    Struct source = DebeziumPostgresEvents.source("dbserver1", "shop", "inventory", "customers", 1_733_400_000_123L,
+        false, 24_023_128L);
     return new Struct(SCHEMA).put("before", null).put("after", after).put("source", source).put("op", "c")
         .put("ts_ms", 1_733_400_000_200L);
   }
