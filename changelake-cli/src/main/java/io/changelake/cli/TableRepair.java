@@ -36,24 +36,23 @@ final class TableRepair {
   private final SourcePosition readAt;
   private final Instant readTime;
   private final TableVerifier.Result found;
+  private final SourcePosition lakeAt;
 
   /**
    * @param readAt the position X the source was read as of
    * @param readTime when it was read (the commit time a metadata column records for the rows)
    * @param found what verify found comparing the two
+   * @param lakeAt the position P of the version verified, parsed
    */
   TableRepair(String format, SinkTable lake, SourceTable source, SourcePosition readAt, Instant readTime,
-      TableVerifier.Result found) {
+      TableVerifier.Result found, SourcePosition lakeAt) {
     this.format = format;
     this.lake = lake;
     this.source = source;
     this.readAt = readAt;
     this.readTime = readTime;
     this.found = found;
-  }
-
-  String format() {
-    return format;
+    this.lakeAt = lakeAt;
   }
 
   /** Why this table cannot be repaired, or empty when it can. */
@@ -78,7 +77,13 @@ final class TableRepair {
   String describe() {
     return format + ": " + rows(found.rewrite().upserts().size()) + " written from source " + source.id() + " as of "
         + readAt.describe() + ", " + rows(found.rewrite().deletes().size()) + " deleted, in one commit keeping"
-        + " position " + found.version().position();
+        + " position " + lakeAt.describe();
+  }
+
+  /** What {@link #write} did, given the version it returned. */
+  String describeWritten(long snapshotId) {
+    return "Repaired " + format + " table " + lake.id() + ": snapshot " + snapshotId + ", still at position "
+        + lakeAt.describe() + ".";
   }
 
   /**

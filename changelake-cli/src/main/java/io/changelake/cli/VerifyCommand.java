@@ -134,7 +134,8 @@ final class VerifyCommand implements Callable<Integer> {
         TableVerifier.Result result = new TableVerifier(read, entry.getValue(), source::parsePosition, buckets,
             out).verify(wait, maxRows);
         print(out, entry.getKey(), entry.getValue(), read, result);
-        found.add(new TableRepair(entry.getKey(), entry.getValue(), read.table(), read.position(), readTime, result));
+        found.add(new TableRepair(entry.getKey(), entry.getValue(), read.table(), read.position(), readTime, result,
+            source.parsePosition(result.version().position())));
       }
     }
     out.flush();
@@ -166,7 +167,7 @@ final class VerifyCommand implements Callable<Integer> {
       return ExitCode.DIFFERENT;
     }
     for (TableRepair r : needed) {
-      out.println("Repaired " + r.format() + " table " + table + " in snapshot " + r.write(transforms) + ".");
+      out.println(r.describeWritten(r.write(transforms)));
       out.flush();
     }
     out.println("Verifying again:");
