@@ -16,6 +16,8 @@ import io.changelake.engine.transform.ColumnTransforms;
 import io.changelake.engine.transform.ComputedColumnException;
 import io.changelake.engine.transform.RowTransform;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -37,15 +39,18 @@ final class TableRepair {
   private final Instant readTime;
   private final TableVerifier.Result found;
   private final SourcePosition lakeAt;
+  private final ColumnTransforms transforms;
+  private Shaper shaper;
 
   /**
    * @param readAt the position X the source was read as of
    * @param readTime when it was read (the commit time a metadata column records for the rows)
    * @param found what verify found comparing the two
    * @param lakeAt the position P of the version verified, parsed
+   * @param transforms the pipeline's computed and metadata columns
    */
   TableRepair(String format, SinkTable lake, SourceTable source, SourcePosition readAt, Instant readTime,
-      TableVerifier.Result found, SourcePosition lakeAt) {
+      TableVerifier.Result found, SourcePosition lakeAt, ColumnTransforms transforms) {
     this.format = format;
     this.lake = lake;
     this.source = source;
@@ -53,6 +58,7 @@ final class TableRepair {
     this.readTime = readTime;
     this.found = found;
     this.lakeAt = lakeAt;
+    this.transforms = source.sourceOwned() ? ColumnTransforms.NONE : transforms;
   }
 
   /** Why this table cannot be repaired, or empty when it can. */
@@ -73,11 +79,18 @@ final class TableRepair {
     return found.differing() > 0;
   }
 
-  /** What {@link #write} will do, e.g. {@code iceberg: 2 rows written, 1 row deleted}. */
+  /**
+   * What {@link #write} will do, e.g. {@code iceberg: 2 rows written from source ..., 1 row deleted, ...}, naming the
+   * lake columns it leaves null.
+   *
+   * @throws SinkException when the source's rows cannot be written as they are
+   */
   String describe() {
+    List<String> unset = shaper().unset();
     return format + ": " + rows(found.rewrite().upserts().size()) + " written from source " + source.id() + " as of "
         + readAt.describe() + ", " + rows(found.rewrite().deletes().size()) + " deleted, in one commit keeping"
-        + " position " + lakeAt.describe();
+        + " position " + lakeAt.describe() + (unset.isEmpty() ? "" : "; lake columns written as null (neither the"
+        + " source's nor a --computed-column or --metadata-column given): " + String.join(", ", unset));
   }
 
   /** What {@link #write} did, given the version it returned. */
@@ -89,11 +102,10 @@ final class TableRepair {
   /**
    * Writes the rewrite in one commit recording the table's last commit's position, snapshot state and pipeline.
    *
-   * @param transforms the pipeline's computed and metadata columns
    * @return the version committed
    * @throws SinkException, writing nothing, when the table changed since it was verified or a row cannot be shaped
    */
-  long write(ColumnTransforms transforms) {
+  long write() {
     LakeVersion now = LakeVersion.latest(lake);
     CommitMetadata last = lake.lastCommit().orElseThrow();
     if (!now.equals(found.version()) || !last.position().equals(now.position())) {
@@ -101,10 +113,9 @@ final class TableRepair {
           + now.snapshotId() + ", verified at " + found.version().snapshotId() + "): nothing was written to it. Fix:"
           + " make sure the sync is stopped, then verify --repair again.");
     }
-    Shaper shaper = new Shaper(source.sourceOwned() ? ColumnTransforms.NONE : transforms);
     try (TableWriter writer = lake.newWriter()) {
       for (Row row : found.rewrite().upserts()) {
-        writer.upsert(shaper.shape(row));
+        writer.upsert(shaper().shape(row));
       }
       for (RowKey key : found.rewrite().deletes()) {
         writer.delete(key);
@@ -112,6 +123,13 @@ final class TableRepair {
       writer.commit(new CommitMetadata(last.position(), last.snapshotComplete(), last.pipeline(), null));
     }
     return LakeVersion.latest(lake).snapshotId();
+  }
+
+  private Shaper shaper() {
+    if (shaper == null) {
+      shaper = new Shaper();
+    }
+    return shaper;
   }
 
   private static String rows(int count) {
@@ -124,7 +142,7 @@ final class TableRepair {
     /** Per lake column, its position in the transform's rows, or -1 (a column the source no longer has: null). */
     private final int[] from;
 
-    Shaper(ColumnTransforms transforms) {
+    Shaper() {
       transform = transforms.bind(source.schema());
       TableSchema shaped = transform.outputSchema();
       TableSchema lakeSchema = lake.schema();
@@ -138,6 +156,17 @@ final class TableRepair {
               + " values as they are. Nothing was written. Fix: reset the table ('changelake reset').");
         }
       }
+    }
+
+    /** The lake columns no source or added column fills. */
+    List<String> unset() {
+      List<String> unset = new ArrayList<>();
+      for (int i = 0; i < from.length; i++) {
+        if (from[i] < 0) {
+          unset.add(lake.schema().column(i).name());
+        }
+      }
+      return unset;
     }
 
     Row shape(Row row) {

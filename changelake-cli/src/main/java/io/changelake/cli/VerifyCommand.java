@@ -111,7 +111,7 @@ final class VerifyCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (Source source = provider.create(request.sourceOptions(), request.filter())) {
       Map<String, SinkTable> tables = lakeTables(sinks, lakeId);
-      List<TableRepair> found = verify(source, tables, pipeline, out);
+      List<TableRepair> found = verify(source, tables, pipeline, transforms, out);
       if (repair) {
         return repair(source, tables, pipeline, found, transforms, out);
       }
@@ -122,9 +122,13 @@ final class VerifyCommand implements Callable<Integer> {
     }
   }
 
-  /** Verifies the table in each format and prints what it found; returns, per format, the repair it calls for. */
-  private List<TableRepair> verify(Source source, Map<String, SinkTable> tables, String pipeline, PrintWriter out)
-      throws InterruptedException {
+  /**
+   * Verifies the table in each format and prints what it found; returns, per format, the repair it calls for.
+   *
+   * @param transforms the pipeline's computed and metadata columns, which a repair computes
+   */
+  private List<TableRepair> verify(Source source, Map<String, SinkTable> tables, String pipeline,
+      ColumnTransforms transforms, PrintWriter out) throws InterruptedException {
     String sourceName = sourceTable != null ? sourceTable : TableId.parse(table).name();
     List<TableRepair> found = new ArrayList<>();
     for (Map.Entry<String, SinkTable> entry : tables.entrySet()) {
@@ -135,7 +139,7 @@ final class VerifyCommand implements Callable<Integer> {
             out).verify(wait, maxRows);
         print(out, entry.getKey(), entry.getValue(), read, result);
         found.add(new TableRepair(entry.getKey(), entry.getValue(), read.table(), read.position(), readTime, result,
-            source.parsePosition(result.version().position())));
+            source.parsePosition(result.version().position()), transforms));
       }
     }
     out.flush();
@@ -167,11 +171,11 @@ final class VerifyCommand implements Callable<Integer> {
       return ExitCode.DIFFERENT;
     }
     for (TableRepair r : needed) {
-      out.println(r.describeWritten(r.write(transforms)));
+      out.println(r.describeWritten(r.write()));
       out.flush();
     }
     out.println("Verifying again:");
-    List<TableRepair> after = verify(source, tables, pipeline, out);
+    List<TableRepair> after = verify(source, tables, pipeline, transforms, out);
     if (after.stream().anyMatch(TableRepair::needed)) {
       out.println(table + " still differs from its source: the rows above changed in the lake or the source while"
           + " it was repaired. Verify again, and repair again if they stay.");

@@ -18,9 +18,6 @@ import io.changelake.testkit.PostgresServer;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,13 +63,7 @@ class VerifyRepairTest {
   static void mirror() throws Exception {
     PostgresServer pg = PG.server();
     pg.createDatabase(DB);
-    for (String table : List.of("damaged", "other")) {
-      pg.execute(DB, "CREATE TABLE " + table + " (id bigint PRIMARY KEY, name text, price numeric(10,2),"
-          + " at timestamptz, data bytea)",
-          "INSERT INTO " + table + " SELECT i, 'n' || i, i * 1.5, timestamptz '2026-01-01 00:00:00.123456+02'"
-              + " + i * interval '1 hour', decode(lpad(to_hex(i), 4, '0'), 'hex') FROM generate_series(1, 200) i",
-          "INSERT INTO " + table + " VALUES (201, NULL, NULL, NULL, NULL)");
-    }
+    VerifyCommandTest.createTables(pg, DB, List.of("damaged", "other"));
     lake = dir.resolve("lake");
     options = RunningSync.sourceOptions(pg, DB, SLOT, "damaged|other");
     request = new SyncRequest("postgres", options, TableFilter.ALL, lake.toString(), "lake", null, Map.of(), Map.of(),
@@ -87,14 +78,7 @@ class VerifyRepairTest {
 
   @AfterAll
   static void noTemporarySlotLeft() throws Exception {
-    List<String> slots = new ArrayList<>();
-    try (Connection c = PG.server().connect(DB); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT slot_name FROM pg_replication_slots ORDER BY 1")) {
-      while (rs.next()) {
-        slots.add(rs.getString(1));
-      }
-    }
-    assertEquals(List.of(SLOT), slots, "verify left a slot behind");
+    assertEquals(List.of(SLOT), PG.slots(DB), "verify left a slot behind");
   }
 
   @Test
@@ -173,10 +157,12 @@ class VerifyRepairTest {
       }
     });
     int versions = snapshots("iceberg", OTHER);
-    CommandResult unconfirmed = verify("lake.other", "iceberg", "--repair");
+    CommandResult unconfirmed = run("lake.other", "iceberg", List.of(), "--repair");
     assertEquals(ExitCode.USAGE, unconfirmed.code(), unconfirmed::toString);
     assertTrue(unconfirmed.out().contains("The repair of lake.other rewrites:\n  iceberg: 1 row written from source"
         + " public.other as of "), unconfirmed.out());
+    assertTrue(unconfirmed.out().contains("; lake columns written as null (neither the source's nor a"
+        + " --computed-column or --metadata-column given): name_upper, _op_type\n"), unconfirmed.out());
     assertTrue(unconfirmed.err().contains("stdin is not a terminal. Add --yes"), unconfirmed.err());
     assertEquals(versions, snapshots("iceberg", OTHER), "written without confirmation");
 
@@ -265,10 +251,15 @@ class VerifyRepairTest {
     return LakeFormats.location(lake.toString(), format, true);
   }
 
+  /** {@code changelake verify} with the sync's flags. */
   private static CommandResult verify(String table, String formats, String... more) {
+    return run(table, formats, SHAPING, more);
+  }
+
+  private static CommandResult run(String table, String formats, List<String> shaping, String... more) {
     List<String> args = new ArrayList<>(List.of("verify", table, "--warehouse", lake.toString(), "--format", formats));
     args.addAll(RunningSync.asFlags("--source-conf", options));
-    args.addAll(SHAPING);
+    args.addAll(shaping);
     args.addAll(List.of(more));
     return CommandResult.run(args.toArray(String[]::new));
   }
