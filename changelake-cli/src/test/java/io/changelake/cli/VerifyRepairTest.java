@@ -38,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the lake are rewritten in one commit per format that keeps the table's source position (a source change after the
  * sync's last commit is left for the sync), the table then equals the source row by row (computed and metadata
  * columns shaped as the sync shapes them), and a sync started afterwards resumes where it was. Refused while the sync
- * runs, without a terminal and without --yes, and when verify compared nothing. One sync mirrors the tables into the
- * three formats for the whole class.
+ * runs, without a terminal and without --yes, when the answer on a terminal is no, and when verify compared nothing.
+ * One sync mirrors the tables into the three formats for the whole class.
  */
 class VerifyRepairTest {
   private static final String DB = "repaired";
@@ -165,6 +165,11 @@ class VerifyRepairTest {
         + " --computed-column or --metadata-column given): name_upper, _op_type\n"), unconfirmed.out());
     assertTrue(unconfirmed.err().contains("stdin is not a terminal. Add --yes"), unconfirmed.err());
     assertEquals(versions, snapshots("iceberg", OTHER), "written without confirmation");
+    TerminalCommand answeredNo = TerminalCommand.run("no", args("lake.other", "iceberg", SHAPING, "--repair"));
+    assertEquals(ExitCode.DIFFERENT, answeredNo.code(), answeredNo::toString);
+    assertTrue(answeredNo.output().contains("Repair it? Type 'yes' to go ahead: "), answeredNo.output());
+    assertTrue(answeredNo.output().contains("Nothing was written."), answeredNo.output());
+    assertEquals(versions, snapshots("iceberg", OTHER), "written though the answer was no");
 
     try (RunningSync sync = new RunningSync(request)) {
       sync.await("its status file to say it runs", VerifyRepairTest::runs);
@@ -257,10 +262,14 @@ class VerifyRepairTest {
   }
 
   private static CommandResult run(String table, String formats, List<String> shaping, String... more) {
+    return CommandResult.run(args(table, formats, shaping, more).toArray(String[]::new));
+  }
+
+  private static List<String> args(String table, String formats, List<String> shaping, String... more) {
     List<String> args = new ArrayList<>(List.of("verify", table, "--warehouse", lake.toString(), "--format", formats));
     args.addAll(RunningSync.asFlags("--source-conf", options));
     args.addAll(shaping);
     args.addAll(List.of(more));
-    return CommandResult.run(args.toArray(String[]::new));
+    return args;
   }
 }
