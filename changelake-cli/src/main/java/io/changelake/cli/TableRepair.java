@@ -12,6 +12,7 @@ import io.changelake.api.spi.SinkException;
 import io.changelake.api.spi.SinkTable;
 import io.changelake.api.spi.SourceTable;
 import io.changelake.api.spi.TableWriter;
+import io.changelake.api.spi.WriteMode;
 import io.changelake.engine.transform.ColumnTransforms;
 import io.changelake.engine.transform.ComputedColumnException;
 import io.changelake.engine.transform.RowTransform;
@@ -63,6 +64,10 @@ final class TableRepair {
 
   /** Why this table cannot be repaired, or empty when it can. */
   Optional<String> refusal() {
+    if (lake.mode() != WriteMode.UPSERT) {
+      return Optional.of("the " + format + " table is in " + lake.mode().id() + " mode, which keeps every change as a"
+          + " row: repair rewrites rows by key, in upsert-mode tables only");
+    }
     if (found.everythingChanged()) {
       return Optional.of("verify compared nothing in " + format + " (" + found.differences().get(0) + " between the"
           + " two positions), so it knows no row to rewrite; verify again later");

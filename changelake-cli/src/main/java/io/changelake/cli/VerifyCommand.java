@@ -44,12 +44,13 @@ import picocli.CommandLine.Spec;
             + " that keeps the table's source position, so the sync resumes where it was; the keys left out are not"
             + " touched (the sync brings them). It prints what it will write per format and asks first (without a"
             + " terminal it needs --yes), then verifies again: exit code 0 when the table now matches, 5 when it"
-            + " still differs.",
+            + " still differs. Rows are written as the sync writes a copied row: give the sync's --computed-column"
+            + " and --metadata-column flags.",
         "",
         "Examples:",
         "  changelake verify lake.orders --source-conf-file cdc-credentials.properties \\",
         "      --source-conf table-name=orders --warehouse ./lake --format iceberg",
-        "  changelake verify lake.orders ... --format iceberg,delta --repair --yes   (the sync stopped)"
+        "  changelake verify lake.orders ... --repair --yes   (with the sync stopped)"
     })
 final class VerifyCommand implements Callable<Integer> {
   @Spec

@@ -146,7 +146,7 @@ class VerifyRepairTest {
   }
 
   @Test
-  void refusedWhileTheSyncRunsWithoutATerminalOrWhenNothingWasCompared() throws Exception {
+  void refusedWhileTheSyncRunsUnconfirmedOrWhenNothingWasCompared() throws Exception {
     CommandResult yesAlone = verify("lake.other", "iceberg", "--yes");
     assertEquals(ExitCode.USAGE, yesAlone.code(), yesAlone::toString);
     assertTrue(yesAlone.err().contains("--yes answers the question of --repair"), yesAlone.err());
