@@ -19,14 +19,37 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * @RegisterExtension
  * static final PostgresExtension PG = new PostgresExtension();
  * ... PG.server().execute(db, "CREATE TABLE ...");
+ *
+ * @RegisterExtension
+ * static final PostgresExtension PG = PostgresExtension.withDatabase("shop", "CREATE TABLE items (...)");
  * }</pre>
  */
 final class PostgresExtension implements BeforeAllCallback, AfterAllCallback {
+  private final String database;
+  private final List<String> statements;
   private PostgresServer server;
+
+  PostgresExtension() {
+    this(null, List.of());
+  }
+
+  private PostgresExtension(String database, List<String> statements) {
+    this.database = database;
+    this.statements = statements;
+  }
+
+  /** A server that also holds {@code database}, created by {@code statements} before the class's tests. */
+  static PostgresExtension withDatabase(String database, String... statements) {
+    return new PostgresExtension(database, List.of(statements));
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
     server = PostgresServer.start();
+    if (database != null) {
+      server.createDatabase(database);
+      server.execute(database, statements.toArray(String[]::new));
+    }
   }
 
   @Override
