@@ -39,7 +39,7 @@ class VerifyCommandTest {
   private static final String SLOT = "verify_slot";
 
   @RegisterExtension
-  static final PostgresExtension PG = new PostgresExtension();
+  static final PostgresExtension PG = PostgresExtension.withDatabase(DB, tables("items", "edited", "moving"));
 
   @TempDir
   static Path dir;
@@ -50,8 +50,6 @@ class VerifyCommandTest {
   @BeforeAll
   static void mirror() throws Exception {
     PostgresServer pg = PG.server();
-    pg.createDatabase(DB);
-    createTables(pg, DB, List.of("items", "edited", "moving"));
     lake = dir.resolve("lake");
     options = RunningSync.sourceOptions(pg, DB, SLOT, "items|edited|moving");
     try (RunningSync sync = new RunningSync(RunningSync.request(options, lake.toString(), WriteMode.UPSERT, List.of(),
@@ -63,15 +61,17 @@ class VerifyCommandTest {
     }
   }
 
-  /** Creates {@code tables} in database {@code db}: rows 1 to 200 with a value of every kind, row 201 of nulls. */
-  static void createTables(PostgresServer pg, String db, List<String> tables) {
+  /** The statements creating {@code tables}: rows 1 to 200 with a value of every kind, row 201 of nulls. */
+  static String[] tables(String... tables) {
+    List<String> statements = new ArrayList<>();
     for (String table : tables) {
-      pg.execute(db, "CREATE TABLE " + table + " (id bigint PRIMARY KEY, name text, price numeric(10,2),"
+      statements.addAll(List.of("CREATE TABLE " + table + " (id bigint PRIMARY KEY, name text, price numeric(10,2),"
           + " at timestamptz, data bytea)",
           "INSERT INTO " + table + " SELECT i, 'n' || i, i * 1.5, timestamptz '2026-01-01 00:00:00.123456+02'"
               + " + i * interval '1 hour', decode(lpad(to_hex(i), 4, '0'), 'hex') FROM generate_series(1, 200) i",
-          "INSERT INTO " + table + " VALUES (201, NULL, NULL, NULL, NULL)");
+          "INSERT INTO " + table + " VALUES (201, NULL, NULL, NULL, NULL)"));
     }
+    return statements.toArray(String[]::new);
   }
 
   @AfterAll

@@ -50,7 +50,8 @@ class VerifyRepairTest {
       "--metadata-column", "_op_type");
 
   @RegisterExtension
-  static final PostgresExtension PG = new PostgresExtension();
+  static final PostgresExtension PG = PostgresExtension.withDatabase(DB,
+      VerifyCommandTest.tables("damaged", "other"));
 
   @TempDir
   static Path dir;
@@ -62,8 +63,6 @@ class VerifyRepairTest {
   @BeforeAll
   static void mirror() throws Exception {
     PostgresServer pg = PG.server();
-    pg.createDatabase(DB);
-    VerifyCommandTest.createTables(pg, DB, List.of("damaged", "other"));
     lake = dir.resolve("lake");
     options = RunningSync.sourceOptions(pg, DB, SLOT, "damaged|other");
     request = new SyncRequest("postgres", options, TableFilter.ALL, lake.toString(), "lake", null, Map.of(), Map.of(),
