@@ -101,11 +101,6 @@ public abstract class TableSinkContract {
     return true;
   }
 
-  /** Whether {@link SinkTable#maintain} removes orphan files in this warehouse. */
-  protected boolean removesOrphans() {
-    return true;
-  }
-
   /** Asserts the table holds {@code expected}, read with the format's own reader and with the sink's scan. */
   private void check(TableSink sink, Path warehouse, SinkTable table, Map<RowKey, Row> expected) {
     assertEquals(expected, readBack(sink, warehouse, table.id(), table.schema()), "table read by the format's reader");
@@ -392,9 +387,8 @@ public abstract class TableSinkContract {
       List<TableSnapshot> before = table.snapshots();
       Set<String> filesBefore = new HashSet<>();
       before.forEach(v -> table.files(v.id()).forEach(f -> filesBefore.add(f.path())));
-      // files written beside the table's own, as a crashed commit leaves them (not where the object store's
-      // server cannot list them)
-      Path folder = keepsFiles() && removesOrphans() ? localFile(table.files(null).get(0).path()).getParent() : dir;
+      // files written beside the table's own, as a crashed commit leaves them
+      Path folder = keepsFiles() ? localFile(table.files(null).get(0).path()).getParent() : dir;
       Path oldOrphan = Files.writeString(folder.resolve("orphan-old.parquet"), "left by a crashed commit");
       Files.setLastModifiedTime(oldOrphan, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
       Path newOrphan = Files.writeString(folder.resolve("orphan-new.parquet"), "a commit being written");
@@ -432,14 +426,10 @@ public abstract class TableSinkContract {
         // at least those: a delete file that applies to no data file is in no reader's list, yet deleted too
         assertTrue(result.filesDeleted() >= expired.size(), expired.size() + " files only expired versions read, "
             + result);
-        if (removesOrphans()) {
-          assertFalse(Files.exists(oldOrphan), "an orphan older than the orphan age is deleted");
-          assertEquals(1, result.orphansDeleted(), result.toString());
-        }
+        assertFalse(Files.exists(oldOrphan), "an orphan older than the orphan age is deleted");
+        assertEquals(1, result.orphansDeleted(), result.toString());
       }
-      if (removesOrphans()) {
-        assertTrue(Files.exists(newOrphan), "a file younger than the orphan age is kept");
-      }
+      assertTrue(Files.exists(newOrphan), "a file younger than the orphan age is kept");
       Files.deleteIfExists(newOrphan);
       Files.deleteIfExists(oldOrphan);
 
@@ -457,6 +447,61 @@ public abstract class TableSinkContract {
         expected.put(row.key(PRODUCTS), row);
       });
       check(restarted, dir, table, expected);
+    }
+  }
+
+  /**
+   * Orphan removal alone, every version retained: of two files no version references, written among the table's
+   * data files, the one older than the orphan age (left by a crashed commit) is deleted and the young one (a commit
+   * being written) is kept; every file a version reads is kept, and every version reads as it was committed.
+   */
+  @Test
+  void maintenanceDeletesOnlyOldOrphans(@TempDir Path dir) throws IOException {
+    Assumptions.assumeTrue(keepsFiles() && maintains(), "the table keeps no files or is not maintained");
+    try (TableSink sink = open(dir)) {
+      SinkTable table = sink.open(TableId.parse("shop.orphans"), PRODUCTS, WriteMode.UPSERT);
+      Map<RowKey, Row> expected = new LinkedHashMap<>();
+      Map<Long, Map<RowKey, Row>> byVersion = new LinkedHashMap<>();
+      for (int c = 1; c <= 3; c++) {
+        int commit = c;
+        commit(table, String.valueOf(c), w -> {
+          for (long k = commit; k <= 30; k += commit) {
+            Row row = Row.of(k, "c" + commit + "-" + k, commit);
+            w.upsert(row);
+            expected.put(row.key(PRODUCTS), row);
+          }
+          if (commit > 1) {
+            RowKey gone = new RowKey(List.of(commit * 10L + 1));
+            w.delete(gone);
+            expected.remove(gone);
+          }
+        });
+        byVersion.put(newest(table).id(), new LinkedHashMap<>(expected));
+      }
+      Set<String> referenced = new HashSet<>();
+      table.snapshots().forEach(v -> table.files(v.id()).forEach(f -> referenced.add(f.path())));
+      Path folder = localFile(table.files(null).get(0).path()).getParent();
+      Path crashed = Files.writeString(folder.resolve("orphan-of-a-crashed-commit.parquet"), "never committed");
+      Files.setLastModifiedTime(crashed, FileTime.from(Instant.now().minus(Duration.ofHours(3))));
+      Path inFlight = Files.writeString(folder.resolve("orphan-of-a-commit-in-flight.parquet"), "not committed yet");
+
+      MaintenanceResult result = table.maintain(new MaintenancePolicy(Duration.ofDays(1), 100, Duration.ofHours(1),
+          Instant.now()));
+
+      assertEquals(new MaintenanceResult(0, 0, 1), result, "one orphan deleted, nothing expired");
+      assertFalse(Files.exists(crashed), "an orphan older than the orphan age is deleted");
+      assertTrue(Files.exists(inFlight), "a file younger than the orphan age is kept");
+      for (String file : referenced) {
+        assertTrue(Files.isRegularFile(localFile(file)), "a file a version reads is kept: " + file);
+      }
+      for (Map.Entry<Long, Map<RowKey, Row>> version : byVersion.entrySet()) {
+        Map<RowKey, Row> rows = new HashMap<>();
+        try (RowScan scan = table.scan(version.getKey())) {
+          scan.forEach(row -> rows.put(row.key(PRODUCTS), row));
+        }
+        assertEquals(version.getValue(), rows, "version " + version.getKey() + " reads as committed");
+      }
+      check(sink, dir, table, expected);
     }
   }
 
