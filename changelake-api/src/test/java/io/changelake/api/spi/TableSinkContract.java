@@ -63,9 +63,13 @@ public abstract class TableSinkContract {
   protected abstract Map<RowKey, Row> readBack(TableSink sink, Path warehouse, TableId id, TableSchema schema);
 
   protected static void commit(SinkTable table, String position, Consumer<TableWriter> body) {
+    commitAs(table, "test", position, body);
+  }
+
+  private static void commitAs(SinkTable table, String pipeline, String position, Consumer<TableWriter> body) {
     try (TableWriter writer = table.newWriter()) {
       body.accept(writer);
-      writer.commit(new CommitMetadata(position, true, "test", null));
+      writer.commit(new CommitMetadata(position, true, pipeline, null));
     }
   }
 
@@ -502,6 +506,81 @@ public abstract class TableSinkContract {
         assertEquals(version.getValue(), rows, "version " + version.getKey() + " reads as committed");
       }
       check(sink, dir, table, expected);
+    }
+  }
+
+  /**
+   * Two pipelines (two sinks, as two processes) open a new table before either commits, the second with a writer
+   * already holding rows: the first to commit owns the table; the second's commit, and a later one, are refused
+   * naming both pipelines, and the table holds exactly the first one's rows, which it goes on writing.
+   */
+  @Test
+  void ofTwoPipelinesRacingForATableTheFirstToCommitWritesIt(@TempDir Path dir) {
+    TableId id = TableId.parse("shop.raced");
+    try (TableSink first = open(dir); TableSink second = open(dir)) {
+      SinkTable winner = first.open(id, PRODUCTS, WriteMode.UPSERT);
+      SinkTable loser = second.open(id, PRODUCTS, WriteMode.UPSERT);
+      Map<RowKey, Row> expected = new LinkedHashMap<>();
+      try (TableWriter late = loser.newWriter()) {
+        for (long k = 1; k <= 20; k++) {
+          late.insert(Row.of(k, "loser-" + k, 0));
+        }
+        commitAs(winner, "pipeline-a", "1", w -> {
+          for (long k = 1; k <= 30; k++) {
+            Row row = Row.of(k, "winner-" + k, (int) k);
+            w.insert(row);
+            expected.put(row.key(PRODUCTS), row);
+          }
+        });
+        OwnerConflictException refused = assertThrows(OwnerConflictException.class,
+            () -> late.commit(new CommitMetadata("7", true, "pipeline-b", null)));
+        assertEquals(List.of(id, "pipeline-a", "pipeline-b"),
+            List.of(refused.table(), refused.owner(), refused.pipeline()), refused.getMessage());
+        assertTrue(refused.getMessage().contains("'pipeline-a'") && refused.getMessage().contains("'pipeline-b'"),
+            refused.getMessage());
+      }
+      OwnerConflictException again = assertThrows(OwnerConflictException.class,
+          () -> commitAs(loser, "pipeline-b", "8", w -> w.insert(Row.of(99L, "loser", 0))));
+      assertEquals("pipeline-a", again.owner());
+      check(first, dir, winner, expected);
+      assertEquals("pipeline-a", winner.lastCommit().orElseThrow().pipeline());
+      assertEquals("1", winner.lastCommit().orElseThrow().position());
+
+      commitAs(winner, "pipeline-a", "2", w -> {
+        Row row = Row.of(5L, "winner again", 5);
+        w.upsert(row);
+        expected.put(row.key(PRODUCTS), row);
+      });
+      check(first, dir, winner, expected);
+    }
+  }
+
+  /**
+   * A pipeline that opens a table after its owner's last commit (a take-over, which the pipeline decides before it
+   * opens) commits after that commit; the former owner, still holding the table, is then refused.
+   */
+  @Test
+  void aPipelineTakingATableOverCommitsAfterTheFormerOwner(@TempDir Path dir) {
+    TableId id = TableId.parse("shop.taken");
+    try (TableSink first = open(dir); TableSink second = open(dir)) {
+      SinkTable former = first.open(id, PRODUCTS, WriteMode.UPSERT);
+      Map<RowKey, Row> expected = new LinkedHashMap<>();
+      commitAs(former, "pipeline-a", "1", w -> {
+        Row row = Row.of(1L, "by a", 1);
+        w.insert(row);
+        expected.put(row.key(PRODUCTS), row);
+      });
+      SinkTable taker = second.open(id, PRODUCTS, WriteMode.UPSERT);
+      commitAs(taker, "pipeline-b", "2", w -> {
+        Row row = Row.of(2L, "by b", 2);
+        w.insert(row);
+        expected.put(row.key(PRODUCTS), row);
+      });
+      OwnerConflictException refused = assertThrows(OwnerConflictException.class,
+          () -> commitAs(former, "pipeline-a", "3", w -> w.insert(Row.of(3L, "by a again", 3))));
+      assertEquals("pipeline-b", refused.owner());
+      check(second, dir, taker, expected);
+      assertEquals("pipeline-b", taker.lastCommit().orElseThrow().pipeline());
     }
   }
 
