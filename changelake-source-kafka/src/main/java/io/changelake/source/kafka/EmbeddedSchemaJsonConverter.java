@@ -1,9 +1,5 @@
 package io.changelake.source.kafka;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -25,7 +21,6 @@ final class EmbeddedSchemaJsonConverter implements Converter {
   private static final byte[] SCHEMA_FIELD = "{\"schema\":".getBytes(StandardCharsets.UTF_8);
   private static final byte[] PAYLOAD_FIELD = ",\"payload\":".getBytes(StandardCharsets.UTF_8);
   private static final int SCHEMAS_CACHED = 64;
-  private static final JsonFactory JSON = new JsonFactory();
 
   private final Map<String, Object> settings;
   private final boolean forKeys;
@@ -102,22 +97,54 @@ final class EmbeddedSchemaJsonConverter implements Converter {
     return end;
   }
 
-  /** The end (exclusive) of the JSON value that starts at {@code start} of {@code bytes}, or -1 when none does. */
+  /**
+   * The end (exclusive) of the JSON value that starts at {@code start} of {@code bytes}, or -1 when it does not
+   * end. Only finds the end (brackets and strings, not their contents): the converter that reads the value checks
+   * the rest, so a malformed value is refused there.
+   */
   private static int valueEnd(byte[] bytes, int start) {
-    if (start >= bytes.length || Character.isWhitespace(bytes[start])) {
+    if (start >= bytes.length) {
       return -1;
     }
-    try (JsonParser parser = JSON.createParser(bytes, start, bytes.length - start)) {
-      JsonToken token = parser.nextToken();
-      if (token == null) {
-        return -1;
-      }
-      parser.skipChildren();
-      parser.finishToken(); // a string's text is read lazily
-      return start + (int) parser.currentLocation().getByteOffset();
-    } catch (IOException e) {
-      return -1; // the plain converter says what is wrong
+    byte first = bytes[start];
+    if (first == '"') {
+      return stringEnd(bytes, start);
     }
+    if (first != '{' && first != '[') {
+      int i = start;
+      while (i < bytes.length && bytes[i] != ',' && bytes[i] != '}' && bytes[i] != ']'
+          && !Character.isWhitespace(bytes[i])) {
+        i++;
+      }
+      return i == start ? -1 : i;
+    }
+    int depth = 0;
+    for (int i = start; i < bytes.length; i++) {
+      byte b = bytes[i];
+      if (b == '"') {
+        i = stringEnd(bytes, i) - 1;
+        if (i < 0) {
+          return -1;
+        }
+      } else if (b == '{' || b == '[') {
+        depth++;
+      } else if ((b == '}' || b == ']') && --depth == 0) {
+        return i + 1;
+      }
+    }
+    return -1;
+  }
+
+  /** The end (exclusive) of the string whose opening quote is at {@code start}, or -1 when it does not end. */
+  private static int stringEnd(byte[] bytes, int start) {
+    for (int i = start + 1; i < bytes.length; i++) {
+      if (bytes[i] == '\\') {
+        i++;
+      } else if (bytes[i] == '"') {
+        return i + 1;
+      }
+    }
+    return -1;
   }
 
   /** The converter made for the schema at {@code bytes[start, end)}. */

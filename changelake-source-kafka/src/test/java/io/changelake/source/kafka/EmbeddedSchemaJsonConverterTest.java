@@ -77,6 +77,9 @@ class EmbeddedSchemaJsonConverterTest {
     assertReadsAsPlain(write(Schema.INT64_SCHEMA, 42L));
     assertReadsAsPlain(write(Schema.OPTIONAL_STRING_SCHEMA, null));
     assertReadsAsPlain(write(ENVELOPE, change(5, "n", "c")));
+    assertReadsAsPlain(write(ENVELOPE, change(6, "ends in a backslash \\", "c")));
+    assertReadsAsPlain(write(ENVELOPE, change(7, "brackets ]}{[ and \"quotes\" ü", "c")));
+    assertReadsAsPlain(utf8("{\"schema\":{\"type\":\"int64\"},\"payload\":42}"));
     assertReadsAsPlain(utf8("{\"schema\":{\"type\":\"int64\",\"optional\":true},\"payload\":null}"));
     assertReadsAsPlain(utf8("{ \"schema\" : {\"type\":\"string\"}, \"payload\" : \"x\" }"));
     assertReadsAsPlain(utf8("{\"payload\":\"x\",\"schema\":{\"type\":\"string\"}}"));
@@ -93,6 +96,8 @@ class EmbeddedSchemaJsonConverterTest {
     for (String bad : List.of(
         "{\"schema\":{\"type\":\"string\"},\"payload\":\"x\",\"extra\":1}",
         "{\"schema\":{\"type\":\"string\"},\"payload\":\"x\"",
+        "{\"schema\":{\"type\":\"string\"},\"payload\":\"x}",
+        "{\"schema\":{\"type\":\"struct\",\"fields\":[]},\"payload\":{\"a\":1]}",
         "{\"schema\":{\"type\":\"nope\"},\"payload\":\"x\"}",
         "{\"schema\":{\"type\":\"string\"}}")) {
       assertThrows(DataException.class, () -> plain.toConnectData("t", utf8(bad)), bad);

@@ -13,6 +13,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.data.Struct;
@@ -93,10 +94,10 @@ final class AvroPayloadFormat implements PayloadFormat {
     return new Compiled(schema, new GenericDatumReader<>(schema), holdsBytes(avroData.toConnectSchema(schema)));
   }
 
-  /** Whether values of {@code schema} can hold a {@code bytes} value anywhere. */
+  /** Whether values of {@code schema} can hold a {@code bytes} value anywhere (a Connect Decimal is a BigDecimal). */
   private static boolean holdsBytes(org.apache.kafka.connect.data.Schema schema) {
     return switch (schema.type()) {
-      case BYTES -> true;
+      case BYTES -> !Decimal.LOGICAL_NAME.equals(schema.name());
       case STRUCT -> schema.fields().stream().anyMatch(f -> holdsBytes(f.schema()));
       case ARRAY -> holdsBytes(schema.valueSchema());
       case MAP -> holdsBytes(schema.keySchema()) || holdsBytes(schema.valueSchema());
