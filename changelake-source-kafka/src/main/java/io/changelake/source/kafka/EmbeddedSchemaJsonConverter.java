@@ -12,10 +12,11 @@ import org.apache.kafka.connect.storage.Converter;
 
 /**
  * Kafka's {@link JsonConverter} with embedded schemas ({@code schemas.enable=true}) that parses each distinct
- * schema once instead of once a record. A record {@code {"schema":S,"payload":P}} (JsonConverter's own layout,
- * without white space) whose schema S was seen before, byte for byte, is read as P alone by a JsonConverter
- * made for S ({@code schema.content} = S); every other record by a plain JsonConverter. Both give the same
- * Connect data, with one {@link Schema} instance per distinct schema. Reads only; not thread-safe.
+ * schema once instead of once a record. A record in JsonConverter's own layout (the object schema S as the first
+ * field, then the payload P, no white space) is read as P alone by a JsonConverter made for S ({@code schema.content}
+ * = S), made at S's first record and kept, by S's bytes, for the schemas used last; the bytes of the schema used last
+ * are compared first. Every other record goes through a plain JsonConverter. Both give the same Connect data, with
+ * one {@link Schema} instance per distinct schema. Reads only; not thread-safe.
  */
 final class EmbeddedSchemaJsonConverter implements Converter {
   private static final byte[] SCHEMA_FIELD = "{\"schema\":".getBytes(StandardCharsets.UTF_8);
@@ -63,8 +64,8 @@ final class EmbeddedSchemaJsonConverter implements Converter {
   }
 
   /**
-   * Where the schema of {@code bytes} ends when the record starts {@code {"schema":{} and the schema is followed by
-   * {@code ,"payload":}; else -1.
+   * Where the schema of {@code bytes} ends when the record's first field is an object named schema and the second
+   * is named payload, without white space between them; else -1.
    */
   private int schemaEnd(byte[] bytes) {
     int start = SCHEMA_FIELD.length;
