@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -94,8 +95,17 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
+  /** Whether every partition of {@code topic} has a leader; false while the broker does not know the topic yet. */
   private static boolean led(Admin admin, String topic) throws InterruptedException, ExecutionException {
-    TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+    TopicDescription description;
+    try {
+      description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return false; // created, but the broker has not applied the topic's metadata yet
+      }
+      throw e;
+    }
     return description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
   }
 

@@ -5,7 +5,6 @@ import io.changelake.source.kafka.registry.RegistryConverters;
 import io.changelake.source.kafka.registry.SchemaRegistryClient;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.storage.Converter;
 
 /** The Kafka Connect {@link Converter} that reads records of one {@code key.format} / {@code value.format}. */
@@ -25,9 +24,7 @@ final class KafkaFormats {
       throw new ConfigException("Unknown kafka " + (forKeys ? "key" : "value") + ".format '" + format
           + "'. Accepted: json, " + String.join(", ", RegistryConverters.formats()) + ".");
     }
-    Converter converter = new JsonConverter();
-    converter.configure(Map.of("schemas.enable", "true", "decimal.format", "NUMERIC"), forKeys);
-    return converter;
+    return new EmbeddedSchemaJsonConverter(Map.of("schemas.enable", "true", "decimal.format", "NUMERIC"), forKeys);
   }
 
   /** Whether {@code format} reads its schemas from a registry. */

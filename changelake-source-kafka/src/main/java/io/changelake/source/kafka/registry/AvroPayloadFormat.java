@@ -13,6 +13,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.data.Struct;
@@ -27,7 +28,8 @@ import org.apache.kafka.connect.data.Struct;
 final class AvroPayloadFormat implements PayloadFormat {
   private static final int CONNECT_SCHEMAS_CACHED = 1000;
 
-  private record Compiled(Schema schema, GenericDatumReader<Object> reader) { }
+  /** A schema's reader, and whether its Connect data holds {@code bytes} values ({@link #withByteArrays}). */
+  private record Compiled(Schema schema, GenericDatumReader<Object> reader, boolean holdsBytes) { }
 
   private final AvroData avroData = new AvroData(new AvroDataConfig.Builder()
       .with(AvroDataConfig.CONNECT_META_DATA_CONFIG, true)
@@ -51,7 +53,7 @@ final class AvroPayloadFormat implements PayloadFormat {
         throw new IllegalArgumentException("bytes are left after the Avro value: not written with this schema");
       }
       SchemaAndValue connect = avroData.toConnectData(avro.schema(), value);
-      return new SchemaAndValue(connect.schema(), withByteArrays(connect.value()));
+      return avro.holdsBytes() ? new SchemaAndValue(connect.schema(), withByteArrays(connect.value())) : connect;
     } catch (IOException e) {
       throw new UncheckedIOException("the Avro payload ends early (" + e.getMessage() + ")", e);
     }
@@ -71,8 +73,9 @@ final class AvroPayloadFormat implements PayloadFormat {
     if (value instanceof Struct struct) {
       for (Field field : struct.schema().fields()) {
         Object fieldValue = struct.get(field);
-        if (fieldValue != null) {
-          struct.put(field, withByteArrays(fieldValue));
+        Object converted = fieldValue == null ? null : withByteArrays(fieldValue);
+        if (converted != fieldValue) {
+          struct.put(field, converted);
         }
       }
     } else if (value instanceof List<?> list) {
@@ -85,9 +88,20 @@ final class AvroPayloadFormat implements PayloadFormat {
     return value;
   }
 
-  private static Compiled compile(String text) {
+  private Compiled compile(String text) {
     // the registry accepted the schema already; defaults are not checked twice (as Confluent's reader)
     Schema schema = new Schema.Parser().setValidateDefaults(false).parse(text);
-    return new Compiled(schema, new GenericDatumReader<>(schema));
+    return new Compiled(schema, new GenericDatumReader<>(schema), holdsBytes(avroData.toConnectSchema(schema)));
+  }
+
+  /** Whether values of {@code schema} can hold a {@code bytes} value anywhere (a Connect Decimal is a BigDecimal). */
+  private static boolean holdsBytes(org.apache.kafka.connect.data.Schema schema) {
+    return switch (schema.type()) {
+      case BYTES -> !Decimal.LOGICAL_NAME.equals(schema.name());
+      case STRUCT -> schema.fields().stream().anyMatch(f -> holdsBytes(f.schema()));
+      case ARRAY -> holdsBytes(schema.valueSchema());
+      case MAP -> holdsBytes(schema.keySchema()) || holdsBytes(schema.valueSchema());
+      default -> false;
+    };
   }
 }
