@@ -52,14 +52,17 @@ import org.apache.iceberg.util.PropertyUtil;
  * A position may point into a data file of this commit: position deletes apply to data files of their
  * own commit.
  *
- * <p>Inserted core rows ({@link #insert(Row)}) are converted and written by {@link WriterThreads} into files
- * of their own, on one thread for a small commit and on up to {@code insertThreads} for a large one (an
- * initial snapshot); the other rows are written in order on the calling thread.
+ * <p>Inserted core rows ({@link #insert(Row)}) beyond a commit's first {@value #DIRECT_INSERTS} are converted
+ * and written by {@link WriterThreads} into files of their own, on up to {@code insertThreads} threads (an
+ * initial snapshot); the other rows are written in order on the calling thread, so a commit of a stream
+ * writes one data file.
  *
  * <p>Partitioning later means one of these per partition; equality deletes should then be written
  * under the unpartitioned spec so that they reach a row in whatever partition it lives.
  */
 final class ChangeFileWriter implements Closeable {
+  /** Inserted rows written on the calling thread before the insert threads take over. */
+  static final int DIRECT_INSERTS = 65_536;
   /** Inserted rows handed to the insert threads at once. */
   private static final int INSERT_BATCH = 1024;
 
@@ -70,6 +73,8 @@ final class ChangeFileWriter implements Closeable {
   private final WriterThreads<List<Row>> inserts;
   private final List<DataFile> inserted = Collections.synchronizedList(new ArrayList<>());
   private List<Row> insertBatch = new ArrayList<>(INSERT_BATCH);
+  private final GenericRecord direct;
+  private long directInserts;
   private final RollingDataWriter<Record> data;
   private final RollingEqualityDeleteWriter<Record> equalityDeletes;
   private final FanoutPositionOnlyDeleteWriter<Record> positionDeletes;
@@ -121,6 +126,7 @@ final class ChangeFileWriter implements Closeable {
     this.files = files;
     this.targetFileSize = targetFileSize;
     this.template = GenericRecord.create(table.schema());
+    this.direct = template.copy();
     this.inserts = new WriterThreads<>("changelake-iceberg-writer-" + table.name(), insertThreads, this::writeInserts);
     this.spec = spec;
     this.partition = partition;
@@ -140,12 +146,18 @@ final class ChangeFileWriter implements Closeable {
   }
 
   /**
-   * Writes a row whose key, if it has one, the table does not hold, on an insert thread; a row that cannot be
-   * written fails here. A writer with a table index takes its inserts through {@link #insert(Record, Record)}
-   * instead, which records their positions in order.
+   * Writes a row whose key, if it has one, the table does not hold: on this thread while the commit has
+   * inserted fewer than {@value #DIRECT_INSERTS} rows, then on an insert thread; a row that cannot be written
+   * fails here. A writer with a table index takes its inserts through {@link #insert(Record, Record)} instead,
+   * which records their positions in order.
    */
   void insert(Row row) {
     RowConversion.checkWritable(template.struct(), row);
+    if (directInserts < DIRECT_INSERTS) {
+      data.write(RowConversion.fill(direct, row));
+      directInserts++;
+      return;
+    }
     insertBatch.add(row);
     if (insertBatch.size() == INSERT_BATCH) {
       inserts.put(insertBatch);
