@@ -154,7 +154,7 @@ final class ChangeFileWriter implements Closeable {
   void insert(Row row) {
     RowConversion.checkWritable(template.struct(), row);
     if (directInserts < DIRECT_INSERTS) {
-      data.write(RowConversion.fillToWrite(direct, row));
+      data.write(RowConversion.fill(direct, row));
       directInserts++;
       return;
     }
@@ -172,7 +172,7 @@ final class ChangeFileWriter implements Closeable {
     try {
       while (batches.hasNext()) {
         for (Row row : batches.next()) {
-          out.write(RowConversion.fillToWrite(record, row));
+          out.write(RowConversion.fill(record, row));
         }
       }
     } finally {

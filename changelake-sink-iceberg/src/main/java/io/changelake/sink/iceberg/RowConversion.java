@@ -11,7 +11,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.apache.avro.util.Utf8;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
@@ -62,22 +61,6 @@ final class RowConversion {
     List<Types.NestedField> fields = struct.fields();
     for (int i = 0; i < fields.size(); i++) {
       record.set(i, toIceberg(row.get(i), struct, i, fields.get(i).type()));
-    }
-    return record;
-  }
-
-  /**
-   * {@link #fill} for a record that only a Parquet data writer reads: its top-level strings become Avro
-   * {@link Utf8}, whose bytes Iceberg's Parquet writer takes as they are, where a {@code String} is encoded
-   * again through a buffer of three bytes a character. Not for records whose values are compared or kept
-   * (keys, equality deletes).
-   */
-  static GenericRecord fillToWrite(GenericRecord record, Row row) {
-    fill(record, row);
-    for (int i = 0; i < record.size(); i++) {
-      if (record.get(i) instanceof String text) {
-        record.set(i, new Utf8(text));
-      }
     }
     return record;
   }
