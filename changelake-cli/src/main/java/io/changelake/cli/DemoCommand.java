@@ -34,14 +34,24 @@ import picocli.CommandLine.Spec;
     description = {
         "A first look, with nothing else set up: starts a private PostgreSQL, creates the guide's e-commerce schema"
             + " (products, customers, orders, inventory), mirrors it to Iceberg tables under ./changelake-demo, applies"
-            + " INSERT, UPDATE, DELETE and ALTER TABLE ADD COLUMN while the sync runs, and prints the tables and their"
-            + " snapshots. Removes its database and replication slot at the end; the lake tables stay for you to read."
+            + " INSERT, UPDATE, DELETE and ALTER TABLE ADD COLUMN while the sync runs, and prints the tables, their"
+            + " snapshots and a query over them. Removes its database and replication slot at the end; the lake tables stay for you to read."
     },
     footer = {"", "Example:", "  ./changelake demo"})
 final class DemoCommand implements Callable<Integer> {
   static final String LAKE_DATABASE = "lakehouse";
   private static final List<String> TABLES = List.of("products", "customers", "orders", "inventory");
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
+  /** What the demo changes in the source while the sync runs, after the guide's schema and rows. */
+  static final List<String> CHANGES = List.of(
+      "INSERT INTO products (product_id, product_name, category, subcategory, brand, price, cost)"
+          + " VALUES ('prod_test_001', 'Test Product', 'electronics', 'test', 'TestBrand', 99.99, 50.00)",
+      "UPDATE products SET price = price * 0.9 WHERE category = 'home'",
+      "DELETE FROM inventory WHERE product_id = 'prod_044'",
+      "ALTER TABLE products ADD COLUMN sku varchar(50)",
+      "UPDATE products SET sku = 'SKU-' || product_id WHERE product_id <= 'prod_005'");
+  private static final String QUERY = "SELECT category, count(*) AS products, sum(price) AS price_sum FROM "
+      + LAKE_DATABASE + ".products GROUP BY category ORDER BY category";
 
   @Spec
   CommandSpec spec;
@@ -70,13 +80,7 @@ final class DemoCommand implements Callable<Integer> {
 
         step(out, "Changing the source: INSERT, UPDATE, DELETE and ALTER TABLE ADD COLUMN");
         changesAt = Instant.now();
-        postgres.execute("ecommerce",
-            "INSERT INTO products (product_id, product_name, category, subcategory, brand, price, cost)"
-                + " VALUES ('prod_test_001', 'Test Product', 'electronics', 'test', 'TestBrand', 99.99, 50.00)",
-            "UPDATE products SET price = price * 0.9 WHERE category = 'home'",
-            "DELETE FROM inventory WHERE product_id = 'prod_044'",
-            "ALTER TABLE products ADD COLUMN sku varchar(50)",
-            "UPDATE products SET sku = 'SKU-' || product_id WHERE product_id <= 'prod_005'");
+        postgres.execute("ecommerce", CHANGES.toArray(String[]::new));
         awaitLake(sync, sink -> hasColumn(sink, "products", "sku") && committedAfterChanges(sink));
         step(out, "The lake follows: products now has column sku, product prod_test_001, the new prices; inventory"
             + " lost prod_044");
@@ -84,6 +88,9 @@ final class DemoCommand implements Callable<Integer> {
         Main.execute("show", "--warehouse", warehouse.toString(), LAKE_DATABASE + ".products", "--limit", "25");
         out.println();
         Main.execute("snapshots", "--warehouse", warehouse.toString(), LAKE_DATABASE + ".products");
+        step(out, "SQL over the lake tables (changelake query): " + QUERY);
+        out.println();
+        Main.execute("query", "--warehouse", warehouse.toString(), QUERY);
       } finally {
         runner.stop();
         executor.shutdown();
@@ -94,8 +101,7 @@ final class DemoCommand implements Callable<Integer> {
       out.println("Read the tables yourself:");
       out.println("  ./changelake tables --warehouse " + warehouse);
       out.println("  ./changelake show " + LAKE_DATABASE + ".orders --warehouse " + warehouse);
-      out.println("  ./changelake query --warehouse " + warehouse + " \"SELECT category, count(*), sum(price) FROM "
-          + LAKE_DATABASE + ".products GROUP BY category\"");
+      out.println("  ./changelake query --warehouse " + warehouse + " \"" + QUERY + "\"");
       out.println("  ./changelake query --warehouse " + warehouse + "    (an SQL prompt; the guide's queries run as written)");
       out.println("  (Spark, Flink, DuckDB: see README.md, 'Reading the tables')");
       out.flush();
@@ -177,7 +183,8 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static String resource(String name) {
+  /** A text resource of the command's jar, e.g. {@code guide/ecommerce.sql}. */
+  static String resource(String name) {
     try (InputStream in = DemoCommand.class.getClassLoader().getResourceAsStream(name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {

@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -59,11 +60,10 @@ final class DestroyCommand implements Callable<Integer> {
     SourceProvider provider = Providers.source(request.source());
     String pipeline = provider.pipelineName(request.sourceOptions());
     PrintWriter out = spec.commandLine().getOut();
-    for (StatusFile.Status status : StatusFile.readAll(request.warehouse())) {
-      if (status.pipeline().equals(pipeline) && status.alive()) {
-        throw new SourceException("The sync of pipeline " + pipeline + " runs (pid " + status.pid() + "). Stop"
-            + " it first (SIGTERM or Ctrl-C), then destroy: nothing was dropped.");
-      }
+    Optional<Long> running = StatusFile.running(request.warehouse(), pipeline);
+    if (running.isPresent()) {
+      throw new SourceException("The sync of pipeline " + pipeline + " runs (pid " + running.get() + "). Stop"
+          + " it first (SIGTERM or Ctrl-C), then destroy: nothing was dropped.");
     }
     Map<String, TableSink> sinks = dropTables
         ? LakeFormats.openExisting(request.warehouse(), LakeFormats.parse(request.formats()), request.catalogOptions())

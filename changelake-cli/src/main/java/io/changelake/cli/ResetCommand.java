@@ -77,7 +77,7 @@ final class ResetCommand implements Callable<Integer> {
       throw new IllegalArgumentException("reset keeps its request next to the status files, in a local warehouse,"
           + " and --warehouse " + request.warehouse() + " is not a local folder. Nothing was recorded.");
     }
-    Optional<Long> running = running(request.warehouse(), pipeline);
+    Optional<Long> running = StatusFile.running(request.warehouse(), pipeline);
     if (running.isPresent()) {
       throw new SourceException("The sync of pipeline " + pipeline + " runs (pid " + running.get() + "). Stop it"
           + " first (SIGTERM or Ctrl-C), reset, then start it again with the same flags: the table is copied as it"
@@ -146,11 +146,5 @@ final class ResetCommand implements Callable<Integer> {
       last.ifPresent(c -> held.add(format));
     });
     return held;
-  }
-
-  /** The process of the sync of {@code pipeline}, if its status file says it runs. */
-  private static Optional<Long> running(String warehouse, String pipeline) throws IOException {
-    return StatusFile.readAll(warehouse).stream().filter(s -> s.pipeline().equals(pipeline) && s.alive())
-        .map(StatusFile.Status::pid).findFirst();
   }
 }

@@ -107,6 +107,12 @@ final class StatusFile {
     }
   }
 
+  /** The process of the sync of {@code pipeline}, if its status file in this warehouse says it runs. */
+  static Optional<Long> running(String warehouse, String pipeline) throws IOException {
+    return readAll(warehouse).stream().filter(s -> s.pipeline().equals(pipeline) && s.alive()).map(Status::pid)
+        .findFirst();
+  }
+
   static List<Status> readAll(String warehouse) throws IOException {
     Optional<Path> dir = directory(warehouse).filter(Files::isDirectory);
     List<Status> all = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.changelake.cli;
 
 import io.changelake.api.model.Row;
+import io.changelake.api.model.RowKey;
 import io.changelake.api.model.SourcePosition;
 import io.changelake.api.model.TableSchema;
 import io.changelake.api.spi.ConsistentRead;
@@ -55,10 +56,33 @@ final class TableVerifier {
    * @param compared the source rows compared
    * @param leftOut the keys left out, changed between the two positions
    * @param everythingChanged nothing was compared: every key changed ({@code differences} says why)
-   * @param differences at most the rows asked for, described; {@code differing} counts them all
+   * @param differences at most the rows asked for, described; {@link #differing()} counts them all
+   * @param rewrite what makes the lake's compared rows equal the source's
    */
   record Result(LakeVersion version, int buckets, long compared, long leftOut, boolean everythingChanged,
-      int differingBuckets, long differing, List<String> differences) { }
+      int differingBuckets, List<String> differences, Rewrite rewrite) {
+
+    /** How many rows differ. */
+    long differing() {
+      return rewrite.upserts().size() + rewrite.deletes().size();
+    }
+  }
+
+  /**
+   * The writes that make a lake table's compared rows equal the source's, each differing key once.
+   *
+   * @param upserts the source's rows (positioned by the source table) for the keys the lake lacks or holds other
+   *     values for
+   * @param deletes the lake's keys the source lacks
+   */
+  record Rewrite(List<Row> upserts, List<RowKey> deletes) {
+    static final Rewrite NONE = new Rewrite(List.of(), List.of());
+
+    Rewrite {
+      upserts = List.copyOf(upserts);
+      deletes = List.copyOf(deletes);
+    }
+  }
 
   /**
    * Pins the lake version (waiting up to {@code wait} for a running sync to commit past X), then compares.
@@ -87,7 +111,7 @@ final class TableVerifier {
   private Result compare(LakeVersion version, ConsistentRead.Changes changes, int maxDifferences) {
     SourceTable table = source.table();
     if (changes.all()) {
-      return new Result(version, buckets, 0, 0, true, 0, 0, List.of(changes.why()));
+      return new Result(version, buckets, 0, 0, true, 0, List.of(changes.why()), Rewrite.NONE);
     }
     Columns columns = Columns.of(table.schema(), lake);
     Set<String> leftOut = new HashSet<>();
@@ -103,15 +127,15 @@ final class TableVerifier {
     scanLake(version, row -> fromLake.add(row, columns.lakeKey(), columns.lake(), leftOut));
     Set<Integer> differing = fromSource.differing(fromLake);
     if (differing.isEmpty()) {
-      return new Result(version, buckets, compared[0], leftOut.size(), false, 0, 0, List.of());
+      return new Result(version, buckets, compared[0], leftOut.size(), false, 0, List.of(), Rewrite.NONE);
     }
     Map<String, Row> sourceRows = new TreeMap<>();
     Map<String, Row> lakeRows = new TreeMap<>();
     source.rows(row -> fromSource.keep(row, columns.sourceKey(), leftOut, differing, sourceRows));
     scanLake(version, row -> fromLake.keep(row, columns.lakeKey(), leftOut, differing, lakeRows));
     List<String> lines = new ArrayList<>();
-    long count = columns.describe(sourceRows, lakeRows, maxDifferences, lines);
-    return new Result(version, buckets, compared[0], leftOut.size(), false, differing.size(), count, lines);
+    Rewrite rewrite = columns.differences(sourceRows, lakeRows, maxDifferences, lines);
+    return new Result(version, buckets, compared[0], leftOut.size(), false, differing.size(), lines, rewrite);
   }
 
   private void scanLake(LakeVersion version, Consumer<Row> rows) {
@@ -174,7 +198,7 @@ final class TableVerifier {
    * are not the source's), by their positions on each side; the key first.
    */
   private record Columns(List<String> names, List<String> keyNames, int[] sourceKey, int[] lakeKey, int[] source,
-      int[] lake) {
+      int[] lake, TableSchema lakeSchema) {
 
     static Columns of(TableSchema source, SinkTable lakeTable) {
       TableSchema lake = lakeTable.schema();
@@ -185,37 +209,44 @@ final class TableVerifier {
       }
       List<String> names = source.columnNames().stream().filter(n -> lake.columnNames().contains(n)).toList();
       return new Columns(names, source.primaryKey(), positions(source, source.primaryKey()),
-          positions(lake, source.primaryKey()), positions(source, names), positions(lake, names));
+          positions(lake, source.primaryKey()), positions(source, names), positions(lake, names), lake);
     }
 
     private static int[] positions(TableSchema schema, List<String> names) {
       return names.stream().mapToInt(n -> schema.columnNames().indexOf(n)).toArray();
     }
 
-    /** Describes up to {@code max} differing rows into {@code lines}; returns how many rows differ. */
-    long describe(Map<String, Row> sourceRows, Map<String, Row> lakeRows, int max, List<String> lines) {
+    /**
+     * The rewrite that makes the lake's rows equal the source's, by key; describes up to {@code max} differing rows
+     * into {@code lines}.
+     */
+    Rewrite differences(Map<String, Row> sourceRows, Map<String, Row> lakeRows, int max, List<String> lines) {
       Set<String> keys = new TreeSet<>(sourceRows.keySet());
       keys.addAll(lakeRows.keySet());
-      long count = 0;
+      List<Row> upserts = new ArrayList<>();
+      List<RowKey> deletes = new ArrayList<>();
       for (String key : keys) {
         Row fromSource = sourceRows.get(key);
         Row fromLake = lakeRows.get(key);
         String line;
         if (fromLake == null) {
           line = "only in the source: " + shownKey(fromSource, sourceKey);
+          upserts.add(fromSource);
         } else if (fromSource == null) {
           line = "only in the lake:   " + shownKey(fromLake, lakeKey);
+          deletes.add(fromLake.key(lakeSchema));
         } else {
           line = valuesDiffer(fromSource, fromLake);
           if (line == null) {
             continue;
           }
+          upserts.add(fromSource);
         }
-        if (count++ < max) {
+        if (lines.size() < max) {
           lines.add(line);
         }
       }
-      return count;
+      return new Rewrite(upserts, deletes);
     }
 
     private String valuesDiffer(Row fromSource, Row fromLake) {

@@ -23,7 +23,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,17 +37,11 @@ class DestroyCommandTest {
   private static final String DB = "destroyed";
 
   @RegisterExtension
-  static final PostgresExtension PG = new PostgresExtension();
+  static final PostgresExtension PG = PostgresExtension.withDatabase(DB,
+      "CREATE TABLE items (id bigint PRIMARY KEY, name text)", "INSERT INTO items VALUES (1, 'one')");
 
   @TempDir
   Path dir;
-
-  @BeforeAll
-  static void tables() {
-    PG.server().createDatabase(DB);
-    PG.server().execute(DB, "CREATE TABLE items (id bigint PRIMARY KEY, name text)",
-        "INSERT INTO items VALUES (1, 'one')");
-  }
 
   @Test
   void refusesWhileInUseThenDropsSlotAndPublication() throws Exception {

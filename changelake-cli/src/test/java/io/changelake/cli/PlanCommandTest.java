@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,20 +33,14 @@ class PlanCommandTest {
   private static final String SLOT = "plan_slot";
 
   @RegisterExtension
-  static final PostgresExtension PG = new PostgresExtension();
+  static final PostgresExtension PG = PostgresExtension.withDatabase(DB,
+      "CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL, price numeric(10,2), tags text[],"
+          + " added timestamptz, qty smallint)",
+      "INSERT INTO items VALUES (1, 'one', 9.50, '{a,b}', now(), 3)",
+      "CREATE TABLE logs (at timestamptz, line text)", "ALTER TABLE logs REPLICA IDENTITY FULL");
 
   @TempDir
   Path dir;
-
-  @BeforeAll
-  static void tables() {
-    PG.server().createDatabase(DB);
-    PG.server().execute(DB,
-        "CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL, price numeric(10,2), tags text[],"
-            + " added timestamptz, qty smallint)",
-        "INSERT INTO items VALUES (1, 'one', 9.50, '{a,b}', now(), 3)",
-        "CREATE TABLE logs (at timestamptz, line text)", "ALTER TABLE logs REPLICA IDENTITY FULL");
-  }
 
   @Test
   void planEqualsWhatTheSyncCreatesThenSeesTheTables() throws Exception {

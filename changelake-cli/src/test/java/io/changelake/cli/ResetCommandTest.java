@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,19 +38,14 @@ class ResetCommandTest {
   private static final TableId KEPT = TableId.parse("lake.kept");
 
   @RegisterExtension
-  static final PostgresExtension PG = new PostgresExtension();
+  static final PostgresExtension PG = PostgresExtension.withDatabase(DB,
+      "CREATE TABLE kept (id bigint PRIMARY KEY, name text)",
+      "CREATE TABLE damaged (id bigint PRIMARY KEY, name text)",
+      "INSERT INTO kept SELECT i, 'kept ' || i FROM generate_series(1, 200) i",
+      "INSERT INTO damaged SELECT i, 'damaged ' || i FROM generate_series(1, 200) i");
 
   @TempDir
   Path dir;
-
-  @BeforeAll
-  static void tables() {
-    PG.server().createDatabase(DB);
-    PG.server().execute(DB, "CREATE TABLE kept (id bigint PRIMARY KEY, name text)",
-        "CREATE TABLE damaged (id bigint PRIMARY KEY, name text)",
-        "INSERT INTO kept SELECT i, 'kept ' || i FROM generate_series(1, 200) i",
-        "INSERT INTO damaged SELECT i, 'damaged ' || i FROM generate_series(1, 200) i");
-  }
 
   @Test
   void copiesTheTableAgainInOneCommitWhileTheOtherStreams() throws Exception {

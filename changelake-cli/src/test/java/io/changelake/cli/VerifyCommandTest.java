@@ -16,9 +16,6 @@ import io.changelake.testkit.PostgresServer;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -42,7 +39,7 @@ class VerifyCommandTest {
   private static final String SLOT = "verify_slot";
 
   @RegisterExtension
-  static final PostgresExtension PG = new PostgresExtension();
+  static final PostgresExtension PG = PostgresExtension.withDatabase(DB, tables("items", "edited", "moving"));
 
   @TempDir
   static Path dir;
@@ -53,14 +50,6 @@ class VerifyCommandTest {
   @BeforeAll
   static void mirror() throws Exception {
     PostgresServer pg = PG.server();
-    pg.createDatabase(DB);
-    for (String table : List.of("items", "edited", "moving")) {
-      pg.execute(DB, "CREATE TABLE " + table + " (id bigint PRIMARY KEY, name text, price numeric(10,2),"
-          + " at timestamptz, data bytea)",
-          "INSERT INTO " + table + " SELECT i, 'n' || i, i * 1.5, timestamptz '2026-01-01 00:00:00.123456+02'"
-              + " + i * interval '1 hour', decode(lpad(to_hex(i), 4, '0'), 'hex') FROM generate_series(1, 200) i",
-          "INSERT INTO " + table + " VALUES (201, NULL, NULL, NULL, NULL)");
-    }
     lake = dir.resolve("lake");
     options = RunningSync.sourceOptions(pg, DB, SLOT, "items|edited|moving");
     try (RunningSync sync = new RunningSync(RunningSync.request(options, lake.toString(), WriteMode.UPSERT, List.of(),
@@ -72,9 +61,22 @@ class VerifyCommandTest {
     }
   }
 
+  /** The statements creating {@code tables}: rows 1 to 200 with a value of every kind, row 201 of nulls. */
+  static String[] tables(String... tables) {
+    List<String> statements = new ArrayList<>();
+    for (String table : tables) {
+      statements.addAll(List.of("CREATE TABLE " + table + " (id bigint PRIMARY KEY, name text, price numeric(10,2),"
+          + " at timestamptz, data bytea)",
+          "INSERT INTO " + table + " SELECT i, 'n' || i, i * 1.5, timestamptz '2026-01-01 00:00:00.123456+02'"
+              + " + i * interval '1 hour', decode(lpad(to_hex(i), 4, '0'), 'hex') FROM generate_series(1, 200) i",
+          "INSERT INTO " + table + " VALUES (201, NULL, NULL, NULL, NULL)"));
+    }
+    return statements.toArray(String[]::new);
+  }
+
   @AfterAll
   static void noTemporarySlotLeft() throws Exception {
-    assertEquals(List.of(SLOT), slots(), "verify left a slot behind");
+    assertEquals(List.of(SLOT), PG.slots(DB), "verify left a slot behind");
   }
 
   @Test
@@ -194,16 +196,5 @@ class VerifyCommandTest {
 
   private static List<String> differences(String out) {
     return out.lines().filter(l -> l.startsWith("  ")).toList();
-  }
-
-  private static List<String> slots() throws Exception {
-    List<String> slots = new ArrayList<>();
-    try (Connection c = PG.server().connect(DB); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT slot_name FROM pg_replication_slots ORDER BY 1")) {
-      while (rs.next()) {
-        slots.add(rs.getString(1));
-      }
-    }
-    return slots;
   }
 }

@@ -3,8 +3,13 @@ package io.changelake.testkit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +34,10 @@ import org.jclouds.blobstore.util.ForwardingBlobStore;
  * An S3-compatible server (S3Proxy) on a free loopback port, keeping its buckets in a fresh local
  * folder: bucket {@code b}'s object {@code k} is the file {@code <folder>/b/k}. Directory markers
  * ({@code k/}, as Hadoop's S3A writes them) are listed as S3 lists them, and a folder is never an object
- * {@code k} of its own (S3Proxy's {@code filesystem-nio2} store, with that one fix). Requests must be signed
+ * {@code k} of its own (S3Proxy's {@code filesystem-nio2} store, with those fixes). A file a test writes straight into
+ * the folder is an object too, listed with its file's modification time as S3's {@code LastModified} (the store
+ * lists only files carrying the checksum it writes itself: such files get it when first listed or read). Requests
+ * must be signed
  * with {@value #ACCESS_KEY} / {@value #SECRET_KEY} (AWS signature v2 or v4); buckets are addressed
  * path-style. {@link #close()} stops it and removes the folder. Start one per test class:
  *
@@ -146,9 +154,13 @@ public final class S3Server implements AutoCloseable {
 
   /**
    * What S3 does and the folder store does not: a key without a trailing slash that names a folder here is
-   * no object, and an empty directory marker {@code k/} is listed under the prefix {@code k/}.
+   * no object, an empty directory marker {@code k/} is listed under the prefix {@code k/}, and a file written
+   * into the folder by hand is an object (S3Proxy 3.0's listing fails on a file without its checksum attribute).
    */
   private static final class ObjectsOnly extends ForwardingBlobStore {
+    /** The attribute in which S3Proxy's folder store keeps an object's MD5 (its ETag). */
+    private static final String CHECKSUM = "user.content-md5";
+
     private final Path folder;
 
     ObjectsOnly(BlobStore store, Path folder) {
@@ -162,7 +174,11 @@ public final class S3Server implements AutoCloseable {
 
     @Override
     public BlobMetadata blobMetadata(String container, String name) {
-      return isFolder(container, name) ? null : super.blobMetadata(container, name);
+      if (isFolder(container, name)) {
+        return null;
+      }
+      adopt(folder.resolve(container).resolve(name), false);
+      return super.blobMetadata(container, name);
     }
 
     @Override
@@ -172,11 +188,18 @@ public final class S3Server implements AutoCloseable {
 
     @Override
     public Blob getBlob(String container, String name, GetOptions options) {
-      return isFolder(container, name) ? null : super.getBlob(container, name, options);
+      if (isFolder(container, name)) {
+        return null;
+      }
+      adopt(folder.resolve(container).resolve(name), false);
+      return super.getBlob(container, name, options);
     }
 
     @Override
     public PageSet<? extends StorageMetadata> list(String container, ListContainerOptions options) {
+      String listed = options.getPrefix() == null ? "" : options.getPrefix();
+      adopt(folder.resolve(container).resolve(listed.substring(0, listed.lastIndexOf('/') + 1)),
+          !"/".equals(options.getDelimiter()));
       PageSet<? extends StorageMetadata> page = super.list(container, options);
       String prefix = options.getPrefix();
       if (!page.isEmpty() || prefix == null || !prefix.endsWith("/")
@@ -185,6 +208,29 @@ public final class S3Server implements AutoCloseable {
       }
       BlobMetadata marker = super.blobMetadata(container, prefix);
       return marker == null ? page : new PageSetImpl<>(List.of(marker), null);
+    }
+
+    /**
+     * Gives {@code path} (a file, or the files in a folder, in its sub-folders too when {@code deep}) that lack the
+     * store's checksum attribute the checksum of its content, keeping its modification time.
+     */
+    private static void adopt(Path path, boolean deep) {
+      if (!Files.exists(path)) {
+        return;
+      }
+      try (Stream<Path> files = Files.isDirectory(path) ? Files.walk(path, deep ? Integer.MAX_VALUE : 1)
+          : Stream.of(path)) {
+        for (Path file : files.filter(Files::isRegularFile).toList()) {
+          UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
+          if (view != null && !view.list().contains(CHECKSUM)) {
+            FileTime modified = Files.getLastModifiedTime(file);
+            view.write(CHECKSUM, ByteBuffer.wrap(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(file))));
+            Files.setLastModifiedTime(file, modified);
+          }
+        }
+      } catch (IOException | NoSuchAlgorithmException e) {
+        throw new IllegalStateException("Cannot make the files at " + path + " objects of the store: " + e, e);
+      }
     }
   }
 

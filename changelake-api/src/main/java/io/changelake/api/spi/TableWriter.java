@@ -36,6 +36,14 @@ public interface TableWriter extends AutoCloseable {
   /**
    * Atomically makes everything written visible together with {@code metadata}.
    *
+   * <p>One pipeline writes a table: the commit is refused when, as it lands, the table's newest pipeline commit was
+   * made by another named pipeline than {@code metadata.pipeline()} and is not the newest pipeline commit the table
+   * held when this writer's {@link SinkTable} was opened (that one is a pipeline taken over). So of two pipelines
+   * that open a table before either commits, only the first to commit writes it, whatever the timing; compactions
+   * and maintenance, which record no pipeline, do not count.
+   *
+   * @throws OwnerConflictException when another pipeline committed to the table since it was opened; nothing
+   *     of this commit lands and the writer is aborted
    * @throws CommitStateUnknownException when the outcome cannot be known; the caller must not
    *     assume either outcome and must not acknowledge the source
    */

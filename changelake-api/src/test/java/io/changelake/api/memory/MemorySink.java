@@ -32,12 +32,17 @@ public final class MemorySink implements TableSink {
       throw new SinkException("Table " + id + " was created in " + table.mode() + " mode and cannot take "
           + mode + " rows. Drop it or choose another table name.");
     }
+    table.opened();
     return table;
   }
 
   @Override
   public synchronized Optional<SinkTable> find(TableId id) {
-    return Optional.ofNullable(tables.get(id));
+    MemoryTable table = tables.get(id);
+    if (table != null) {
+      table.opened();
+    }
+    return Optional.ofNullable(table);
   }
 
   /** The table {@code id}, which must exist, with its test hooks. */

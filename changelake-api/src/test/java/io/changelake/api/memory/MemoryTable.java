@@ -11,6 +11,7 @@ import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.CompactionResult;
 import io.changelake.api.spi.MaintenancePolicy;
 import io.changelake.api.spi.MaintenanceResult;
+import io.changelake.api.spi.OwnerConflictException;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkException;
 import io.changelake.api.spi.SinkTable;
@@ -31,6 +32,9 @@ import java.util.Optional;
  * One in-memory lake table: a list of versions, each with its rows, schema and commit properties. An
  * upsert table's rows are kept by key; an append table's in order. Rows a writer gets are checked
  * against the table's schema (size, required values), as a format's writer would.
+ *
+ * <p>A sink hands out one instance per table, so the newest pipeline commit it was opened with (which a commit of
+ * another pipeline may follow: see {@link TableWriter#commit}) is the one of its latest {@link MemorySink#open}.
  */
 public final class MemoryTable implements SinkTable {
   private final TableId id;
@@ -42,6 +46,8 @@ public final class MemoryTable implements SinkTable {
   private long lastVersionId;
   private RuntimeException nextCommitFailure;
   private boolean nextCommitLands;
+  /** The version of the newest pipeline commit when the table was last opened; 0 for none. */
+  private long openedWith;
 
   /** One committed version. */
   private record Version(long id, Instant committedAt, String operation, Map<String, String> summary,
@@ -85,6 +91,20 @@ public final class MemoryTable implements SinkTable {
   /** The commit properties of every version, oldest first. */
   public synchronized List<Map<String, String>> commits() {
     return versions.stream().map(Version::summary).toList();
+  }
+
+  /** Called by the sink at each open: records the newest pipeline commit, which another pipeline may take over. */
+  synchronized void opened() {
+    openedWith = newestPipelineCommit().map(Version::id).orElse(0L);
+  }
+
+  private Optional<Version> newestPipelineCommit() {
+    for (int i = versions.size() - 1; i >= 0; i--) {
+      if (versions.get(i).summary().containsKey(CommitMetadata.POSITION)) {
+        return Optional.of(versions.get(i));
+      }
+    }
+    return Optional.empty();
   }
 
   @Override
@@ -229,6 +249,12 @@ public final class MemoryTable implements SinkTable {
   }
 
   private synchronized void commit(List<Op> ops, boolean overwrite, CommitMetadata metadata) {
+    newestPipelineCommit().ifPresent(newest -> {
+      String owner = newest.summary().get(CommitMetadata.PIPELINE);
+      if (!owner.isEmpty() && !owner.equals(metadata.pipeline()) && newest.id() != openedWith) {
+        throw new OwnerConflictException(id, owner, metadata.pipeline());
+      }
+    });
     RuntimeException failure = nextCommitFailure;
     nextCommitFailure = null;
     if (failure != null && !nextCommitLands) {

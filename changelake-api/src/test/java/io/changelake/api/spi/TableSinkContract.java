@@ -63,9 +63,13 @@ public abstract class TableSinkContract {
   protected abstract Map<RowKey, Row> readBack(TableSink sink, Path warehouse, TableId id, TableSchema schema);
 
   protected static void commit(SinkTable table, String position, Consumer<TableWriter> body) {
+    commitAs(table, "test", position, body);
+  }
+
+  private static void commitAs(SinkTable table, String pipeline, String position, Consumer<TableWriter> body) {
     try (TableWriter writer = table.newWriter()) {
       body.accept(writer);
-      writer.commit(new CommitMetadata(position, true, "test", null));
+      writer.commit(new CommitMetadata(position, true, pipeline, null));
     }
   }
 
@@ -98,11 +102,6 @@ public abstract class TableSinkContract {
 
   /** Whether {@link SinkTable#maintain} is implemented (false: it refuses with a {@link SinkException}). */
   protected boolean maintains() {
-    return true;
-  }
-
-  /** Whether {@link SinkTable#maintain} removes orphan files in this warehouse. */
-  protected boolean removesOrphans() {
     return true;
   }
 
@@ -392,9 +391,8 @@ public abstract class TableSinkContract {
       List<TableSnapshot> before = table.snapshots();
       Set<String> filesBefore = new HashSet<>();
       before.forEach(v -> table.files(v.id()).forEach(f -> filesBefore.add(f.path())));
-      // files written beside the table's own, as a crashed commit leaves them (not where the object store's
-      // server cannot list them)
-      Path folder = keepsFiles() && removesOrphans() ? localFile(table.files(null).get(0).path()).getParent() : dir;
+      // files written beside the table's own, as a crashed commit leaves them
+      Path folder = keepsFiles() ? localFile(table.files(null).get(0).path()).getParent() : dir;
       Path oldOrphan = Files.writeString(folder.resolve("orphan-old.parquet"), "left by a crashed commit");
       Files.setLastModifiedTime(oldOrphan, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
       Path newOrphan = Files.writeString(folder.resolve("orphan-new.parquet"), "a commit being written");
@@ -432,14 +430,10 @@ public abstract class TableSinkContract {
         // at least those: a delete file that applies to no data file is in no reader's list, yet deleted too
         assertTrue(result.filesDeleted() >= expired.size(), expired.size() + " files only expired versions read, "
             + result);
-        if (removesOrphans()) {
-          assertFalse(Files.exists(oldOrphan), "an orphan older than the orphan age is deleted");
-          assertEquals(1, result.orphansDeleted(), result.toString());
-        }
+        assertFalse(Files.exists(oldOrphan), "an orphan older than the orphan age is deleted");
+        assertEquals(1, result.orphansDeleted(), result.toString());
       }
-      if (removesOrphans()) {
-        assertTrue(Files.exists(newOrphan), "a file younger than the orphan age is kept");
-      }
+      assertTrue(Files.exists(newOrphan), "a file younger than the orphan age is kept");
       Files.deleteIfExists(newOrphan);
       Files.deleteIfExists(oldOrphan);
 
@@ -457,6 +451,136 @@ public abstract class TableSinkContract {
         expected.put(row.key(PRODUCTS), row);
       });
       check(restarted, dir, table, expected);
+    }
+  }
+
+  /**
+   * Orphan removal alone, every version retained: of two files no version references, written among the table's
+   * data files, the one older than the orphan age (left by a crashed commit) is deleted and the young one (a commit
+   * being written) is kept; every file a version reads is kept, and every version reads as it was committed.
+   */
+  @Test
+  void maintenanceDeletesOnlyOldOrphans(@TempDir Path dir) throws IOException {
+    Assumptions.assumeTrue(keepsFiles() && maintains(), "the table keeps no files or is not maintained");
+    try (TableSink sink = open(dir)) {
+      SinkTable table = sink.open(TableId.parse("shop.orphans"), PRODUCTS, WriteMode.UPSERT);
+      Map<RowKey, Row> expected = new LinkedHashMap<>();
+      Map<Long, Map<RowKey, Row>> byVersion = new LinkedHashMap<>();
+      for (int c = 1; c <= 3; c++) {
+        int commit = c;
+        commit(table, String.valueOf(c), w -> {
+          for (long k = commit; k <= 30; k += commit) {
+            Row row = Row.of(k, "c" + commit + "-" + k, commit);
+            w.upsert(row);
+            expected.put(row.key(PRODUCTS), row);
+          }
+          if (commit > 1) {
+            RowKey gone = new RowKey(List.of(commit * 10L + 1));
+            w.delete(gone);
+            expected.remove(gone);
+          }
+        });
+        byVersion.put(newest(table).id(), new LinkedHashMap<>(expected));
+      }
+      Set<String> referenced = new HashSet<>();
+      table.snapshots().forEach(v -> table.files(v.id()).forEach(f -> referenced.add(f.path())));
+      Path folder = localFile(table.files(null).get(0).path()).getParent();
+      Path crashed = Files.writeString(folder.resolve("orphan-of-a-crashed-commit.parquet"), "never committed");
+      Files.setLastModifiedTime(crashed, FileTime.from(Instant.now().minus(Duration.ofHours(3))));
+      Path inFlight = Files.writeString(folder.resolve("orphan-of-a-commit-in-flight.parquet"), "not committed yet");
+
+      MaintenanceResult result = table.maintain(new MaintenancePolicy(Duration.ofDays(1), 100, Duration.ofHours(1),
+          Instant.now()));
+
+      assertEquals(new MaintenanceResult(0, 0, 1), result, "one orphan deleted, nothing expired");
+      assertFalse(Files.exists(crashed), "an orphan older than the orphan age is deleted");
+      assertTrue(Files.exists(inFlight), "a file younger than the orphan age is kept");
+      for (String file : referenced) {
+        assertTrue(Files.isRegularFile(localFile(file)), "a file a version reads is kept: " + file);
+      }
+      for (Map.Entry<Long, Map<RowKey, Row>> version : byVersion.entrySet()) {
+        Map<RowKey, Row> rows = new HashMap<>();
+        try (RowScan scan = table.scan(version.getKey())) {
+          scan.forEach(row -> rows.put(row.key(PRODUCTS), row));
+        }
+        assertEquals(version.getValue(), rows, "version " + version.getKey() + " reads as committed");
+      }
+      check(sink, dir, table, expected);
+    }
+  }
+
+  /**
+   * Two pipelines (two sinks, as two processes) open a new table before either commits, the second with a writer
+   * already holding rows: the first to commit owns the table; the second's commit, and a later one, are refused
+   * naming both pipelines, and the table holds exactly the first one's rows, which it goes on writing.
+   */
+  @Test
+  void ofTwoPipelinesRacingForATableTheFirstToCommitWritesIt(@TempDir Path dir) {
+    TableId id = TableId.parse("shop.raced");
+    try (TableSink first = open(dir); TableSink second = open(dir)) {
+      SinkTable winner = first.open(id, PRODUCTS, WriteMode.UPSERT);
+      SinkTable loser = second.open(id, PRODUCTS, WriteMode.UPSERT);
+      Map<RowKey, Row> expected = new LinkedHashMap<>();
+      try (TableWriter late = loser.newWriter()) {
+        for (long k = 1; k <= 20; k++) {
+          late.insert(Row.of(k, "loser-" + k, 0));
+        }
+        commitAs(winner, "pipeline-a", "1", w -> {
+          for (long k = 1; k <= 30; k++) {
+            Row row = Row.of(k, "winner-" + k, (int) k);
+            w.insert(row);
+            expected.put(row.key(PRODUCTS), row);
+          }
+        });
+        OwnerConflictException refused = assertThrows(OwnerConflictException.class,
+            () -> late.commit(new CommitMetadata("7", true, "pipeline-b", null)));
+        assertEquals(List.of(id, "pipeline-a", "pipeline-b"),
+            List.of(refused.table(), refused.owner(), refused.pipeline()), refused.getMessage());
+        assertTrue(refused.getMessage().contains("'pipeline-a'") && refused.getMessage().contains("'pipeline-b'"),
+            refused.getMessage());
+      }
+      OwnerConflictException again = assertThrows(OwnerConflictException.class,
+          () -> commitAs(loser, "pipeline-b", "8", w -> w.insert(Row.of(99L, "loser", 0))));
+      assertEquals("pipeline-a", again.owner());
+      check(first, dir, winner, expected);
+      assertEquals("pipeline-a", winner.lastCommit().orElseThrow().pipeline());
+      assertEquals("1", winner.lastCommit().orElseThrow().position());
+
+      commitAs(winner, "pipeline-a", "2", w -> {
+        Row row = Row.of(5L, "winner again", 5);
+        w.upsert(row);
+        expected.put(row.key(PRODUCTS), row);
+      });
+      check(first, dir, winner, expected);
+    }
+  }
+
+  /**
+   * A pipeline that opens a table after its owner's last commit (a take-over, which the pipeline decides before it
+   * opens) commits after that commit; the former owner, still holding the table, is then refused.
+   */
+  @Test
+  void aPipelineTakingATableOverCommitsAfterTheFormerOwner(@TempDir Path dir) {
+    TableId id = TableId.parse("shop.taken");
+    try (TableSink first = open(dir); TableSink second = open(dir)) {
+      SinkTable former = first.open(id, PRODUCTS, WriteMode.UPSERT);
+      Map<RowKey, Row> expected = new LinkedHashMap<>();
+      commitAs(former, "pipeline-a", "1", w -> {
+        Row row = Row.of(1L, "by a", 1);
+        w.insert(row);
+        expected.put(row.key(PRODUCTS), row);
+      });
+      SinkTable taker = second.open(id, PRODUCTS, WriteMode.UPSERT);
+      commitAs(taker, "pipeline-b", "2", w -> {
+        Row row = Row.of(2L, "by b", 2);
+        w.insert(row);
+        expected.put(row.key(PRODUCTS), row);
+      });
+      OwnerConflictException refused = assertThrows(OwnerConflictException.class,
+          () -> commitAs(former, "pipeline-a", "3", w -> w.insert(Row.of(3L, "by a again", 3))));
+      assertEquals("pipeline-b", refused.owner());
+      check(second, dir, taker, expected);
+      assertEquals("pipeline-b", taker.lastCommit().orElseThrow().pipeline());
     }
   }
 

@@ -5,6 +5,7 @@ import io.changelake.api.model.SourcePosition;
 import io.changelake.api.model.TableId;
 import io.changelake.api.spi.ChangeListener;
 import io.changelake.api.spi.CommitStateUnknownException;
+import io.changelake.api.spi.OwnerConflictException;
 import io.changelake.api.spi.SinkException;
 import io.changelake.api.spi.Source;
 import io.changelake.engine.mirror.MirrorCommit;
@@ -538,8 +539,16 @@ public final class CommitLoop implements ChangeListener {
   /**
    * Stops one table of one format: a change it cannot take, or a failure of its sink (the other
    * formats and tables go on). A failure that is not one of ours keeps its stack trace in the log.
+   *
+   * @throws PipelineException when the table belongs to another pipeline
    */
   private void suspend(TableMirror table, RuntimeException cause) {
+    if (cause instanceof OwnerConflictException conflict) {
+      // not this table's problem but the pipeline's: it is ended as at a start that finds the table taken
+      throw Pipeline.ownedByAnother(formats.get(table), table.lakeId(), conflict.owner(), conflict.pipeline(),
+          "it committed to the table first, while this pipeline was starting; the commit of this one was refused",
+          conflict);
+    }
     boolean expected = cause instanceof MirrorException || cause instanceof SinkException;
     String reason = expected ? cause.getMessage()
         : "the " + formats.get(table) + " sink failed: " + cause + ". Fix the cause, then restart the sync; the"

@@ -174,7 +174,9 @@ public final class Pipeline {
    * Refuses a lake table whose last commit another pipeline made: two pipelines writing one table would
    * interleave their changes, each resuming from the other's positions. A table committed by no named
    * pipeline (an empty name), or by one that {@code stopped} knows to have stopped (a MySQL or Kafka pipeline
-   * whose derived name changed with its selection, say), is taken.
+   * whose derived name changed with its selection, say), is taken. Two pipelines that both pass this check (both
+   * start before either commits) are told apart by the sinks: the commit of the second is refused (an {@link
+   * io.changelake.api.spi.OwnerConflictException}, which ends that pipeline with this same error).
    *
    * @throws PipelineException naming the owner and how to take the table over deliberately
    */
@@ -187,15 +189,24 @@ public final class Pipeline {
       LOG.warn("Taking over {} table {} from pipeline '{}', which has stopped; from now on pipeline '{}' writes it.",
           format, lake.id(), owner, pipeline);
     } else {
-      throw new PipelineException(format + " table " + lake.id() + " belongs to pipeline '" + owner + "' (its last"
-          + " commit was made by it, and it is running or nothing says it stopped), not to this pipeline '" + pipeline
-          + "'; two pipelines writing one table would"
-          + " interleave their changes. If '" + owner + "' should go on, leave the table to it (write this pipeline"
-          + " into another --database). To take the table over deliberately, stop '" + owner + "' and either run"
-          + " this sync under that name (the option that names the pipeline, e.g. slot.name=" + owner + "), or"
-          + " drop the lake table so that this pipeline copies it anew; then remove '" + owner + "' with"
-          + " changelake destroy.", null);
+      throw ownedByAnother(format, lake.id(), owner, pipeline, "its last commit was made by it, and it is running or"
+          + " nothing says it stopped", null);
     }
+  }
+
+  /**
+   * The error of a pipeline that finds lake table {@code lake} written by pipeline {@code owner}, for the reason
+   * {@code why}: what to do to leave the table to its owner or to take it over.
+   */
+  static PipelineException ownedByAnother(String format, TableId lake, String owner, String pipeline, String why,
+      Throwable cause) {
+    return new PipelineException(format + " table " + lake + " belongs to pipeline '" + owner + "' (" + why
+        + "), not to this pipeline '" + pipeline + "'; two pipelines writing one table would"
+        + " interleave their changes. If '" + owner + "' should go on, leave the table to it (write this pipeline"
+        + " into another --database). To take the table over deliberately, stop '" + owner + "' and either run"
+        + " this sync under that name (the option that names the pipeline, e.g. slot.name=" + owner + "), or"
+        + " drop the lake table so that this pipeline copies it anew; then remove '" + owner + "' with"
+        + " changelake destroy.", cause);
   }
 
   /**

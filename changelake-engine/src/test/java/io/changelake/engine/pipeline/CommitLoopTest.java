@@ -52,8 +52,12 @@ class CommitLoopTest {
     }
 
     Running(MemorySource source) {
+      this(source, "test");
+    }
+
+    Running(MemorySource source, String name) {
       this.source = source;
-      PipelineSettings settings = new PipelineSettings("test", WriteMode.UPSERT, List.of(), Duration.ofMillis(20),
+      PipelineSettings settings = new PipelineSettings(name, WriteMode.UPSERT, List.of(), Duration.ofMillis(20),
           1000, ColumnTransforms.NONE);
       pipeline = Pipeline.prepare(source, List.of(sink), settings, id -> id, new PipelineListener() {
         @Override
@@ -70,6 +74,16 @@ class CommitLoopTest {
       });
       thread.start();
       await(() -> source.resumedFrom() != null, "the source started");
+    }
+
+    /** Waits for the pipeline to end by itself with a failure, and returns it (the pipeline is then closed clean). */
+    Throwable awaitFailure() throws InterruptedException {
+      thread.join(10_000);
+      Throwable failed = failure.getAndSet(null);
+      if (failed == null) {
+        throw new AssertionError("The pipeline did not fail");
+      }
+      return failed;
     }
 
     @Override
@@ -139,6 +153,29 @@ class CommitLoopTest {
       assertEquals(List.of(Row.of(1L, "a2")), rows(ORDERS));
       assertEquals(List.of(Row.of(1L, "i"), Row.of(2L, "j")), rows(ITEMS));
       assertEquals(last.serialize(), sink.table(ITEMS).lastCommit().orElseThrow().position());
+    }
+  }
+
+  /**
+   * Two pipelines prepared on the same lake tables before either commits (both find them without an owner): the
+   * second to commit is ended with the owner error, acknowledging nothing, and the tables keep the first's rows.
+   */
+  @Test
+  void ofTwoPipelinesStartedTogetherTheSecondToCommitIsEnded() throws Exception {
+    MemorySource other = new MemorySource(List.of(new SourceTable(ORDERS, SCHEMA, 2), new SourceTable(ITEMS, SCHEMA, 1)));
+    try (Running first = new Running(source, "pipeline-a"); Running second = new Running(other, "pipeline-b")) {
+      snapshotOneRowEach();
+      other.emit(ORDERS, Operation.SNAPSHOT, null, Row.of(9L, "intruder"));
+      other.emit(ITEMS, Operation.SNAPSHOT, null, Row.of(9L, "intruder"));
+      other.progress();
+
+      String message = second.awaitFailure().getMessage();
+      assertTrue(message.contains("memory table shop.orders belongs to pipeline 'pipeline-a'")
+          && message.contains("not to this pipeline 'pipeline-b'") && message.contains("slot.name=pipeline-a"), message);
+      assertEquals(List.of(), other.acknowledged(), "the refused pipeline acknowledged nothing");
+      assertEquals(List.of(Row.of(1L, "a")), rows(ORDERS));
+      assertEquals(List.of(Row.of(1L, "i")), rows(ITEMS));
+      assertEquals("pipeline-a", sink.table(ORDERS).lastCommit().orElseThrow().pipeline());
     }
   }
 

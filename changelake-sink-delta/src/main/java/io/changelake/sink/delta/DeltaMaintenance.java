@@ -32,9 +32,10 @@ import org.apache.hadoop.fs.Path;
  * that version holds its state, so time travel reaches exactly the retained versions. Then VACUUM as Delta does it:
  * a data or deletion vector file goes when it was removed from the table before the retention ({@code remove}
  * action's {@code deletionTimestamp}) and no retained version reads it, which also keeps the newest versions and the
- * newest pipeline commit the policy retains. Last, orphans on local warehouses: files in the table's folder (hidden
- * {@code _}/{@code .} names and {@code _delta_log} left out, as VACUUM does) that no retained version reads and the
- * retained log does not name, older than the orphan age.
+ * newest pipeline commit the policy retains. Last, orphans: files in the table's folder (hidden {@code _}/{@code .}
+ * names and {@code _delta_log} left out, as VACUUM does) that no retained version reads and the retained log does
+ * not name, older than the orphan age, listed through Hadoop's file system (S3A on {@code s3://}: an object's time
+ * is its upload time). A commit landing during the listing is read before anything is deleted.
  *
  * <p>File lists come from Kernel's log replay: a scan of the oldest retained version for its live files, and the
  * {@code add}/{@code remove} actions of the commits after it (Kernel's commit range); no JSON is parsed here.
@@ -75,10 +76,9 @@ final class DeltaMaintenance {
     }
     Set<Path> known = new HashSet<>(retained);
     known.addAll(removed.keySet());  // removed within the retention: VACUUM's later work, no orphans
-    // on object stores left for now: S3A's directory status through S3Proxy answered 500 (see the module README)
-    long orphans = "file".equals(root.toUri().getScheme())
-        ? deleteOrphans(root, known, policy.orphansBefore().toEpochMilli()) : 0;
-    return new MaintenanceResult(oldest, filesDeleted, orphans);
+    List<Path> candidates = new ArrayList<>();
+    listOrphans(root, known, policy.orphansBefore().toEpochMilli(), candidates);
+    return new MaintenanceResult(oldest, filesDeleted, deleteOrphans(candidates, versions.get(versions.size() - 1).id()));
   }
 
   /** Every file (data and deletion vector) a version from {@code keep} to {@code latest} reads. */
@@ -172,18 +172,43 @@ final class DeltaMaintenance {
     }
   }
 
-  /** Deletes the files under {@code folder} not in {@code known}, modified before {@code before}; returns how many. */
-  private long deleteOrphans(Path folder, Set<Path> known, long before) throws IOException {
-    long deleted = 0;
+  /**
+   * Adds to {@code candidates} the files under {@code folder} not in {@code known}, modified before {@code before}
+   * (names starting {@code _} or {@code .} left out, as VACUUM does).
+   */
+  private void listOrphans(Path folder, Set<Path> known, long before, List<Path> candidates) throws IOException {
     for (org.apache.hadoop.fs.FileStatus status : fs.listStatus(folder)) {
       String name = status.getPath().getName();
       if (name.startsWith("_") || name.startsWith(".")) {
         continue;  // _delta_log, _change_data, hidden files: never VACUUM's
       }
       if (status.isDirectory()) {
-        deleted += deleteOrphans(status.getPath(), known, before);
-      } else if (status.getModificationTime() < before && !known.contains(status.getPath())
-          && fs.delete(status.getPath(), false)) {
+        listOrphans(status.getPath(), known, before, candidates);
+      } else if (status.getModificationTime() < before && !known.contains(status.getPath())) {
+        candidates.add(status.getPath());
+      }
+    }
+  }
+
+  /**
+   * Deletes the {@code candidates} that no commit after version {@code listed} names (a commit that landed while the
+   * folder was listed may add a file written long before); returns how many.
+   */
+  private long deleteOrphans(List<Path> candidates, long listed) throws IOException {
+    if (candidates.isEmpty()) {
+      return 0;
+    }
+    long latest = TableManager.loadSnapshot(path).build(engine).getVersion();
+    Set<Path> named = new HashSet<>();
+    if (latest > listed) {
+      History.readCommits(engine, path, listed + 1, latest, KernelFiles.LogActions.FILES, commit -> {
+        forEachAction(commit.getActions(), "add", (add, row) -> named.addAll(named(add, row)));
+        forEachAction(commit.getActions(), "remove", (remove, row) -> named.addAll(named(remove, row)));
+      });
+    }
+    long deleted = 0;
+    for (Path file : candidates) {
+      if (!named.contains(file) && fs.delete(file, false)) {
         deleted++;
       }
     }

@@ -11,6 +11,7 @@ import io.delta.kernel.TableManager;
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.defaults.engine.hadoopio.HadoopFileIO;
 import io.delta.kernel.engine.Engine;
+import io.delta.kernel.exceptions.ConcurrentWriteException;
 import io.delta.kernel.exceptions.TableAlreadyExistsException;
 import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.kernel.utils.CloseableIterable;
@@ -118,6 +119,13 @@ public final class DeltaSink implements TableSink {
           .commit(engine, CloseableIterable.emptyIterable());
       LOG.info("Created Delta table {} at {} ({} mode)", id, path, mode.id());
     } catch (TableAlreadyExistsException e) {
+      LOG.debug("Table {} was created concurrently; opening it", id);
+    } catch (ConcurrentWriteException e) {
+      // two creates at once: Kernel refuses the second commit of version 0 as a conflict
+      if (load(path).isEmpty()) {
+        throw new SinkException("Cannot create Delta table " + id + " at " + path + ": " + e.getMessage()
+            + ". Another writer changed the folder meanwhile; start again.", e);
+      }
       LOG.debug("Table {} was created concurrently; opening it", id);
     } catch (RuntimeException e) {
       throw new SinkException("Cannot create Delta table " + id + " at " + path + " from " + schema + ": "

@@ -9,6 +9,7 @@ import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.CompactionResult;
 import io.changelake.api.spi.MaintenancePolicy;
 import io.changelake.api.spi.MaintenanceResult;
+import io.changelake.api.spi.OwnerConflictException;
 import io.changelake.api.spi.ReadRequest;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkException;
@@ -60,6 +61,8 @@ final class DeltaTable implements SinkTable {
   private final WriteMode mode;
   private final DeltaSinkConfig config;
   private final Configuration hadoop;
+  /** The {@link CommitRecord} of the newest pipeline commit when the table was opened, if any. */
+  private final Optional<String> openedWith;
   private TableSchema schema;
 
   DeltaTable(Engine engine, Configuration hadoop, TableId id, String path, WriteMode mode, DeltaSinkConfig config,
@@ -71,6 +74,7 @@ final class DeltaTable implements SinkTable {
     this.path = path;
     this.mode = mode;
     this.schema = SchemaMapping.toTableSchema(snapshot.getSchema());
+    this.openedWith = snapshot.getDomainMetadata(CommitRecord.DOMAIN);
   }
 
   @Override
@@ -93,10 +97,29 @@ final class DeltaTable implements SinkTable {
     return mode;
   }
 
-  private Snapshot latest() {
+  /** The latest version of the table. */
+  Snapshot latest() {
     Snapshot snapshot = TableManager.loadSnapshot(path).build(engine);
     schema = SchemaMapping.toTableSchema(snapshot.getSchema());
     return snapshot;
+  }
+
+  /**
+   * Refuses a commit of {@code pipeline} on {@code base} when its newest pipeline commit was made by another pipeline
+   * and is not the one the table held when opened (see {@link TableWriter#commit}). Kernel refuses a commit whose
+   * domain metadata a commit after its base also wrote, so checking the base makes the check atomic.
+   *
+   * @throws OwnerConflictException naming both pipelines
+   */
+  void checkOwner(Snapshot base, String pipeline) {
+    Optional<String> newest = base.getDomainMetadata(CommitRecord.DOMAIN);
+    if (newest.isEmpty() || newest.equals(openedWith)) {
+      return;
+    }
+    String owner = CommitRecord.fromJson(newest.get()).pipeline();
+    if (!owner.isEmpty() && !owner.equals(pipeline)) {
+      throw new OwnerConflictException(id, owner, pipeline);
+    }
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.changelake.api.model.RowKey;
 import io.changelake.api.model.TableSchema;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.CommitStateUnknownException;
+import io.changelake.api.spi.OwnerConflictException;
 import io.changelake.api.spi.SinkException;
 import io.changelake.api.spi.TableWriter;
 import io.changelake.api.spi.WriteMode;
@@ -157,6 +158,7 @@ final class DeltaTableWriter implements TableWriter {
     }
     TransactionCommitResult result;
     try {
+      owner.checkOwner(snapshot, metadata.pipeline());
       long txnVersion = snapshot.getLatestTransactionVersion(engine, metadata.pipeline()).orElse(-1L) + 1;
       io.delta.kernel.transaction.UpdateTableTransactionBuilder builder = newTransaction()
           .withTransactionId(metadata.pipeline(), txnVersion);
@@ -181,9 +183,13 @@ final class DeltaTableWriter implements TableWriter {
           + " resumes from the table's last commit, and make sure only one process runs it.", e);
     } catch (ConcurrentWriteException e) {
       abort();
+      owner.checkOwner(owner.latest(), metadata.pipeline());  // the conflict may be another pipeline's commit
       throw new SinkException("Commit to table " + owner.id() + " conflicts with a concurrent change ("
           + e.getMessage() + "). Make sure one pipeline writes each table and that maintenance jobs"
           + " (OPTIMIZE, other writers) do not run at the same time, then restart.", e);
+    } catch (OwnerConflictException e) {
+      abort();
+      throw e;
     } catch (RuntimeException e) {
       abort();
       throw new SinkException("Commit to table " + owner.id() + " failed: " + e.getMessage(), e);

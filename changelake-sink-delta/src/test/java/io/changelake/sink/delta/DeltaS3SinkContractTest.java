@@ -60,8 +60,4 @@ class DeltaS3SinkContractTest extends DeltaSinkContractTest {
     return false;
   }
 
-  @Override
-  protected boolean removesOrphans() {
-    return false;  // left on object stores for now (see DeltaMaintenance)
-  }
 }

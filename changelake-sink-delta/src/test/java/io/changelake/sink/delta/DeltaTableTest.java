@@ -118,8 +118,9 @@ class DeltaTableTest {
       assertEquals(2, Lake.rows(Lake.snapshot(dir, ID)).size(), "the replay added no row");
       assertEquals("p1", table.lastCommit().orElseThrow().position());
       assertEquals(3, table.snapshots().size());
-      // Another pipeline's writer is not fenced by this one's transaction id.
-      try (TableWriter other = table.newWriter()) {
+      // Another pipeline's writer is not fenced by this one's transaction id (it opens the table after this one's
+      // last commit, as a pipeline taking the table over does: see TableWriter#commit).
+      try (TableWriter other = sink.find(ID).orElseThrow().newWriter()) {
         other.insert(Row.of(3, 3, null, null, "other"));
         other.commit(new CommitMetadata("x", true, "other-pipeline", null));
       }

@@ -8,6 +8,7 @@ import io.changelake.api.spi.TableSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,15 +24,20 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.FileInfo;
 import org.apache.iceberg.io.SupportsPrefixOperations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Snapshot expiry with Iceberg's own {@code ExpireSnapshots} (which deletes the data, delete and metadata files
  * only expired snapshots reference), then orphan removal: data and delete files under the table's location that no
  * manifest of a retained snapshot lists, older than the orphan age. Iceberg's {@code DeleteOrphanFiles} action
  * needs Spark; this is its listing done against the manifests, limited to content files (files in the metadata
- * folder are left alone) and to local warehouses.
+ * folder are left alone). The listing is the FileIO's ({@code listPrefix}: Hadoop's, S3A on {@code s3://}, or Iceberg's
+ * S3FileIO), whose times are the files' modification times (an object's upload time on S3).
  */
 final class IcebergMaintenance {
+  private static final Logger LOG = LoggerFactory.getLogger(IcebergMaintenance.class);
+
   private final TableId id;
   private final Table table;
 
@@ -63,19 +69,33 @@ final class IcebergMaintenance {
     return new MaintenanceResult(oldest, contentDeleted.get(), deleteOrphans(metadata, policy));
   }
 
+  /**
+   * Deletes the content files under the table's location that are older than the orphan age and that no snapshot
+   * references. The folder is listed before the table is read, so that a file a concurrent commit adds meanwhile is
+   * among the referenced ones, however old.
+   */
   private long deleteOrphans(String metadata, MaintenancePolicy policy) {
-    String scheme = URI.create(table.location()).getScheme();
-    if (scheme != null && !scheme.equals("file") || !(table.io() instanceof SupportsPrefixOperations io)) {
-      return 0;  // on object stores left for now: listing through S3A was not verified (S3Proxy answered 500)
+    if (!(table.io() instanceof SupportsPrefixOperations io)) {
+      LOG.warn("Orphan files of table {} are left: its FileIO {} cannot list the table's folder. Set the catalog's"
+          + " io-impl to one that can (HadoopFileIO, S3FileIO) to have them removed.", id, table.io().getClass().getName());
+      return 0;
+    }
+    long cutoff = policy.orphansBefore().toEpochMilli();
+    List<String> candidates = new ArrayList<>();
+    for (FileInfo file : io.listPrefix(table.location())) {
+      if (file.createdAtMillis() < cutoff && !normalized(file.location()).startsWith(metadata)) {
+        candidates.add(file.location());
+      }
+    }
+    if (candidates.isEmpty()) {
+      return 0;
     }
     table.refresh();
     Set<String> referenced = referencedContentFiles();
-    long cutoff = policy.orphansBefore().toEpochMilli();
     long deleted = 0;
-    for (FileInfo file : io.listPrefix(table.location())) {
-      String path = normalized(file.location());
-      if (file.createdAtMillis() < cutoff && !path.startsWith(metadata) && !referenced.contains(path)) {
-        io.deleteFile(file.location());
+    for (String file : candidates) {
+      if (!referenced.contains(normalized(file))) {
+        io.deleteFile(file);
         deleted++;
       }
     }

@@ -27,6 +27,7 @@ import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,6 +120,13 @@ public final class IcebergSink implements TableSink {
       create.commitTransaction();
       LOG.info("Created Iceberg table {} ({} mode)", id, mode.id());
     } catch (AlreadyExistsException e) {
+      LOG.debug("Table {} was created concurrently; opening it", id);
+    } catch (CommitFailedException e) {
+      // two creates at once: a catalog without an exclusive create (Hadoop's) fails the second commit of version 1
+      if (!catalog.tableExists(identifier)) {
+        throw new SinkException("Cannot create Iceberg table " + id + ": " + e.getMessage() + ". Another writer"
+            + " changed the catalog meanwhile; start again.", e);
+      }
       LOG.debug("Table {} was created concurrently; opening it", id);
     } catch (IllegalArgumentException | org.apache.iceberg.exceptions.ValidationException e) {
       throw new SinkException("Cannot create Iceberg table " + id + " from " + schema + ": " + e.getMessage(), e);

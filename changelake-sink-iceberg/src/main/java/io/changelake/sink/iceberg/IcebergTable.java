@@ -34,11 +34,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.ContentFile;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableOperations;
 import org.apache.iceberg.Transaction;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.data.IcebergGenerics;
@@ -48,7 +51,6 @@ import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.TypeUtil;
-import org.apache.iceberg.util.SnapshotUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +66,8 @@ final class IcebergTable implements SinkTable {
 
   private final TableId id;
   private final Table table;
+  /** {@link #table} through {@link OwnerCheckedOperations}: what writers commit to. */
+  private final Table owned;
   private final WriteMode mode;
   private final TimeType timeType;
   private final DeleteMode deleteMode;
@@ -83,6 +87,10 @@ final class IcebergTable implements SinkTable {
     this.timeType = timeType;
     this.deleteMode = deleteMode;
     this.schema = SchemaMapping.toTableSchema(table.schema(), table.properties());
+    TableOperations ops = ((HasTableOperations) table).operations();
+    Snapshot newest = OwnerCheckedOperations.newestPipelineCommit(ops.current());
+    this.owned = new BaseTable(new OwnerCheckedOperations(ops, id, newest == null ? null : newest.snapshotId()),
+        table.name());
   }
 
   /** The Iceberg table itself, for maintenance and tests. */
@@ -108,17 +116,14 @@ final class IcebergTable implements SinkTable {
   @Override
   public Optional<CommitMetadata> lastCommit() {
     table.refresh();
-    for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
-      Map<String, String> summary = snapshot.summary();
-      String position = summary.get(CommitMetadata.POSITION);
-      if (position != null) {
-        return Optional.of(new CommitMetadata(position,
-            Boolean.parseBoolean(summary.get(CommitMetadata.SNAPSHOT_COMPLETE)),
-            summary.getOrDefault(CommitMetadata.PIPELINE, ""),
-            Instant.ofEpochMilli(snapshot.timestampMillis())));
-      }
+    Snapshot snapshot = OwnerCheckedOperations.newestPipelineCommit(((HasTableOperations) table).operations().current());
+    if (snapshot == null) {
+      return Optional.empty();
     }
-    return Optional.empty();
+    Map<String, String> summary = snapshot.summary();
+    return Optional.of(new CommitMetadata(summary.get(CommitMetadata.POSITION),
+        Boolean.parseBoolean(summary.get(CommitMetadata.SNAPSHOT_COMPLETE)),
+        summary.getOrDefault(CommitMetadata.PIPELINE, ""), Instant.ofEpochMilli(snapshot.timestampMillis())));
   }
 
   @Override
@@ -229,7 +234,7 @@ final class IcebergTable implements SinkTable {
   @Override
   public TableWriter newWriter() {
     table.refresh();
-    return new IcebergTableWriter(this, table, mode, schema.primaryKey(), currentIndex(), writeThreads);
+    return new IcebergTableWriter(this, owned, mode, schema.primaryKey(), currentIndex(), writeThreads);
   }
 
   /**

@@ -184,6 +184,9 @@ final class IcebergTableWriter implements TableWriter {
           + metadata.position() + " is unknown (" + e.getMessage() + "). Its files were kept. Check with"
           + " `changelake snapshots " + owner.id() + "` whether a snapshot carries that position;"
           + " a restart resumes from whatever the table recorded.", e);
+    } catch (OwnerCheckedOperations.Refused e) {
+      abort();
+      throw e.conflict();
     } catch (org.apache.iceberg.exceptions.ValidationException e) {
       abort();
       throw new SinkException("Commit to table " + owner.id() + " failed: another commit (a compaction?) removed"

@@ -39,9 +39,4 @@ class IcebergS3SinkContractTest extends IcebergSinkContractTest {
   protected boolean deletesFolders() {
     return false;
   }
-
-  @Override
-  protected boolean removesOrphans() {
-    return false;  // left on object stores for now (see IcebergMaintenance)
-  }
 }

@@ -47,10 +47,8 @@ final class PaimonMaintenance {
       before.removeAll(contentFiles());
       filesDeleted = before.size();
     }
-    String scheme = table.location().toUri().getScheme();
-    // on object stores left for now: S3A's directory status through S3Proxy answered 500 (see the module README)
-    long orphans = scheme != null && !scheme.equals("file") ? 0
-        : new LocalOrphanFilesClean(table, policy.orphansBefore().toEpochMilli(), false).clean().getDeletedFileCount();
+    long orphans = new LocalOrphanFilesClean(table, policy.orphansBefore().toEpochMilli(), false).clean()
+        .getDeletedFileCount();
     return new MaintenanceResult(expired, filesDeleted, orphans);
   }
 

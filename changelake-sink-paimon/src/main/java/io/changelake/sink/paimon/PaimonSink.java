@@ -138,6 +138,11 @@ public final class PaimonSink implements TableSink {
     } catch (Catalog.DatabaseAlreadyExistException | Catalog.TableAlreadyExistException e) {
       throw new IllegalStateException("unreachable with ignoreIfExists", e);
     } catch (Catalog.DatabaseNotExistException | RuntimeException e) {
+      if (load(id, identifier).isPresent()) {
+        // two creates at once: the second finds the first's schema file ("Schema in filesystem exists")
+        LOG.debug("Table {} was created concurrently; opening it", id);
+        return;
+      }
       throw new SinkException("Cannot create Paimon table " + id + " from " + schema + ": " + e.getMessage()
           + ". Check the --table-conf options.", e);
     }

@@ -9,6 +9,7 @@ import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.CompactionResult;
 import io.changelake.api.spi.MaintenancePolicy;
 import io.changelake.api.spi.MaintenanceResult;
+import io.changelake.api.spi.OwnerConflictException;
 import io.changelake.api.spi.ReadRequest;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkException;
@@ -65,6 +66,8 @@ final class PaimonTable implements SinkTable {
   private RowConversion conversion;
   private final Consumer<PaimonTable> keeping;
   private PaimonWrite kept;
+  /** The snapshot id of the newest pipeline commit when the table was opened, or null. */
+  private final Long openedWith;
 
   /**
    * @param keeping told when this table first keeps a write open, so that the sink can close it
@@ -77,6 +80,7 @@ final class PaimonTable implements SinkTable {
     this.mode = mode;
     this.tmpDir = tmpDir;
     use(table);
+    this.openedWith = newestPipelineCommit().map(Snapshot::id).orElse(null);
   }
 
   private void use(FileStoreTable latest) {
@@ -101,6 +105,13 @@ final class PaimonTable implements SinkTable {
 
   @Override
   public Optional<CommitMetadata> lastCommit() {
+    return newestPipelineCommit().map(snapshot -> new CommitMetadata(snapshot.properties().get(CommitMetadata.POSITION),
+        Boolean.parseBoolean(snapshot.properties().get(CommitMetadata.SNAPSHOT_COMPLETE)),
+        snapshot.properties().getOrDefault(CommitMetadata.PIPELINE, ""), Instant.ofEpochMilli(snapshot.timeMillis())));
+  }
+
+  /** The newest snapshot whose properties hold {@link CommitMetadata}. */
+  private Optional<Snapshot> newestPipelineCommit() {
     SnapshotManager snapshots = table.snapshotManager();
     Long latest = snapshots.latestSnapshotId();
     Long earliest = snapshots.earliestSnapshotId();
@@ -112,15 +123,25 @@ final class PaimonTable implements SinkTable {
         continue;  // expired meanwhile
       }
       Snapshot snapshot = snapshots.snapshot(snapshotId);
-      Map<String, String> properties = snapshot.properties();
-      String position = properties == null ? null : properties.get(CommitMetadata.POSITION);
-      if (position != null) {
-        return Optional.of(new CommitMetadata(position,
-            Boolean.parseBoolean(properties.get(CommitMetadata.SNAPSHOT_COMPLETE)),
-            properties.getOrDefault(CommitMetadata.PIPELINE, ""), Instant.ofEpochMilli(snapshot.timeMillis())));
+      if (snapshot.properties() != null && snapshot.properties().containsKey(CommitMetadata.POSITION)) {
+        return Optional.of(snapshot);
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Refuses a commit of {@code pipeline} when the table's newest pipeline commit was made by another pipeline and is
+   * not the one the table held when opened (see {@link TableWriter#commit}).
+   *
+   * @throws OwnerConflictException naming both pipelines
+   */
+  void checkOwner(String pipeline) {
+    Optional<Snapshot> newest = newestPipelineCommit();
+    String owner = newest.map(s -> s.properties().getOrDefault(CommitMetadata.PIPELINE, "")).orElse("");
+    if (!owner.isEmpty() && !owner.equals(pipeline) && !Objects.equals(newest.get().id(), openedWith)) {
+      throw new OwnerConflictException(id, owner, pipeline);
+    }
   }
 
   @Override

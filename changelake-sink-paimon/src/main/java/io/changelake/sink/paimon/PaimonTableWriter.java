@@ -4,6 +4,7 @@ import io.changelake.api.model.Row;
 import io.changelake.api.model.RowKey;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.CommitStateUnknownException;
+import io.changelake.api.spi.OwnerConflictException;
 import io.changelake.api.spi.SinkException;
 import io.changelake.api.spi.TableWriter;
 import io.changelake.api.spi.WriteMode;
@@ -137,10 +138,14 @@ final class PaimonTableWriter implements TableWriter {
     checkOpen();
     List<CommitMessage> messages;
     try {
+      owner.checkOwner(metadata.pipeline());
       if (moves != null) {
         moves.flush();
       }
       messages = write.prepareCommit(identifier);
+    } catch (OwnerConflictException e) {
+      abort();
+      throw e;
     } catch (Exception e) {
       abort();
       throw new SinkException("Writing files for table " + owner.id() + " failed: " + e.getMessage(), e);
@@ -161,7 +166,9 @@ final class PaimonTableWriter implements TableWriter {
     commit.ignoreEmptyCommit(false);
     boolean landedCleanly = false;
     try {
-      if (commit.filterAndCommitMultiple(List.of(committable)) == 0) {
+      // Paimon also reports a commit whose identifier another pipeline's commit took meanwhile as done (both commit
+      // as COMMIT_USER): the snapshot of that identifier must be this pipeline's
+      if (commit.filterAndCommitMultiple(List.of(committable)) == 0 || !landed(metadata)) {
         replayed(commit, messages, metadata);
       } else {
         landedCleanly = true;
@@ -183,10 +190,26 @@ final class PaimonTableWriter implements TableWriter {
         identifier, rows, deletes);
   }
 
-  /** This identifier was committed before: fine if with the same position, a second writer otherwise. */
+  /** Whether the snapshot of this writer's identifier holds {@code metadata}. */
+  private boolean landed(CommitMetadata metadata) {
+    Map<String, String> properties = snapshotOf(identifier).map(Snapshot::properties).orElse(null);
+    return properties != null && metadata.position().equals(properties.get(CommitMetadata.POSITION))
+        && metadata.pipeline().equals(properties.get(CommitMetadata.PIPELINE));
+  }
+
+  /**
+   * This identifier was committed before: fine if by this pipeline with the same position; another pipeline's commit
+   * is an {@link OwnerConflictException}, a commit at another position a second writer.
+   */
   private void replayed(TableCommitImpl commit, List<CommitMessage> messages, CommitMetadata metadata) {
     commit.abort(messages);
     Optional<Snapshot> earlier = snapshotOf(identifier);
+    String committer = earlier.map(s -> s.properties() == null ? null : s.properties().get(CommitMetadata.PIPELINE))
+        .orElse(null);
+    if (committer != null && !committer.isEmpty() && !committer.equals(metadata.pipeline())) {
+      state = State.ABORTED;
+      throw new OwnerConflictException(owner.id(), committer, metadata.pipeline());
+    }
     String position = earlier.map(s -> s.properties() == null ? null : s.properties().get(CommitMetadata.POSITION))
         .orElse(null);
     if (!metadata.position().equals(position)) {

@@ -30,10 +30,6 @@ class PaimonS3SinkContractTest extends TableSinkContract {
     s3.close();
   }
 
-  @Override
-  protected boolean removesOrphans() {
-    return false;  // left on object stores for now (see PaimonMaintenance)
-  }
 
   @Override
   protected TableSink open(Path warehouse) {
