@@ -59,6 +59,15 @@ public final class DeltaSinkConfig {
       .doc("Parquet compression codec of data files.")
       .build();
 
+  public static final ConfigOption<Integer> WRITE_THREADS = ConfigOption.integer("write-threads")
+      .defaultValue(1)
+      .check(threads -> threads >= 1, "must be at least 1")
+      .doc("Threads that write a commit's rows into Parquet files at once, each its own files and row group in"
+          + " memory; a further one starts only for a large commit (an initial snapshot) whose rows wait for the"
+          + " first. On 2 cores a second cost more GC than it saved (4M-row snapshot: 40 against 37 CPU-seconds);"
+          + " raise it where cores are free.")
+      .build();
+
   /** How upserts and deletes remove the rows they replace. */
   public static final ConfigOption<String> DELETE_MODE = ConfigOption.string("delete-mode")
       .defaultValue(DeleteMode.COPY_ON_WRITE.id())
@@ -77,6 +86,7 @@ public final class DeltaSinkConfig {
       .define(ROW_GROUP_SIZE)
       .define(COMPRESSION)
       .define(DELETE_MODE)
+      .define(WRITE_THREADS)
       .passthrough("hadoop.", "Hadoop configuration key without the prefix (file system settings, e.g."
           + " hadoop.fs.s3a.connection.maximum)."));
 
@@ -149,6 +159,11 @@ public final class DeltaSinkConfig {
   /** Size in bytes at which data files are rolled; compaction merges files under half of it. */
   public long targetFileSize() {
     return catalog.get(TARGET_FILE_SIZE);
+  }
+
+  /** The most threads a commit's writer writes Parquet files with at once. */
+  public int writeThreads() {
+    return catalog.get(WRITE_THREADS);
   }
 
   /** How writers remove replaced and deleted rows. */

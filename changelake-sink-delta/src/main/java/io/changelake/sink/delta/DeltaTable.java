@@ -186,12 +186,12 @@ final class DeltaTable implements SinkTable {
     Snapshot snapshot = latest();
     if (config.deleteMode() == DeleteMode.COPY_ON_WRITE) {
       return new DeltaTableWriter(this, engine, snapshot, schema, mode, new CopyOnWrite(engine, snapshot, schema),
-          Map.of());
+          Map.of(), config.writeThreads());
     }
     boolean enabled = "true".equalsIgnoreCase(snapshot.getTableProperties().get(DeleteMode.ENABLE_PROPERTY));
     return new DeltaTableWriter(this, engine, snapshot, schema, mode,
         new DeletionVectors(engine, snapshot, schema, hadoop, path),
-        enabled ? Map.of() : Map.of(DeleteMode.ENABLE_PROPERTY, "true"));
+        enabled ? Map.of() : Map.of(DeleteMode.ENABLE_PROPERTY, "true"), config.writeThreads());
   }
 
   /**
@@ -213,7 +213,7 @@ final class DeltaTable implements SinkTable {
     }
     Transaction txn = snapshot.buildUpdateTableTransaction(DeltaSink.ENGINE_INFO, Operation.MANUAL_UPDATE)
         .build(engine);
-    ParquetStream out = new ParquetStream(engine, txn.getTransactionState(engine), id + " compaction");
+    ParquetStream out = new ParquetStream(engine, txn.getTransactionState(engine), id + " compaction", 1);
     try {
       RowRemoval.Result rewrite = new CopyOnWrite(engine, snapshot, schema).rewrite(rewritten, out);
       long vectors = candidates.stream().filter(KernelFiles::hasDeletionVector).count();

@@ -65,10 +65,11 @@ final class DeltaTableWriter implements TableWriter {
 
   /**
    * A writer of {@code owner} from {@code snapshot}, removing replaced rows with {@code removal}; its commit
-   * also sets {@code enableProperties} (table properties the removal needs, e.g. to enable deletion vectors).
+   * also sets {@code enableProperties} (table properties the removal needs, e.g. to enable deletion vectors);
+   * up to {@code writeThreads} threads write its Parquet files.
    */
   DeltaTableWriter(DeltaTable owner, Engine engine, Snapshot snapshot, TableSchema schema, WriteMode mode,
-      RowRemoval removal, Map<String, String> enableProperties) {
+      RowRemoval removal, Map<String, String> enableProperties, int writeThreads) {
     this.owner = owner;
     this.removal = removal;
     this.enableProperties = Map.copyOf(enableProperties);
@@ -78,7 +79,8 @@ final class DeltaTableWriter implements TableWriter {
     this.keyed = mode == WriteMode.UPSERT && schema.hasPrimaryKey();
     Transaction write = newTransaction().build(engine);
     this.batch = new RowBatchBuilder(schema, write.getSchema(engine), BATCH_ROWS);
-    this.files = new ParquetStream(engine, write.getTransactionState(engine), owner.id().toString());
+    this.files = new ParquetStream(engine, write.getTransactionState(engine), owner.id().toString(),
+        writeThreads);
   }
 
   private io.delta.kernel.transaction.UpdateTableTransactionBuilder newTransaction() {

@@ -1,5 +1,6 @@
 package io.changelake.sink.delta;
 
+import io.changelake.api.sink.WriterThreads;
 import io.delta.kernel.DataWriteContext;
 import io.delta.kernel.Transaction;
 import io.delta.kernel.data.FilteredColumnarBatch;
@@ -12,65 +13,60 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Iterator;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Streams logical batches into rolling Parquet data files with Kernel's writer, which pulls its
- * input: a background thread runs the writer over a small queue that {@link #write} fills, so
- * memory stays at a few batches however many rows a commit holds.
+ * input: background threads ({@link WriterThreads}, one for a small write, up to {@code threads} while the
+ * batches wait for them) each run the writer over the batches they take, into files of their own, so memory
+ * stays at a few batches and a row group per thread however many rows a commit holds.
  *
  * <p>Batches are renamed to the table's physical (column-mapped) schema on the way; Kernel 4.4's
  * {@code Transaction.transformLogicalData} refuses column-mapped tables, and for an unpartitioned
  * table that renaming is all it would do.
  *
  * <p>{@link #finish} returns the {@code add} actions of the files written; {@link #abort} drops the
- * queued batches, lets the writer close its current file and deletes every file written.
+ * queued batches, lets the writers close their current files and deletes every file written.
  */
 final class ParquetStream {
   private static final Logger LOG = LoggerFactory.getLogger(ParquetStream.class);
-  private static final Object END = new Object();
-  private static final int QUEUE_BATCHES = 2;
 
   private final Engine engine;
   private final Row transactionState;
   private final String name;
-  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_BATCHES);
+  private final WriterThreads<FilteredColumnarBatch> writers;
   private final List<DataFileStatus> written = Collections.synchronizedList(new ArrayList<>());
   private DataWriteContext context;
-  private Thread worker;
-  private volatile Throwable failure;
 
-  ParquetStream(Engine engine, Row transactionState, String name) {
+  /** @param threads the most threads writing files at once */
+  ParquetStream(Engine engine, Row transactionState, String name, int threads) {
     this.engine = engine;
     this.transactionState = transactionState;
     this.name = name;
+    this.writers = new WriterThreads<>("changelake-delta-writer-" + name, threads, this::writeFiles);
   }
 
-  /** Queues {@code batch} for writing; blocks while the writer is behind. */
+  /** Queues {@code batch} for writing; blocks while the writers are behind. */
   void write(FilteredColumnarBatch batch) {
-    if (worker == null) {
-      start();
+    if (context == null) {
+      context = Transaction.getWriteContext(engine, transactionState, Map.of());
     }
-    put(batch);
+    writers.put(batch);
   }
 
-  /** Closes the last file and returns the {@code add} actions of every file written. */
+  /** Closes the last files and returns the {@code add} actions of every file written. */
   List<Row> finish() {
-    if (worker == null) {
+    if (context == null) {
       return List.of();
     }
-    put(END);
-    join();
-    if (failure != null) {
-      throw new IllegalStateException("Writing Parquet files for " + name + " failed: " + failure.getMessage(),
-          failure);
+    try {
+      writers.finish();
+    } catch (IllegalStateException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IllegalStateException("Writing Parquet files for " + name + " failed: " + cause.getMessage(), cause);
     }
     List<Row> actions = new ArrayList<>();
     try (CloseableIterator<Row> rows = Transaction.generateAppendActions(engine, transactionState,
@@ -84,11 +80,7 @@ final class ParquetStream {
 
   /** Stops writing and deletes the files written. */
   void abort() {
-    if (worker != null && worker.isAlive()) {
-      queue.clear();
-      queue.offer(END);  // room after clear(): the writer closes its current file, so every file is known
-      join();
-    }
+    writers.abort();
     for (DataFileStatus file : List.copyOf(written)) {
       try {
         engine.getFileSystemClient().delete(file.getPath());
@@ -99,78 +91,28 @@ final class ParquetStream {
     written.clear();
   }
 
-  private void start() {
-    context = Transaction.getWriteContext(engine, transactionState, Map.of());
-    worker = new Thread(this::run, "changelake-delta-writer-" + name);
-    worker.setDaemon(true);
-    worker.start();
-  }
-
-  private void run() {
+  /** On a writer thread: Kernel's writer over {@code batches}, renamed to the physical schema. */
+  private void writeFiles(Iterator<FilteredColumnarBatch> batches) throws IOException {
     StructType physicalSchema = KernelFiles.physicalWriteSchema(transactionState);
-    CloseableIterator<FilteredColumnarBatch> physical = new QueueIterator().map(batch -> new FilteredColumnarBatch(
-        batch.getData().withNewSchema(physicalSchema), batch.getSelectionVector()));
+    CloseableIterator<FilteredColumnarBatch> physical = new BatchIterator(batches).map(batch ->
+        new FilteredColumnarBatch(batch.getData().withNewSchema(physicalSchema), batch.getSelectionVector()));
     try (CloseableIterator<DataFileStatus> files = engine.getParquetHandler().writeParquetFiles(
             context.getTargetDirectory(), physical, context.getStatisticsColumns())) {
       files.forEachRemaining(written::add);
-    } catch (Throwable e) {
-      failure = e;
-      queue.clear();
     }
   }
 
-  private void put(Object item) {
-    try {
-      while (!queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
-        if (!worker.isAlive()) {
-          throw new IllegalStateException("Writing Parquet files for " + name + " failed: "
-              + (failure == null ? "the writer stopped" : failure.getMessage()), failure);
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while writing to " + name, e);
-    }
-    if (failure != null) {
-      throw new IllegalStateException("Writing Parquet files for " + name + " failed: " + failure.getMessage(),
-          failure);
-    }
-  }
-
-  private void join() {
-    try {
-      worker.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while finishing the write to " + name, e);
-    }
-  }
-
-  /** The queue as the pull iterator Kernel's writer consumes. */
-  private final class QueueIterator implements CloseableIterator<FilteredColumnarBatch> {
-    private Object next;
-
+  /** A thread's batches as the pull iterator Kernel's writer consumes. */
+  private record BatchIterator(Iterator<FilteredColumnarBatch> batches)
+      implements CloseableIterator<FilteredColumnarBatch> {
     @Override
     public boolean hasNext() {
-      if (next == null) {
-        try {
-          next = queue.take();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new CancellationException("interrupted");
-        }
-      }
-      return next != END;
+      return batches.hasNext();
     }
 
     @Override
     public FilteredColumnarBatch next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      FilteredColumnarBatch batch = (FilteredColumnarBatch) next;
-      next = null;
-      return batch;
+      return batches.next();
     }
 
     @Override

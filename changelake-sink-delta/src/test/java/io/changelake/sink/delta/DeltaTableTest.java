@@ -256,6 +256,23 @@ class DeltaTableTest {
     }
   }
 
+  @Test
+  void aLargeInsertIsWrittenByTwoThreadsIntoFilesOfTheirOwnAndKeepsEveryRow(@TempDir Path dir) {
+    DeltaSinkConfig config = DeltaSinkConfig.local(dir, Map.of("write-threads", "2"), Map.of());
+    try (DeltaSink sink = DeltaSink.create(config)) {
+      SinkTable table = sink.open(ID, SCHEMA, WriteMode.UPSERT);
+      List<Row> written = new ArrayList<>();
+      for (int id = 0; id < 300_000; id++) {
+        written.add(Row.of(id, id % 7, id % 3 == 0 ? null : id / 4f, BigDecimal.valueOf(id, 2), "note " + id));
+      }
+      Lake.commit(table, "1", w -> written.forEach(w::insert));
+
+      assertEquals(written, sorted(Lake.scan(table, null)));
+      long files = Lake.liveFiles(Lake.snapshot(dir, ID));
+      assertTrue(files >= 2, "each writer thread writes files of its own, got " + files);
+    }
+  }
+
   private static List<Row> sorted(List<Row> rows) {
     List<Row> copy = new ArrayList<>(rows);
     copy.sort(Comparator.comparing(r -> (Integer) r.get(0)));

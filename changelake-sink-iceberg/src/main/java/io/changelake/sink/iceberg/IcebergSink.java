@@ -154,7 +154,7 @@ public final class IcebergSink implements TableSink {
           + mode.id() + " mode. A table's mode never changes: to reset, drop the lake table " + id
           + " (its data is rebuilt by a new initial snapshot), or choose another --table.");
     }
-    return new IcebergTable(id, table, tableMode, config.timeType(), config.deleteMode());
+    return new IcebergTable(id, table, tableMode, config.timeType(), config.deleteMode(), config.writeThreads());
   }
 
   @Override
@@ -163,7 +163,7 @@ public final class IcebergSink implements TableSink {
       String recorded = table.properties().get(IcebergSinkConfig.MODE_PROPERTY);
       WriteMode mode = recorded != null ? WriteMode.fromId(recorded)
           : table.schema().identifierFieldIds().isEmpty() ? WriteMode.APPEND : WriteMode.UPSERT;
-      return new IcebergTable(id, table, mode, config.timeType(), config.deleteMode());
+      return new IcebergTable(id, table, mode, config.timeType(), config.deleteMode(), config.writeThreads());
     });
   }
 

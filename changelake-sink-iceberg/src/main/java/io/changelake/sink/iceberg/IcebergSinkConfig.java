@@ -95,6 +95,15 @@ public final class IcebergSinkConfig {
           + " is run again. Tables written either way can switch at any time.")
       .build();
 
+  public static final ConfigOption<Integer> WRITE_THREADS = ConfigOption.integer("write-threads")
+      .defaultValue(2)
+      .check(threads -> threads >= 1, "must be at least 1")
+      .doc("Threads that write a commit's inserted rows into Parquet files at once, each its own files and row"
+          + " group in memory; a second starts only for a large commit (an initial snapshot) whose rows wait for the"
+          + " first. Rows of upserts, and inserts of a delete-mode=position table, are written in order by the"
+          + " commit's own thread. 1 writes one file at a time.")
+      .build();
+
   /** Every declared catalog option; other keys pass through to Iceberg. */
   public static final ConfigDef DEFINITION = S3Options.declare(new ConfigDef("iceberg catalog")
       .define(TYPE)
@@ -107,6 +116,7 @@ public final class IcebergSinkConfig {
       .define(JDBC_PASSWORD)
       .define(TIME_TYPE)
       .define(DELETE_MODE)
+      .define(WRITE_THREADS)
       .passthrough("", "Any other Iceberg catalog property, passed as is (io-impl, jdbc.*, header.*, ...)."));
 
   /** Table properties every new table gets unless {@code --table-conf} overrides them. */
@@ -177,6 +187,7 @@ public final class IcebergSinkConfig {
     properties.remove(NAME.name());
     properties.remove(TIME_TYPE.name());
     properties.remove(DELETE_MODE.name());
+    properties.remove(WRITE_THREADS.name());
     if (!properties.containsKey(CATALOG_IMPL.name())) {
       properties.putIfAbsent(TYPE.name(), TYPE.defaultValue());
     }
@@ -199,6 +210,11 @@ public final class IcebergSinkConfig {
   /** How upserts and deletes remove a key's earlier row. */
   DeleteMode deleteMode() {
     return DeleteMode.parse(catalog.get(DELETE_MODE));
+  }
+
+  /** The most threads a commit's writer writes inserted rows with at once. */
+  int writeThreads() {
+    return catalog.get(WRITE_THREADS);
   }
 
   /** Properties of a table created now: defaults, then {@code --table-conf}. */

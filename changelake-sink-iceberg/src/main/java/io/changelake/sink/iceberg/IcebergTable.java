@@ -71,15 +71,17 @@ final class IcebergTable implements SinkTable {
   private final WriteMode mode;
   private final TimeType timeType;
   private final DeleteMode deleteMode;
+  private final int writeThreads;
   private TableSchema schema;
   private KeyIndex index;
 
   /**
    * {@code timeType} is how columns added by schema changes store a TIME; {@code deleteMode} how writers
-   * remove a key's earlier row.
+   * remove a key's earlier row; {@code writeThreads} the most threads a writer writes inserted rows with.
    */
-  IcebergTable(TableId id, Table table, WriteMode mode, TimeType timeType, DeleteMode deleteMode) {
+  IcebergTable(TableId id, Table table, WriteMode mode, TimeType timeType, DeleteMode deleteMode, int writeThreads) {
     this.id = id;
+    this.writeThreads = writeThreads;
     this.table = table;
     this.mode = mode;
     this.timeType = timeType;
@@ -232,7 +234,7 @@ final class IcebergTable implements SinkTable {
   @Override
   public TableWriter newWriter() {
     table.refresh();
-    return new IcebergTableWriter(this, owned, mode, schema.primaryKey(), currentIndex());
+    return new IcebergTableWriter(this, owned, mode, schema.primaryKey(), currentIndex(), writeThreads);
   }
 
   /**

@@ -64,8 +64,10 @@ final class IcebergTableWriter implements TableWriter {
   /**
    * @param index the table's index of live rows, to write position deletes, or null for equality deletes;
    *     this writer moves its entries and hands it back to {@code owner} on commit
+   * @param writeThreads the most threads that write inserted rows at once (without an index)
    */
-  IcebergTableWriter(IcebergTable owner, Table table, WriteMode mode, List<String> primaryKey, KeyIndex index) {
+  IcebergTableWriter(IcebergTable owner, Table table, WriteMode mode, List<String> primaryKey, KeyIndex index,
+      int writeThreads) {
     if (!table.spec().isUnpartitioned()) {
       throw new SinkException("Table " + owner.id() + " is partitioned; changelake writes unpartitioned Iceberg"
           + " tables for now. Recreate it without a partition spec or choose another --table.");
@@ -82,7 +84,7 @@ final class IcebergTableWriter implements TableWriter {
       this.keyOrderOfField = null;
     }
     this.index = deleteSchema == null ? null : index;
-    this.files = ChangeFileWriter.forTable(table, deleteSchema, this.index);
+    this.files = ChangeFileWriter.forTable(table, deleteSchema, this.index, writeThreads);
   }
 
   /** For each identifier field (schema order), its position in the primary key. */
@@ -105,11 +107,11 @@ final class IcebergTableWriter implements TableWriter {
   @Override
   public void insert(Row row) {
     checkOpen();
-    Record record = RowConversion.toRecord(template, row);
     if (index != null) {
+      Record record = RowConversion.toRecord(template, row);
       files.insert(record, keyOf(record));
     } else {
-      files.insert(record);
+      files.insert(row);
     }
     rows++;
   }

@@ -32,14 +32,35 @@ final class RowConversion {
 
   /** A record of {@code template}'s struct holding {@code row}'s values, in column order. */
   static Record toRecord(GenericRecord template, Row row) {
-    Types.StructType struct = template.struct();
-    if (row.size() != template.size()) {
+    checkWritable(template.struct(), row);
+    return fill(template.copy(), row);
+  }
+
+  /**
+   * Refuses a row that cannot be written to {@code struct}: one with another number of values, or holding
+   * {@link Row#UNAVAILABLE}.
+   */
+  static void checkWritable(Types.StructType struct, Row row) {
+    if (row.size() != struct.fields().size()) {
       throw new IllegalArgumentException(
-          "Row has " + row.size() + " values but the table has " + template.size() + " columns");
+          "Row has " + row.size() + " values but the table has " + struct.fields().size() + " columns");
     }
-    GenericRecord record = template.copy();
     for (int i = 0; i < row.size(); i++) {
-      record.set(i, toIceberg(row.get(i), struct, i, struct.fields().get(i).type()));
+      if (row.get(i) == Row.UNAVAILABLE) {
+        throw unavailable(struct, i);
+      }
+    }
+  }
+
+  /**
+   * Sets the fields of {@code record} to the values of {@code row}, which {@link #checkWritable} accepted;
+   * returns {@code record}. A record written at once (Parquet encodes it in {@code add}) can be filled again.
+   */
+  static GenericRecord fill(GenericRecord record, Row row) {
+    Types.StructType struct = record.struct();
+    List<Types.NestedField> fields = struct.fields();
+    for (int i = 0; i < fields.size(); i++) {
+      record.set(i, toIceberg(row.get(i), struct, i, fields.get(i).type()));
     }
     return record;
   }
@@ -61,8 +82,7 @@ final class RowConversion {
   /** {@code value} of field {@code field} of {@code struct} as Iceberg holds values of {@code type}. */
   private static Object toIceberg(Object value, Types.StructType struct, int field, Type type) {
     if (value == Row.UNAVAILABLE) {
-      throw new IllegalStateException("Column '" + struct.fields().get(field).name() + "' holds the unavailable-value"
-          + " placeholder (unchanged TOAST value); it must be replaced by the stored value before writing");
+      throw unavailable(struct, field);
     }
     if (value instanceof ByteBuffer buffer) {
       return buffer.duplicate();
@@ -79,6 +99,11 @@ final class RowConversion {
       return copy;
     }
     return value;
+  }
+
+  private static IllegalStateException unavailable(Types.StructType struct, int field) {
+    return new IllegalStateException("Column '" + struct.fields().get(field).name() + "' holds the unavailable-value"
+        + " placeholder (unchanged TOAST value); it must be replaced by the stored value before writing");
   }
 
   /** The core row of {@code record}, whose fields are the columns of {@code schema} in order. */

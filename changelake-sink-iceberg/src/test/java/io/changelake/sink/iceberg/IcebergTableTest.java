@@ -262,6 +262,24 @@ class IcebergTableTest {
     }
   }
 
+  @Test
+  void aLargeInsertIsWrittenByTwoThreadsIntoFilesOfTheirOwnAndKeepsEveryRow(@TempDir Path dir) {
+    IcebergSinkConfig config = IcebergSinkConfig.local(dir, Map.of("write-threads", "2"), Map.of());
+    try (IcebergSink sink = IcebergSink.create(config)) {
+      SinkTable table = sink.open(ID, SCHEMA, WriteMode.UPSERT);
+      List<Row> written = new ArrayList<>();
+      for (int id = 0; id < ChangeFileWriter.DIRECT_INSERTS + 200_000; id++) {
+        written.add(Row.of(id, id % 7, id % 3 == 0 ? null : id / 4f, BigDecimal.valueOf(id, 2), "note " + id));
+      }
+      Lake.commit(table, "1", w -> written.forEach(w::insert));
+
+      assertEquals(written, sorted(Lake.scan(table, null)));
+      Table iceberg = Lake.load(sink, ID);
+      int files = Integer.parseInt(iceberg.currentSnapshot().summary().get("added-data-files"));
+      assertTrue(files >= 2, "each writer thread writes files of its own, got " + files);
+    }
+  }
+
   private static List<Row> sorted(List<Row> rows) {
     List<Row> copy = new ArrayList<>(rows);
     copy.sort(Comparator.comparing(r -> (Integer) r.get(0)));

@@ -7,6 +7,7 @@ import io.changelake.api.model.RowKey;
 import io.changelake.api.model.TableSchema;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -133,7 +134,7 @@ final class RowConversion {
       case TIME -> ((LocalTime) value).toNanoOfDay() / NANOS_PER_MICRO;
       case TIMESTAMP -> Timestamp.fromLocalDateTime((LocalDateTime) value);
       case TIMESTAMPTZ -> Timestamp.fromMicros(epochMicros(((OffsetDateTime) value).toInstant()));
-      case STRING -> BinaryString.fromString((String) value);
+      case STRING -> BinaryString.fromBytes(((String) value).getBytes(StandardCharsets.UTF_8));  // the JDK's fast encoder
       case UUID -> BinaryString.fromString(value.toString());
       case BINARY -> bytes((ByteBuffer) value);
       case LIST -> {
