@@ -5,6 +5,7 @@ import io.changelake.api.model.TableId;
 import io.changelake.api.spi.ChangeListener;
 import io.changelake.api.spi.Source;
 import io.changelake.api.spi.SourceException;
+import io.changelake.api.spi.SourceMetric;
 import io.changelake.api.spi.SourceTable;
 import io.changelake.api.spi.TableFilter;
 import io.changelake.debezium.ChangeRecordDecoder;
@@ -22,8 +23,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -61,10 +68,15 @@ import org.slf4j.LoggerFactory;
  * next committed vector, pausing the partitions that reached it, and moves on once all have. Within one run the
  * committed vectors only grow, so they are ordered and every table that takes a record during the catch-up
  * holds a vector no further than the one being read.
+ *
+ * <p>{@link #metrics()} runs on the caller's thread with an {@link Admin} client of its own (the consumer is
+ * not thread-safe and belongs to the reader).
  */
 final class KafkaSource implements Source {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
   private static final Duration POLL = Duration.ofMillis(200);
+  /** The longest {@link #metrics()} waits for the brokers (runtimes call it every few seconds). */
+  private static final Duration METRICS_WAIT = Duration.ofSeconds(10);
   /** Records read at a time, backwards from a partition's end, to find the newest that carries a change. */
   private static final int NEWEST_WINDOW = 100;
 
@@ -74,6 +86,10 @@ final class KafkaSource implements Source {
   private final Converter keys;
   private final Converter values;
   private final AtomicReference<KafkaPosition> toAcknowledge = new AtomicReference<>();
+  /** The newest acknowledged vector, for {@link #metrics()}; null until the first acknowledgement. */
+  private volatile KafkaPosition acknowledged;
+  /** The vector {@link #start} began at, for {@link #metrics()}; null until then. */
+  private volatile KafkaPosition started;
   private final List<TopicPartition> partitions = new ArrayList<>();
   private final Set<TableId> tables = new TreeSet<>();
   private final Set<KafkaPosition> committed = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -85,6 +101,8 @@ final class KafkaSource implements Source {
   private KafkaConsumer<byte[], byte[]> consumer;
   private Thread reader;
   private SchemaRegistryClient registry;
+  /** The client {@link #metrics()} asks for end offsets, made on first use; guarded by this. */
+  private Admin admin;
 
   KafkaSource(KafkaSourceConfig config, TableFilter filter, Supplier<ChangeRecordDecoder> decoders) {
     this.config = config;
@@ -291,6 +309,7 @@ final class KafkaSource implements Source {
     }
     partitions.forEach(p -> start.put(p, consumer.position(p, config.connectTimeout())));
     KafkaPosition first = KafkaPosition.of(start);
+    started = first;
     LOG.info("Reading {} Kafka partitions from {}", partitions.size(), first.describe());
     ChangeRecordDecoder decoder = decoders.get();
     List<KafkaPosition> stops = committed.stream().filter(p -> p.compareTo(first) > 0).sorted().toList();
@@ -400,7 +419,54 @@ final class KafkaSource implements Source {
 
   @Override
   public void acknowledge(SourcePosition position) {
+    acknowledged = (KafkaPosition) position;
     toAcknowledge.set((KafkaPosition) position);
+  }
+
+  /**
+   * {@code lag_records}: the records of the read partitions that are not acknowledged yet (committed to every
+   * table), the sum over partitions of the end offset minus the acknowledged next offset, or, for a partition
+   * no acknowledgement holds yet, minus the offset the sync started it at (its committed offset, or per
+   * {@code auto.offset.reset}). Empty before {@link #start} and while the brokers do not answer.
+   */
+  @Override
+  public List<SourceMetric> metrics() {
+    KafkaPosition from = started;
+    if (from == null) {
+      return List.of();
+    }
+    try {
+      Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+      from.offsets().keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+      Admin client = admin();
+      if (client == null) {
+        return List.of();
+      }
+      Map<TopicPartition, ListOffsetsResultInfo> ends = client.listOffsets(latest).all()
+          .get(Math.min(config.connectTimeout().toMillis(), METRICS_WAIT.toMillis()), TimeUnit.MILLISECONDS);
+      KafkaPosition done = acknowledged;
+      long lag = 0;
+      for (Map.Entry<TopicPartition, ListOffsetsResultInfo> end : ends.entrySet()) {
+        long next = done == null ? -1 : done.nextOffset(end.getKey());
+        lag += Math.max(0, end.getValue().offset() - (next >= 0 ? next : from.nextOffset(end.getKey())));
+      }
+      return List.of(new SourceMetric("lag_records", "records of the partitions read not yet"
+          + " committed to every table", lag));
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      LOG.debug("Could not read the end offsets of the partitions: {}", e.toString());
+      return List.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of();
+    }
+  }
+
+  /** The client {@link #metrics()} uses, made on first use; null once closing. */
+  private synchronized Admin admin() {
+    if (admin == null && !stopping) {
+      admin = Admin.create(config.adminProperties());
+    }
+    return admin;
   }
 
   @Override
@@ -413,6 +479,11 @@ final class KafkaSource implements Source {
   @Override
   public void close() {
     stopping = true;
+    synchronized (this) {
+      if (admin != null) {
+        admin.close(Duration.ofSeconds(5));
+      }
+    }
     if (consumer == null) {
       return;
     }

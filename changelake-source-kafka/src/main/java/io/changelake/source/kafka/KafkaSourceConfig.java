@@ -202,6 +202,19 @@ public final class KafkaSourceConfig {
     return properties;
   }
 
+  /**
+   * The properties of the admin client that reads the partitions' end offsets: the pass-through ones (the
+   * consumer's security options apply to it too) and the brokers, without those only a consumer takes.
+   */
+  public Properties adminProperties() {
+    Properties properties = consumerProperties();
+    for (String consumerOnly : List.of("group.id", "enable.auto.commit", "auto.offset.reset", "key.deserializer",
+        "value.deserializer")) {
+      properties.remove(consumerOnly);
+    }
+    return properties;
+  }
+
   /** What a record the source cannot read does ({@code on-error}). */
   public OnError onError() {
     return OnError.valueOf(config.get(ON_ERROR).toUpperCase(java.util.Locale.ROOT));

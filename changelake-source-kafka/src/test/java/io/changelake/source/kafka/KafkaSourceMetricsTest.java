@@ -1,0 +1,158 @@
+package io.changelake.source.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.changelake.api.model.ChangeEvent;
+import io.changelake.api.model.SourcePosition;
+import io.changelake.api.spi.ChangeListener;
+import io.changelake.api.spi.Source;
+import io.changelake.api.spi.SourceMetric;
+import io.changelake.api.spi.TableFilter;
+import io.changelake.testkit.KafkaBroker;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The source's {@code lag_records} against a real in-process broker, as acknowledgements and records come. */
+class KafkaSourceMetricsTest {
+  private static final Schema EVENT = SchemaBuilder.struct().name("event").field("seq", Schema.INT64_SCHEMA).build();
+  private static final ChangeListener IGNORED = new ChangeListener() {
+    @Override
+    public void onChange(ChangeEvent event) { }
+
+    @Override
+    public void onProgress(SourcePosition position) { }
+
+    @Override
+    public void onFailure(Throwable error) { }
+  };
+  private static KafkaBroker kafka;
+  private static JsonConverter values;
+
+  @BeforeAll
+  static void startBroker() {
+    kafka = KafkaBroker.start();
+    values = new JsonConverter();
+    values.configure(Map.of("schemas.enable", "true"), false);
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  /** Writes {@code count} records to {@code partition} of {@code topic} and waits for the broker to take them. */
+  private static void produce(String topic, int partition, int count) throws Exception {
+    try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+      for (int i = 0; i < count; i++) {
+        producer.send(new ProducerRecord<>(topic, partition, null,
+            values.fromConnectData(topic, EVENT, new Struct(EVENT).put("seq", (long) i)))).get();
+      }
+    }
+  }
+
+  private static Source source(String topic, String startFrom) {
+    return source(topic, startFrom, Map.of());
+  }
+
+  private static Source source(String topic, String startFrom, Map<String, String> more) {
+    Map<String, String> options = new LinkedHashMap<>(more);
+    options.put("bootstrap.servers", kafka.bootstrapServers());
+    options.put("topics", topic);
+    options.put("envelope", "append");
+    options.put("auto.offset.reset", startFrom);
+    return new KafkaSourceProvider().create(options, TableFilter.ALL);
+  }
+
+  private static KafkaPosition vector(String topic, long first, long second) {
+    return KafkaPosition.of(Map.of(new TopicPartition(topic, 0), first, new TopicPartition(topic, 1), second));
+  }
+
+  /** The source's {@code lag_records} once it equals {@code expected} (the broker's end offsets may trail a send). */
+  private static void awaitLag(Source source, long expected) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    List<SourceMetric> metrics = source.metrics();
+    while (!metrics.equals(lag(expected)) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      metrics = source.metrics();
+    }
+    assertEquals(lag(expected), metrics);
+  }
+
+  private static List<SourceMetric> lag(long records) {
+    return List.of(new SourceMetric("lag_records", "records of the partitions read not yet committed to every table",
+        records));
+  }
+
+  @Test
+  void lagRecordsCountsWhatIsNotAcknowledgedAndGrowsWithTheTopic() throws Exception {
+    kafka.createTopic("lagging", 2);
+    produce("lagging", 0, 6);
+    produce("lagging", 1, 4);
+    try (Source source = source("lagging", "earliest")) {
+      source.discover();
+      assertEquals(List.of(), source.metrics(), "no figures before the source starts");
+      source.start(Optional.empty(), IGNORED);
+      awaitLag(source, 10); // nothing acknowledged: from the first record of each partition
+      source.acknowledge(vector("lagging", 4, 1));
+      awaitLag(source, 2 + 3);
+      source.acknowledge(vector("lagging", 6, 4));
+      awaitLag(source, 0);
+      produce("lagging", 1, 3);
+      awaitLag(source, 3);
+      source.close();
+      assertEquals(List.of(), source.metrics(), "no figures, and no error, once closed");
+    }
+  }
+
+  @Test
+  void aPartitionNoCommitHoldsCountsFromWhereTheStartupModeStartsIt() throws Exception {
+    kafka.createTopic("resumed", 2);
+    produce("resumed", 0, 5);
+    produce("resumed", 1, 7);
+    try (Source source = source("resumed", "latest")) {
+      source.discover();
+      // the committed vector holds partition 0 only; partition 1 starts at its end (auto.offset.reset=latest)
+      source.start(Optional.of(source.parsePosition("resumed:0=2")), IGNORED);
+      awaitLag(source, 3);
+      produce("resumed", 1, 2);
+      awaitLag(source, 3 + 2);
+      source.acknowledge(vector("resumed", 5, 8));
+      awaitLag(source, 1);
+    }
+  }
+
+  @Test
+  void brokersThatDoNotAnswerGiveNoFigureAndNoError() throws Exception {
+    kafka.createTopic("gone", 1);
+    produce("gone", 0, 1);
+    try (Source source = source("gone", "earliest", Map.of("connect.timeout", "2s"))) {
+      source.discover();
+      source.start(Optional.empty(), IGNORED);
+      awaitLag(source, 1);
+      try (var admin = kafka.admin()) {
+        admin.deleteTopics(List.of("gone")).all().get();
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!source.metrics().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertTrue(source.metrics().isEmpty(), "a partition the brokers no longer know gives no figure");
+    }
+  }
+}
