@@ -263,6 +263,8 @@ class KafkaEndToEndTest {
       long seq = append(producer, 0, 12, expected);
       try (RunningSync sync = sync(options("events", "append"), WriteMode.APPEND)) {
         sync.awaitMirrored(source, "events", "seq");
+        sync.await("no record left to acknowledge in the status",
+            () -> statusOutput().contains("source lag_records: 0 (records of the partitions read not yet"));
         assertEquals(0, sync.stop());
       }
       append(producer, seq, 6, expected);
