@@ -66,6 +66,14 @@ class KafkaSourceMetricsTest {
     }
   }
 
+  /** Creates {@code topic} with a partition per count and writes that many records to each. */
+  private static void topic(String topic, int... counts) throws Exception {
+    kafka.createTopic(topic, counts.length);
+    for (int partition = 0; partition < counts.length; partition++) {
+      produce(topic, partition, counts[partition]);
+    }
+  }
+
   private static Source source(String topic, String startFrom) {
     return source(topic, startFrom, Map.of());
   }
@@ -101,9 +109,7 @@ class KafkaSourceMetricsTest {
 
   @Test
   void lagRecordsCountsWhatIsNotAcknowledgedAndGrowsWithTheTopic() throws Exception {
-    kafka.createTopic("lagging", 2);
-    produce("lagging", 0, 6);
-    produce("lagging", 1, 4);
+    topic("lagging", 6, 4);
     try (Source source = source("lagging", "earliest")) {
       source.discover();
       assertEquals(List.of(), source.metrics(), "no figures before the source starts");
@@ -122,9 +128,7 @@ class KafkaSourceMetricsTest {
 
   @Test
   void aPartitionNoCommitHoldsCountsFromWhereTheStartupModeStartsIt() throws Exception {
-    kafka.createTopic("resumed", 2);
-    produce("resumed", 0, 5);
-    produce("resumed", 1, 7);
+    topic("resumed", 5, 7);
     try (Source source = source("resumed", "latest")) {
       source.discover();
       // the committed vector holds partition 0 only; partition 1 starts at its end (auto.offset.reset=latest)
@@ -139,8 +143,7 @@ class KafkaSourceMetricsTest {
 
   @Test
   void brokersThatDoNotAnswerGiveNoFigureAndNoError() throws Exception {
-    kafka.createTopic("gone", 1);
-    produce("gone", 0, 1);
+    topic("gone", 1);
     try (Source source = source("gone", "earliest", Map.of("connect.timeout", "2s"))) {
       source.discover();
       source.start(Optional.empty(), IGNORED);
