@@ -482,6 +482,7 @@ final class KafkaSource implements Source {
     synchronized (this) {
       if (admin != null) {
         admin.close(Duration.ofSeconds(5));
+        admin = null;
       }
     }
     if (consumer == null) {
