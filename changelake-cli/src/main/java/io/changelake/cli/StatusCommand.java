@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
     description = "Shows each sync of a warehouse, running or stopped: per table its format, state, committed changes,"
         + " commits, rows written, last commit, lag (seconds: the oldest change not committed yet; commit lag: source"
         + " commit to lake commit; bytes) and source position, SUSPENDED tables with their reason; the source's"
-        + " figures (PostgreSQL: WAL retained by the slot); warnings. The same figures as the sync's /metrics.",
+        + " figures (PostgreSQL: WAL retained by the slot; Kafka: records not yet committed); warnings. The same"
+        + " figures as the sync's /metrics.",
     footer = {"", "Example:", "  changelake status --warehouse ./lake"})
 final class StatusCommand implements Callable<Integer> {
   @Spec
