@@ -129,7 +129,11 @@ public final class IcebergSink implements TableSink {
       }
       LOG.debug("Table {} was created concurrently; opening it", id);
     } catch (IllegalArgumentException | org.apache.iceberg.exceptions.ValidationException e) {
-      throw new SinkException("Cannot create Iceberg table " + id + " from " + schema + ": " + e.getMessage(), e);
+      // the other create landed between our look and our transaction's start ("table already exists")
+      if (!catalog.tableExists(identifier)) {
+        throw new SinkException("Cannot create Iceberg table " + id + " from " + schema + ": " + e.getMessage(), e);
+      }
+      LOG.debug("Table {} was created concurrently; opening it", id);
     }
     return existing(id, catalog.loadTable(identifier), mode);
   }
