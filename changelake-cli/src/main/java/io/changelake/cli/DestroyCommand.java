@@ -3,7 +3,6 @@ package io.changelake.cli;
 import io.changelake.api.model.TableId;
 import io.changelake.api.spi.SinkTable;
 import io.changelake.api.spi.Source;
-import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceProvider;
 import io.changelake.api.spi.TableFilter;
 import io.changelake.api.spi.TableSink;
@@ -12,7 +11,6 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -60,11 +58,8 @@ final class DestroyCommand implements Callable<Integer> {
     SourceProvider provider = Providers.source(request.source());
     String pipeline = provider.pipelineName(request.sourceOptions());
     PrintWriter out = spec.commandLine().getOut();
-    Optional<Long> running = StatusFile.running(request.warehouse(), pipeline);
-    if (running.isPresent()) {
-      throw new SourceException("The sync of pipeline " + pipeline + " runs (pid " + running.get() + "). Stop"
-          + " it first (SIGTERM or Ctrl-C), then destroy: nothing was dropped.");
-    }
+    StatusFile.requireStopped(request.warehouse(), pipeline, ". Stop it first (SIGTERM or Ctrl-C), then destroy:"
+        + " nothing was dropped.");
     Map<String, TableSink> sinks = dropTables
         ? LakeFormats.openExisting(request.warehouse(), LakeFormats.parse(request.formats()), request.catalogOptions())
         : Map.of();

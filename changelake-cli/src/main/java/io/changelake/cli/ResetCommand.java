@@ -4,7 +4,6 @@ import io.changelake.api.model.TableId;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.SinkTable;
 import io.changelake.api.spi.Source;
-import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceProvider;
 import io.changelake.api.spi.SourceTable;
 import io.changelake.api.spi.TableFilter;
@@ -77,12 +76,8 @@ final class ResetCommand implements Callable<Integer> {
       throw new IllegalArgumentException("reset keeps its request next to the status files, in a local warehouse,"
           + " and --warehouse " + request.warehouse() + " is not a local folder. Nothing was recorded.");
     }
-    Optional<Long> running = StatusFile.running(request.warehouse(), pipeline);
-    if (running.isPresent()) {
-      throw new SourceException("The sync of pipeline " + pipeline + " runs (pid " + running.get() + "). Stop it"
-          + " first (SIGTERM or Ctrl-C), reset, then start it again with the same flags: the table is copied as it"
-          + " starts. Nothing was recorded.");
-    }
+    StatusFile.requireStopped(request.warehouse(), pipeline, ". Stop it first (SIGTERM or Ctrl-C), reset, then start"
+        + " it again with the same flags: the table is copied as it starts. Nothing was recorded.");
     TableId lakeId = TableId.parse(table);
     PipelineSettings settings = SyncRunner.settings(request, provider.configDef().parse(request.sourceOptions()),
         pipeline);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceMetric;
 import io.changelake.engine.pipeline.TableReport;
 import java.io.IOException;
@@ -111,6 +112,19 @@ final class StatusFile {
   static Optional<Long> running(String warehouse, String pipeline) throws IOException {
     return readAll(warehouse).stream().filter(s -> s.pipeline().equals(pipeline) && s.alive()).map(Status::pid)
         .findFirst();
+  }
+
+  /**
+   * Refuses a command that must not run beside the sync of {@code pipeline} while its status file says it runs.
+   *
+   * @param then the rest of the message after "The sync of pipeline P runs (pid N)": why, and what to do
+   * @throws SourceException while the sync runs
+   */
+  static void requireStopped(String warehouse, String pipeline, String then) throws IOException {
+    Optional<Long> pid = running(warehouse, pipeline);
+    if (pid.isPresent()) {
+      throw new SourceException("The sync of pipeline " + pipeline + " runs (pid " + pid.get() + ")" + then);
+    }
   }
 
   static List<Status> readAll(String warehouse) throws IOException {

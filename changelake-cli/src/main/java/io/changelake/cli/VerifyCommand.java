@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -193,12 +192,9 @@ final class VerifyCommand implements Callable<Integer> {
           + " which only a local warehouse keeps, and --warehouse " + warehouse + " is not a local folder. Nothing"
           + " was written.");
     }
-    Optional<Long> running = StatusFile.running(warehouse, pipeline);
-    if (running.isPresent()) {
-      throw new SourceException("The sync of pipeline " + pipeline + " runs (pid " + running.get() + "): a repair"
-          + " would race its commits. Stop it first (SIGTERM or Ctrl-C), verify --repair, then start it again with"
-          + " the same flags: it resumes where it was. Nothing was written.");
-    }
+    StatusFile.requireStopped(warehouse, pipeline, ": a repair would race its commits. Stop it first (SIGTERM or"
+        + " Ctrl-C), verify --repair, then start it again with the same flags: it resumes where it was. Nothing was"
+        + " written.");
   }
 
   private static Map<String, SinkTable> lakeTables(Map<String, TableSink> sinks, TableId id) {
