@@ -34,4 +34,12 @@ public interface SourceAdvice {
   default String sendUnchangedValues(TableId table) {
     return "configure the source to send every value with each update of " + table;
   }
+
+  /**
+   * A lake table belongs to pipeline {@code pipeline}: how to run this sync as that pipeline, i.e. which of the
+   * source's options give the pipeline its name.
+   */
+  default String runAs(String pipeline) {
+    return "run this sync under the name '" + pipeline + "' (the source option that names the pipeline)";
+  }
 }

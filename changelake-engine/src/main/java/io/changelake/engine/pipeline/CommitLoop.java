@@ -547,7 +547,7 @@ public final class CommitLoop implements ChangeListener {
       // not this table's problem but the pipeline's: it is ended as at a start that finds the table taken
       throw Pipeline.ownedByAnother(formats.get(table), table.lakeId(), conflict.owner(), conflict.pipeline(),
           "it committed to the table first, while this pipeline was starting; the commit of this one was refused",
-          conflict);
+          source.advice(), conflict);
     }
     boolean expected = cause instanceof MirrorException || cause instanceof SinkException;
     String reason = expected ? cause.getMessage()

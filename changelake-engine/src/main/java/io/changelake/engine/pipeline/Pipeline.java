@@ -116,7 +116,7 @@ public final class Pipeline {
       TableSchema schema = lakeSchema(table, settings);
       for (TableSink sink : sinks) {
         SinkTable lake = sink.open(lakeIds.get(table.id()), schema, modeOf(table, settings));
-        checkOwner(lake, sink.format(), settings.name(), stopped);
+        checkOwner(lake, sink.format(), settings.name(), stopped, source.advice());
         SourcePosition position = reset.contains(table.id()) ? null
             : lake.lastCommit().map(c -> source.parsePosition(c.position())).orElse(null);
         lakeTables.add(new LakeTable(table, sink.format(), lake, position));
@@ -180,7 +180,8 @@ public final class Pipeline {
    *
    * @throws PipelineException naming the owner and how to take the table over deliberately
    */
-  static void checkOwner(SinkTable lake, String format, String pipeline, Predicate<String> stopped) {
+  static void checkOwner(SinkTable lake, String format, String pipeline, Predicate<String> stopped,
+      SourceAdvice advice) {
     String owner = lake.lastCommit().map(CommitMetadata::pipeline).orElse("");
     if (owner.isEmpty() || owner.equals(pipeline)) {
       return;
@@ -190,23 +191,23 @@ public final class Pipeline {
           format, lake.id(), owner, pipeline);
     } else {
       throw ownedByAnother(format, lake.id(), owner, pipeline, "its last commit was made by it, and it is running or"
-          + " nothing says it stopped", null);
+          + " nothing says it stopped", advice, null);
     }
   }
 
   /**
    * The error of a pipeline that finds lake table {@code lake} written by pipeline {@code owner}, for the reason
-   * {@code why}: what to do to leave the table to its owner or to take it over.
+   * {@code why}: what to do to leave the table to its owner or to take it over (how to run as the owner in the
+   * source's terms, from {@code advice}).
    */
   static PipelineException ownedByAnother(String format, TableId lake, String owner, String pipeline, String why,
-      Throwable cause) {
+      SourceAdvice advice, Throwable cause) {
     return new PipelineException(format + " table " + lake + " belongs to pipeline '" + owner + "' (" + why
         + "), not to this pipeline '" + pipeline + "'; two pipelines writing one table would"
         + " interleave their changes. If '" + owner + "' should go on, leave the table to it (write this pipeline"
-        + " into another --database). To take the table over deliberately, stop '" + owner + "' and either run"
-        + " this sync under that name (the option that names the pipeline, e.g. slot.name=" + owner + "), or"
-        + " drop the lake table so that this pipeline copies it anew; then remove '" + owner + "' with"
-        + " changelake destroy.", cause);
+        + " into another --database). To take the table over deliberately, stop '" + owner + "' and either "
+        + advice.runAs(owner) + ", or drop the lake table so that this pipeline copies it anew; then remove '"
+        + owner + "' with changelake destroy.", cause);
   }
 
   /**

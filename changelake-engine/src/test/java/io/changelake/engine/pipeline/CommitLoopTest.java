@@ -171,7 +171,8 @@ class CommitLoopTest {
 
       String message = second.awaitFailure().getMessage();
       assertTrue(message.contains("memory table shop.orders belongs to pipeline 'pipeline-a'")
-          && message.contains("not to this pipeline 'pipeline-b'") && message.contains("slot.name=pipeline-a"), message);
+          && message.contains("not to this pipeline 'pipeline-b'")
+          && message.contains("run this sync under the name 'pipeline-a'"), message);
       assertEquals(List.of(), other.acknowledged(), "the refused pipeline acknowledged nothing");
       assertEquals(List.of(Row.of(1L, "a")), rows(ORDERS));
       assertEquals(List.of(Row.of(1L, "i")), rows(ITEMS));

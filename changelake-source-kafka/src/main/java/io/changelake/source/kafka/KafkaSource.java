@@ -4,6 +4,7 @@ import io.changelake.api.model.SourcePosition;
 import io.changelake.api.model.TableId;
 import io.changelake.api.spi.ChangeListener;
 import io.changelake.api.spi.Source;
+import io.changelake.api.spi.SourceAdvice;
 import io.changelake.api.spi.SourceException;
 import io.changelake.api.spi.SourceMetric;
 import io.changelake.api.spi.SourceTable;
@@ -415,6 +416,11 @@ final class KafkaSource implements Source {
         }
       });
     }
+  }
+
+  @Override
+  public SourceAdvice advice() {
+    return new KafkaAdvice();
   }
 
   @Override

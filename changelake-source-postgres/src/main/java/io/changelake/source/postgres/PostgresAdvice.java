@@ -21,6 +21,11 @@ final class PostgresAdvice implements SourceAdvice {
     return replicaIdentityFull(table) + " so updates carry every value, unchanged large (TOAST) ones too";
   }
 
+  @Override
+  public String runAs(String pipeline) {
+    return "run this sync with slot.name=" + pipeline + " (a PostgreSQL pipeline is named by its slot)";
+  }
+
   private static String replicaIdentityFull(TableId table) {
     return "ALTER TABLE " + table + " REPLICA IDENTITY FULL";
   }
