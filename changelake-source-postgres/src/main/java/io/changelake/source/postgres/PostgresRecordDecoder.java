@@ -53,7 +53,8 @@ final class PostgresRecordDecoder {
   /**
    * @param knownKeys primary keys from discovery, used when a record's columns still contain them
    * @param epoch orders this run's snapshot after any earlier one; e.g. the start time in millis
-   * @param floor stands in for the last commit LSN until the stream sees one (0 when unknown)
+   * @param floor where the stream starts: it stands in for the last commit LSN until the stream sees one, and no
+   *     change follows a commit before it (0 when unknown)
    */
   PostgresRecordDecoder(Map<TableId, List<String>> knownKeys, long epoch, long floor) {
     this.knownKeys = knownKeys;
@@ -86,9 +87,17 @@ final class PostgresRecordDecoder {
     if (isSnapshotOffset(offset)) {
       return null;
     }
-    Object commit = offset.get("lsn_commit");
-    long major = commit == null ? floorFor(offset) : number(commit, 0);
+    long major = lastCommit(offset);
     return new PostgresPosition(major, PostgresPosition.STREAM, -1, 0, floor, record.sourcePartition(), offset);
+  }
+
+  /**
+   * The last commit LSN before the change at {@code offset}: Debezium's, but not below the floor (Debezium keeps
+   * the one of the offset it resumed from until it sees a commit, and the server may have started later).
+   */
+  private long lastCommit(Map<String, ?> offset) {
+    Object commit = offset.get("lsn_commit");
+    return commit == null ? floorFor(offset) : Math.max(number(commit, 0), floor);
   }
 
   private long floorFor(Map<String, ?> offset) {
@@ -126,8 +135,7 @@ final class PostgresRecordDecoder {
       return new PostgresPosition(lsn, PostgresPosition.SNAPSHOT, epoch, snapshotOrdinal++, floor,
           record.sourcePartition(), offset);
     }
-    Object commit = offset.get("lsn_commit");
-    long major = commit == null ? floorFor(offset) : number(commit, 0);
+    long major = lastCommit(offset);
     long minor = number(offset.get("lsn"), 0);
     long sub = major == lastMajor && minor == lastMinor ? lastSub + 1 : 0;
     lastMajor = major;

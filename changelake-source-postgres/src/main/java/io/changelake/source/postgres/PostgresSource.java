@@ -430,8 +430,10 @@ public final class PostgresSource implements Source {
     }
     Map<TableId, List<String>> keys = new HashMap<>();
     selected.forEach(t -> keys.put(t.id(), t.schema().primaryKey()));
+    // PostgreSQL starts the slot at its confirmed LSN when asked for an older one (a quiet table's old position):
+    // no transaction it then sends follows a commit before that LSN, which Debezium flushed as a last commit LSN.
     PostgresRecordDecoder decoder = new PostgresRecordDecoder(keys, System.currentTimeMillis(),
-        resume != null ? resume.floor() : 0);
+        resume != null ? Math.max(resume.floor(), slotConfirmedLsn()) : 0);
     Emitter emitter = new Emitter(decoder, listener, resume, resume == null);
     LOG.info("Capturing {} table(s) of {}/{} through slot '{}' from {}", ids.size(), catalog.where(),
         config.database(), config.slotName(),
@@ -449,6 +451,16 @@ public final class PostgresSource implements Source {
     } catch (RuntimeException e) {
       ResumeOffsetStore.forget(engineName);
       throw e;
+    }
+  }
+
+  /** The slot's {@code confirmed_flush_lsn}; 0 when it does not exist yet. */
+  private long slotConfirmedLsn() {
+    try (Connection c = catalog.connect()) {
+      return catalog.confirmedFlushLsn(c).orElse(0);
+    } catch (SQLException e) {
+      throw new SourceException("Reading slot '" + config.slotName() + "' on " + catalog.where() + " failed: "
+          + e.getMessage(), e);
     }
   }
 

@@ -527,6 +527,51 @@ class PostgresSourceTest {
     }
   }
 
+  /**
+   * On the Debezium path a change's position is ordered by the commit before it, which Debezium takes from the
+   * offset it resumes from until it sees a commit. A quiet table holding only an old change makes the stream
+   * resume from there, but the slot was confirmed further by a busy table's commits: PostgreSQL starts at the
+   * slot's confirmed LSN, and the first transaction it sends must still get the position it had, or a table
+   * holding a later position would take it for one it holds.
+   */
+  @Test
+  void debeziumGivesEveryChangeResentAfterTheSlotsConfirmedLsnThePositionItHad() throws Exception {
+    pg.execute(pg.database(), "CREATE TABLE dbz_quiet (id int primary key)",
+        "CREATE TABLE dbz_busy (id int primary key)");
+    String[] viaDebezium = {"debezium.heartbeat.interval.ms", "500"};
+    CollectingListener first = new CollectingListener();
+    ChangeEvent quiet;
+    List<ChangeEvent> original;
+    try (PostgresSource source = new PostgresSource(config("dbz_fwd_slot", "dbz_quiet|dbz_busy", viaDebezium))) {
+      source.start(Optional.empty(), first);
+      first.awaitProgress(p -> !p.inSnapshot(), WAIT);
+      assertFalse(source.streamsWithOwnReader(), "a debezium.* option makes Debezium stream");
+      pg.execute(pg.database(), "INSERT INTO dbz_quiet VALUES (1)");
+      quiet = first.awaitEvents(e -> e.operation() == Operation.INSERT, 1, WAIT).get(0);
+      pg.execute(pg.database(), "INSERT INTO dbz_busy VALUES (1)", "INSERT INTO dbz_busy VALUES (2)");
+      ChangeEvent acknowledged = first.awaitEvents(e -> e.operation() == Operation.INSERT, 3, WAIT).get(2);
+      String before = confirmedFlush("dbz_fwd_slot");
+      source.acknowledge(acknowledged.position());
+      waitForFlushChange("dbz_fwd_slot", before);
+      pg.execute(pg.database(), "INSERT INTO dbz_busy VALUES (3)");
+      original = first.awaitEvents(e -> e.operation() == Operation.INSERT, 4, WAIT).subList(2, 4);
+    }
+
+    CollectingListener second = new CollectingListener();
+    try (PostgresSource source = new PostgresSource(config("dbz_fwd_slot", "dbz_quiet|dbz_busy", viaDebezium))) {
+      source.start(Optional.of(source.parsePosition(quiet.position().serialize())), second);
+      List<ChangeEvent> events = second.awaitEvents(e -> e.operation() == Operation.INSERT, 2, WAIT);
+      Thread.sleep(500);
+      assertEquals(List.of(2, 3), second.events().stream().filter(e -> e.operation() == Operation.INSERT)
+          .map(e -> e.after().get(0)).toList(), "the server starts at the slot's confirmed LSN");
+      for (int i = 0; i < 2; i++) {
+        assertEquals(0, events.get(i).position().compareTo(original.get(i).position()),
+            "a resent change has the position it had: " + events.get(i).position() + " vs "
+                + original.get(i).position());
+      }
+    }
+  }
+
   @Test
   void listenerFailureStopsTheSource() throws Exception {
     pg.execute(pg.database(), "CREATE TABLE boom (id int primary key)", "INSERT INTO boom VALUES (1)");
