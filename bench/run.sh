@@ -9,7 +9,7 @@ if [ ! -f "$stamp" ] || [ ! -f "$root/changelake-cli/target/changelake.jar" ] ||
       -path '*/target' -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) \
       -newer "$stamp" -print -quit)" ]; then
   echo "bench: building changelake and the bench ..." >&2
-  (cd "$root" && mvn -B -q -DskipTests install) >&2
+  (cd "$root" && mvn -B -q -DskipTests package) >&2
   touch "$stamp"  # the classpath file is rewritten only when it changes
 fi
 cd "$root"
