@@ -1,0 +1,82 @@
+package io.changelake.cli;
+
+import io.changelake.api.model.Row;
+import io.changelake.api.model.RowKey;
+import io.changelake.api.spi.CommitMetadata;
+import io.changelake.api.spi.RowScan;
+import io.changelake.api.spi.SinkTable;
+import io.changelake.api.spi.TableSink;
+import io.changelake.api.spi.TableSnapshot;
+import io.changelake.api.spi.TableWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** What the tests of {@code changelake reset} do to lake tables, and the command itself. */
+final class ResetFixtures {
+  private ResetFixtures() { }
+
+  /** {@code changelake reset} of the sync of {@code options} into database {@code lake}, in every format. */
+  static CommandResult reset(Map<String, String> options, Path warehouse, String... more) {
+    List<String> args = new ArrayList<>(List.of("reset", "--warehouse", warehouse.toString(), "--database", "lake",
+        "--format", String.join(",", RunningSync.ALL_FORMATS)));
+    args.addAll(RunningSync.asFlags("--source-conf", options));
+    args.addAll(List.of(more));
+    return CommandResult.run(args.toArray(String[]::new));
+  }
+
+  /**
+   * Deletes the rows with ids {@code from} to {@code to} straight from the lake table, in a commit that keeps the
+   * table's position (changes lost on the way), and returns the version that commit made.
+   */
+  static long deleteInLake(SinkTable table, long from, long to) {
+    CommitMetadata last = table.lastCommit().orElseThrow();
+    try (TableWriter writer = table.newWriter()) {
+      for (long id = from; id <= to; id++) {
+        writer.delete(new RowKey(List.of(id)));
+      }
+      writer.commit(new CommitMetadata(last.position(), true, last.pipeline(), null));
+    }
+    List<TableSnapshot> snapshots = table.snapshots();
+    return snapshots.get(snapshots.size() - 1).id();
+  }
+
+  /** The ids of the rows of {@code table} at version {@code snapshot} (null: the latest). */
+  static TreeSet<Long> ids(SinkTable table, Long snapshot) {
+    TreeSet<Long> ids = new TreeSet<>();
+    int id = table.schema().indexOf("id");
+    try (RowScan scan = table.scan(snapshot)) {
+      for (Row row : scan) {
+        ids.add(((Number) row.get(id)).longValue());
+      }
+    }
+    return ids;
+  }
+
+  /** The ids {@code from} to {@code to}. */
+  static TreeSet<Long> range(long from, long to) {
+    TreeSet<Long> ids = new TreeSet<>();
+    for (long id = from; id <= to; id++) {
+      ids.add(id);
+    }
+    return ids;
+  }
+
+  interface SinkCheck {
+    void accept(String format, TableSink sink) throws Exception;
+  }
+
+  /** Runs {@code check} on the sink of each format of {@code lake}'s warehouse. */
+  static void forEachTable(Path lake, SinkCheck check) throws Exception {
+    Map<String, TableSink> sinks = LakeFormats.openExisting(lake.toString(), RunningSync.ALL_FORMATS, Map.of());
+    try {
+      for (var entry : sinks.entrySet()) {
+        check.accept(entry.getKey(), entry.getValue());
+      }
+    } finally {
+      sinks.values().forEach(TableSink::close);
+    }
+  }
+}
