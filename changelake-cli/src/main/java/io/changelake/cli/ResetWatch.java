@@ -4,9 +4,6 @@ import io.changelake.api.model.TableId;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,12 +19,8 @@ final class ResetWatch implements AutoCloseable {
   static final Duration INTERVAL = Duration.ofSeconds(2);
   private static final Logger LOG = LoggerFactory.getLogger(ResetWatch.class);
 
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "changelake-reset-watch");
-    thread.setDaemon(true);
-    return thread;
-  });
-  /** Whether the restart was asked; read and set on the timer's thread only. */
+  private final Ticker ticker;
+  /** Whether the restart was asked; read and set on the ticker's thread only. */
   private boolean asked;
 
   /**
@@ -35,7 +28,7 @@ final class ResetWatch implements AutoCloseable {
    * restart} once when there is one.
    */
   ResetWatch(ResetCopies copies, Set<TableId> mirrored, Runnable restart) {
-    timer.scheduleWithFixedDelay(() -> {
+    ticker = new Ticker("changelake-reset-watch", INTERVAL, INTERVAL, () -> {
       if (asked) {
         return;
       }
@@ -51,17 +44,12 @@ final class ResetWatch implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.warn("Looking for reset requests failed: {}", e.getMessage());
       }
-    }, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    });
   }
 
   /** Stops looking, waiting for a look under way. */
   @Override
   public void close() {
-    timer.shutdownNow();
-    try {
-      timer.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ticker.close();
   }
 }

@@ -81,15 +81,8 @@ class ResetCommandTest {
       PG.server().execute(DB, "UPDATE kept SET name = 'streamed' WHERE id BETWEEN 8 AND 20", "INSERT INTO kept VALUES (201, 'new')",
           "DELETE FROM kept WHERE id = 200");
       second.awaitMirrored(PG.server(), DB, "damaged", "id");
-      // kept resumed: it takes the streamed changes, and the row deleted in the lake alone stays missing (a copy
-      // would have brought it back)
-      var keptSource = TableComparison.source(PG.server(), DB, "kept", "id");
-      keptSource.remove("7|");
-      for (String format : RunningSync.ALL_FORMATS) {
-        second.await(format + " kept to take the streamed changes", () -> keptSource.equals(
-            TableComparison.project(TableComparison.lake(format, second.location(format), "lake", "kept", "id"),
-                keptSource)));
-      }
+      // kept resumed: it takes the streamed changes, and the row deleted in the lake alone stays missing
+      ResetFixtures.awaitResumedWithoutLostRow(second, PG.server(), DB);
       second.await("the request to be cleared", () -> !Files.exists(requestFile));
       assertEquals(0, second.stop());
     }
