@@ -1,5 +1,7 @@
 package io.changelake.cli;
 
+import static io.changelake.cli.ResetFixtures.DAMAGED;
+import static io.changelake.cli.ResetFixtures.damageBoth;
 import static io.changelake.cli.ResetFixtures.deleteInLake;
 import static io.changelake.cli.ResetFixtures.forEachTable;
 import static io.changelake.cli.ResetFixtures.ids;
@@ -44,23 +46,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LiveResetTest {
   private static final String DB = "live_resets";
-  private static final TableId DAMAGED = TableId.parse("lake.damaged");
-  private static final TableId KEPT = TableId.parse("lake.kept");
 
   @RegisterExtension
-  static final PostgresExtension PG = PostgresExtension.withDatabase(DB,
-      "CREATE TABLE kept (id bigint PRIMARY KEY, name text)",
-      "CREATE TABLE damaged (id bigint PRIMARY KEY, name text)",
+  static final PostgresExtension PG = PostgresExtension.withDatabase(DB, ResetFixtures.keptAndDamaged(
       "CREATE TABLE other (id bigint PRIMARY KEY, name text)",
       "CREATE TABLE slow (id bigint PRIMARY KEY, name text)",
-      "INSERT INTO kept SELECT i, 'kept ' || i FROM generate_series(1, 200) i",
-      "INSERT INTO damaged SELECT i, 'damaged ' || i FROM generate_series(1, 200) i",
       "INSERT INTO other SELECT i, 'other ' || i FROM generate_series(1, 200) i",
       "INSERT INTO slow SELECT i, 'slow ' || i FROM generate_series(1, 200) i",
       // once row security is on, a role that does not bypass it reads a row of slow every 50 ms
       "CREATE FUNCTION slow_row() RETURNS boolean LANGUAGE sql VOLATILE AS 'SELECT true FROM pg_sleep(0.05)'",
       "CREATE POLICY slow_reads ON slow FOR SELECT USING (slow_row())",
-      "CREATE PUBLICATION term_slot_pub FOR TABLE other, slow");
+      "CREATE PUBLICATION term_slot_pub FOR TABLE other, slow"));
 
   @TempDir
   Path dir;
@@ -81,10 +77,7 @@ class LiveResetTest {
       sync.awaitMirrored(PG.server(), DB, "kept", "id");
       sync.awaitMirrored(PG.server(), DB, "damaged", "id");
       // rows lost in both lake tables, while no change arrives (so no commit of the sync's meets these)
-      forEachTable(lake, (format, sink) -> {
-        damagedAt.put(format, deleteInLake(sink.find(DAMAGED).orElseThrow(), 1, 50));
-        deleteInLake(sink.find(KEPT).orElseThrow(), 7, 7);
-      });
+      damagedAt.putAll(damageBoth(lake));
       // changes keep arriving on both tables (never on the rows lost, so every version's ids tell what it holds),
       // and the status file is read all along
       Future<?> writer = executor.submit(() -> {

@@ -1,6 +1,7 @@
 package io.changelake.cli;
 
-import static io.changelake.cli.ResetFixtures.deleteInLake;
+import static io.changelake.cli.ResetFixtures.DAMAGED;
+import static io.changelake.cli.ResetFixtures.damageBoth;
 import static io.changelake.cli.ResetFixtures.forEachTable;
 import static io.changelake.cli.ResetFixtures.ids;
 import static io.changelake.cli.ResetFixtures.range;
@@ -9,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.changelake.api.model.TableId;
 import io.changelake.api.spi.SinkTable;
 import io.changelake.api.spi.TableSnapshot;
 import io.changelake.api.spi.WriteMode;
@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,15 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ResetCommandTest {
   private static final String DB = "resets";
-  private static final TableId DAMAGED = TableId.parse("lake.damaged");
-  private static final TableId KEPT = TableId.parse("lake.kept");
 
   @RegisterExtension
-  static final PostgresExtension PG = PostgresExtension.withDatabase(DB,
-      "CREATE TABLE kept (id bigint PRIMARY KEY, name text)",
-      "CREATE TABLE damaged (id bigint PRIMARY KEY, name text)",
-      "INSERT INTO kept SELECT i, 'kept ' || i FROM generate_series(1, 200) i",
-      "INSERT INTO damaged SELECT i, 'damaged ' || i FROM generate_series(1, 200) i");
+  static final PostgresExtension PG = PostgresExtension.withDatabase(DB, ResetFixtures.keptAndDamaged());
 
   @TempDir
   Path dir;
@@ -70,11 +63,7 @@ class ResetCommandTest {
         + "Recorded the reset of lake.damaged.\n"
         + "Start the sync of pipeline reset_slot with the same flags to copy the table.\n", recorded.out());
     assertTrue(Files.exists(requestFile), "the request is recorded");
-    Map<String, Long> damagedAt = new TreeMap<>();
-    forEachTable(lake, (format, sink) -> {
-      damagedAt.put(format, deleteInLake(sink.find(DAMAGED).orElseThrow(), 1, 50));
-      deleteInLake(sink.find(KEPT).orElseThrow(), 7, 7);
-    });
+    Map<String, Long> damagedAt = damageBoth(lake);
     PG.server().execute(DB, "UPDATE damaged SET name = 'changed while stopped' WHERE id = 100");
 
     try (RunningSync second = new RunningSync(request)) {

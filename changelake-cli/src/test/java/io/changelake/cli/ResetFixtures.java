@@ -2,6 +2,7 @@ package io.changelake.cli;
 
 import io.changelake.api.model.Row;
 import io.changelake.api.model.RowKey;
+import io.changelake.api.model.TableId;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkTable;
@@ -13,11 +14,41 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /** What the tests of {@code changelake reset} do to lake tables, and the command itself. */
 final class ResetFixtures {
+  /** The lake table the tests damage and reset. */
+  static final TableId DAMAGED = TableId.parse("lake.damaged");
+  /** The lake table the tests leave to stream on. */
+  static final TableId KEPT = TableId.parse("lake.kept");
+
   private ResetFixtures() { }
+
+  /** The source tables {@code kept} and {@code damaged}, 200 rows each (ids 1 to 200), then {@code more}. */
+  static String[] keptAndDamaged(String... more) {
+    return Stream.concat(Stream.of(
+        "CREATE TABLE kept (id bigint PRIMARY KEY, name text)",
+        "CREATE TABLE damaged (id bigint PRIMARY KEY, name text)",
+        "INSERT INTO kept SELECT i, 'kept ' || i FROM generate_series(1, 200) i",
+        "INSERT INTO damaged SELECT i, 'damaged ' || i FROM generate_series(1, 200) i"), Stream.of(more))
+        .toArray(String[]::new);
+  }
+
+  /**
+   * Loses rows in every format of the lake tables in {@code warehouse}: ids 1 to 50 of {@link #DAMAGED}, id 7 of
+   * {@link #KEPT} ({@link #deleteInLake}). Returns, by format, the version of {@link #DAMAGED} the loss made.
+   */
+  static Map<String, Long> damageBoth(Path warehouse) throws Exception {
+    Map<String, Long> damagedAt = new TreeMap<>();
+    forEachTable(warehouse, (format, sink) -> {
+      damagedAt.put(format, deleteInLake(sink.find(DAMAGED).orElseThrow(), 1, 50));
+      deleteInLake(sink.find(KEPT).orElseThrow(), 7, 7);
+    });
+    return damagedAt;
+  }
 
   /** {@code changelake reset} of the sync of {@code options} into database {@code lake}, in every format. */
   static CommandResult reset(Map<String, String> options, Path warehouse, String... more) {
