@@ -9,6 +9,7 @@ import io.changelake.engine.pipeline.TableReport;
 import io.changelake.engine.pipeline.TableState;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ final class PipelineStatus implements PipelineListener {
   private final StatusFile file;
   private final long retainedWarning;
   private volatile StatusFile.Status current;
+  /** Each table's figures when the pipeline last started in this process, by format and table. */
+  private Map<String, TableReport> earlier = Map.of();
   /** The warnings logged, by what they are about, so each is logged once while it lasts. */
   private Set<String> warned = Set.of();
 
@@ -44,12 +47,20 @@ final class PipelineStatus implements PipelineListener {
     return current;
   }
 
-  /** The pipeline's tables, before their first commit: resumed ones stream, the others start with a snapshot. */
+  /**
+   * The pipeline's tables, before their first commit: resumed ones stream, the others start with a snapshot (or a
+   * copy). When the pipeline starts again in this process (a reset asked while it runs), each table keeps its
+   * figures: its counts go on from where they were, and its last commit stays until it commits again.
+   */
   synchronized void prepared(List<Pipeline.TableMapping> tables) {
+    Map<String, TableReport> before = new HashMap<>();
+    current.tables().forEach(t -> before.put(key(t.format(), t.lake()), t));
+    earlier = before;
     List<TableReport> reports = new ArrayList<>();
     for (Pipeline.TableMapping t : tables) {
-      reports.add(new TableReport(t.source(), t.lake(), t.format(),
-          t.resumed() ? TableState.STREAMING : TableState.SNAPSHOTTING, 0, 0, 0, 0, null, null, null, -1, null, null));
+      TableState state = t.resumed() ? TableState.STREAMING : TableState.SNAPSHOTTING;
+      reports.add(continued(new TableReport(t.source(), t.lake(), t.format(), state, 0, 0, 0, 0, null, null, null, -1,
+          null, null)));
     }
     update(current.acknowledged(), current.lagBytes(), reports, current.source(), current.state(), current.error());
   }
@@ -57,7 +68,25 @@ final class PipelineStatus implements PipelineListener {
   @Override
   public synchronized void committed(CommitReport report) {
     update(report.acknowledged() == null ? current.acknowledged() : report.acknowledged(), report.lagBytes(),
-        report.tables(), current.source(), current.state(), current.error());
+        report.tables().stream().map(this::continued).toList(), current.source(), current.state(), current.error());
+  }
+
+  /** {@code now}, a report of the pipeline's current run, added to the table's figures from the runs before it. */
+  private TableReport continued(TableReport now) {
+    TableReport was = earlier.get(key(now.format(), now.lake()));
+    if (was == null) {
+      return now;
+    }
+    boolean committed = now.lastCommit() != null;
+    return new TableReport(now.source(), now.lake(), now.format(), now.state(), now.committedChanges(),
+        was.totalChanges() + now.totalChanges(), was.commits() + now.commits(), was.rowsWritten() + now.rowsWritten(),
+        committed ? now.lastCommit() : was.lastCommit(), now.commitLag() != null ? now.commitLag() : was.commitLag(),
+        now.pendingSince(), committed ? now.lagBytes() : was.lagBytes(), committed ? now.position() : was.position(),
+        now.reason());
+  }
+
+  private static String key(String format, TableId lake) {
+    return format + " " + lake;
   }
 
   @Override

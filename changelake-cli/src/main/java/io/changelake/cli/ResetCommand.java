@@ -32,14 +32,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
         "Asks the sync with these flags to copy one lake table again from its source table (a lake table that"
-            + " drifted: rows deleted by hand, changes lost). The next start of the sync copies that table alone"
-            + " while the pipeline's other tables stream on from where they are, and commits the copy as one commit"
-            + " per format that replaces the table's rows: readers see the old rows until then, never an empty or"
-            + " half-copied table. The request is kept next to the status files"
-            + " (<warehouse>/.changelake/reset/<pipeline>/), so a local warehouse is needed; the sync deletes it once"
-            + " the copy is committed in every format it writes.",
-        "Refused while the sync runs (its status file): stop it (SIGTERM or Ctrl-C), reset, then start it again with"
-            + " the same flags.",
+            + " drifted: rows deleted by hand, changes lost). A running sync picks the request up within a few"
+            + " seconds (it commits what is in flight and starts again in the same process), a stopped one at its"
+            + " next start. It then copies that table alone while the pipeline's other tables stream on from where"
+            + " they are, and commits the copy as one commit per format that replaces the table's rows: readers see"
+            + " the old rows until then, never an empty or half-copied table. The request is kept next to the"
+            + " status files (<warehouse>/.changelake/reset/<pipeline>/), so a local warehouse is needed; the sync"
+            + " deletes it once the copy is committed in every format it writes.",
         "Refused for a table the source cannot copy alone (a Kafka topic, a source started with"
             + " scan.startup.mode=latest-offset), in append mode, and for a pipeline's only table.",
         "Asks for confirmation on a terminal; without a terminal it needs --yes."
@@ -50,7 +49,7 @@ import picocli.CommandLine.Spec;
         "  changelake reset --source-conf-file cdc-credentials.properties --source-conf slot.name=shop_slot \\",
         "      --source-conf table-name='orders|customers' --warehouse ./lake --database shop \\",
         "      --format iceberg,delta --yes shop.orders",
-        "  (with the sync stopped), then start the sync with the same flags."
+        "  (the running sync copies the table within a few seconds; a stopped one when it starts next)."
     })
 final class ResetCommand implements Callable<Integer> {
   @Spec
@@ -76,8 +75,7 @@ final class ResetCommand implements Callable<Integer> {
       throw new IllegalArgumentException("reset keeps its request next to the status files, in a local warehouse,"
           + " and --warehouse " + request.warehouse() + " is not a local folder. Nothing was recorded.");
     }
-    StatusFile.requireStopped(request.warehouse(), pipeline, ". Stop it first (SIGTERM or Ctrl-C), reset, then start"
-        + " it again with the same flags: the table is copied as it starts. Nothing was recorded.");
+    Optional<Long> running = StatusFile.running(request.warehouse(), pipeline);
     TableId lakeId = TableId.parse(table);
     PipelineSettings settings = SyncRunner.settings(request, provider.configDef().parse(request.sourceOptions()),
         pipeline);
@@ -85,7 +83,7 @@ final class ResetCommand implements Callable<Integer> {
     Map<String, TableSink> sinks = LakeFormats.openExisting(request.warehouse(), LakeFormats.parse(request.formats()),
         request.catalogOptions());
     try (Source source = provider.create(request.sourceOptions(), request.filter())) {
-      List<SourceTable> discovered = source.discover();
+      List<SourceTable> discovered = source.discoverBesideSync();
       Map<TableId, TableId> lakeIds = Pipeline.lakeIds(discovered, SyncRunner.naming(request));
       TableId sourceId = lakeIds.entrySet().stream().filter(e -> e.getValue().equals(lakeId)).map(Map.Entry::getKey)
           .findFirst().orElseThrow(() -> new PipelineException("Pipeline " + pipeline + " mirrors no lake table "
@@ -104,10 +102,12 @@ final class ResetCommand implements Callable<Integer> {
         out.flush();
         return ExitCode.OK;
       }
+      String when = running.map(pid -> "by the running sync (pid " + pid + ") within "
+          + ResetWatch.INTERVAL.toSeconds() + " seconds, once it committed what is in flight,")
+          .orElse("when the sync starts next,");
       out.println("Pipeline " + pipeline + ": lake table " + lakeId + " (" + String.join(", ", held) + ") will be"
-          + " copied again from source table " + sourceId + " when the sync starts next, alone, while the other"
-          + " tables stream on. The copy replaces its rows in one commit per format; readers see the old rows"
-          + " until then.");
+          + " copied again from source table " + sourceId + " " + when + " alone, while the other tables stream on."
+          + " The copy replaces its rows in one commit per format; readers see the old rows until then.");
       out.flush();
       if (!yes && !Confirmation.ask("Reset it?", "reset replaces the rows of " + lakeId)) {
         out.println("Nothing was recorded.");
@@ -116,7 +116,9 @@ final class ResetCommand implements Callable<Integer> {
       }
       requests.request(lakeId);
       out.println("Recorded the reset of " + lakeId + ".");
-      out.println("Start the sync of pipeline " + pipeline + " with the same flags to copy the table.");
+      out.println(running.isPresent() ? "The sync deletes the request once the copy is committed in every format;"
+          + " if it stops before then, its next start copies the table."
+          : "Start the sync of pipeline " + pipeline + " with the same flags to copy the table.");
     } finally {
       sinks.values().forEach(TableSink::close);
     }

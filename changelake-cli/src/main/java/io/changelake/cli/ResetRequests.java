@@ -1,23 +1,21 @@
 package io.changelake.cli;
 
 import io.changelake.api.model.TableId;
-import io.changelake.engine.pipeline.PipelineListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * The lake tables a pipeline is asked to copy again ({@code changelake reset}): one empty file per table, {@code
  * <warehouse>/.changelake/reset/<pipeline>/<database>.<table>}, next to the status files. The sync reads them as
- * it starts and deletes each once the table's copy is committed in every format it writes, so a request survives
- * restarts and crashes until then (a crash between the copy's commit and the deletion only copies the table once
- * more). Only local warehouses keep requests.
+ * it starts, and a running sync looks for new ones ({@link ResetWatch}); it deletes each once the table's copy is
+ * committed in every format it writes ({@link ResetCopies}), so a request survives stops and crashes until then
+ * (a crash between the copy's commit and the deletion only copies the table once more). Only local warehouses keep
+ * requests.
  */
 final class ResetRequests {
   private final Path dir;
@@ -74,18 +72,5 @@ final class ResetRequests {
   /** Where the requests are kept (null for a remote warehouse), for messages. */
   Path folder() {
     return dir;
-  }
-
-  /** A listener that clears each of {@code pending} once its table's copy is committed in {@code formats} formats. */
-  PipelineListener clearing(Set<TableId> pending, int formats) {
-    Map<TableId, Integer> copied = new HashMap<>();
-    return new PipelineListener() {
-      @Override
-      public void tableCopied(TableId lake, String format) {
-        if (pending.contains(lake) && copied.merge(lake, 1, Integer::sum) == formats) {
-          clear(lake);
-        }
-      }
-    };
   }
 }

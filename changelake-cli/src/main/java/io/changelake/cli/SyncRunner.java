@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,8 @@ final class SyncRunner {
   private final PrintWriter err;
   private volatile Pipeline running;
   private volatile boolean stopRequested;
+  /** Set when a reset asked while the pipeline runs needs it started again ({@link ResetWatch}). */
+  private volatile boolean restartRequested;
 
   SyncRunner(PrintWriter out, PrintWriter err) {
     this.out = out;
@@ -62,7 +65,7 @@ final class SyncRunner {
     }, "changelake-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     List<TableSink> sinks = new ArrayList<>();
-    try (Source source = provider.create(request.sourceOptions(), request.filter())) {
+    try {
       for (String format : formats) {
         sinks.add(Providers.sink(format).open(LakeFormats.location(request.warehouse(), format, formats.size() > 1),
             LakeFormats.optionsFor(format, request.catalogOptions()),
@@ -76,21 +79,7 @@ final class SyncRunner {
           LOG.info("Serving metrics at http://{}:{}/metrics and health at /health", request.health().metricsBind(),
               server.port());
         }
-        ResetRequests requests = ResetRequests.forWarehouse(request.warehouse(), pipelineName);
-        Set<TableId> resets = requests.pending();
-        if (!resets.isEmpty()) {
-          LOG.info("A reset is asked for {} (requests in {}; each is deleted once its copy is committed)", resets,
-              requests.folder());
-        }
-        Pipeline pipeline = Pipeline.prepare(source, sinks, settings, naming(request),
-            PipelineListener.all(new ConsoleReporter(out), status, requests.clearing(resets, sinks.size())),
-            owner -> StatusFile.stopped(request.warehouse(), owner), resets);
-        pipeline.tables().forEach(t -> LOG.info("Mirroring {} -> {} {}{}", t.source(), t.format(), t.lake(),
-            t.resumed() ? " (resuming)" : ""));
-        status.prepared(pipeline.tables());
-        try (SourceWatch watch = new SourceWatch(source, status, request.commitInterval())) {
-          exitCode[0] = runUntilStopped(pipeline, status);
-        }
+        exitCode[0] = runUntilStopped(request, settings, sinks, status);
       }
       return exitCode[0];
     } finally {
@@ -130,19 +119,63 @@ final class SyncRunner {
     }
   }
 
-  private int runUntilStopped(Pipeline pipeline, PipelineStatus status) {
-    running = pipeline;
-    if (stopRequested) {
-      pipeline.stop();
-    }
+  /**
+   * Runs the pipeline until it is stopped, starting it again in this process, without a stop in the standing, each
+   * time a reset is asked while it runs ({@link ResetWatch}).
+   */
+  private int runUntilStopped(SyncRequest request, PipelineSettings settings, List<TableSink> sinks,
+      PipelineStatus status) {
     try {
-      pipeline.run();
-      status.stopped(null);
-      LOG.info("Stopped cleanly");
-      return ExitCode.OK;
-    } catch (PipelineException e) {
+      do {
+        restartRequested = false;
+        runOnce(request, settings, sinks, status);
+      } while (restartRequested && !stopRequested);
+    } catch (RuntimeException e) {
       status.stopped(e.getMessage());
       throw e;
+    }
+    status.stopped(null);
+    LOG.info("Stopped cleanly");
+    return ExitCode.OK;
+  }
+
+  /**
+   * Prepares the pipeline with the reset requests pending now, and runs it until it is stopped or a reset asked
+   * meanwhile needs a restart; then closes the source.
+   */
+  private void runOnce(SyncRequest request, PipelineSettings settings, List<TableSink> sinks, PipelineStatus status) {
+    ResetRequests requests = ResetRequests.forWarehouse(request.warehouse(), settings.name());
+    try (Source source = Providers.source(request.source()).create(request.sourceOptions(), request.filter())) {
+      Set<TableId> resets = requests.pending();
+      if (!resets.isEmpty()) {
+        LOG.info("A reset is asked for {} (requests in {}; each is deleted once its copy is committed)", resets,
+            requests.folder());
+      }
+      ResetCopies copies = new ResetCopies(requests, resets, sinks.size());
+      Pipeline pipeline = Pipeline.prepare(source, sinks, settings, naming(request),
+          PipelineListener.all(new ConsoleReporter(out), status, copies),
+          owner -> StatusFile.stopped(request.warehouse(), owner), resets);
+      pipeline.tables().forEach(t -> LOG.info("Mirroring {} -> {} {}{}", t.source(), t.format(), t.lake(),
+          t.resumed() ? " (resuming)" : ""));
+      status.prepared(pipeline.tables());
+      Set<TableId> mirrored = pipeline.tables().stream().map(Pipeline.TableMapping::lake).collect(Collectors.toSet());
+      try (SourceWatch watch = new SourceWatch(source, status, request.commitInterval());
+          ResetWatch resetWatch = new ResetWatch(copies, mirrored, this::restart)) {
+        running = pipeline;
+        if (stopRequested || restartRequested) {
+          pipeline.stop();
+        }
+        pipeline.run();
+      }
+    }
+  }
+
+  /** Asks the running pipeline to commit what is in flight and return, to be started again. Thread-safe. */
+  private void restart() {
+    restartRequested = true;
+    Pipeline pipeline = running;
+    if (pipeline != null) {
+      pipeline.stop();
     }
   }
 

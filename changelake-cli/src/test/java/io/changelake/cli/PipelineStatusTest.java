@@ -72,6 +72,41 @@ class PipelineStatusTest {
   }
 
   @Test
+  void aRestartInTheProcessKeepsEachTablesFiguresGoingOnAndTheSyncRunning() throws Exception {
+    PipelineStatus status = new PipelineStatus(StatusFile.forWarehouse(warehouse.toString(), "p1"), "p1", 0);
+    TableSchema schema = new TableSchema(List.of(Column.of("id", DataType.LONG, false)), List.of("id"));
+    status.prepared(List.of(new Pipeline.TableMapping(SOURCE, LAKE, "iceberg", schema, true)));
+    status.committed(new CommitReport(Instant.now(), List.of(report(TableState.STREAMING, null)), 1, 7, "0/16B3748",
+        Duration.ofMillis(1500), 42));
+    Instant started = status.current().started();
+
+    // a reset asked while the sync runs: the pipeline starts again copying the table, its new run counts from 0
+    status.prepared(List.of(new Pipeline.TableMapping(SOURCE, LAKE, "iceberg", schema, false)));
+    StatusFile.Status restarted = StatusFile.readAll(warehouse.toString()).get(0);
+    assertEquals("RUNNING", restarted.state(), "a restart in the process is no stop");
+    assertEquals(started, restarted.started());
+    TableReport copying = restarted.tables().get(0);
+    assertEquals(TableState.SNAPSHOTTING, copying.state());
+    assertEquals(List.of(7L, 2L, 5L), List.of(copying.totalChanges(), copying.commits(), copying.rowsWritten()));
+    assertEquals("0/16B3748", copying.position(), "the last commit stays until the table commits again");
+    assertEquals(Instant.parse("2026-12-05T10:00:00Z"), copying.lastCommit());
+
+    TableReport next = new TableReport(SOURCE, LAKE, "iceberg", TableState.STREAMING, 3, 3, 1, 3,
+        Instant.parse("2026-12-05T10:01:00Z"), Duration.ofMillis(200), null, 0, "0/16B4000", null);
+    status.committed(new CommitReport(Instant.now(), List.of(next), 1, 3, "0/16B4000", Duration.ofMillis(200), 0));
+    StatusFile.Status read = StatusFile.readAll(warehouse.toString()).get(0);
+    TableReport streaming = read.tables().get(0);
+    assertEquals(List.of(10L, 3L, 8L), List.of(streaming.totalChanges(), streaming.commits(), streaming.rowsWritten()),
+        "the new run's figures add to the earlier run's, not to themselves again");
+    assertEquals(List.of("0/16B4000", "2026-12-05T10:01:00Z", "3"), List.of(streaming.position(),
+        streaming.lastCommit().toString(), String.valueOf(streaming.committedChanges())));
+    assertEquals("RUNNING", read.state());
+
+    status.stopped(null);
+    assertEquals("STOPPED", StatusFile.readAll(warehouse.toString()).get(0).state());
+  }
+
+  @Test
   void healthIsUpWhileTablesStreamAndDownOnceOneIsSuspendedOrTheSyncFailed() throws Exception {
     PipelineStatus status = new PipelineStatus(StatusFile.forWarehouse(warehouse.toString(), "p1"), "p1", 0);
     status.prepared(List.of(new Pipeline.TableMapping(SOURCE, LAKE, "iceberg", new TableSchema(List.of(Column.of("id", DataType.LONG, false)), List.of("id")), true)));

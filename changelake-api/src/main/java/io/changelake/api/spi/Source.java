@@ -24,6 +24,18 @@ public interface Source extends AutoCloseable {
   List<SourceTable> discover();
 
   /**
+   * As {@link #discover()}, for a command that runs beside the pipeline's own sync (one that checks a request it
+   * leaves for that sync): leaves out the checks of what the running sync holds (a replication slot it reads), so
+   * it neither waits for nor fails on them. {@link #copiesTablesAlone()} may be read after it. Creates nothing. The
+   * default is {@link #discover()}: a source whose discovery holds nothing of the sync's.
+   *
+   * @throws SourceException with a message that names the problem and its fix
+   */
+  default List<SourceTable> discoverBesideSync() {
+    return discover();
+  }
+
+  /**
    * Runs every preflight check {@link #discover()} runs, without stopping at the first failure, and returns
    * each check's result in order; creates nothing. The default runs {@link #discover()} as one check.
    */

@@ -108,9 +108,21 @@ public final class PostgresSource implements Source {
 
   @Override
   public List<SourceTable> discover() {
+    return discover(true);
+  }
+
+  /** {@link #discover()} without waiting for the slot a running sync reads. */
+  @Override
+  public List<SourceTable> discoverBesideSync() {
+    return discover(false);
+  }
+
+  private List<SourceTable> discover(boolean slotFree) {
     try (Connection c = catalog.connect()) {
       List<SourceTable> found = catalog.discover(c, selection, selection.describe(), Preflight.failFast());
-      catalog.checkSlot(c);
+      if (slotFree) {
+        catalog.checkSlot(c);
+      }
       ownReaders = PgOutputStream.canStream(c.getMetaData().getDatabaseMajorVersion(), config)
           && SnapshotReader.unreadable(found, PostgresCatalog.columnTypes(c, found)).isEmpty();
       tables = found;
