@@ -1,6 +1,7 @@
 package io.changelake.bench;
 
 import io.changelake.api.model.Row;
+import io.changelake.api.spi.CommitKind;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkTable;
@@ -80,7 +81,7 @@ final class ScanCost {
         for (Row row : scan) {
           writer.insert(row);
         }
-        writer.commit(new CommitMetadata("bench-rewrite", true, "bench", Instant.now()));
+        writer.commit(new CommitMetadata("bench-rewrite", true, "bench", CommitKind.STREAM, Instant.now()));
       }
     }
   }

@@ -7,6 +7,7 @@ import io.changelake.api.model.Row;
 import io.changelake.api.model.RowKey;
 import io.changelake.api.model.SourcePosition;
 import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.CommitKind;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.SinkException;
 import io.changelake.api.spi.SinkTable;
@@ -105,7 +106,8 @@ final class TableRepair {
   }
 
   /**
-   * Writes the rewrite in one commit recording the table's last commit's position, snapshot state and pipeline.
+   * Writes the rewrite in one {@link CommitKind#REPAIR} commit recording the table's last commit's position, snapshot
+   * state and pipeline.
    *
    * @return the version committed
    * @throws SinkException, writing nothing, when the table changed since it was verified or a row cannot be shaped
@@ -125,7 +127,8 @@ final class TableRepair {
       for (RowKey key : found.rewrite().deletes()) {
         writer.delete(key);
       }
-      writer.commit(new CommitMetadata(last.position(), last.snapshotComplete(), last.pipeline(), null));
+      writer.commit(new CommitMetadata(last.position(), last.snapshotComplete(), last.pipeline(), CommitKind.REPAIR,
+          null));
     }
     return LakeVersion.latest(lake).snapshotId();
   }

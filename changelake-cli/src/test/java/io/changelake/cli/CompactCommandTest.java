@@ -9,6 +9,7 @@ import io.changelake.api.model.Row;
 import io.changelake.api.model.RowKey;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.CommitKind;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkTable;
@@ -74,7 +75,7 @@ class CompactCommandTest {
   private static void commit(SinkTable table, String position, Consumer<TableWriter> body) {
     try (TableWriter writer = table.newWriter()) {
       body.accept(writer);
-      writer.commit(new CommitMetadata(position, true, "cli-test", null));
+      writer.commit(new CommitMetadata(position, true, "cli-test", CommitKind.STREAM, null));
     }
   }
 

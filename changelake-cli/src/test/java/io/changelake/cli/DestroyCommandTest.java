@@ -9,6 +9,7 @@ import io.changelake.api.model.DataType;
 import io.changelake.api.model.Row;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.CommitKind;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.SinkTable;
 import io.changelake.api.spi.TableSink;
@@ -122,7 +123,7 @@ class DestroyCommandTest {
             List.of("id")), WriteMode.UPSERT);
         try (TableWriter writer = table.newWriter()) {
           writer.insert(Row.of(1L));
-          writer.commit(new CommitMetadata("0", true, "another_pipeline", null));
+          writer.commit(new CommitMetadata("0", true, "another_pipeline", CommitKind.STREAM, null));
         }
       }
     } finally {

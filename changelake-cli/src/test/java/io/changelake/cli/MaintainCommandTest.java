@@ -9,6 +9,7 @@ import io.changelake.api.model.Row;
 import io.changelake.api.model.RowKey;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.CommitKind;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkTable;
@@ -61,13 +62,13 @@ class MaintainCommandTest {
       for (long k = 1; k <= 20; k++) {
         writer.insert(Row.of(k, "item"));
       }
-      writer.commit(new CommitMetadata("1", true, pipeline, null));
+      writer.commit(new CommitMetadata("1", true, pipeline, CommitKind.STREAM, null));
     }
     try (TableWriter writer = table.newWriter()) {
       for (long k = 4; k <= 20; k += 4) {
         writer.upsert(Row.of(k, "updated"));
       }
-      writer.commit(new CommitMetadata("2", true, pipeline, null));
+      writer.commit(new CommitMetadata("2", true, pipeline, CommitKind.STREAM, null));
     }
   }
 

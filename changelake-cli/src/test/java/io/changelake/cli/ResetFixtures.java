@@ -3,6 +3,7 @@ package io.changelake.cli;
 import io.changelake.api.model.Row;
 import io.changelake.api.model.RowKey;
 import io.changelake.api.model.TableId;
+import io.changelake.api.spi.CommitKind;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkTable;
@@ -69,7 +70,7 @@ final class ResetFixtures {
       for (long id = from; id <= to; id++) {
         writer.delete(new RowKey(List.of(id)));
       }
-      writer.commit(new CommitMetadata(last.position(), true, last.pipeline(), null));
+      writer.commit(new CommitMetadata(last.position(), true, last.pipeline(), CommitKind.STREAM, null));
     }
     List<TableSnapshot> snapshots = table.snapshots();
     return snapshots.get(snapshots.size() - 1).id();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.changelake.api.model.Row;
 import io.changelake.api.model.RowKey;
 import io.changelake.api.model.TableId;
+import io.changelake.api.spi.CommitKind;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.SinkTable;
 import io.changelake.api.spi.TableSink;
@@ -102,7 +103,7 @@ class VerifyCommandTest {
               OffsetDateTime.of(2026, 1, 1, 1, 0, 0, 123456000, ZoneOffset.UTC), ByteBuffer.wrap(new byte[] {0, 3})));
           writer.delete(new RowKey(List.of(5L)));
           writer.upsert(Row.of(900L, "extra", null, null, null));
-          writer.commit(new CommitMetadata(last.position(), true, last.pipeline(), null));
+          writer.commit(new CommitMetadata(last.position(), true, last.pipeline(), CommitKind.STREAM, null));
         }
       }
     } finally {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.changelake.api.model.Row;
 import io.changelake.api.model.RowKey;
 import io.changelake.api.model.TableId;
+import io.changelake.api.spi.CommitKind;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.SinkTable;
 import io.changelake.api.spi.TableFilter;
@@ -27,6 +28,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,7 +122,13 @@ class VerifyRepairTest {
       assertEquals(before.get(table.format).position(), last.position(), table.format + ": the position moved");
       assertEquals(SLOT, last.pipeline(), table.format);
       assertTrue(last.snapshotComplete(), table.format);
+      assertEquals(CommitKind.REPAIR, last.kind(), table.format);
     });
+    for (String format : RunningSync.ALL_FORMATS) {
+      List<String> kinds = kinds(format, "lake.damaged");
+      assertEquals("snapshot", kinds.get(0), format + ": the sync's copy, then the edits, then the repair: " + kinds);
+      assertEquals("repair", kinds.get(kinds.size() - 1), format + ": " + kinds);
+    }
     for (String format : RunningSync.ALL_FORMATS) {
       var rows = TableComparison.lake(format, location(format), "lake", "damaged", "id");
       assertEquals(expected, TableComparison.project(rows, expected), format + ": id 7 changed after the last commit"
@@ -218,7 +226,7 @@ class VerifyRepairTest {
     CommitMetadata last = table.table.lastCommit().orElseThrow();
     try (TableWriter writer = table.table.newWriter()) {
       edits.accept(writer);
-      writer.commit(new CommitMetadata(last.position(), true, last.pipeline(), null));
+      writer.commit(new CommitMetadata(last.position(), true, last.pipeline(), CommitKind.STREAM, null));
     }
   }
 
@@ -231,6 +239,22 @@ class VerifyRepairTest {
     } finally {
       sinks.values().forEach(TableSink::close);
     }
+  }
+
+  /** The kind column of {@code changelake snapshots} for {@code format}, oldest first, for pipeline commits only. */
+  private static List<String> kinds(String format, String table) {
+    CommandResult listed = CommandResult.run("snapshots", table, "--warehouse", lake.toString(), "--format", format);
+    assertEquals(0, listed.code(), listed::toString);
+    List<String> lines = listed.out().lines().toList();
+    int column = Stream.of(lines.get(0).split(" \\| ")).map(String::strip).toList().indexOf("kind");
+    List<String> kinds = new ArrayList<>();
+    for (String line : lines.subList(2, lines.size() - 1)) {
+      String kind = line.split(" \\| ")[column].strip();
+      if (!kind.equals("-")) {
+        kinds.add(kind);
+      }
+    }
+    return kinds;
   }
 
   private static int snapshots(String format, TableId id) {

@@ -11,6 +11,7 @@ import io.changelake.api.model.RowKey;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
 import io.changelake.api.schema.SchemaChange;
+import io.changelake.api.spi.CommitKind;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.CompactionResult;
 import io.changelake.api.spi.MaintenancePolicy;
@@ -123,7 +124,7 @@ class PushDownTest {
   private static void commit(SinkTable table, Consumer<TableWriter> body) {
     try (TableWriter writer = table.newWriter()) {
       body.accept(writer);
-      writer.commit(new CommitMetadata("p" + System.nanoTime(), true, "test", null));
+      writer.commit(new CommitMetadata("p" + System.nanoTime(), true, "test", CommitKind.STREAM, null));
     }
   }
 

@@ -10,6 +10,7 @@ import io.changelake.api.model.Row;
 import io.changelake.api.model.RowKey;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.CommitKind;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.SinkException;
 import io.changelake.api.spi.SinkProvider;
@@ -118,7 +119,7 @@ class QueryEngineTest {
   private static void commit(SinkTable table, Consumer<TableWriter> body) {
     try (TableWriter writer = table.newWriter()) {
       body.accept(writer);
-      writer.commit(new CommitMetadata("position-" + System.nanoTime(), true, "test", null));
+      writer.commit(new CommitMetadata("position-" + System.nanoTime(), true, "test", CommitKind.STREAM, null));
     }
   }
 

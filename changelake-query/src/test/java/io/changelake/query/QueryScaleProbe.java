@@ -5,6 +5,7 @@ import io.changelake.api.model.DataType;
 import io.changelake.api.model.Row;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.CommitKind;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkProvider;
@@ -52,7 +53,7 @@ class QueryScaleProbe {
             writer.insert(Row.of(k, (int) (k % 5000), BigDecimal.valueOf(k % 100_000, 2), k % 3 == 0 ? "new" : "paid",
                 start.plusSeconds(k)));
           }
-          writer.commit(new CommitMetadata("0", true, "probe", null));
+          writer.commit(new CommitMetadata("0", true, "probe", CommitKind.STREAM, null));
         }
         System.out.printf("%s: wrote %d rows in %.1f s%n", sink.format(), rows, (System.nanoTime() - t0) / 1e9);
       }

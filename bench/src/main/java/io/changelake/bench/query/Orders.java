@@ -5,6 +5,7 @@ import io.changelake.api.model.DataType;
 import io.changelake.api.model.Row;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.CommitKind;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.SinkTable;
 import io.changelake.api.spi.TableSink;
@@ -53,7 +54,8 @@ public final class Orders {
         for (long g = first; g < first + CHUNK && g <= rows; g++) {
           writer.insert(row(g, md5));
         }
-        writer.commit(new CommitMetadata("bench-" + first, first + CHUNK > rows, "query-bench", null));
+        writer.commit(new CommitMetadata("bench-" + first, first + CHUNK > rows, "query-bench", CommitKind.SNAPSHOT,
+            null));
       }
     }
     return true;

@@ -109,16 +109,7 @@ public final class MemoryTable implements SinkTable {
 
   @Override
   public synchronized Optional<CommitMetadata> lastCommit() {
-    for (int i = versions.size() - 1; i >= 0; i--) {
-      Version version = versions.get(i);
-      Map<String, String> summary = version.summary();
-      if (summary.containsKey(CommitMetadata.POSITION)) {
-        return Optional.of(new CommitMetadata(summary.get(CommitMetadata.POSITION),
-            Boolean.parseBoolean(summary.get(CommitMetadata.SNAPSHOT_COMPLETE)), summary.get(CommitMetadata.PIPELINE),
-            version.committedAt()));
-      }
-    }
-    return Optional.empty();
+    return newestPipelineCommit().map(v -> CommitMetadata.fromProperties(v.summary(), v.committedAt()));
   }
 
   @Override
@@ -277,9 +268,7 @@ public final class MemoryTable implements SinkTable {
       rows = new ArrayList<>(byKey.values());
     }
     merged |= changesRows;
-    addVersion(overwrite ? "overwrite" : "append", Map.of(CommitMetadata.POSITION, metadata.position(),
-        CommitMetadata.SNAPSHOT_COMPLETE, String.valueOf(metadata.snapshotComplete()),
-        CommitMetadata.PIPELINE, metadata.pipeline()), rows);
+    addVersion(overwrite ? "overwrite" : "append", metadata.properties(), rows);
     if (failure != null) {
       throw failure;
     }

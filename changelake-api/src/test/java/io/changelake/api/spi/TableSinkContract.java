@@ -67,9 +67,14 @@ public abstract class TableSinkContract {
   }
 
   private static void commitAs(SinkTable table, String pipeline, String position, Consumer<TableWriter> body) {
+    commitAs(table, pipeline, position, CommitKind.STREAM, body);
+  }
+
+  private static void commitAs(SinkTable table, String pipeline, String position, CommitKind kind,
+      Consumer<TableWriter> body) {
     try (TableWriter writer = table.newWriter()) {
       body.accept(writer);
-      writer.commit(new CommitMetadata(position, true, pipeline, null));
+      writer.commit(new CommitMetadata(position, true, pipeline, kind, null));
     }
   }
 
@@ -510,6 +515,48 @@ public abstract class TableSinkContract {
   }
 
   /**
+   * A commit of each kind reads back with its kind, through {@link SinkTable#lastCommit()} and in its version's
+   * summary, also from a sink opened afterwards; a compaction records none and leaves the last commit's kind.
+   */
+  @Test
+  void everyKindOfCommitReadsBackWithItsKind(@TempDir Path dir) {
+    TableId id = TableId.parse("shop.kinds");
+    List<CommitKind> kinds = List.of(CommitKind.SNAPSHOT, CommitKind.STREAM, CommitKind.REPAIR, CommitKind.RESET,
+        CommitKind.STREAM);
+    Map<String, String> expected = new LinkedHashMap<>();
+    try (TableSink sink = open(dir)) {
+      SinkTable table = sink.open(id, PRODUCTS, WriteMode.UPSERT);
+      for (int c = 0; c < kinds.size(); c++) {
+        CommitKind kind = kinds.get(c);
+        long key = c;
+        commitAs(table, "test", "p" + c, kind, w -> {
+          if (kind == CommitKind.RESET) {
+            w.overwrite();
+          }
+          w.insert(Row.of(key, kind.label(), (int) key));
+        });
+        expected.put("p" + c, kind.label());
+        CommitMetadata last = table.lastCommit().orElseThrow();
+        assertEquals(List.of("p" + c, kind), List.of(last.position(), last.kind()));
+        assertEquals(kind.label(), newest(table).summary().get(CommitMetadata.KIND), newest(table).toString());
+      }
+      table.compact();
+      assertEquals(CommitKind.STREAM, table.lastCommit().orElseThrow().kind(), "a compaction records no kind");
+    }
+    try (TableSink reopened = open(dir)) {
+      SinkTable table = reopened.find(id).orElseThrow();
+      assertEquals(CommitKind.STREAM, table.lastCommit().orElseThrow().kind());
+      Map<String, String> recorded = new LinkedHashMap<>();
+      for (TableSnapshot version : table.snapshots()) {
+        if (version.summary().containsKey(CommitMetadata.POSITION)) {
+          recorded.put(version.summary().get(CommitMetadata.POSITION), version.summary().get(CommitMetadata.KIND));
+        }
+      }
+      assertEquals(expected, recorded, "each pipeline commit's kind by its position");
+    }
+  }
+
+  /**
    * Two pipelines (two sinks, as two processes) open a new table before either commits, the second with a writer
    * already holding rows: the first to commit owns the table; the second's commit, and a later one, are refused
    * naming both pipelines, and the table holds exactly the first one's rows, which it goes on writing.
@@ -533,7 +580,7 @@ public abstract class TableSinkContract {
           }
         });
         OwnerConflictException refused = assertThrows(OwnerConflictException.class,
-            () -> late.commit(new CommitMetadata("7", true, "pipeline-b", null)));
+            () -> late.commit(new CommitMetadata("7", true, "pipeline-b", CommitKind.STREAM, null)));
         assertEquals(List.of(id, "pipeline-a", "pipeline-b"),
             List.of(refused.table(), refused.owner(), refused.pipeline()), refused.getMessage());
         assertTrue(refused.getMessage().contains("'pipeline-a'") && refused.getMessage().contains("'pipeline-b'"),

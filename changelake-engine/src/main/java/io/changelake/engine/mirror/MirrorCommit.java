@@ -1,6 +1,7 @@
 package io.changelake.engine.mirror;
 
 import io.changelake.api.model.SourcePosition;
+import io.changelake.api.spi.CommitKind;
 import io.changelake.api.spi.TableWriter;
 import java.time.Instant;
 
@@ -20,9 +21,10 @@ public final class MirrorCommit {
   private final KeyedFold fold;
   /** Whether the commit replaces the table's rows. */
   private final boolean overwrite;
+  private final CommitKind kind;
 
   MirrorCommit(SourcePosition position, long changes, long writerRows, Instant newestSourceTime, TableWriter writer,
-      KeyedFold fold, boolean overwrite) {
+      KeyedFold fold, boolean overwrite, CommitKind kind) {
     this.position = position;
     this.changes = changes;
     this.rows = writerRows + (fold == null ? 0 : fold.writes(overwrite));
@@ -30,6 +32,7 @@ public final class MirrorCommit {
     this.writer = writer;
     this.fold = fold;
     this.overwrite = overwrite;
+    this.kind = kind;
   }
 
   /** The position the table holds every change up to once this commit lands. */
@@ -62,5 +65,10 @@ public final class MirrorCommit {
 
   boolean overwrite() {
     return overwrite;
+  }
+
+  /** What the commit records it did. */
+  CommitKind kind() {
+    return kind;
   }
 }

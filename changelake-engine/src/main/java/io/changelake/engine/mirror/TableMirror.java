@@ -9,6 +9,7 @@ import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
 import io.changelake.api.schema.SchemaChange;
 import io.changelake.api.schema.SchemaEvolution;
+import io.changelake.api.spi.CommitKind;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.SinkTable;
 import io.changelake.api.spi.Source;
@@ -413,7 +414,7 @@ public final class TableMirror {
   public void copied(SourcePosition position) {
     long streamed = fold == null ? 0 : fold.changes();
     MirrorCommit copy = new MirrorCommit(position, pendingChanges - streamed, writerRows, newestSourceTime, writer,
-        null, replaceOnCommit);
+        null, replaceOnCommit, replaceOnCommit ? CommitKind.RESET : CommitKind.SNAPSHOT);
     writer = null;
     writerRows = 0;
     replaceOnCommit = false;
@@ -436,7 +437,7 @@ public final class TableMirror {
       return null;
     }
     MirrorCommit staged = new MirrorCommit(position, pendingChanges, writerRows, newestSourceTime, writer, fold,
-        replaceOnCommit);
+        replaceOnCommit, pendingKind());
     writer = null;
     writerRows = 0;
     oldestPendingSourceTime = null;
@@ -445,6 +446,19 @@ public final class TableMirror {
     replaceOnCommit = false;
     snapshotRowsPending = false;
     return staged;
+  }
+
+  /**
+   * What a commit of what is pending does: it copies the table when it holds rows of the table's copy, or when it
+   * replaces the table's rows before the table's copy is committed (a copy with no rows, or a first commit that
+   * replaces what an earlier pipeline run wrote); a copy that replaces rows is a reset. Anything else, a truncation
+   * included, is a streamed round.
+   */
+  private CommitKind pendingKind() {
+    if (!snapshotRowsPending && (snapshotComplete || !replaceOnCommit)) {
+      return CommitKind.STREAM;
+    }
+    return replaceOnCommit ? CommitKind.RESET : CommitKind.SNAPSHOT;
   }
 
   /**
@@ -459,7 +473,7 @@ public final class TableMirror {
       if (staged.fold() != null) {
         writeFold(out, staged.fold(), staged.overwrite());
       }
-      out.commit(new CommitMetadata(staged.position().serialize(), true, pipeline, null));
+      out.commit(new CommitMetadata(staged.position().serialize(), true, pipeline, staged.kind(), null));
     } finally {
       out.close();
     }

@@ -10,6 +10,7 @@ import io.changelake.api.model.DataType;
 import io.changelake.api.model.Row;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.CommitKind;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.SinkException;
 import io.changelake.api.spi.SinkTable;
@@ -36,7 +37,7 @@ class TableMaintenanceTest {
     for (int c = 1; c <= commits; c++) {
       try (TableWriter writer = table.newWriter()) {
         writer.upsert(Row.of((long) c, "row " + c));
-        writer.commit(new CommitMetadata(String.valueOf(c), true, "test", null));
+        writer.commit(new CommitMetadata(String.valueOf(c), true, "test", CommitKind.STREAM, null));
       }
     }
     return table;
@@ -93,7 +94,7 @@ class TableMaintenanceTest {
     assertEquals(5, broken.snapshots().size());
     try (TableWriter writer = orders.newWriter()) {  // commits go on
       writer.upsert(Row.of(6L, "row 6"));
-      writer.commit(new CommitMetadata("6", true, "test", null));
+      writer.commit(new CommitMetadata("6", true, "test", CommitKind.STREAM, null));
     }
     assertFalse(maintenance.maybeRun(List.of(orders)), "no second round within the interval");
     assertEquals(3, orders.snapshots().size());

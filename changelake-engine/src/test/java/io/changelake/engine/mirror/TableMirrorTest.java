@@ -20,6 +20,7 @@ import io.changelake.api.model.Row;
 import io.changelake.api.model.SourcePosition;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.CommitKind;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.CommitStateUnknownException;
 import io.changelake.api.spi.SinkException;
@@ -129,6 +130,7 @@ class TableMirrorTest {
     assertEquals("10", commit.position());
     assertTrue(commit.snapshotComplete());
     assertEquals("test", commit.pipeline());
+    assertEquals(CommitKind.SNAPSHOT, commit.kind());
     assertEquals(MemoryPosition.at(10), mirror.committed());
     assertTrue(mirror.snapshotComplete());
     assertEquals(3, mirror.totalChanges());
@@ -312,6 +314,7 @@ class TableMirrorTest {
     again.commit(feed(again, change(Operation.SNAPSHOT, null, Row.of(2L, "kept", 2))));
 
     assertEquals(List.of(Row.of(2L, "kept", 2)), rows());
+    assertEquals(CommitKind.RESET, lake().lastCommit().orElseThrow().kind());
   }
 
   @Test
@@ -326,6 +329,7 @@ class TableMirrorTest {
         change(Operation.UPDATE, null, Row.of(8L, "after2", 8))));
 
     assertEquals(List.of(Row.of(8L, "after2", 8)), rows());
+    assertEquals(CommitKind.STREAM, lake().lastCommit().orElseThrow().kind(), "a truncation is streamed");
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.changelake.api.spi.CommitMetadata;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@link CommitMetadata} as the configuration of the Delta domain {@link #DOMAIN}: a JSON object
@@ -25,9 +26,7 @@ final class CommitRecord {
 
   static String toJson(CommitMetadata metadata, Instant committedAt) {
     ObjectNode node = JSON.createObjectNode();
-    node.put(CommitMetadata.POSITION, metadata.position());
-    node.put(CommitMetadata.SNAPSHOT_COMPLETE, String.valueOf(metadata.snapshotComplete()));
-    node.put(CommitMetadata.PIPELINE, metadata.pipeline());
+    new TreeMap<>(metadata.properties()).forEach(node::put);
     node.put(COMMITTED_AT, committedAt.toString());
     return node.toString();
   }
@@ -47,8 +46,6 @@ final class CommitRecord {
   static CommitMetadata fromJson(String json) {
     Map<String, String> p = properties(json);
     String committedAt = p.get(COMMITTED_AT);
-    return new CommitMetadata(p.getOrDefault(CommitMetadata.POSITION, ""),
-        Boolean.parseBoolean(p.get(CommitMetadata.SNAPSHOT_COMPLETE)), p.getOrDefault(CommitMetadata.PIPELINE, ""),
-        committedAt == null ? null : Instant.parse(committedAt));
+    return CommitMetadata.fromProperties(p, committedAt == null ? null : Instant.parse(committedAt));
   }
 }

@@ -12,6 +12,7 @@ import io.changelake.api.model.RowKey;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
 import io.changelake.api.schema.SchemaChange;
+import io.changelake.api.spi.CommitKind;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkException;
@@ -71,7 +72,7 @@ class DeltaTableTest {
       Instant before = Instant.now().minusSeconds(1);
       try (TableWriter w = table.newWriter()) {
         w.insert(Row.of(1, 1, 1f, new BigDecimal("1.00"), "a"));
-        w.commit(new CommitMetadata("lsn:100", false, "slot_a", null));
+        w.commit(new CommitMetadata("lsn:100", false, "slot_a", CommitKind.STREAM, null));
       }
       Snapshot snapshot = Lake.snapshot(dir, ID);
       String recorded = snapshot.getDomainMetadata("changelake").orElseThrow();
@@ -85,7 +86,7 @@ class DeltaTableTest {
 
       // An empty pipeline commit still records its position in a new version.
       try (TableWriter w = table.newWriter()) {
-        w.commit(new CommitMetadata("lsn:200", true, "slot_a", null));
+        w.commit(new CommitMetadata("lsn:200", true, "slot_a", CommitKind.STREAM, null));
       }
       List<TableSnapshot> versions = table.snapshots();
       assertEquals(3, versions.size());
@@ -122,7 +123,7 @@ class DeltaTableTest {
       // last commit, as a pipeline taking the table over does: see TableWriter#commit).
       try (TableWriter other = sink.find(ID).orElseThrow().newWriter()) {
         other.insert(Row.of(3, 3, null, null, "other"));
-        other.commit(new CommitMetadata("x", true, "other-pipeline", null));
+        other.commit(new CommitMetadata("x", true, "other-pipeline", CommitKind.STREAM, null));
       }
       assertEquals(3, Lake.rows(Lake.snapshot(dir, ID)).size());
     }

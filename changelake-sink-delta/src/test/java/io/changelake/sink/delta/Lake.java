@@ -4,6 +4,7 @@ import io.changelake.api.model.Row;
 import io.changelake.api.model.RowKey;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.CommitKind;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkTable;
@@ -64,7 +65,7 @@ final class Lake {
   private Lake() { }
 
   static CommitMetadata position(String position) {
-    return new CommitMetadata(position, true, "test-pipeline", null);
+    return new CommitMetadata(position, true, "test-pipeline", CommitKind.STREAM, null);
   }
 
   static void commit(SinkTable table, String position, Consumer<TableWriter> body) {

@@ -120,10 +120,8 @@ final class IcebergTable implements SinkTable {
     if (snapshot == null) {
       return Optional.empty();
     }
-    Map<String, String> summary = snapshot.summary();
-    return Optional.of(new CommitMetadata(summary.get(CommitMetadata.POSITION),
-        Boolean.parseBoolean(summary.get(CommitMetadata.SNAPSHOT_COMPLETE)),
-        summary.getOrDefault(CommitMetadata.PIPELINE, ""), Instant.ofEpochMilli(snapshot.timestampMillis())));
+    return Optional.of(CommitMetadata.fromProperties(snapshot.summary(),
+        Instant.ofEpochMilli(snapshot.timestampMillis())));
   }
 
   @Override

@@ -166,9 +166,7 @@ final class IcebergTableWriter implements TableWriter {
       rowDelta.validateFromSnapshot(index.snapshotId()).validateDataFilesExist(Arrays.asList(result.referencedDataFiles()))
           .validateDeletedFiles();
     }
-    update.set(CommitMetadata.POSITION, metadata.position());
-    update.set(CommitMetadata.SNAPSHOT_COMPLETE, String.valueOf(metadata.snapshotComplete()));
-    update.set(CommitMetadata.PIPELINE, metadata.pipeline());
+    metadata.properties().forEach(update::set);
     try {
       update.commit();
       state = State.COMMITTED;

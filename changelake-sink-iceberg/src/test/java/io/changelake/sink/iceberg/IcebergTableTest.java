@@ -13,6 +13,7 @@ import io.changelake.api.model.RowKey;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
 import io.changelake.api.schema.SchemaChange;
+import io.changelake.api.spi.CommitKind;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkException;
@@ -80,7 +81,7 @@ class IcebergTableTest {
       Instant before = Instant.now().minusSeconds(1);
       try (TableWriter w = table.newWriter()) {
         w.insert(Row.of(1, 1, 1f, new BigDecimal("1.00"), "a"));
-        w.commit(new CommitMetadata("lsn:100", false, "slot_a", null));
+        w.commit(new CommitMetadata("lsn:100", false, "slot_a", CommitKind.STREAM, null));
       }
       Map<String, String> summary = Lake.load(sink, ID).currentSnapshot().summary();
       assertEquals("lsn:100", summary.get(CommitMetadata.POSITION));
@@ -100,7 +101,7 @@ class IcebergTableTest {
 
       // An empty pipeline commit still records its position in a new snapshot.
       try (TableWriter w = table.newWriter()) {
-        w.commit(new CommitMetadata("lsn:200", true, "slot_a", null));
+        w.commit(new CommitMetadata("lsn:200", true, "slot_a", CommitKind.STREAM, null));
       }
       List<TableSnapshot> snapshots = table.snapshots();
       assertEquals(3, snapshots.size());

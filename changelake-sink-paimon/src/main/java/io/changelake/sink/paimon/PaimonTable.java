@@ -105,9 +105,8 @@ final class PaimonTable implements SinkTable {
 
   @Override
   public Optional<CommitMetadata> lastCommit() {
-    return newestPipelineCommit().map(snapshot -> new CommitMetadata(snapshot.properties().get(CommitMetadata.POSITION),
-        Boolean.parseBoolean(snapshot.properties().get(CommitMetadata.SNAPSHOT_COMPLETE)),
-        snapshot.properties().getOrDefault(CommitMetadata.PIPELINE, ""), Instant.ofEpochMilli(snapshot.timeMillis())));
+    return newestPipelineCommit().map(snapshot -> CommitMetadata.fromProperties(snapshot.properties(),
+        Instant.ofEpochMilli(snapshot.timeMillis())));
   }
 
   /** The newest snapshot whose properties hold {@link CommitMetadata}. */

@@ -150,10 +150,7 @@ final class PaimonTableWriter implements TableWriter {
       abort();
       throw new SinkException("Writing files for table " + owner.id() + " failed: " + e.getMessage(), e);
     }
-    ManifestCommittable committable = new ManifestCommittable(identifier, null, messages, Map.of(
-        CommitMetadata.POSITION, metadata.position(),
-        CommitMetadata.SNAPSHOT_COMPLETE, String.valueOf(metadata.snapshotComplete()),
-        CommitMetadata.PIPELINE, metadata.pipeline()));
+    ManifestCommittable committable = new ManifestCommittable(identifier, null, messages, metadata.properties());
     TableCommitImpl commit;
     if (overwrite) {
       // Paimon's default dynamic partition overwrite replaces only the partitions written to, and nothing

@@ -12,6 +12,7 @@ import io.changelake.api.model.RowKey;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
 import io.changelake.api.schema.SchemaChange;
+import io.changelake.api.spi.CommitKind;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.RowScan;
 import io.changelake.api.spi.SinkException;
@@ -84,7 +85,7 @@ class PaimonTableTest {
       Instant before = Instant.now().minusSeconds(1);
       try (TableWriter w = table.newWriter()) {
         w.insert(Row.of(1, 1, 1f, new BigDecimal("1.00"), "a"));
-        w.commit(new CommitMetadata("lsn:100", false, "slot_a", null));
+        w.commit(new CommitMetadata("lsn:100", false, "slot_a", CommitKind.STREAM, null));
       }
       Map<String, String> properties = Lake.load(sink, ID).snapshotManager().latestSnapshot().properties();
       assertEquals("lsn:100", properties.get(CommitMetadata.POSITION));
@@ -108,7 +109,7 @@ class PaimonTableTest {
       // An empty pipeline commit still records its position in a new snapshot.
       int before2 = table.snapshots().size();
       try (TableWriter w = table.newWriter()) {
-        w.commit(new CommitMetadata("lsn:200", true, "slot_a", null));
+        w.commit(new CommitMetadata("lsn:200", true, "slot_a", CommitKind.STREAM, null));
       }
       List<TableSnapshot> snapshots = table.snapshots();
       assertEquals(before2 + 1, snapshots.size());

@@ -11,6 +11,7 @@ import io.changelake.api.model.Row;
 import io.changelake.api.model.RowKey;
 import io.changelake.api.model.TableId;
 import io.changelake.api.model.TableSchema;
+import io.changelake.api.spi.CommitKind;
 import io.changelake.api.spi.CommitMetadata;
 import io.changelake.api.spi.SinkTable;
 import io.changelake.api.spi.TableWriter;
@@ -222,7 +223,7 @@ class RestCatalogServerTest {
   private static void commit(SinkTable table, String position, Consumer<TableWriter> body) {
     try (TableWriter writer = table.newWriter()) {
       body.accept(writer);
-      writer.commit(new CommitMetadata(position, true, "test-pipeline", null));
+      writer.commit(new CommitMetadata(position, true, "test-pipeline", CommitKind.STREAM, null));
     }
   }
 
