@@ -105,6 +105,8 @@ final class KafkaSource implements Source {
   private KafkaConsumer<byte[], byte[]> consumer;
   private Thread reader;
   private SchemaRegistryClient registry;
+  /** The unread topics {@link #metrics()} logged, each once. */
+  private final Set<String> unreadLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** The client {@link #metrics()} asks for end offsets, made on first use; guarded by this. */
   private Admin admin;
 
@@ -494,38 +496,71 @@ final class KafkaSource implements Source {
    * {@code lag_records}: the records of the read partitions that are not acknowledged yet (committed to every
    * table), the sum over partitions of the end offset minus the acknowledged next offset, or, for a partition
    * no acknowledgement holds yet, minus the offset the sync started it at (its committed offset, or per
-   * {@code auto.offset.reset}). Empty before {@link #start} and while the brokers do not answer.
+   * {@code auto.offset.reset}). With {@code topic.pattern}, also {@code unread_topics}: the topics it matches that
+   * were made after the sync started, which the sync reads from its next start (each such topic is logged once).
+   * Empty before {@link #start} and while the brokers do not answer.
    */
   @Override
   public List<SourceMetric> metrics() {
     KafkaPosition from = started;
-    if (from == null) {
+    Admin client = from == null ? null : admin();
+    if (client == null) {
       return List.of();
     }
     try {
-      Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
-      from.offsets().keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
-      Admin client = admin();
-      if (client == null) {
-        return List.of();
+      List<SourceMetric> figures = new ArrayList<>();
+      figures.add(new SourceMetric("lag_records", "records of the partitions read not yet committed to every table",
+          lagRecords(client, from)));
+      if (config.topicPattern() != null) {
+        figures.add(new SourceMetric("unread_topics", "topics matching topic.pattern made after the sync started,"
+            + " read from its next start", unreadTopics(client).size()));
       }
-      Map<TopicPartition, ListOffsetsResultInfo> ends = client.listOffsets(latest).all()
-          .get(Math.min(config.connectTimeout().toMillis(), METRICS_WAIT.toMillis()), TimeUnit.MILLISECONDS);
-      KafkaPosition done = acknowledged;
-      long lag = 0;
-      for (Map.Entry<TopicPartition, ListOffsetsResultInfo> end : ends.entrySet()) {
-        long next = done == null ? -1 : done.nextOffset(end.getKey());
-        lag += Math.max(0, end.getValue().offset() - (next >= 0 ? next : from.nextOffset(end.getKey())));
-      }
-      return List.of(new SourceMetric("lag_records", "records of the partitions read not yet"
-          + " committed to every table", lag));
+      return figures;
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      LOG.debug("Could not read the end offsets of the partitions: {}", e.toString());
+      LOG.debug("Could not read the end offsets of the partitions or the topics: {}", e.toString());
       return List.of();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return List.of();
     }
+  }
+
+  private long lagRecords(Admin client, KafkaPosition from)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+    from.offsets().keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+    Map<TopicPartition, ListOffsetsResultInfo> ends = client.listOffsets(latest).all()
+        .get(metricsWait(), TimeUnit.MILLISECONDS);
+    KafkaPosition done = acknowledged;
+    long lag = 0;
+    for (Map.Entry<TopicPartition, ListOffsetsResultInfo> end : ends.entrySet()) {
+      long next = done == null ? -1 : done.nextOffset(end.getKey());
+      lag += Math.max(0, end.getValue().offset() - (next >= 0 ? next : from.nextOffset(end.getKey())));
+    }
+    return lag;
+  }
+
+  /**
+   * The topics {@code topic.pattern} matches now that the sync does not read (the consumer reads the partitions it
+   * found at start); each is logged once, with what to do.
+   */
+  private List<String> unreadTopics(Admin client) throws ExecutionException, TimeoutException, InterruptedException {
+    Set<String> read = new TreeSet<>();
+    partitions.forEach(p -> read.add(p.topic()));
+    List<String> unread = client.listTopics().names().get(metricsWait(), TimeUnit.MILLISECONDS).stream()
+        .filter(t -> config.topicPattern().matcher(t).matches() && !read.contains(t)).sorted().toList();
+    for (String topic : unread) {
+      if (unreadLogged.add(topic)) {
+        LOG.warn("Kafka topic {} matches topic.pattern {} but was made after the sync started: restart the sync to"
+            + " mirror it (its table is read from the topic's start, the other tables resume; the topic needs a"
+            + " record by then)", topic, config.topicPattern());
+      }
+    }
+    return unread;
+  }
+
+  private long metricsWait() {
+    return Math.min(config.connectTimeout().toMillis(), METRICS_WAIT.toMillis());
   }
 
   /** The client {@link #metrics()} uses, made on first use; null once closing. */
