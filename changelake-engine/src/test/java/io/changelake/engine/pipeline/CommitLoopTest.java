@@ -260,16 +260,21 @@ class CommitLoopTest {
     assertEquals(List.of(Row.of(1L, "a"), Row.of(2L, "b2")), rows(ORDERS));
   }
 
-  @Test
-  void aTableAddedLaterIsCopiedAloneWhileTheOthersStream() throws Exception {
+  /** Runs a pipeline of orders alone: rows 1 (snapshot) and 2 (streamed); returns the position of 2, acknowledged. */
+  private SourcePosition mirrorOrdersAlone() throws Exception {
     MemorySource ordersOnly = new MemorySource(List.of(new SourceTable(ORDERS, SCHEMA, 2)));
-    SourcePosition end;
     try (Running running = new Running(ordersOnly)) {
       ordersOnly.emit(ORDERS, Operation.SNAPSHOT, null, Row.of(1L, "a"));
       awaitAcknowledged(ordersOnly, ordersOnly.progress());
-      end = ordersOnly.emit(ORDERS, Operation.INSERT, null, Row.of(2L, "b")).position();
+      SourcePosition end = ordersOnly.emit(ORDERS, Operation.INSERT, null, Row.of(2L, "b")).position();
       awaitAcknowledged(ordersOnly, end);
+      return end;
     }
+  }
+
+  @Test
+  void aTableAddedLaterIsCopiedAloneWhileTheOthersStream() throws Exception {
+    SourcePosition end = mirrorOrdersAlone();
     int ordersCommits = sink.table(ORDERS).commits().size();
 
     MemorySource widened = new MemorySource(List.of(new SourceTable(ORDERS, SCHEMA, 2),
@@ -302,14 +307,7 @@ class CommitLoopTest {
   }
   @Test
   void aTableAddedLaterIsStartedAloneWhileTheOthersResumeWithoutReapplyingWhatTheyHold() throws Exception {
-    MemorySource ordersOnly = new MemorySource(List.of(new SourceTable(ORDERS, SCHEMA, 2)));
-    SourcePosition end;
-    try (Running running = new Running(ordersOnly)) {
-      ordersOnly.emit(ORDERS, Operation.SNAPSHOT, null, Row.of(1L, "a"));
-      awaitAcknowledged(ordersOnly, ordersOnly.progress());
-      end = ordersOnly.emit(ORDERS, Operation.INSERT, null, Row.of(2L, "b")).position();
-      awaitAcknowledged(ordersOnly, end);
-    }
+    SourcePosition end = mirrorOrdersAlone();
     int ordersCommits = sink.table(ORDERS).commits().size();
 
     MemorySource widened = new MemorySource(List.of(new SourceTable(ORDERS, SCHEMA, 2),
