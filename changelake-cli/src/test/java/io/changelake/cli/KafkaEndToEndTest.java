@@ -25,6 +25,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.TreeMap;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -280,7 +281,7 @@ class KafkaEndToEndTest {
     }
   }
 
-  /** Appends {@code count} events after {@code seq} to topic events, spread over its 3 partitions; returns the last seq. */
+  /** Appends {@code count} events after {@code seq} to topic events (3 partitions); returns the last seq. */
   private static long append(KafkaProducer<byte[], byte[]> producer, long seq, int count,
       Map<String, Map<String, String>> expected) {
     return append(producer, "events", 3, seq, count, expected);
@@ -355,7 +356,7 @@ class KafkaEndToEndTest {
         // (a format's first version may be the table's creation, without a position; the others' offsets are where
         // the lowest vector a table held put them)
         String first = versions.stream().map(v -> v.summary().get(CommitMetadata.POSITION))
-            .filter(java.util.Objects::nonNull).findFirst().orElseThrow();
+            .filter(Objects::nonNull).findFirst().orElseThrow();
         assertTrue(first.matches("carts:0=0,carts:1=0,clicks:0=[0-5],clicks:1=[0-5],views:0=[0-6]"), () -> format
             + ": the first commit of the added topic's table holds every partition, its own at the start: " + first);
         return;

@@ -11,23 +11,16 @@ import io.changelake.api.spi.ChangeListener;
 import io.changelake.api.spi.Source;
 import io.changelake.api.spi.SourceTable;
 import io.changelake.api.spi.TableFilter;
-import io.changelake.testkit.KafkaBroker;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.SchemaBuilder;
-import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.json.JsonConverter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Where the source starts each partition against a real in-process broker: a table started alone reads its topic
@@ -35,40 +28,12 @@ import org.junit.jupiter.api.Test;
  * it stand.
  */
 class KafkaSourceStartTest {
-  private static final Schema EVENT = SchemaBuilder.struct().name("event").field("seq", Schema.INT64_SCHEMA).build();
-  private static KafkaBroker kafka;
-  private static JsonConverter values;
-
-  @BeforeAll
-  static void startBroker() {
-    kafka = KafkaBroker.start();
-    values = new JsonConverter();
-    values.configure(Map.of("schemas.enable", "true"), false);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
-
-  /** Creates {@code topic} with a partition per count and writes that many records to each. */
-  private static void topic(String topic, int... counts) throws Exception {
-    kafka.createTopic(topic, counts.length);
-    try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
-      for (int partition = 0; partition < counts.length; partition++) {
-        for (int i = 0; i < counts[partition]; i++) {
-          producer.send(new ProducerRecord<>(topic, partition, null,
-              values.fromConnectData(topic, EVENT, new Struct(EVENT).put("seq", (long) i)))).get();
-        }
-      }
-    }
-  }
+  @RegisterExtension
+  static final EventTopics kafka = new EventTopics();
 
   private static Source source(String topics, String startFrom) {
     Map<String, String> options = new LinkedHashMap<>();
-    options.put("bootstrap.servers", kafka.bootstrapServers());
+    options.put("bootstrap.servers", kafka.broker().bootstrapServers());
     options.put("topics", topics);
     options.put("envelope", "append");
     options.put("auto.offset.reset", startFrom);
@@ -77,7 +42,7 @@ class KafkaSourceStartTest {
 
   /** The records a listener was given, as {@code topic-partition@offset}. */
   private static final class Records implements ChangeListener {
-    private final Set<String> read = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> read = ConcurrentHashMap.newKeySet();
     private volatile Throwable failure;
 
     @Override
@@ -122,8 +87,8 @@ class KafkaSourceStartTest {
 
   @Test
   void aTableStartedAloneReadsItsTopicFromItsStartWhileTheOthersResume() throws Exception {
-    topic("kept", 5);
-    topic("restarted", 3, 2);
+    kafka.create("kept", 5);
+    kafka.create("restarted", 3, 2);
     try (Source source = source("kept,restarted", "earliest")) {
       TableId restarted = table(source.discover(), "restarted");
       assertTrue(source.startsTablesAlone());
@@ -143,8 +108,8 @@ class KafkaSourceStartTest {
 
   @Test
   void aTopicTheResumedVectorLacksResumesWhereTheCommitsThatReadItStand() throws Exception {
-    topic("older", 4);
-    topic("added", 3, 2);
+    kafka.create("older", 4);
+    kafka.create("added", 3, 2);
     try (Source source = source("older,added", "latest")) {
       source.discover();
       // the commit of the added topic's table, from the run that added it, holds its partitions...
