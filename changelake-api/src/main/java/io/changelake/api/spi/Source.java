@@ -115,6 +115,41 @@ public interface Source extends AutoCloseable {
   }
 
   /**
+   * Whether this source can start some tables alone from its beginning for them while it resumes the others
+   * ({@link #start(Optional, Set, Set, ChangeListener)} with tables to start). Such a source keeps each table's
+   * changes from their start (a topic's records), so a table added to the pipeline needs no copy: its changes
+   * come from where the source starts a table it has no position for, and every other table resumes after the
+   * position it holds, nothing re-applied to it. Read after {@link #discover()}. False by default: a table added
+   * to the pipeline is then copied alone ({@link #copiesTablesAlone()}) or takes a new initial snapshot of every
+   * table.
+   */
+  default boolean startsTablesAlone() {
+    return false;
+  }
+
+  /**
+   * Like {@link #start(Optional, Set, ChangeListener)}, but each table in {@code starts} (a table no lake table
+   * of which holds a position yet) starts alone: its changes come from where {@link #start(Optional,
+   * ChangeListener)} without a position would begin them, even when {@code resumeFrom} lies beyond that, as
+   * ordinary changes at stream positions (no {@link io.changelake.api.model.Operation#SNAPSHOT} rows). Every other
+   * table's changes come as they would after {@code resumeFrom}. Every position emitted from then on covers the
+   * started tables as well as the others, so the first commit of a started table at one of them is where a later
+   * start resumes it. A change of another table that comes again because of a started table (a topic both feed,
+   * read again from its start) lies at or before what that table holds, and the caller skips it as after any
+   * restart. With no tables to start this is {@link #start(Optional, Set, ChangeListener)}.
+   *
+   * @throws UnsupportedOperationException when tables to start are asked of a source that does not
+   *     {@linkplain #startsTablesAlone() start tables alone}
+   */
+  default void start(Optional<SourcePosition> resumeFrom, Set<TableId> copies, Set<TableId> starts,
+      ChangeListener listener) {
+    if (!starts.isEmpty()) {
+      throw new UnsupportedOperationException(getClass().getSimpleName() + " does not start tables alone");
+    }
+    start(resumeFrom, copies, listener);
+  }
+
+  /**
    * Tells the source that every change up to and including {@code position} is durably committed
    * to every table, so it may release them (e.g. advance a replication slot). Thread-safe.
    */

@@ -26,7 +26,9 @@ public final class MemorySource implements Source {
   private final List<SourceTable> tables;
   private final boolean splitsKeyChanges;
   private final boolean copiesTablesAlone;
+  private final boolean startsTablesAlone;
   private volatile Set<TableId> copies = Set.of();
+  private volatile Set<TableId> starts = Set.of();
   private final List<SourcePosition> acknowledged = new CopyOnWriteArrayList<>();
   private volatile ChangeListener listener;
   private volatile Optional<SourcePosition> resumedFrom;
@@ -43,9 +45,19 @@ public final class MemorySource implements Source {
 
   /** @param copiesTablesAlone whether the source may be started with tables to copy alone */
   public MemorySource(List<SourceTable> tables, boolean splitsKeyChanges, boolean copiesTablesAlone) {
+    this(tables, splitsKeyChanges, copiesTablesAlone, false);
+  }
+
+  /**
+   * @param copiesTablesAlone whether the source may be started with tables to copy alone
+   * @param startsTablesAlone whether the source may be started with tables to start alone
+   */
+  public MemorySource(List<SourceTable> tables, boolean splitsKeyChanges, boolean copiesTablesAlone,
+      boolean startsTablesAlone) {
     this.tables = List.copyOf(tables);
     this.splitsKeyChanges = splitsKeyChanges;
     this.copiesTablesAlone = copiesTablesAlone;
+    this.startsTablesAlone = startsTablesAlone;
   }
 
   @Override
@@ -72,6 +84,27 @@ public final class MemorySource implements Source {
     this.copies = Set.copyOf(copies);
     this.listener = listener;
     this.resumedFrom = resumeFrom;
+  }
+
+  @Override
+  public boolean startsTablesAlone() {
+    return startsTablesAlone;
+  }
+
+  /** Records the tables to start alone; the test emits their changes from where it likes (see {@link #rewindTo}). */
+  @Override
+  public void start(Optional<SourcePosition> resumeFrom, Set<TableId> copies, Set<TableId> starts,
+      ChangeListener listener) {
+    if (!starts.isEmpty() && !startsTablesAlone) {
+      throw new UnsupportedOperationException("This memory source does not start tables alone");
+    }
+    this.starts = Set.copyOf(starts);
+    start(resumeFrom, copies, listener);
+  }
+
+  /** The tables {@link #start} was asked to start alone. */
+  public Set<TableId> starts() {
+    return starts;
   }
 
   /** The tables {@link #start} was asked to copy alone. */

@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * <p>Tables the source copies alone (a table added to a running pipeline) take their copied rows while the
  * others stream, and the streamed changes after the copy's position meanwhile; they take part in no round
  * until {@link #onTableCopied} commits the copy, and the acknowledged position stays before the first
- * streamed change such a table holds uncommitted.
+ * streamed change such a table holds uncommitted. Tables the source starts alone (their changes read from the
+ * source's start for them while the others resume) take part in every round like the others, and are committed
+ * in the first one even without a change (as every table without a commit is), so that a restart resumes them.
  *
  * <p>On restart each table skips what it already holds, so no table ever goes back in time. A
  * table that cannot go on (a change it cannot take, a failure of its sink, a change its source cannot read:
@@ -73,8 +75,10 @@ public final class CommitLoop implements ChangeListener {
   /** Each table's format, for reports and messages. */
   private final Map<TableMirror, String> formats;
   private final Map<TableId, Long> estimatedRows;
-  /** The tables asked of the source to copy alone, for {@link Source#start(Optional, Set, ChangeListener)}. */
+  /** The tables asked of the source to copy alone, for {@link Source#start(Optional, Set, Set, ChangeListener)}. */
   private final Set<TableId> copies;
+  /** The tables asked of the source to start alone, for {@link Source#start(Optional, Set, Set, ChangeListener)}. */
+  private final Set<TableId> starts;
   /** The source tables being copied alone, until their copy is committed. */
   private final Set<TableId> copying;
   /**
@@ -110,6 +114,7 @@ public final class CommitLoop implements ChangeListener {
       Map<TableId, List<TableMirror>> tables,
       Map<TableMirror, String> formats,
       Set<TableId> copies,
+      Set<TableId> starts,
       Map<TableId, Long> estimatedRows,
       PipelineSettings settings,
       PipelineListener listener) {
@@ -122,6 +127,7 @@ public final class CommitLoop implements ChangeListener {
     this.listener = listener;
     this.maintenance = new TableMaintenance(settings.maintenance(), Clock.systemUTC());
     this.copies = Set.copyOf(copies);
+    this.starts = Set.copyOf(starts);
     this.copying = new HashSet<>(copies);
     this.snapshotting = this.tables.stream().anyMatch(t -> !t.snapshotComplete() && !copies.contains(t.source()));
   }
@@ -133,7 +139,7 @@ public final class CommitLoop implements ChangeListener {
    * @throws PipelineException when the source fails or a commit's outcome is unknown
    */
   void run(Optional<SourcePosition> resumeFrom) {
-    source.start(resumeFrom, copies, this);
+    source.start(resumeFrom, copies, starts, this);
     long interval = settings.commitInterval().toNanos();
     long deadline = System.nanoTime() + interval;
     try {

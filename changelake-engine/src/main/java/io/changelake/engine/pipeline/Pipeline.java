@@ -123,19 +123,22 @@ public final class Pipeline {
       }
     }
     // Resume when every table holds a position. When only some do (a table added to the pipeline, or a
-    // format), a source that copies tables alone copies the others while it streams; otherwise the source
-    // starts over with an initial snapshot, which replaces what any table already holds (a table left at
-    // an older snapshot would miss the changes between the two). A table the source owns that holds no
-    // position yet (say, an errors table just asked for) holds nothing to replace: it starts where the others
-    // resume.
+    // format), a source that copies tables alone copies the others while it streams; a source that starts tables
+    // alone reads the others from its beginning for them while the rest resume (a lake table of theirs that holds
+    // a position keeps it and skips what it holds); otherwise the source starts over with an initial snapshot,
+    // which replaces what any table already holds (a table left at an older snapshot would miss the changes
+    // between the two). A table the source owns that holds no position yet (say, an errors table just asked for)
+    // holds nothing to replace: it starts where the others resume.
     Set<TableId> unheld = new LinkedHashSet<>();
     lakeTables.stream().filter(t -> t.committed() == null && !t.source().sourceOwned())
         .forEach(t -> unheld.add(t.source().id()));
     long mirroredTables = discovered.stream().filter(t -> !t.sourceOwned()).count();
     boolean copyAlone = !unheld.isEmpty() && unheld.size() < mirroredTables
         && settings.mode() == WriteMode.UPSERT && source.copiesTablesAlone();
-    boolean resuming = unheld.isEmpty() || copyAlone;
+    boolean startAlone = !unheld.isEmpty() && !copyAlone && source.startsTablesAlone();
+    boolean resuming = unheld.isEmpty() || copyAlone || startAlone;
     Set<TableId> copies = copyAlone ? unheld : Set.of();
+    Set<TableId> starts = startAlone ? unheld : Set.of();
     Optional<SourcePosition> resume = resuming
         ? lakeTables.stream().filter(t -> !copies.contains(t.source().id())).map(LakeTable::committed)
             .filter(Objects::nonNull).min(Comparator.naturalOrder())
@@ -148,6 +151,10 @@ public final class Pipeline {
     if (!copies.isEmpty() && !reset.containsAll(copies)) {
       LOG.info("Copying {} alone while the other tables stream: not every lake table of {} holds a commit yet",
           copies, copies.size() == 1 ? "it" : "them");
+    }
+    if (!starts.isEmpty() && resume.isPresent()) {
+      LOG.info("Reading {} from the source's start for {} while the other tables resume: not every lake table of {}"
+          + " holds a commit yet", starts, starts.size() == 1 ? "it" : "them", starts.size() == 1 ? "it" : "them");
     }
     Map<TableId, List<TableMirror>> mirrored = new LinkedHashMap<>();
     Map<TableMirror, String> formats = new IdentityHashMap<>();
@@ -165,9 +172,10 @@ public final class Pipeline {
       formats.put(mirror, t.format());
       estimates.put(t.source().id(), t.source().estimatedRows());
       mappings.add(new TableMapping(t.source().id(), t.lake().id(), t.format(), t.lake().schema(),
-          resuming && !copied));
+          resuming && !copied && !starts.contains(t.source().id())));
     }
-    return new Pipeline(new CommitLoop(source, mirrored, formats, copies, estimates, settings, listener), resume, mappings);
+    return new Pipeline(new CommitLoop(source, mirrored, formats, copies, starts, estimates, settings, listener),
+        resume, mappings);
   }
 
   /**
@@ -240,7 +248,8 @@ public final class Pipeline {
           + " others (a stream of records, such as a topic, can only be read again from an earlier offset, which"
           + " replays changes rather than copying the table). To rebuild the table, stop the sync, drop the lake"
           + " table in every format and start the sync again: a table that holds no commit is mirrored anew, which"
-          + " with this source starts every table of the pipeline over.", null);
+          + (source.startsTablesAlone() ? " with this source reads that table again from the source's start while"
+              + " the other tables resume." : " with this source starts every table of the pipeline over."), null);
     }
     long others = discovered.stream().filter(t -> !t.sourceOwned() && !reset.contains(t.id())).count();
     if (others == 0) {

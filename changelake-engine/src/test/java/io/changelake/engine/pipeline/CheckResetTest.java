@@ -39,6 +39,8 @@ class CheckResetTest {
     assertRefused(COPIES, WriteMode.APPEND, Set.of(ORDERS), "the pipeline writes in append mode");
     assertRefused(new MemorySource(TABLES), WriteMode.UPSERT, Set.of(ORDERS),
         "this source cannot copy one table while it streams the others");
+    assertRefused(new MemorySource(TABLES, false, false, true), WriteMode.UPSERT, Set.of(ORDERS),
+        "with this source reads that table again from the source's start while the other tables resume");
     assertRefused(COPIES, WriteMode.UPSERT, Set.of(ORDERS, ITEMS), "it would copy every table of the pipeline again");
   }
 

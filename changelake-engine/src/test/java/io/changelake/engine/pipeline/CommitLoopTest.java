@@ -261,16 +261,21 @@ class CommitLoopTest {
     assertEquals(List.of(Row.of(1L, "a"), Row.of(2L, "b2")), rows(ORDERS));
   }
 
-  @Test
-  void aTableAddedLaterIsCopiedAloneWhileTheOthersStream() throws Exception {
+  /** Runs a pipeline of orders alone: rows 1 (snapshot) and 2 (streamed); returns the position of 2, acknowledged. */
+  private SourcePosition mirrorOrdersAlone() throws Exception {
     MemorySource ordersOnly = new MemorySource(List.of(new SourceTable(ORDERS, SCHEMA, 2)));
-    SourcePosition end;
     try (Running running = new Running(ordersOnly)) {
       ordersOnly.emit(ORDERS, Operation.SNAPSHOT, null, Row.of(1L, "a"));
       awaitAcknowledged(ordersOnly, ordersOnly.progress());
-      end = ordersOnly.emit(ORDERS, Operation.INSERT, null, Row.of(2L, "b")).position();
+      SourcePosition end = ordersOnly.emit(ORDERS, Operation.INSERT, null, Row.of(2L, "b")).position();
       awaitAcknowledged(ordersOnly, end);
+      return end;
     }
+  }
+
+  @Test
+  void aTableAddedLaterIsCopiedAloneWhileTheOthersStream() throws Exception {
+    SourcePosition end = mirrorOrdersAlone();
     int ordersCommits = sink.table(ORDERS).commits().size();
 
     MemorySource widened = new MemorySource(List.of(new SourceTable(ORDERS, SCHEMA, 2),
@@ -299,6 +304,32 @@ class CommitLoopTest {
     }
     assertEquals(List.of(Row.of(1L, "a"), Row.of(2L, "b"), Row.of(3L, "c")), rows(ORDERS));
     assertEquals(ordersCommits + 1, sink.table(ORDERS).commits().size(), "orders was not copied again");
+    assertTrue(sink.table(ORDERS).snapshots().stream().noneMatch(s -> s.operation().equals("overwrite")));
+  }
+  @Test
+  void aTableAddedLaterIsStartedAloneWhileTheOthersResumeWithoutReapplyingWhatTheyHold() throws Exception {
+    SourcePosition end = mirrorOrdersAlone();
+    int ordersCommits = sink.table(ORDERS).commits().size();
+
+    MemorySource widened = new MemorySource(List.of(new SourceTable(ORDERS, SCHEMA, 2),
+        new SourceTable(ITEMS, SCHEMA, 2)), false, false, true);
+    widened.rewindTo(1); // the added table's changes from the start, interleaved with the held table's again
+    try (Running running = new Running(widened)) {
+      assertTrue(running.pipeline.resuming());
+      assertEquals(Set.of(ITEMS), widened.starts());
+      assertEquals(Set.of(), widened.copies(), "a source that starts tables alone copies nothing");
+      assertEquals(Optional.of(end), widened.resumedFrom());
+      assertEquals(List.of(true, false), running.pipeline.tables().stream().map(Pipeline.TableMapping::resumed)
+          .toList());
+      widened.emit(ITEMS, Operation.INSERT, null, Row.of(1L, "from the start"));
+      widened.emit(ORDERS, Operation.INSERT, null, Row.of(2L, "held: not applied again"));
+      widened.emit(ITEMS, Operation.INSERT, null, Row.of(2L, "second"));
+      SourcePosition last = widened.emit(ORDERS, Operation.INSERT, null, Row.of(3L, "c")).position();
+      awaitAcknowledged(widened, last);
+    }
+    assertEquals(List.of(Row.of(1L, "from the start"), Row.of(2L, "second")), rows(ITEMS));
+    assertEquals(List.of(Row.of(1L, "a"), Row.of(2L, "b"), Row.of(3L, "c")), rows(ORDERS));
+    assertEquals(ordersCommits + 1, sink.table(ORDERS).commits().size(), "orders took only its new change");
     assertTrue(sink.table(ORDERS).snapshots().stream().noneMatch(s -> s.operation().equals("overwrite")));
   }
 }

@@ -62,6 +62,10 @@ import org.slf4j.LoggerFactory;
  * {@code on-error}: the sync stops, the raw record becomes a change of the {@link ErrorsTable} (declared by
  * {@link #discover()} as a table the source owns), or the listener suspends the record's table at it.
  *
+ * <p>A table none of whose lake tables holds a commit yet (its topic just added to the pipeline, or its lake
+ * tables dropped) is {@linkplain #startsTablesAlone() started alone}: its topics are read from
+ * {@code auto.offset.reset} while every other partition resumes where its tables stand ({@link #resumeOffset}).
+ *
  * <p>A restart resumes every partition at the lowest vector a table holds, and the consumer interleaves
  * partitions differently than before. A table whose commit was further along must never commit a vector behind
  * its own in any partition (it would take records it holds again). So the reader first catches up through the
@@ -102,6 +106,8 @@ final class KafkaSource implements Source {
   private KafkaConsumer<byte[], byte[]> consumer;
   private Thread reader;
   private SchemaRegistryClient registry;
+  /** The unread topics {@link #metrics()} logged, each once. */
+  private final Set<String> unreadLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** The client {@link #metrics()} asks for end offsets, made on first use; guarded by this. */
   private Admin admin;
 
@@ -291,11 +297,42 @@ final class KafkaSource implements Source {
 
   @Override
   public void start(Optional<SourcePosition> resumeFrom, ChangeListener listener) {
+    start(resumeFrom, Set.of(), Set.of(), listener);
+  }
+
+  /** A topic added to the pipeline (or a table whose lake tables were dropped) is read from its start alone. */
+  @Override
+  public boolean startsTablesAlone() {
+    return true;
+  }
+
+  /**
+   * Seeks each partition to where the tables it feeds need it ({@link #resumeOffset}), those no vector places at
+   * {@code auto.offset.reset}, and reads from there on a thread of its own.
+   *
+   * @throws UnsupportedOperationException when asked to copy tables: a topic holds changes, not a table to copy
+   */
+  @Override
+  public void start(Optional<SourcePosition> resumeFrom, Set<TableId> copies, Set<TableId> starts,
+      ChangeListener listener) {
+    if (!copies.isEmpty()) {
+      throw new UnsupportedOperationException("The Kafka source does not copy tables alone; it starts them alone");
+    }
+    Set<String> fromStart = new TreeSet<>();
+    topicTables.forEach((topic, fed) -> {
+      if (fed.stream().anyMatch(starts::contains)) {
+        fromStart.add(topic);
+      }
+    });
+    if (!fromStart.isEmpty()) {
+      LOG.info("Reading topic(s) {} from auto.offset.reset={} for {}, which hold no commit yet", fromStart,
+          config.fromEarliest() ? "earliest" : "latest", starts);
+    }
     consumer.assign(partitions);
-    Map<TopicPartition, Long> start = new LinkedHashMap<>();
     List<TopicPartition> unheld = new ArrayList<>();
     for (TopicPartition partition : partitions) {
-      long next = resumeFrom.map(p -> ((KafkaPosition) p).nextOffset(partition)).orElse(-1L);
+      long next = resumeOffset(partition, resumeFrom.map(KafkaPosition.class::cast),
+          fromStart.contains(partition.topic()));
       if (next >= 0) {
         consumer.seek(partition, next);
       } else {
@@ -308,15 +345,47 @@ final class KafkaSource implements Source {
     } else if (!unheld.isEmpty()) {
       consumer.seekToEnd(unheld);
     }
+    Map<TopicPartition, Long> start = new LinkedHashMap<>();
     partitions.forEach(p -> start.put(p, consumer.position(p, config.connectTimeout())));
     KafkaPosition first = KafkaPosition.of(start);
     started = first;
     LOG.info("Reading {} Kafka partitions from {}", partitions.size(), first.describe());
     ChangeRecordDecoder decoder = decoders.get();
-    List<KafkaPosition> stops = committed.stream().filter(p -> p.compareTo(first) > 0).sorted().toList();
+    List<KafkaPosition> stops = committed.stream().filter(p -> ahead(p, first)).sorted().toList();
     reader = new Thread(() -> read(first, stops, decoder, listener), "changelake-kafka");
     reader.setDaemon(true);
     reader.start();
+  }
+
+  /**
+   * The offset {@code partition} resumes at, or -1 to start it at {@code auto.offset.reset}:
+   * <ul>
+   *   <li>a partition of a topic that feeds a table started alone ({@code fromStart}): -1, so that the table reads
+   *       the topic from its start (the topic's other tables skip what they hold); with {@code latest}, the offset
+   *       {@code resumeFrom} holds for it when it holds one, as the topic's other tables may need those records;
+   *   <li>otherwise the offset {@code resumeFrom} holds for it;
+   *   <li>when {@code resumeFrom} holds no partition of the topic at all, it is the commit of a table from before the
+   *       topic was added to the pipeline, a table the topic does not feed: the lowest offset any committed vector
+   *       holds for the partition, those vectors coming from runs that read the topic (so a topic added to the
+   *       pipeline is not read again while the tables from before it commit nothing). -1 when none holds it;
+   *   <li>-1 for a partition added to a topic the vector holds.
+   * </ul>
+   */
+  private long resumeOffset(TopicPartition partition, Optional<KafkaPosition> resumeFrom, boolean fromStart) {
+    long next = resumeFrom.map(p -> p.nextOffset(partition)).orElse(-1L);
+    if (fromStart) {
+      return config.fromEarliest() ? -1 : next;
+    }
+    if (next >= 0 || resumeFrom.isEmpty()
+        || resumeFrom.get().offsets().keySet().stream().anyMatch(p -> p.topic().equals(partition.topic()))) {
+      return next;
+    }
+    return committed.stream().mapToLong(p -> p.nextOffset(partition)).filter(o -> o >= 0).min().orElse(-1L);
+  }
+
+  /** Whether {@code vector} is ahead of {@code first} in some partition read: a vector to catch up through. */
+  private boolean ahead(KafkaPosition vector, KafkaPosition first) {
+    return partitions.stream().anyMatch(p -> vector.nextOffset(p) > first.nextOffset(p));
   }
 
   private void read(KafkaPosition first, List<KafkaPosition> stops, ChangeRecordDecoder decoder,
@@ -433,38 +502,71 @@ final class KafkaSource implements Source {
    * {@code lag_records}: the records of the read partitions that are not acknowledged yet (committed to every
    * table), the sum over partitions of the end offset minus the acknowledged next offset, or, for a partition
    * no acknowledgement holds yet, minus the offset the sync started it at (its committed offset, or per
-   * {@code auto.offset.reset}). Empty before {@link #start} and while the brokers do not answer.
+   * {@code auto.offset.reset}). With {@code topic.pattern}, also {@code unread_topics}: the topics it matches that
+   * were made after the sync started, which the sync reads from its next start (each such topic is logged once).
+   * Empty before {@link #start} and while the brokers do not answer.
    */
   @Override
   public List<SourceMetric> metrics() {
     KafkaPosition from = started;
-    if (from == null) {
+    Admin client = from == null ? null : admin();
+    if (client == null) {
       return List.of();
     }
     try {
-      Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
-      from.offsets().keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
-      Admin client = admin();
-      if (client == null) {
-        return List.of();
+      List<SourceMetric> figures = new ArrayList<>();
+      figures.add(new SourceMetric("lag_records", "records of the partitions read not yet committed to every table",
+          lagRecords(client, from)));
+      if (config.topicPattern() != null) {
+        figures.add(new SourceMetric("unread_topics", "topics matching topic.pattern made after the sync started,"
+            + " read from its next start", unreadTopics(client).size()));
       }
-      Map<TopicPartition, ListOffsetsResultInfo> ends = client.listOffsets(latest).all()
-          .get(Math.min(config.connectTimeout().toMillis(), METRICS_WAIT.toMillis()), TimeUnit.MILLISECONDS);
-      KafkaPosition done = acknowledged;
-      long lag = 0;
-      for (Map.Entry<TopicPartition, ListOffsetsResultInfo> end : ends.entrySet()) {
-        long next = done == null ? -1 : done.nextOffset(end.getKey());
-        lag += Math.max(0, end.getValue().offset() - (next >= 0 ? next : from.nextOffset(end.getKey())));
-      }
-      return List.of(new SourceMetric("lag_records", "records of the partitions read not yet"
-          + " committed to every table", lag));
+      return figures;
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      LOG.debug("Could not read the end offsets of the partitions: {}", e.toString());
+      LOG.debug("Could not read the end offsets of the partitions or the topics: {}", e.toString());
       return List.of();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return List.of();
     }
+  }
+
+  private long lagRecords(Admin client, KafkaPosition from)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+    from.offsets().keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+    Map<TopicPartition, ListOffsetsResultInfo> ends = client.listOffsets(latest).all()
+        .get(metricsWait(), TimeUnit.MILLISECONDS);
+    KafkaPosition done = acknowledged;
+    long lag = 0;
+    for (Map.Entry<TopicPartition, ListOffsetsResultInfo> end : ends.entrySet()) {
+      long next = done == null ? -1 : done.nextOffset(end.getKey());
+      lag += Math.max(0, end.getValue().offset() - (next >= 0 ? next : from.nextOffset(end.getKey())));
+    }
+    return lag;
+  }
+
+  /**
+   * The topics {@code topic.pattern} matches now that the sync does not read (the consumer reads the partitions it
+   * found at start); each is logged once, with what to do.
+   */
+  private List<String> unreadTopics(Admin client) throws ExecutionException, TimeoutException, InterruptedException {
+    Set<String> read = new TreeSet<>();
+    partitions.forEach(p -> read.add(p.topic()));
+    List<String> unread = client.listTopics().names().get(metricsWait(), TimeUnit.MILLISECONDS).stream()
+        .filter(t -> config.topicPattern().matcher(t).matches() && !read.contains(t)).sorted().toList();
+    for (String topic : unread) {
+      if (unreadLogged.add(topic)) {
+        LOG.warn("Kafka topic {} matches topic.pattern {} but was made after the sync started: restart the sync to"
+            + " mirror it (its table is read from the topic's start, the other tables resume; the topic needs a"
+            + " record by then)", topic, config.topicPattern());
+      }
+    }
+    return unread;
+  }
+
+  private long metricsWait() {
+    return Math.min(config.connectTimeout().toMillis(), METRICS_WAIT.toMillis());
   }
 
   /** The client {@link #metrics()} uses, made on first use; null once closing. */

@@ -9,26 +9,17 @@ import io.changelake.api.spi.ChangeListener;
 import io.changelake.api.spi.Source;
 import io.changelake.api.spi.SourceMetric;
 import io.changelake.api.spi.TableFilter;
-import io.changelake.testkit.KafkaBroker;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.SchemaBuilder;
-import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.json.JsonConverter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The source's {@code lag_records} against a real in-process broker, as acknowledgements and records come. */
 class KafkaSourceMetricsTest {
-  private static final Schema EVENT = SchemaBuilder.struct().name("event").field("seq", Schema.INT64_SCHEMA).build();
   private static final ChangeListener IGNORED = new ChangeListener() {
     @Override
     public void onChange(ChangeEvent event) { }
@@ -39,40 +30,9 @@ class KafkaSourceMetricsTest {
     @Override
     public void onFailure(Throwable error) { }
   };
-  private static KafkaBroker kafka;
-  private static JsonConverter values;
 
-  @BeforeAll
-  static void startBroker() {
-    kafka = KafkaBroker.start();
-    values = new JsonConverter();
-    values.configure(Map.of("schemas.enable", "true"), false);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
-
-  /** Writes {@code count} records to {@code partition} of {@code topic} and waits for the broker to take them. */
-  private static void produce(String topic, int partition, int count) throws Exception {
-    try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
-      for (int i = 0; i < count; i++) {
-        producer.send(new ProducerRecord<>(topic, partition, null,
-            values.fromConnectData(topic, EVENT, new Struct(EVENT).put("seq", (long) i)))).get();
-      }
-    }
-  }
-
-  /** Creates {@code topic} with a partition per count and writes that many records to each. */
-  private static void topic(String topic, int... counts) throws Exception {
-    kafka.createTopic(topic, counts.length);
-    for (int partition = 0; partition < counts.length; partition++) {
-      produce(topic, partition, counts[partition]);
-    }
-  }
+  @RegisterExtension
+  static final EventTopics kafka = new EventTopics();
 
   private static Source source(String topic, String startFrom) {
     return source(topic, startFrom, Map.of());
@@ -80,7 +40,7 @@ class KafkaSourceMetricsTest {
 
   private static Source source(String topic, String startFrom, Map<String, String> more) {
     Map<String, String> options = new LinkedHashMap<>(more);
-    options.put("bootstrap.servers", kafka.bootstrapServers());
+    options.put("bootstrap.servers", kafka.broker().bootstrapServers());
     options.put("topics", topic);
     options.put("envelope", "append");
     options.put("auto.offset.reset", startFrom);
@@ -93,13 +53,18 @@ class KafkaSourceMetricsTest {
 
   /** The source's {@code lag_records} once it equals {@code expected} (the broker's end offsets may trail a send). */
   private static void awaitLag(Source source, long expected) throws InterruptedException {
+    awaitMetrics(source, lag(expected));
+  }
+
+  /** The source's figures once they equal {@code expected} (the brokers may trail a send or a new topic). */
+  private static void awaitMetrics(Source source, List<SourceMetric> expected) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     List<SourceMetric> metrics = source.metrics();
-    while (!metrics.equals(lag(expected)) && System.nanoTime() < deadline) {
+    while (!metrics.equals(expected) && System.nanoTime() < deadline) {
       Thread.sleep(100);
       metrics = source.metrics();
     }
-    assertEquals(lag(expected), metrics);
+    assertEquals(expected, metrics);
   }
 
   private static List<SourceMetric> lag(long records) {
@@ -109,7 +74,7 @@ class KafkaSourceMetricsTest {
 
   @Test
   void lagRecordsCountsWhatIsNotAcknowledgedAndGrowsWithTheTopic() throws Exception {
-    topic("lagging", 6, 4);
+    kafka.create("lagging", 6, 4);
     try (Source source = source("lagging", "earliest")) {
       source.discover();
       assertEquals(List.of(), source.metrics(), "no figures before the source starts");
@@ -119,7 +84,7 @@ class KafkaSourceMetricsTest {
       awaitLag(source, 2 + 3);
       source.acknowledge(vector("lagging", 6, 4));
       awaitLag(source, 0);
-      produce("lagging", 1, 3);
+      kafka.produce("lagging", 1, 3);
       awaitLag(source, 3);
       source.close();
       assertEquals(List.of(), source.metrics(), "no figures, and no error, once closed");
@@ -128,13 +93,13 @@ class KafkaSourceMetricsTest {
 
   @Test
   void aPartitionNoCommitHoldsCountsFromWhereTheStartupModeStartsIt() throws Exception {
-    topic("resumed", 5, 7);
+    kafka.create("resumed", 5, 7);
     try (Source source = source("resumed", "latest")) {
       source.discover();
       // the committed vector holds partition 0 only; partition 1 starts at its end (auto.offset.reset=latest)
       source.start(Optional.of(source.parsePosition("resumed:0=2")), IGNORED);
       awaitLag(source, 3);
-      produce("resumed", 1, 2);
+      kafka.produce("resumed", 1, 2);
       awaitLag(source, 3 + 2);
       source.acknowledge(vector("resumed", 5, 8));
       awaitLag(source, 1);
@@ -142,13 +107,35 @@ class KafkaSourceMetricsTest {
   }
 
   @Test
+  void aTopicThePatternMatchesMadeAfterTheStartIsCountedUnreadUntilTheNextStart() throws Exception {
+    kafka.create("watched.one", 2);
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("bootstrap.servers", kafka.broker().bootstrapServers());
+    options.put("topic.pattern", "watched\\..*");
+    options.put("envelope", "append");
+    SourceMetric none = new SourceMetric("unread_topics", "topics matching topic.pattern made after the sync"
+        + " started, read from its next start", 0);
+    try (Source source = new KafkaSourceProvider().create(options, TableFilter.ALL)) {
+      source.discover();
+      source.start(Optional.empty(), IGNORED);
+      awaitMetrics(source, List.of(lag(2).get(0), none)); // nothing acknowledged: both records
+      kafka.create("watched.two", 1);
+      kafka.create("unwatched", 1);
+      awaitMetrics(source, List.of(lag(2).get(0), new SourceMetric(none.name(), none.description(), 1)));
+    }
+    try (Source source = new KafkaSourceProvider().create(options, TableFilter.ALL)) {
+      assertEquals(2, source.discover().size(), "the next start reads it");
+    }
+  }
+
+  @Test
   void brokersThatDoNotAnswerGiveNoFigureAndNoError() throws Exception {
-    topic("gone", 1);
+    kafka.create("gone", 1);
     try (Source source = source("gone", "earliest", Map.of("connect.timeout", "2s"))) {
       source.discover();
       source.start(Optional.empty(), IGNORED);
       awaitLag(source, 1);
-      try (var admin = kafka.admin()) {
+      try (var admin = kafka.broker().admin()) {
         admin.deleteTopics(List.of("gone")).all().get();
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
