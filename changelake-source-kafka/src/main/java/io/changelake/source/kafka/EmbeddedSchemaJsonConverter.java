@@ -91,26 +91,27 @@ final class EmbeddedSchemaJsonConverter implements Converter, FieldValuesReader 
 
   @Override
   public SchemaAndValue toConnectData(String topic, byte[] bytes) {
-    int schemaEnd = bytes == null ? -1 : schemaEnd(bytes);
-    int payloadStart = schemaEnd + PAYLOAD_FIELD.length;
-    int payloadEnd = schemaEnd < 0 ? -1 : payloadEnd(bytes, payloadStart);
-    if (payloadEnd < 0) {
+    int[] parts = layout(bytes);
+    if (parts == null) {
       return plain.toConnectData(topic, bytes);
     }
-    JsonConverter schemaConverter = made(bytes, SCHEMA_FIELD.length, schemaEnd).converter;
-    return schemaConverter.toConnectData(topic, Arrays.copyOfRange(bytes, payloadStart, payloadEnd));
+    JsonConverter schemaConverter = made(bytes, SCHEMA_FIELD.length, parts[0]).converter;
+    return schemaConverter.toConnectData(topic, Arrays.copyOfRange(bytes, parts[1], parts[2]));
   }
 
   @Override
   public FieldValues read(String topic, byte[] bytes) {
+    int[] parts = layout(bytes);
+    JsonFieldsReader fields = parts == null ? null : made(bytes, SCHEMA_FIELD.length, parts[0]).fields();
+    return fields == null ? null : fields.read(bytes, parts[1], parts[2]);
+  }
+
+  /** Where the schema ends and the payload starts and ends, for a record in JsonConverter's layout; else null. */
+  private int[] layout(byte[] bytes) {
     int schemaEnd = bytes == null ? -1 : schemaEnd(bytes);
     int payloadStart = schemaEnd + PAYLOAD_FIELD.length;
     int payloadEnd = schemaEnd < 0 ? -1 : payloadEnd(bytes, payloadStart);
-    if (payloadEnd < 0) {
-      return null;
-    }
-    JsonFieldsReader fields = made(bytes, SCHEMA_FIELD.length, schemaEnd).fields();
-    return fields == null ? null : fields.read(bytes, payloadStart, payloadEnd);
+    return payloadEnd < 0 ? null : new int[] {schemaEnd, payloadStart, payloadEnd};
   }
 
   /**
