@@ -10,6 +10,14 @@ import org.apache.kafka.connect.sink.SinkRecord;
 public interface ChangeRecordDecoder {
 
   /**
+   * Whether {@link #decode} also takes a record whose value is {@link FieldValues} (structs at any depth as
+   * {@code FieldValues} too) instead of a {@link org.apache.kafka.connect.data.Struct}; false unless overridden.
+   */
+  default boolean readsFieldValues() {
+    return false;
+  }
+
+  /**
    * The change {@code record} carries, or empty when it carries none (e.g. the tombstone that follows a
    * delete, a heartbeat).
    *

@@ -37,7 +37,7 @@ import org.apache.kafka.connect.data.Struct;
  * scale only when no digit is lost. Geometries ({@code io.debezium.data.geometry.*}) become their
  * well-known binary; with an SRID, PostGIS's extended form (EWKB: the SRID flag {@code 0x20000000} in
  * the type word, the SRID after it), which {@code ST_GeomFromEWKB} reads. Structs and maps in a STRING
- * column become JSON text.
+ * column become JSON text. A struct value may be a {@link Struct} or {@link FieldValues}.
  */
 public final class ConnectValues {
 
@@ -129,8 +129,9 @@ public final class ConnectValues {
     if (raw instanceof BigDecimal d) {
       return d;
     }
-    if (raw instanceof Struct variable) { // io.debezium.data.VariableScaleDecimal
-      return new BigDecimal(new BigInteger(bytes(variable.get("value"))), variable.getInt32("scale"));
+    if (raw instanceof Struct || raw instanceof FieldValues) { // io.debezium.data.VariableScaleDecimal
+      FieldValues variable = FieldValues.nested(raw);
+      return new BigDecimal(new BigInteger(bytes(variable.get("value"))), (Integer) variable.get("scale"));
     }
     if (raw instanceof Double || raw instanceof Float) {
       return new BigDecimal(raw.toString());
@@ -153,13 +154,14 @@ public final class ConnectValues {
     if (raw instanceof BigDecimal d) {
       return d.toPlainString();
     }
-    if (raw instanceof Struct struct && "io.debezium.data.VariableScaleDecimal".equals(struct.schema().name())) {
-      return exactDecimal(struct).toPlainString();
+    if ((raw instanceof Struct || raw instanceof FieldValues)
+        && "io.debezium.data.VariableScaleDecimal".equals(FieldValues.nested(raw).schema().name())) {
+      return exactDecimal(raw).toPlainString();
     }
     if (raw instanceof byte[] || raw instanceof ByteBuffer) {
       return new String(bytes(raw), StandardCharsets.UTF_8);
     }
-    if (raw instanceof Struct || raw instanceof Map<?, ?> || raw instanceof List<?>) {
+    if (raw instanceof Struct || raw instanceof FieldValues || raw instanceof Map<?, ?> || raw instanceof List<?>) {
       StringBuilder json = new StringBuilder();
       appendJson(json, raw);
       return json.toString();
@@ -173,7 +175,8 @@ public final class ConnectValues {
   private static void appendJson(StringBuilder out, Object value) {
     if (value == null) {
       out.append("null");
-    } else if (value instanceof Struct struct) {
+    } else if (value instanceof Struct || value instanceof FieldValues) {
+      FieldValues struct = FieldValues.nested(value);
       out.append('{');
       String separator = "";
       for (Field field : struct.schema().fields()) {
@@ -303,8 +306,8 @@ public final class ConnectValues {
   }
 
   private static byte[] binary(Object raw) {
-    if (raw instanceof Struct geometry) {
-      return wkb(geometry);
+    if (raw instanceof Struct || raw instanceof FieldValues) {
+      return wkb(FieldValues.nested(raw));
     }
     if (raw instanceof String s) {
       return s.getBytes(StandardCharsets.UTF_8);
@@ -313,13 +316,13 @@ public final class ConnectValues {
   }
 
   /** The WKB of a Debezium Geometry, Geography or Point, as EWKB when it has an SRID. */
-  private static byte[] wkb(Struct geometry) {
+  private static byte[] wkb(FieldValues geometry) {
     byte[] wkb = geometry.schema().field("wkb") == null ? null : bytes(geometry.get("wkb"));
     if (wkb == null) { // a Point without its WKB: build it from x and y
       wkb = ByteBuffer.allocate(21).order(ByteOrder.BIG_ENDIAN).put((byte) 0).putInt(1)
-          .putDouble(geometry.getFloat64("x")).putDouble(geometry.getFloat64("y")).array();
+          .putDouble((Double) geometry.get("x")).putDouble((Double) geometry.get("y")).array();
     }
-    Integer srid = geometry.schema().field("srid") == null ? null : geometry.getInt32("srid");
+    Integer srid = geometry.schema().field("srid") == null ? null : (Integer) geometry.get("srid");
     if (srid == null || wkb.length < 5) {
       return wkb;
     }
@@ -348,6 +351,11 @@ public final class ConnectValues {
 
   /** The row of {@code struct} positioned by {@code schema}; null for null. */
   public static Row row(TableSchema schema, Struct struct) {
+    return struct == null ? null : row(schema, FieldValues.of(struct));
+  }
+
+  /** The row of a struct's {@code fields} positioned by {@code schema}; null for null. */
+  public static Row row(TableSchema schema, FieldValues struct) {
     if (struct == null) {
       return null;
     }

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -31,7 +30,9 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * or {@code ts_ms}, the most precise present. A tombstone (null value) and Debezium's heartbeat,
  * transaction-metadata and schema-change records carry no row change: empty.
  *
- * <p>Values follow {@link ConnectValues}, types {@link ConnectSchemas}. Not thread-safe.
+ * <p>Values follow {@link ConnectValues}, types {@link ConnectSchemas}. The value may be a {@link
+ * org.apache.kafka.connect.data.Struct} or {@link FieldValues} read straight from the record's bytes ({@link
+ * #readsFieldValues()}). Not thread-safe.
  */
 public final class DebeziumDecoder implements ChangeRecordDecoder {
 
@@ -39,12 +40,17 @@ public final class DebeziumDecoder implements ChangeRecordDecoder {
   private final Map<TableId, TableSchema> latest = new HashMap<>();
 
   @Override
+  public boolean readsFieldValues() {
+    return true;
+  }
+
+  @Override
   public Optional<DecodedChange> decode(SinkRecord record) {
     Object value = record.value();
     if (value == null) {
       return Optional.empty();
     }
-    Struct envelope = Records.struct(record, value);
+    FieldValues envelope = Records.fieldValues(record, value);
     Schema schema = envelope.schema();
     if (Records.carriesNoChange(schema)) {
       return Optional.empty();
@@ -57,15 +63,15 @@ public final class DebeziumDecoder implements ChangeRecordDecoder {
     }
     try {
       return Optional.of(decodeEnvelope(record, envelope));
-    } catch (DataException | IllegalArgumentException e) {
+    } catch (DataException | IllegalArgumentException | ClassCastException e) {
       throw Records.malformed(record, e.getMessage(), "fix the producer or skip the record", e);
     }
   }
 
-  private DecodedChange decodeEnvelope(SinkRecord record, Struct envelope) {
-    String code = envelope.getString("op");
+  private DecodedChange decodeEnvelope(SinkRecord record, FieldValues envelope) {
+    String code = (String) envelope.get("op");
     Operation operation = operation(record, code);
-    Struct source = envelope.getStruct("source");
+    FieldValues source = FieldValues.nested(envelope.get("source"));
     TableId table = tableId(record, source);
     Instant time = sourceTime(source, envelope);
     Schema rowSchema = rowSchema(envelope.schema());
@@ -78,8 +84,8 @@ public final class DebeziumDecoder implements ChangeRecordDecoder {
       return new DecodedChange(table, operation, schema, null, null, time);
     }
     TableSchema schema = tableSchema(table, rowSchema, record.keySchema());
-    Row before = ConnectValues.row(schema, envelope.getStruct("before"));
-    Row after = ConnectValues.row(schema, envelope.getStruct("after"));
+    Row before = ConnectValues.row(schema, FieldValues.nested(envelope.get("before")));
+    Row after = ConnectValues.row(schema, FieldValues.nested(envelope.get("after")));
     if (operation == Operation.DELETE) {
       if (before == null) {
         before = Records.keyRow(record, schema);
@@ -122,7 +128,7 @@ public final class DebeziumDecoder implements ChangeRecordDecoder {
   }
 
   /** {@code schema.table} or {@code db.table} (MongoDB: {@code db.collection}) from the source block. */
-  static TableId tableId(SinkRecord record, Struct source) {
+  static TableId tableId(SinkRecord record, FieldValues source) {
     String namespace = Records.optionalString(source, "schema");
     if (namespace == null) {
       namespace = Records.optionalString(source, "db");
@@ -139,7 +145,7 @@ public final class DebeziumDecoder implements ChangeRecordDecoder {
   }
 
   /** The most precise of {@code source.ts_ns}, {@code ts_us}, {@code ts_ms}; else the envelope's processing time. */
-  static Instant sourceTime(Struct source, Struct envelope) {
+  static Instant sourceTime(FieldValues source, FieldValues envelope) {
     Long nanos = Records.optionalLong(source, "ts_ns");
     if (nanos != null) {
       return Instant.EPOCH.plusNanos(nanos);

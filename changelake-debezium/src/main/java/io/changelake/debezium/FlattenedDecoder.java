@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -35,7 +34,8 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * topic without a dot names a table without a namespace. Source time: {@code __source_ts_ns}, {@code _us},
  * {@code _ms}, else {@code __ts_ms}, else the record's Kafka timestamp.
  *
- * <p>Not thread-safe.
+ * <p>The value may be a {@link org.apache.kafka.connect.data.Struct} or {@link FieldValues} ({@link
+ * #readsFieldValues()}). Not thread-safe.
  */
 public final class FlattenedDecoder implements ChangeRecordDecoder {
 
@@ -48,6 +48,11 @@ public final class FlattenedDecoder implements ChangeRecordDecoder {
   /** Whether {@code field} is one {@code ExtractNewRecordState} adds rather than a column. */
   public static boolean isAdded(String field) {
     return ADDED.contains(field) || field.startsWith("__source_");
+  }
+
+  @Override
+  public boolean readsFieldValues() {
+    return true;
   }
 
   @Override
@@ -75,7 +80,7 @@ public final class FlattenedDecoder implements ChangeRecordDecoder {
   }
 
   private DecodedChange change(SinkRecord record) {
-    Struct value = Records.struct(record, record.value());
+    FieldValues value = Records.fieldValues(record, record.value());
     if (Records.carriesNoChange(value.schema())) {
       throw Records.malformed(record, "a Debezium heartbeat or metadata record in a row topic",
           "exclude that topic from the source");
@@ -93,7 +98,7 @@ public final class FlattenedDecoder implements ChangeRecordDecoder {
         : new DecodedChange(table, operation, schema, null, row, time);
   }
 
-  private static Operation operation(SinkRecord record, Struct value) {
+  private static Operation operation(SinkRecord record, FieldValues value) {
     Object deleted = value.schema().field("__deleted") == null ? null : value.get("__deleted");
     if (deleted != null && Boolean.parseBoolean(deleted.toString())) {
       return Operation.DELETE;
@@ -119,7 +124,7 @@ public final class FlattenedDecoder implements ChangeRecordDecoder {
     }
   }
 
-  private static TableId table(SinkRecord record, Struct value) {
+  private static TableId table(SinkRecord record, FieldValues value) {
     String name = Records.optionalString(value, "__table");
     if (name == null) {
       name = Records.optionalString(value, "__collection");
@@ -144,7 +149,7 @@ public final class FlattenedDecoder implements ChangeRecordDecoder {
     return new TableId(topic.substring(previous + 1, last), topic.substring(last + 1));
   }
 
-  private static Instant time(SinkRecord record, Struct value) {
+  private static Instant time(SinkRecord record, FieldValues value) {
     Long nanos = Records.optionalLong(value, "__source_ts_ns");
     if (nanos != null) {
       return Instant.EPOCH.plusNanos(nanos);

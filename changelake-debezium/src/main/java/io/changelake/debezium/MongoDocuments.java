@@ -30,17 +30,17 @@ final class MongoDocuments {
 
   private MongoDocuments() { }
 
-  static DecodedChange decode(SinkRecord record, Struct envelope, TableId table, Operation operation, Instant time) {
+  static DecodedChange decode(SinkRecord record, FieldValues envelope, TableId table, Operation operation, Instant time) {
     if (!(record.key() instanceof Struct key) || key.schema().field("id") == null) {
       throw Records.malformed(record, "a MongoDB change event without its key (a struct with the document's id)",
           "keep the connector's default message key");
     }
     String id = id((String) key.get("id"));
     return switch (operation) {
-      case DELETE -> new DecodedChange(table, operation, SCHEMA, Row.of(id, envelope.getString("before")), null, time);
+      case DELETE -> new DecodedChange(table, operation, SCHEMA, Row.of(id, (String) envelope.get("before")), null, time);
       case TRUNCATE -> new DecodedChange(table, operation, SCHEMA, null, null, time);
       default -> {
-        String after = envelope.getString("after");
+        String after = (String) envelope.get("after");
         if (after == null) {
           throw Records.malformed(record, "a MongoDB update without the whole document after it",
               "set the connector's capture.mode to change_streams_update_full (or"

@@ -24,17 +24,24 @@ final class Records {
     return name != null && NO_CHANGE_SUFFIXES.stream().anyMatch(name::endsWith);
   }
 
-  /** The record's value as a Struct, or an error that says how to get one. */
-  static Struct struct(SinkRecord record, Object value) {
-    if (value instanceof Struct struct) {
-      return struct;
+  /** The record's value as field values (a Struct or {@link FieldValues}), or an error that says how to get them. */
+  static FieldValues fieldValues(SinkRecord record, Object value) {
+    if (value instanceof FieldValues values) {
+      return values;
     }
+    if (value instanceof Struct struct) {
+      return FieldValues.of(struct);
+    }
+    throw notStruct(record, value);
+  }
+
+  private static MalformedRecordException notStruct(SinkRecord record, Object value) {
     if (value instanceof Map<?, ?>) {
-      throw malformed(record, "the value is JSON without a schema, so column types are unknown", "produce the topic"
+      return malformed(record, "the value is JSON without a schema, so column types are unknown", "produce the topic"
           + " with schemas (JsonConverter value.converter.schemas.enable=true) or a schema registry format (Avro,"
           + " Protobuf, JSON Schema) and configure the matching converter");
     }
-    throw malformed(record, "the value is a " + value.getClass().getSimpleName() + ", not a Connect Struct",
+    return malformed(record, "the value is a " + value.getClass().getSimpleName() + ", not a Connect Struct",
         "configure the converter that matches the topic's format, with schemas");
   }
 
@@ -57,11 +64,11 @@ final class Records {
     return Row.of(values);
   }
 
-  static String optionalString(Struct struct, String field) {
+  static String optionalString(FieldValues struct, String field) {
     return struct.schema().field(field) == null ? null : (String) struct.get(field);
   }
 
-  static Long optionalLong(Struct struct, String field) {
+  static Long optionalLong(FieldValues struct, String field) {
     Object value = struct.schema().field(field) == null ? null : struct.get(field);
     return value instanceof Number n ? n.longValue() : null;
   }

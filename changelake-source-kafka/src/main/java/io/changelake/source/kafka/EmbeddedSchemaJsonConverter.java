@@ -1,5 +1,11 @@
 package io.changelake.source.kafka;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.changelake.debezium.FieldValues;
+import io.changelake.debezium.FieldValuesReader;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -16,25 +22,60 @@ import org.apache.kafka.connect.storage.Converter;
  * field, then the payload P, no white space) is read as P alone by a JsonConverter made for S ({@code schema.content}
  * = S), made at S's first record and kept, by S's bytes, for the schemas used last; the bytes of the schema used last
  * are compared first. Every other record goes through a plain JsonConverter. Both give the same Connect data, with
- * one {@link Schema} instance per distinct schema. Reads only; not thread-safe.
+ * one {@link Schema} instance per distinct schema.
+ *
+ * <p>As a {@link FieldValuesReader}, it reads P of such a record straight into field values with a
+ * {@link JsonFieldsReader} made once for S (when S is a struct of types it reads); other records read as null.
+ * Reads only; not thread-safe.
  */
-final class EmbeddedSchemaJsonConverter implements Converter {
+final class EmbeddedSchemaJsonConverter implements Converter, FieldValuesReader {
   private static final byte[] SCHEMA_FIELD = "{\"schema\":".getBytes(StandardCharsets.UTF_8);
   private static final byte[] PAYLOAD_FIELD = ",\"payload\":".getBytes(StandardCharsets.UTF_8);
   private static final int SCHEMAS_CACHED = 64;
+  /** Parses a schema as JsonConverter does (floats as exact decimals). */
+  private static final ObjectMapper SCHEMA_PARSER = new ObjectMapper()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
   private final Map<String, Object> settings;
   private final boolean forKeys;
   private final JsonConverter plain = new JsonConverter();
-  /** A converter per schema seen, by the schema's bytes; most recently used last. */
-  private final Map<ByteBuffer, JsonConverter> bySchema = new LinkedHashMap<>(16, 0.75f, true) {
+  /** What was made for each schema seen, by the schema's bytes; most recently used last. */
+  private final Map<ByteBuffer, PerSchema> bySchema = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<ByteBuffer, JsonConverter> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<ByteBuffer, PerSchema> eldest) {
       return size() > SCHEMAS_CACHED;
     }
   };
   private byte[] lastSchema;
-  private JsonConverter lastConverter;
+  private PerSchema lastMade;
+
+  /** The converter of one schema's payloads, and its field values reader once asked for (null if refused). */
+  private final class PerSchema {
+    private final String schemaText;
+    private final JsonConverter converter;
+    private JsonFieldsReader fields;
+    private boolean fieldsMade;
+
+    PerSchema(String schemaText) {
+      this.schemaText = schemaText;
+      this.converter = new JsonConverter();
+      Map<String, Object> withSchema = new LinkedHashMap<>(settings);
+      withSchema.put("schema.content", schemaText);
+      converter.configure(withSchema, forKeys);
+    }
+
+    JsonFieldsReader fields() {
+      if (!fieldsMade) {
+        fieldsMade = true;
+        try {
+          fields = JsonFieldsReader.of(plain.asConnectSchema(SCHEMA_PARSER.readTree(schemaText)));
+        } catch (IOException | RuntimeException e) {
+          fields = null; // the converter reads (or refuses) this schema's records
+        }
+      }
+      return fields;
+    }
+  }
 
   /** A converter of keys ({@code forKeys}) or values, with the JsonConverter {@code settings} besides the schema. */
   EmbeddedSchemaJsonConverter(Map<String, ?> settings, boolean forKeys) {
@@ -50,17 +91,27 @@ final class EmbeddedSchemaJsonConverter implements Converter {
 
   @Override
   public SchemaAndValue toConnectData(String topic, byte[] bytes) {
+    int[] parts = layout(bytes);
+    if (parts == null) {
+      return plain.toConnectData(topic, bytes);
+    }
+    JsonConverter schemaConverter = made(bytes, SCHEMA_FIELD.length, parts[0]).converter;
+    return schemaConverter.toConnectData(topic, Arrays.copyOfRange(bytes, parts[1], parts[2]));
+  }
+
+  @Override
+  public FieldValues read(String topic, byte[] bytes) {
+    int[] parts = layout(bytes);
+    JsonFieldsReader fields = parts == null ? null : made(bytes, SCHEMA_FIELD.length, parts[0]).fields();
+    return fields == null ? null : fields.read(bytes, parts[1], parts[2]);
+  }
+
+  /** Where the schema ends and the payload starts and ends, for a record in JsonConverter's layout; else null. */
+  private int[] layout(byte[] bytes) {
     int schemaEnd = bytes == null ? -1 : schemaEnd(bytes);
-    if (schemaEnd < 0) {
-      return plain.toConnectData(topic, bytes);
-    }
     int payloadStart = schemaEnd + PAYLOAD_FIELD.length;
-    int payloadEnd = payloadEnd(bytes, payloadStart);
-    if (payloadEnd < 0) {
-      return plain.toConnectData(topic, bytes);
-    }
-    JsonConverter schemaConverter = converter(bytes, SCHEMA_FIELD.length, schemaEnd);
-    return schemaConverter.toConnectData(topic, Arrays.copyOfRange(bytes, payloadStart, payloadEnd));
+    int payloadEnd = schemaEnd < 0 ? -1 : payloadEnd(bytes, payloadStart);
+    return payloadEnd < 0 ? null : new int[] {schemaEnd, payloadStart, payloadEnd};
   }
 
   /**
@@ -148,23 +199,20 @@ final class EmbeddedSchemaJsonConverter implements Converter {
     return -1;
   }
 
-  /** The converter made for the schema at {@code bytes[start, end)}. */
-  private JsonConverter converter(byte[] bytes, int start, int end) {
+  /** What was made for the schema at {@code bytes[start, end)}. */
+  private PerSchema made(byte[] bytes, int start, int end) {
     if (lastSchema != null && lastSchema.length == end - start && startsWith(bytes, start, lastSchema)) {
-      return lastConverter;
+      return lastMade;
     }
     ByteBuffer key = ByteBuffer.wrap(Arrays.copyOfRange(bytes, start, end));
-    JsonConverter converter = bySchema.get(key);
-    if (converter == null) {
-      converter = new JsonConverter();
-      Map<String, Object> withSchema = new LinkedHashMap<>(settings);
-      withSchema.put("schema.content", new String(key.array(), StandardCharsets.UTF_8));
-      converter.configure(withSchema, forKeys);
-      bySchema.put(key, converter);
+    PerSchema made = bySchema.get(key);
+    if (made == null) {
+      made = new PerSchema(new String(key.array(), StandardCharsets.UTF_8));
+      bySchema.put(key, made);
     }
     lastSchema = key.array();
-    lastConverter = converter;
-    return converter;
+    lastMade = made;
+    return made;
   }
 
   private static boolean startsWith(byte[] bytes, int offset, byte[] prefix) {

@@ -11,6 +11,8 @@ import io.changelake.api.spi.SourceTable;
 import io.changelake.api.spi.TableFilter;
 import io.changelake.debezium.ChangeRecordDecoder;
 import io.changelake.debezium.DecodedChange;
+import io.changelake.debezium.FieldValues;
+import io.changelake.debezium.FieldValuesReader;
 import io.changelake.debezium.MalformedRecordException;
 import io.changelake.source.kafka.registry.SchemaRegistryClient;
 import io.changelake.source.kafka.registry.SubjectCompatibility;
@@ -51,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * {@code assign} and {@code seek} (never a group subscription, never auto-commit): where each partition resumes
  * comes from the table commits ({@link KafkaPosition}); the consumer group's offsets are only written on
  * {@link #acknowledge}, for monitoring tools. Each record's key and value are converted to Kafka Connect data by
- * the configured {@link Converter}s, then decoded by the envelope's {@link ChangeRecordDecoder}.
+ * the configured {@link Converter}s, then decoded by the envelope's {@link ChangeRecordDecoder}. When the decoder
+ * {@link ChangeRecordDecoder#readsFieldValues() reads field values} and the value converter is also a {@link
+ * FieldValuesReader}, the value is read straight into field values instead where that reader can.
  *
  * <p>Tables come from the records: {@link #discover()} decodes the newest record of each partition, so an empty
  * topic is refused (its columns cannot be known). A topic whose records name several source tables yields one
@@ -90,6 +94,7 @@ final class KafkaSource implements Source {
   private final Supplier<ChangeRecordDecoder> decoders;
   private final Converter keys;
   private final Converter values;
+  private final FieldValuesReader fieldValues;
   private final AtomicReference<KafkaPosition> toAcknowledge = new AtomicReference<>();
   /** The newest acknowledged vector, for {@link #metrics()}; null until the first acknowledgement. */
   private volatile KafkaPosition acknowledged;
@@ -117,6 +122,7 @@ final class KafkaSource implements Source {
     this.decoders = decoders;
     this.keys = KafkaFormats.converter(config.keyFormat(), true, this::registry);
     this.values = KafkaFormats.converter(config.valueFormat(), false, this::registry);
+    this.fieldValues = values instanceof FieldValuesReader reader ? reader : FieldValuesReader.NONE;
     this.errors = config.onError() == OnError.SKIP ? ErrorsTable.of(config) : null;
     this.badRecords = new BadRecords(config.onError(), errors, filter, topicTables);
   }
@@ -285,7 +291,9 @@ final class KafkaSource implements Source {
   private Optional<DecodedChange> decode(ConsumerRecord<byte[], byte[]> record, ChangeRecordDecoder decoder) {
     try {
       SchemaAndValue key = keys.toConnectData(record.topic(), record.headers(), record.key());
-      SchemaAndValue value = values.toConnectData(record.topic(), record.headers(), record.value());
+      FieldValues read = decoder.readsFieldValues() ? fieldValues.read(record.topic(), record.value()) : null;
+      SchemaAndValue value = read != null ? new SchemaAndValue(read.schema(), read)
+          : values.toConnectData(record.topic(), record.headers(), record.value());
       return decoder.decode(new SinkRecord(record.topic(), record.partition(), key.schema(), key.value(),
           value.schema(), value.value(), record.offset(), record.timestamp(), record.timestampType()));
     } catch (DataException | MalformedRecordException e) {

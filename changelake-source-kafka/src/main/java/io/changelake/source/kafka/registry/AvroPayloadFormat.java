@@ -2,13 +2,13 @@ package io.changelake.source.kafka.registry;
 
 import io.apicurio.registry.utils.converter.avro.AvroData;
 import io.apicurio.registry.utils.converter.avro.AvroDataConfig;
+import io.changelake.debezium.FieldValues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.BinaryDecoder;
@@ -17,6 +17,8 @@ import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.data.Struct;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Avro binary payloads, turned into Connect data by {@link AvroData} (Apicurio's port of Confluent's),
@@ -24,18 +26,34 @@ import org.apache.kafka.connect.data.Struct;
  * {@code connect.version}, {@code connect.parameters} (so Debezium's logical types such as
  * {@code io.debezium.time.MicroTimestamp} and {@code Decimal} with its {@code scale} come back as the
  * connector emitted them), and defaults. Each record is read with the schema it was written with.
+ *
+ * <p>{@link #readFields} reads the same values without the generic record and the Structs, with an {@link
+ * AvroFieldsReader} made once per schema id, for the schemas it reads. What is made per schema id is kept for the
+ * {@value #SCHEMAS_CACHED} ids used last.
  */
 final class AvroPayloadFormat implements PayloadFormat {
+  private static final Logger LOG = LoggerFactory.getLogger(AvroPayloadFormat.class);
   private static final int CONNECT_SCHEMAS_CACHED = 1000;
+  static final int SCHEMAS_CACHED = 1000;
 
-  /** A schema's reader, and whether its Connect data holds {@code bytes} values ({@link #withByteArrays}). */
-  private record Compiled(Schema schema, GenericDatumReader<Object> reader, boolean holdsBytes) { }
+  /**
+   * A schema's reader, whether its Connect data holds {@code bytes} values ({@link #withByteArrays}), and its
+   * field values reader (null when {@link AvroFieldsReader} refuses the schema).
+   */
+  private record Compiled(Schema schema, GenericDatumReader<Object> reader, boolean holdsBytes,
+      AvroFieldsReader fields) { }
 
   private final AvroData avroData = new AvroData(new AvroDataConfig.Builder()
       .with(AvroDataConfig.CONNECT_META_DATA_CONFIG, true)
       .with(AvroDataConfig.SCHEMAS_CACHE_SIZE_CONFIG, CONNECT_SCHEMAS_CACHED)
       .build());
-  private final Map<Integer, Compiled> compiled = new ConcurrentHashMap<>();
+  private final Map<Integer, Compiled> compiled = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Integer, Compiled> eldest) {
+      return size() > SCHEMAS_CACHED;
+    }
+  };
+  private BinaryDecoder decoder;
 
   @Override
   public String schemaType() {
@@ -45,8 +63,7 @@ final class AvroPayloadFormat implements PayloadFormat {
   @Override
   public SchemaAndValue read(RegisteredSchema schema, ByteBuffer payload) {
     Compiled avro = compiled.computeIfAbsent(schema.id(), id -> compile(schema.text()));
-    BinaryDecoder decoder = DecoderFactory.get()
-        .binaryDecoder(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining(), null);
+    BinaryDecoder decoder = decoder(payload);
     try {
       Object value = avro.reader().read(null, decoder);
       if (!decoder.isEnd()) {
@@ -57,6 +74,28 @@ final class AvroPayloadFormat implements PayloadFormat {
     } catch (IOException e) {
       throw new UncheckedIOException("the Avro payload ends early (" + e.getMessage() + ")", e);
     }
+  }
+
+  @Override
+  public FieldValues readFields(RegisteredSchema schema, ByteBuffer payload) {
+    Compiled avro = compiled.computeIfAbsent(schema.id(), id -> compile(schema.text()));
+    if (avro.fields() == null) {
+      return null;
+    }
+    BinaryDecoder decoder = decoder(payload);
+    try {
+      FieldValues values = avro.fields().read(decoder);
+      return decoder.isEnd() ? values : null;
+    } catch (IOException | RuntimeException e) {
+      return null; // read() says what is wrong with the payload
+    }
+  }
+
+  /** A decoder of {@code payload} (the previous one, reused: one consumer thread). */
+  private BinaryDecoder decoder(ByteBuffer payload) {
+    decoder = DecoderFactory.get()
+        .binaryDecoder(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining(), decoder);
+    return decoder;
   }
 
   /**
@@ -91,7 +130,14 @@ final class AvroPayloadFormat implements PayloadFormat {
   private Compiled compile(String text) {
     // the registry accepted the schema already; defaults are not checked twice (as Confluent's reader)
     Schema schema = new Schema.Parser().setValidateDefaults(false).parse(text);
-    return new Compiled(schema, new GenericDatumReader<>(schema), holdsBytes(avroData.toConnectSchema(schema)));
+    org.apache.kafka.connect.data.Schema connect = avroData.toConnectSchema(schema);
+    AvroFieldsReader fields = AvroFieldsReader.of(schema, connect);
+    if (fields == null) {
+      LOG.info("Avro records of schema {} are read through Kafka Connect Structs (slower): a field's type is one"
+          + " the direct reader does not read (a map, enum, fixed, a union of several types, or a Connect"
+          + " Date/Time/Timestamp)", schema.getFullName());
+    }
+    return new Compiled(schema, new GenericDatumReader<>(schema), holdsBytes(connect), fields);
   }
 
   /** Whether values of {@code schema} can hold a {@code bytes} value anywhere (a Connect Decimal is a BigDecimal). */

@@ -1,5 +1,6 @@
 package io.changelake.source.kafka.registry;
 
+import io.changelake.debezium.FieldValues;
 import java.nio.ByteBuffer;
 import org.apache.kafka.connect.data.SchemaAndValue;
 
@@ -27,4 +28,13 @@ interface PayloadFormat {
    * @throws RuntimeException when the payload does not decode with the schema; the message says why
    */
   SchemaAndValue read(RegisteredSchema schema, ByteBuffer payload);
+
+  /**
+   * The values {@link #read} would put into Connect Structs, read straight from {@code payload}; null when this
+   * format does not read {@code schema}'s records that way, or not this payload (then {@link #read} reads it, or
+   * says why it cannot). None by default.
+   */
+  default FieldValues readFields(RegisteredSchema schema, ByteBuffer payload) {
+    return null;
+  }
 }

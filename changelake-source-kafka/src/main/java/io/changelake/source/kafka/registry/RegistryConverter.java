@@ -1,6 +1,8 @@
 package io.changelake.source.kafka.registry;
 
 import io.changelake.api.spi.SourceException;
+import io.changelake.debezium.FieldValues;
+import io.changelake.debezium.FieldValuesReader;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
@@ -18,8 +20,11 @@ import org.apache.kafka.connect.storage.Converter;
  * <p>A record that cannot be read is a {@link DataException} naming the topic, the schema id and the
  * fix (its caller adds the partition and offset); a registry that cannot be asked is a
  * {@link RegistryUnavailableException}, never a reason to skip a record.
+ *
+ * <p>As a {@link FieldValuesReader}, it reads the payload straight into field values where its format can
+ * ({@link PayloadFormat#readFields}); anything else, an unknown or unfit schema id included, reads as null.
  */
-public final class RegistryConverter implements Converter {
+public final class RegistryConverter implements Converter, FieldValuesReader {
   static final byte MAGIC_BYTE = 0;
   static final int HEADER_LENGTH = 5;
 
@@ -38,6 +43,20 @@ public final class RegistryConverter implements Converter {
   /** Nothing to configure: the factory set everything. */
   @Override
   public void configure(Map<String, ?> configs, boolean isKey) {
+  }
+
+  @Override
+  public FieldValues read(String topic, byte[] bytes) {
+    if (bytes == null || bytes.length < HEADER_LENGTH || bytes[0] != MAGIC_BYTE) {
+      return null;
+    }
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    buffer.get();
+    RegisteredSchema schema = registry.schema(buffer.getInt()).orElse(null);
+    if (schema == null || !payloads.schemaType().equals(schema.type()) || !schema.references().isEmpty()) {
+      return null;
+    }
+    return payloads.readFields(schema, buffer.slice());
   }
 
   /** A null (tombstone) stays null; anything else is read with its registered schema. */
