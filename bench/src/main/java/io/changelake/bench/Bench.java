@@ -75,7 +75,7 @@ public final class Bench implements Callable<Integer> {
 
   @Option(names = "--with-reference", arity = "0..1", fallbackValue = "",
       description = "Also run the anchors' run-paimon.sh (Paimon postgres_sync_table on Flink) at the same sizes"
-          + " (PostgreSQL only)."
+          + " (PostgreSQL); with --source kafka, the Apache Iceberg Kafka Connect sink on the JSON topic."
           + " Optional value: the anchors folder (default: <repo>/../shared/anchors).")
   String reference;
 
@@ -113,15 +113,17 @@ public final class Bench implements Callable<Integer> {
           : "--changes is applied twice (live, then as a backlog) and deletes a fifth of its count each time: use"
               + " --changes below 2.5 x --rows");
     }
-    if (reference != null && !Sources.DEFAULT.equals(sourceKey)) {
+    if (reference != null && !Sources.DEFAULT.equals(sourceKey) && !kafka) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--with-reference runs Paimon's"
-          + " postgres_sync_table and exists for --source postgres only (bench/README.md says why there is no"
+          + " postgres_sync_table for --source postgres, the Iceberg Kafka Connect sink for --source kafka, and"
+          + " nothing for MariaDB (bench/README.md says why there is no"
           + " MariaDB reference)");
     }
     Workload.Variant workload = parseVariant(variant);
-    if (kafka && (reference != null || workload != Workload.Variant.PLAIN)) {
+    if (kafka && (workload != Workload.Variant.PLAIN || reference != null && !reference.isEmpty())) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--source kafka produces the plain orders"
-          + " workload and has no reference run: leave out --with-reference and --variant");
+          + " workload and its reference is the Iceberg Kafka Connect sink on this classpath: leave out --variant"
+          + " and the --with-reference folder");
     }
     Function<Path, Source> sourceStarter = kafka ? null : sources(sourceKey, workload);
     Path runDir = (workDir != null ? workDir : root.resolve("bench/target/runs")).resolve("run-"
@@ -136,8 +138,9 @@ public final class Bench implements Callable<Integer> {
         selfCheck, Duration.ofSeconds(timeoutSeconds), runDir);
     Path file = results != null ? results : root.resolve("bench/RESULTS.md");
     if (kafka) {
-      List<KafkaBench.Result> kafkaResults = new KafkaBench(settings, formats.stream()
-          .map(f -> f.strip().toLowerCase(Locale.ROOT)).toList(), changelake, keep, Bench::log).run();
+      KafkaBench.Results kafkaResults = new KafkaBench(settings, formats.stream()
+          .map(f -> f.strip().toLowerCase(Locale.ROOT)).toList(), changelake, keep, reference != null, Bench::log)
+          .run();
       return publish(file, KafkaBench.render(run, settings, kafkaResults,
           changelake.description().replace(root + "/", ""), RunInfo.loadAverage()), runDir);
     }

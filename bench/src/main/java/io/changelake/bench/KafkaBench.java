@@ -38,15 +38,20 @@ final class KafkaBench {
   private final List<String> formats;
   private final Changelake changelake;
   private final boolean keep;
+  private final boolean withReference;
   private final Consumer<String> log;
 
-  /** @param keep keep the warehouses (logs stay either way) */
+  /**
+   * @param keep keep the warehouses (logs stay either way)
+   * @param withReference also run {@link KafkaReference} on each topic it can read
+   */
   KafkaBench(RoundSettings settings, List<String> formats, Changelake changelake, boolean keep,
-             Consumer<String> log) {
+             boolean withReference, Consumer<String> log) {
     this.settings = settings;
     this.formats = formats;
     this.changelake = changelake;
     this.keep = keep;
+    this.withReference = withReference;
     this.log = log;
   }
 
@@ -70,12 +75,16 @@ final class KafkaBench {
     }
   }
 
-  /** Runs every round; returns the results in order (serialization, then format). */
-  List<Result> run() throws Exception {
+  /** The syncs in order (serialization, then format) and the reference rounds, by serialization. */
+  record Results(List<Result> syncs, List<KafkaReference.Result> references) { }
+
+  /** Runs every round. */
+  Results run() throws Exception {
     KafkaOrders orders = new KafkaOrders(settings.rows(), settings.changes());
     String expectedDigest = expectedDigest(orders);
     log.accept("expected table digest " + expectedDigest);
     List<Result> results = new ArrayList<>();
+    List<KafkaReference.Result> references = new ArrayList<>();
     try (KafkaBroker broker = KafkaBroker.start(); SchemaRegistryServer registry = SchemaRegistryServer.start()) {
       for (String serialization : List.of("json", "avro")) {
         String name = KafkaOrders.SERVER + "-" + serialization + ".public.orders";
@@ -85,9 +94,15 @@ final class KafkaBench {
         for (String format : formats) {
           results.add(sync(broker, topic, serializer, format, orders, expectedDigest));
         }
+        if (withReference && KafkaReference.reads(serialization)) {
+          references.add(KafkaReference.run(broker, topic, orders, settings, keep, log));
+        } else if (withReference) {
+          log.accept("[" + serialization + "-reference] not run: " + KafkaReference.LABEL + " reads JSON topics"
+              + " only here");
+        }
       }
     }
-    return results;
+    return new Results(results, references);
   }
 
   private Topic produce(KafkaBroker broker, String name, KafkaSerialization serializer, KafkaOrders orders) {
@@ -253,8 +268,8 @@ final class KafkaBench {
   }
 
   /** The results block of a run. */
-  static String render(RunInfo run, RoundSettings settings, List<Result> results, String changelake,
-                       String loadAtEnd) {
+  static String render(RunInfo run, RoundSettings settings, Results all, String changelake, String loadAtEnd) {
+    List<Result> results = all.syncs();
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "%n### %s — commit %s — SOURCE=kafka ROWS=%d CHANGES=%d RECORDS=%d"
             + " PARTITIONS=%d COMMIT_INTERVAL=%dms%n%n", run.date(), run.commit(), settings.rows(), settings.changes(),
@@ -292,7 +307,59 @@ final class KafkaBench {
     results.stream().filter(r -> r.selfCheck() != null).forEach(r -> out.append("Self-check (")
         .append(r.topic().serialization()).append(" → ").append(r.format()).append("): ").append(r.selfCheck())
         .append('\n'));
+    all.references().forEach(reference -> renderReference(out, settings, results, reference));
     return out.toString();
+  }
+
+  /** The reference beside changelake's Iceberg round on the same topic, and their ratios. */
+  private static void renderReference(StringBuilder out, RoundSettings settings, List<Result> results,
+                                      KafkaReference.Result reference) {
+    Result sync = results.stream().filter(r -> reference.round().startsWith(r.topic().serialization() + "-")
+        && r.format().equals("iceberg")).findFirst().orElse(null);
+    out.append(String.format(Locale.ROOT, "%nReference on the %s topic: %s, `IcebergSinkConnector` in Kafka"
+            + " Connect 4.3's `ConnectStandalone` (its own JVM, -Xmx%s), tasks.max=1, `DebeziumTransform`, Hadoop"
+            + " catalog on local disk, `iceberg.control.commit.interval-ms=%d`, control topic on the same broker,"
+            + " Connect's consumer defaults. The Apache sink has no CDC/upsert mode: it APPENDS every event"
+            + " (%d records, `_cdc.op` %s checked by reading the table back), it does not mirror the table.%n%n",
+        reference.round().replace("-reference", ""), KafkaReference.LABEL, settings.heap(),
+        settings.commitIntervalMs(), reference.records(), reference.ops()));
+    String syncHeader = sync == null ? "(no changelake Iceberg round)" : sync.topic().serialization() + " → iceberg:"
+        + " changelake (mirror)";
+    out.append("| figure | ").append(syncHeader).append(" | reference: Iceberg Kafka Connect sink (append) |\n")
+        .append("| --- | --- | --- |\n");
+    referenceRow(out, "launch → every record in the lake", sync == null ? "" : fmt("%.1f s → %.0f records/s"
+        + " (equal commit)", sync.commitSeconds(), sync.recordsPerSecond()), fmt("%.1f s → %.0f records/s"
+        + " (commit holding every record)", reference.commitSeconds(), reference.recordsPerSecond()));
+    referenceRow(out, "× broker consume rate", sync == null ? "" : fmt("%.3f", sync.recordsPerSecond()
+        / sync.consumed().perSecond()), sync == null ? "" : fmt("%.3f", reference.recordsPerSecond()
+        / sync.consumed().perSecond()));
+    referenceRow(out, "first lake commit → complete", sync == null ? "" : fmt("%.1f s → %.0f records/s",
+        sync.streamSeconds(), sync.streamRecordsPerSecond()), fmt("%.1f s → %.0f records/s",
+        reference.streamSeconds(), reference.streamRecordsPerSecond()));
+    referenceRow(out, "peak RSS (VmHWM) / RSS at end", sync == null ? "" : sync.process().peakRssMib() + " MiB / "
+        + sync.process().rssMib() + " MiB", reference.process().peakRssMib() + " MiB / "
+        + reference.process().rssMib() + " MiB");
+    referenceRow(out, "CPU total / records per CPU-second / µs CPU per record", sync == null ? "" : cpu(
+        sync.process(), sync.topic().produced().count()), cpu(reference.process(), reference.records()));
+    referenceRow(out, "lake commits", sync == null ? "" : Integer.toString(sync.commits()),
+        Integer.toString(reference.commits()));
+    referenceRow(out, "exit code after SIGTERM", sync == null ? "" : Integer.toString(sync.exitCode()),
+        Integer.toString(reference.exitCode()));
+    if (sync != null) {
+      referenceRow(out, "changelake ÷ reference: records/s (launch → complete)", fmt("%.2f",
+          sync.recordsPerSecond() / reference.recordsPerSecond()), "1");
+      referenceRow(out, "changelake ÷ reference: CPU per record", fmt("%.2f", sync.process().cpuSeconds()
+          / sync.topic().produced().count() / (reference.process().cpuSeconds() / reference.records())), "1");
+    }
+  }
+
+  private static String cpu(ProcStats process, long records) {
+    return fmt("%.1f s / %.0f / %.1f", process.cpuSeconds(), records / process.cpuSeconds(),
+        process.cpuSeconds() * 1e6 / records);
+  }
+
+  private static void referenceRow(StringBuilder out, String label, String sync, String reference) {
+    out.append("| ").append(label).append(" | ").append(sync).append(" | ").append(reference).append(" |\n");
   }
 
   private static void row(StringBuilder out, List<Result> results, String label,

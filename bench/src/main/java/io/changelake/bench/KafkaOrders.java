@@ -78,6 +78,16 @@ final class KafkaOrders {
     return rows + changes;
   }
 
+  /** How many of the changes are updates. */
+  long updates() {
+    return updates;
+  }
+
+  /** How many of the changes are deletes. */
+  long deletes() {
+    return deletes;
+  }
+
   /** Emits the snapshot reads, then the changes. */
   void emit(Consumer<Event> out) {
     MessageDigest md5 = Orders.md5();

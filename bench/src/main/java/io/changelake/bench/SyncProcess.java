@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One {@code changelake sync-table} child process mirroring the source's {@code orders} into
- * {@code lakehouse.orders}; its own JVM, so that its memory and CPU are measured alone.
+ * {@code lakehouse.orders} (or another measured JVM, {@link #launch}); its own JVM, so that its memory and CPU are
+ * measured alone.
  */
 final class SyncProcess implements AutoCloseable {
   private final Process process;
@@ -48,7 +49,11 @@ final class SyncProcess implements AutoCloseable {
     if (extra != null && !extra.isBlank()) {
       jvmOptions.addAll(List.of(extra.trim().split("\\s+")));
     }
-    List<String> command = changelake.command(jvmOptions, args);
+    return launch(changelake.command(jvmOptions, args), log);
+  }
+
+  /** Launches {@code command} (any JVM measured like the sync, e.g. the Kafka reference), output to {@code log}. */
+  static SyncProcess launch(List<String> command, Path log) throws IOException {
     long launchedAtMillis = System.currentTimeMillis();
     long launched = System.nanoTime();
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
