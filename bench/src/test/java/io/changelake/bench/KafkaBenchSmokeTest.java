@@ -35,9 +35,10 @@ class KafkaBenchSmokeTest {
   }
 
   @Test
-  void refusesTheTypedVariantTheReferenceAndTooManyChanges() {
+  void refusesTheTypedVariantAReferenceFolderAndTooManyChanges() {
     assertEquals(2, Bench.execute("--source", "kafka", "--variant", "typed", "--work-dir", tmp.toString()));
-    assertEquals(2, Bench.execute("--source", "kafka", "--with-reference", "--work-dir", tmp.toString()));
+    assertEquals(2, Bench.execute("--source", "kafka", "--with-reference=" + tmp, "--work-dir", tmp.toString()),
+        "the Kafka reference is the Iceberg Kafka Connect sink on the classpath, not an anchors folder");
     assertEquals(2, Bench.execute("--source", "kafka", "--rows", "100", "--changes", "200", "--work-dir",
         tmp.toString()));
   }
