@@ -245,11 +245,13 @@ public final class PostgresSource implements Source {
     PostgresPosition resume = resumeFrom.map(p -> (PostgresPosition) p).orElse(null);
     boolean streamFromOffset = resume != null && !resume.inSnapshot();
     boolean fullSnapshot = !streamFromOffset && config.snapshotReplacesSlot();
+    long slotConfirmed = 0;
     try (Connection c = catalog.connect()) {
       serverMajorVersion = c.getMetaData().getDatabaseMajorVersion();
       ownTypes = PgOutputStream.canStream(serverMajorVersion, config) ? ownTypes(c, selected) : null;
       if (streamFromOffset) {
         catalog.checkSlotHolds(c, resume.describe());
+        slotConfirmed = catalog.confirmedFlushLsn(c).orElse(0);
       }
       catalog.ensurePublication(c, ids);
       if (fullSnapshot) {
@@ -275,7 +277,7 @@ public final class PostgresSource implements Source {
           () -> snapshotThenStream(selected, snapshotTypes, listener));
       return;
     }
-    startStreaming(selected, streamFromOffset ? resume : null, listener);
+    startStreaming(selected, streamFromOffset ? resume : null, slotConfirmed, listener);
   }
 
   /**
@@ -323,7 +325,7 @@ public final class PostgresSource implements Source {
     synchronized (this) {
       if (!closed.get()) {
         try {
-          startStreaming(selected, done, listener);
+          startStreaming(selected, done, 0, listener);
         } catch (RuntimeException e) {
           listener.onFailure(e);
         }
@@ -410,9 +412,11 @@ public final class PostgresSource implements Source {
 
   /**
    * Streams from {@code resume}, or as configured when null: with changelake's pgoutput reader when it
-   * reads the tables ({@link #ownTypes}), else with Debezium.
+   * reads the tables ({@link #ownTypes}), else with Debezium; {@code slotConfirmed} is the slot's confirmed LSN as
+   * the stream starts (0 when not read).
    */
-  private void startStreaming(List<SourceTable> selected, PostgresPosition resume, ChangeListener listener) {
+  private void startStreaming(List<SourceTable> selected, PostgresPosition resume, long slotConfirmed,
+      ChangeListener listener) {
     if (ownTypes != null) {
       if (resume != null) {
         synchronized (ackLock) {
@@ -426,11 +430,12 @@ public final class PostgresSource implements Source {
         ? "PostgreSQL " + serverMajorVersion + " predates pgoutput's binary values (14)"
         : PgOutputStream.canStream(serverMajorVersion, config) ? "a column has a type changelake does not decode"
         : "debezium.* options are set");
-    startEngine(selected, resume, listener);
+    startEngine(selected, resume, slotConfirmed, listener);
   }
 
   /** Starts Debezium: streaming from {@code resume}'s offset, or as configured when null. */
-  private void startEngine(List<SourceTable> selected, PostgresPosition resume, ChangeListener listener) {
+  private void startEngine(List<SourceTable> selected, PostgresPosition resume, long slotConfirmed,
+      ChangeListener listener) {
     List<TableId> ids = selected.stream().map(SourceTable::id).toList();
     String engineName = "changelake-" + UUID.randomUUID();
     Properties props = engineProperties(engineName, ids);
@@ -445,7 +450,7 @@ public final class PostgresSource implements Source {
     // PostgreSQL starts the slot at its confirmed LSN when asked for an older one (a quiet table's old position):
     // no transaction it then sends follows a commit before that LSN, which Debezium flushed as a last commit LSN.
     PostgresRecordDecoder decoder = new PostgresRecordDecoder(keys, System.currentTimeMillis(),
-        resume != null ? Math.max(resume.floor(), slotConfirmedLsn()) : 0);
+        resume != null ? Math.max(resume.floor(), slotConfirmed) : 0);
     Emitter emitter = new Emitter(decoder, listener, resume, resume == null);
     LOG.info("Capturing {} table(s) of {}/{} through slot '{}' from {}", ids.size(), catalog.where(),
         config.database(), config.slotName(),
@@ -463,16 +468,6 @@ public final class PostgresSource implements Source {
     } catch (RuntimeException e) {
       ResumeOffsetStore.forget(engineName);
       throw e;
-    }
-  }
-
-  /** The slot's {@code confirmed_flush_lsn}; 0 when it does not exist yet. */
-  private long slotConfirmedLsn() {
-    try (Connection c = catalog.connect()) {
-      return catalog.confirmedFlushLsn(c).orElse(0);
-    } catch (SQLException e) {
-      throw new SourceException("Reading slot '" + config.slotName() + "' on " + catalog.where() + " failed: "
-          + e.getMessage(), e);
     }
   }
 
