@@ -34,7 +34,8 @@ final class EmbeddedSchemaJsonConverter implements Converter, FieldValuesReader 
   private static final int SCHEMAS_CACHED = 64;
   /** Parses a schema as JsonConverter does (floats as exact decimals). */
   private static final ObjectMapper SCHEMA_PARSER = new ObjectMapper()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
   private final Map<String, Object> settings;
   private final boolean forKeys;

@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -82,6 +83,7 @@ import org.slf4j.LoggerFactory;
  * not thread-safe and belongs to the reader).
  */
 final class KafkaSource implements Source {
+  private static final SourceAdvice ADVICE = new KafkaAdvice();
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
   private static final Duration POLL = Duration.ofMillis(200);
   /** The longest {@link #metrics()} waits for the brokers (runtimes call it every few seconds). */
@@ -112,7 +114,7 @@ final class KafkaSource implements Source {
   private Thread reader;
   private SchemaRegistryClient registry;
   /** The unread topics {@link #metrics()} logged, each once. */
-  private final Set<String> unreadLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> unreadLogged = ConcurrentHashMap.newKeySet();
   /** The client {@link #metrics()} asks for end offsets, made on first use; guarded by this. */
   private Admin admin;
 
@@ -497,7 +499,7 @@ final class KafkaSource implements Source {
 
   @Override
   public SourceAdvice advice() {
-    return new KafkaAdvice();
+    return ADVICE;
   }
 
   @Override
